@@ -1,0 +1,173 @@
+"""The ``newsfold`` command line. Thin: every command calls the Python API by the same names.
+
+Heavy modules are imported inside commands so ``newsfold --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+app = typer.Typer(
+    help="Fold copies, cluster news into stories, count independent sources.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+eval_app = typer.Typer(help="Measure accuracy on labelled data (prints JSON).", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
+
+
+def _config(**overrides):
+    from newsfold.config import Config
+
+    cfg = Config()
+    for key, value in overrides.items():
+        if value is not None:
+            setattr(cfg, key, value)
+    return cfg
+
+
+@app.command()
+def run(
+    paths: List[str] = typer.Argument(..., help="Files, folders (recursive) or '-' for stdin."),
+    out: Path = typer.Option(Path("out"), "--out", "-o", help="Output folder."),
+    db: Optional[str] = typer.Option(None, "--db", help="SQLite file or postgresql:// URL (default: in memory)."),
+    mode: str = typer.Option("stream", "--mode", help="Clustering mode: stream or batch."),
+    executor: str = typer.Option("local", "--executor", help="local or spark."),
+    ner_model: Optional[str] = typer.Option(None, "--ner-model", help="spaCy model, or 'none' for rules only."),
+    max_bytes: Optional[int] = typer.Option(None, "--max-bytes", help="Items larger than this are rejected."),
+    progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar on a terminal."),
+) -> None:
+    """Ingest, clean, fold copies, cluster and analyse; write stories.json, report.html, errors.jsonl."""
+    from rich.console import Console
+
+    from newsfold.report import write_outputs
+    from newsfold.run import run as run_job
+    from newsfold.store import open_store
+
+    console = Console(stderr=True)
+    cfg = _config(cluster_mode=mode, executor=executor, ner_model=ner_model, max_bytes=max_bytes, progress=progress)
+    store = open_store(db)
+    try:
+        result = run_job(paths, config=cfg, store=store, stdin=sys.stdin)
+    finally:
+        store.close()
+    files = write_outputs(result, out)
+    n_art, n_story, n_err = len(result.articles), len(result.stories), len(result.errors)
+    indep = sum(1 for s in result.stories if s.sources.get("independent", 0) >= 2)
+    console.print(
+        f"[bold]{n_art}[/] articles -> [bold]{n_story}[/] stories "
+        f"({indep} with 2+ independent sources); [bold]{n_err}[/] error records"
+    )
+    for s in sorted(result.stories, key=lambda s: -len(s.articles))[:5]:
+        src = s.sources
+        console.print(
+            f"  {s.id}  {len(s.articles)} art / {src.get('outlets', '?')} outlets / "
+            f"{src.get('independent', '?')} independent  {s.title[:70]}"
+        )
+    console.print(f"wrote {files['stories']}, {files['report']}, {files['errors']}")
+    if n_art == 0:
+        console.print("[red]error:[/] no article could be processed; see errors.jsonl")
+        raise typer.Exit(code=1)
+
+
+@app.command()
+def dedup(
+    input: Path = typer.Argument(..., help="JSONL, one article per line."),
+    output: Path = typer.Option(..., "--output", "-o", help="JSONL, one line per input article."),
+) -> None:
+    """Find copy families: one line per article with family, origin, relation, evidence."""
+    from newsfold.dedup.cli import dedup_command
+
+    dedup_command(input, output)
+
+
+@app.command()
+def cluster(
+    input: Path = typer.Argument(..., help="JSONL, one article per line."),
+    output: Path = typer.Option(..., "--output", "-o", help="JSONL: {id, story} per article."),
+    mode: str = typer.Option("stream", "--mode", help="stream or batch."),
+) -> None:
+    """Cluster articles into stories (date order when dates exist). Never reads gold labels."""
+    from newsfold.cluster.cli import cluster_command
+
+    cluster_command(input, output, mode=mode)
+
+
+@app.command()
+def serve(
+    db: str = typer.Option("newsfold.db", "--db", help="SQLite file or postgresql:// URL."),
+    host: str = typer.Option("127.0.0.1", "--host"),
+    port: int = typer.Option(8000, "--port"),
+) -> None:
+    """Serve the JSON API (OpenAPI at /docs) and the web UI."""
+    from newsfold.api.app import serve as serve_app
+
+    serve_app(db=db, host=host, port=port)
+
+
+@app.command()
+def export(
+    db: str = typer.Option(..., "--db", help="SQLite file or postgresql:// URL."),
+    format: str = typer.Option("jsonl", "--format", help="jsonl, parquet or csv."),
+    out: Path = typer.Option(..., "--out", help="Output folder."),
+) -> None:
+    """Export stories, articles, claims and quotes with the API's schema."""
+    from newsfold.export import export as export_db
+
+    for path in export_db(db=db, format=format, out=out):
+        typer.echo(str(path))
+
+
+@eval_app.command("clustering")
+def eval_clustering(
+    gold: Path = typer.Argument(..., help="JSONL with a gold `cluster` field."),
+    mode: str = typer.Option("stream", "--mode"),
+) -> None:
+    """Pairwise and BCubed P/R/F1, ARI, story counts (gold labels hidden from the clusterer)."""
+    from newsfold.eval.clustering import eval_clustering_command
+
+    eval_clustering_command(gold, mode=mode)
+
+
+@eval_app.command("dedup")
+def eval_dedup(gold: Path = typer.Argument(..., help="JSONL with gold `family` and `relation`.")) -> None:
+    """Precision/recall of copy detection by copy type."""
+    from newsfold.eval.dedup import eval_dedup_command
+
+    eval_dedup_command(gold)
+
+
+@eval_app.command("quotes")
+def eval_quotes(gold: Path = typer.Argument(..., help="PolNeAR-format JSONL.")) -> None:
+    """Direct-quote precision/recall and speaker coverage/accuracy."""
+    from newsfold.eval.quotes import eval_quotes_command
+
+    eval_quotes_command(gold)
+
+
+@eval_app.command("claims")
+def eval_claims(gold: Path = typer.Argument(..., help="SummHay-format JSONL.")) -> None:
+    """Support-set F1 of the best-matching claim for each gold insight."""
+    from newsfold.eval.claims import eval_claims_command
+
+    eval_claims_command(gold)
+
+
+@eval_app.command("summaries")
+def eval_summaries(gold: Path = typer.Argument(..., help="Multi-News-format JSONL.")) -> None:
+    """ROUGE-1/2/L and citation support of story summaries."""
+    from newsfold.eval.summaries import eval_summaries_command
+
+    eval_summaries_command(gold)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

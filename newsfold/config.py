@@ -1,0 +1,30 @@
+"""All tunables in one place (as trafilatura's settings.py).
+
+Stages take a :class:`Config`; the CLI and the API expose the same names.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Optional
+
+
+@dataclass
+class Config:
+    # ingest
+    max_bytes: int = 5_000_000  # items larger than this become a ``too_large`` error record
+    # clean
+    detect_language: bool = True
+    # analysis
+    ner_model: Optional[str] = field(
+        default_factory=lambda: os.environ.get("NEWSFOLD_NER_MODEL", "en_core_web_sm")
+    )  # spaCy package name, a path, or "none"/"" for the rule-based fallback
+    # clustering
+    cluster_mode: str = "stream"  # stream | batch
+    # execution
+    executor: str = "local"  # local | spark
+    progress: bool = True  # progress bar on stderr (only when stderr is a terminal)
+
+
+DEFAULT = Config()

@@ -1,0 +1,274 @@
+"""The one schema shared by every stage, the CLI, the API, the web UI and the exports.
+
+Data flows one way::
+
+    RawRecord -> Article -> Family -> Story (+ Entity, Quote, Claim, SummarySentence,
+    TimelineEvent)
+
+Every type is a plain dataclass with ``to_dict()`` / ``from_dict()`` so it round-trips
+through JSON (``stories.json``, JSONL exports, the store, the API). Unknown keys given to
+``from_dict`` are kept in ``meta`` (Article, RawRecord) or ignored, never lost silently.
+
+>>> a = Article(id="a1", text="Body.", title="T")
+>>> Article.from_dict(a.to_dict()) == a
+True
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Optional
+
+SCHEMA_VERSION = 1
+
+#: Relations of an article to the origin of its copy family.
+RELATIONS = ("original", "copy", "truncated", "rewrite", "embellished")
+#: Claim statuses.
+CLAIM_STATUSES = ("corroborated", "single_source", "conflicting")
+
+
+class _Serializable:
+    """Mixin: JSON round-trip for (nested) dataclasses."""
+
+    _nested: ClassVar[dict[str, type]] = {}
+    _extras_field: ClassVar[Optional[str]] = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)  # type: ignore[arg-type]
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, sort_keys=False)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]):
+        names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+        kwargs: dict[str, Any] = {}
+        extras: dict[str, Any] = {}
+        for key, value in data.items():
+            if key not in names:
+                extras[key] = value
+                continue
+            sub = cls._nested.get(key)
+            if sub is not None and value is not None:
+                value = [sub.from_dict(v) if isinstance(v, dict) else v for v in value]
+            kwargs[key] = value
+        if cls._extras_field and extras:
+            kwargs.setdefault(cls._extras_field, {})
+            kwargs[cls._extras_field] = {**extras, **(kwargs[cls._extras_field] or {})}
+        return cls(**kwargs)
+
+    @classmethod
+    def from_json(cls, text: str):
+        return cls.from_dict(json.loads(text))
+
+
+@dataclass
+class ErrorRecord(_Serializable):
+    """One bad input item or one problem with an item: what, where, why.
+
+    ``path`` is the file (or ``-`` for stdin), ``position`` where in it (line number for
+    JSONL, record index for WARC/RSS, byte offset or ``None`` for whole files), ``reason``
+    a sentence a person can act on. ``stage`` names the step that raised it and ``kind``
+    a stable machine-readable code (``binary``, ``encoding``, ``empty``, ``too_large``,
+    ``malformed_json``, ``malformed_html``, ``malformed_warc``, ``malformed_feed``,
+    ``bad_date``, ``unreadable``...). ``article_id`` is set when the item still produced
+    an article (e.g. an unparseable date: the article is kept with ``published=None``).
+    """
+
+    path: str
+    position: Optional[int | str] = None
+    reason: str = ""
+    stage: str = "ingest"
+    kind: str = "error"
+    article_id: Optional[str] = None
+
+
+@dataclass
+class RawRecord(_Serializable):
+    """What a reader yields: one article as found, before cleaning.
+
+    ``format`` is one of ``text``, ``html``, ``jsonl``, ``warc``, ``rss``. ``content`` is
+    the raw body (plain text or HTML markup). ``fields`` carries what the container gave
+    (JSONL keys, HTTP headers, feed entry fields): ``id``, ``title``, ``date``, ``source``,
+    ``url``... ``id`` is the stable article id chosen by the reader.
+    """
+
+    id: str
+    path: str
+    format: str
+    content: str
+    position: Optional[int | str] = None
+    url: Optional[str] = None
+    fields: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Removed(_Serializable):
+    """A span stripped from an article by cleaning, with the rule that stripped it."""
+
+    text: str
+    rule: str
+
+
+@dataclass
+class Article(_Serializable):
+    """A cleaned article plus everything later stages learn about it."""
+
+    _nested: ClassVar[dict[str, type]] = {}
+    _extras_field: ClassVar[Optional[str]] = "meta"
+
+    id: str
+    text: str
+    title: Optional[str] = None
+    path: Optional[str] = None
+    position: Optional[int | str] = None
+    format: Optional[str] = None
+    source: Optional[str] = None  # outlet name or domain
+    url: Optional[str] = None
+    published: Optional[str] = None  # ISO date (YYYY-MM-DD) or datetime
+    language: Optional[str] = None
+    byline: Optional[str] = None
+    dateline: Optional[str] = None  # e.g. "Moscow, July 31 (AP)"
+    wire: Optional[str] = None  # wire credit: AP, Reuters, AFP, Anadolu...
+    removed: list[dict[str, Any]] = field(default_factory=list)  # [{"text", "rule"}]
+    content_hash: Optional[str] = None
+    first_seen: Optional[str] = None  # ISO datetime the engine first saw it
+    # --- filled by dedup (copy families) ---
+    family: Optional[str] = None  # family id (= id of the family's origin article)
+    origin: Optional[str] = None  # id of the article this one derives from; None = original
+    relation: str = "original"
+    similarity: dict[str, Any] = field(default_factory=dict)
+    reason: Optional[str] = None
+    added: list[str] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)
+    # --- filled by clustering ---
+    story: Optional[str] = None
+    # --- anything else the input carried ---
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.content_hash is None:
+            self.content_hash = content_hash(self.text)
+
+
+@dataclass
+class FamilyMember(_Serializable):
+    id: str
+    origin: Optional[str]
+    relation: str
+    similarity: dict[str, Any] = field(default_factory=dict)
+    reason: Optional[str] = None
+
+
+@dataclass
+class Family(_Serializable):
+    """An origin article and the articles derived from it (chains allowed)."""
+
+    _nested: ClassVar[dict[str, type]] = {}
+
+    id: str  # = origin article id
+    origin: str
+    members: list[FamilyMember] = field(default_factory=list)
+    outlets: list[str] = field(default_factory=list)
+    wire: Optional[str] = None
+
+
+Family._nested = {"members": FamilyMember}
+
+
+@dataclass
+class Entity(_Serializable):
+    name: str
+    type: str  # PERSON | ORG | PLACE | OTHER
+    variants: list[str] = field(default_factory=list)
+    mentions: int = 0
+    articles: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Quote(_Serializable):
+    speaker: Optional[str]
+    text: str
+    articles: list[str] = field(default_factory=list)
+    independent_sources: int = 0
+    verbatim: bool = True
+    kind: str = "direct"  # direct | partial
+
+
+@dataclass
+class Claim(_Serializable):
+    text: str
+    articles: list[str] = field(default_factory=list)
+    independent_sources: int = 0
+    status: str = "single_source"
+    # for conflicting claims: [{"value", "articles"}]
+    values: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class SummarySentence(_Serializable):
+    text: str
+    citations: list[str] = field(default_factory=list)
+
+
+@dataclass
+class TimelineEvent(_Serializable):
+    time: Optional[str]  # ISO date/datetime, None if unknown
+    kind: str  # published | first_seen | family_first_seen | mentioned
+    text: str
+    articles: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Story(_Serializable):
+    _nested: ClassVar[dict[str, type]] = {}
+
+    id: str
+    title: str = ""
+    articles: list[str] = field(default_factory=list)
+    families: list[Family] = field(default_factory=list)
+    # {"articles": n, "outlets": n, "independent": n}
+    sources: dict[str, int] = field(default_factory=dict)
+    first_published: Optional[str] = None
+    last_published: Optional[str] = None
+    storyline: Optional[str] = None
+    entities: list[Entity] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    summary: list[SummarySentence] = field(default_factory=list)
+    basis: Optional[str] = None  # "single_origin" when one independent origin
+    timeline: list[TimelineEvent] = field(default_factory=list)
+
+
+Story._nested = {
+    "families": Family,
+    "entities": Entity,
+    "quotes": Quote,
+    "claims": Claim,
+    "summary": SummarySentence,
+    "timeline": TimelineEvent,
+}
+
+
+@dataclass
+class RunResult(_Serializable):
+    """The output of one run: what ``stories.json`` holds."""
+
+    _nested: ClassVar[dict[str, type]] = {}
+
+    articles: list[Article] = field(default_factory=list)
+    stories: list[Story] = field(default_factory=list)
+    errors: list[ErrorRecord] = field(default_factory=list)
+    schema_version: int = SCHEMA_VERSION
+
+
+RunResult._nested = {"articles": Article, "stories": Story, "errors": ErrorRecord}
+
+
+def content_hash(text: str) -> str:
+    """Stable hash of an article body, whitespace-normalised (idempotent ingestion)."""
+    norm = " ".join(text.split()).casefold()
+    return hashlib.blake2b(norm.encode("utf-8"), digest_size=12).hexdigest()

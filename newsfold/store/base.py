@@ -1,0 +1,95 @@
+"""The store interface every backend implements."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Iterable, Iterator, Optional, Sequence
+
+from newsfold.model import Article, ErrorRecord, Story
+
+
+class Store(ABC):
+    """Articles, stories, errors and engine state.
+
+    Ingestion is idempotent: ``add_articles`` skips an article whose id, or whose
+    ``content_hash``, is already stored, and returns the ids it really added.
+    """
+
+    @abstractmethod
+    def add_articles(self, articles: Iterable[Article]) -> list[str]: ...
+
+    @abstractmethod
+    def update_articles(self, articles: Iterable[Article]) -> None:
+        """Overwrite stored articles (derived fields: family, relation, story...)."""
+
+    @abstractmethod
+    def get_article(self, article_id: str) -> Optional[Article]: ...
+
+    @abstractmethod
+    def get_articles(self, ids: Sequence[str]) -> list[Article]: ...
+
+    @abstractmethod
+    def iter_articles(self) -> Iterator[Article]: ...
+
+    @abstractmethod
+    def count_articles(self) -> int: ...
+
+    @abstractmethod
+    def put_stories(self, stories: Iterable[Story], *, replace_all: bool = False) -> None:
+        """Upsert stories by id; ``replace_all`` first deletes every stored story."""
+
+    @abstractmethod
+    def get_story(self, story_id: str) -> Optional[Story]: ...
+
+    @abstractmethod
+    def list_stories(
+        self,
+        *,
+        q: Optional[str] = None,
+        since: Optional[str] = None,
+        until: Optional[str] = None,
+        outlet: Optional[str] = None,
+        min_independent: Optional[int] = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[Story]:
+        """Stories newest first; ``q`` is full-text over titles, summaries and article text."""
+
+    @abstractmethod
+    def count_stories(self) -> int: ...
+
+    @abstractmethod
+    def add_errors(self, errors: Iterable[ErrorRecord]) -> None: ...
+
+    @abstractmethod
+    def errors(self) -> list[ErrorRecord]: ...
+
+    @abstractmethod
+    def get_state(self, key: str) -> Optional[bytes]:
+        """Opaque engine state (e.g. the streaming clusterer), by key."""
+
+    @abstractmethod
+    def set_state(self, key: str, value: bytes) -> None: ...
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def open_store(url: str | None = None) -> Store:
+    """Open a store from a path or URL. ``None`` means an in-memory SQLite store."""
+    if url and url.startswith(("postgresql://", "postgres://")):
+        from newsfold.store.postgres import PostgresStore
+
+        return PostgresStore(url)
+    from newsfold.store.sqlite import SQLiteStore
+
+    path = url or ":memory:"
+    if path.startswith("sqlite:///"):
+        path = path[len("sqlite:///"):]
+    return SQLiteStore(path)
