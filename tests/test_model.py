@@ -1,0 +1,60 @@
+"""The schema round-trips through JSON, keeps unknown fields, and hashes content stably."""
+
+from __future__ import annotations
+
+import json
+
+from newsfold.model import (
+    Article,
+    Claim,
+    Entity,
+    ErrorRecord,
+    Family,
+    FamilyMember,
+    Quote,
+    RunResult,
+    Story,
+    SummarySentence,
+    TimelineEvent,
+    content_hash,
+)
+
+
+def _story() -> Story:
+    return Story(
+        id="s-1",
+        title="Ministers meet",
+        articles=["a", "b"],
+        families=[Family(id="a", origin="a", members=[FamilyMember(id="b", origin="a", relation="copy")])],
+        sources={"articles": 2, "outlets": 2, "independent": 1},
+        entities=[Entity(name="Ana Ruiz", type="PERSON", variants=["Ruiz"], mentions=3)],
+        quotes=[Quote(speaker="Ana Ruiz", text="We agree.", articles=["a", "b"], independent_sources=1)],
+        claims=[Claim(text="Talks began.", articles=["a"], values=[{"value": "12", "articles": ["a"]}])],
+        summary=[SummarySentence(text="Talks began.", citations=["a"])],
+        basis="single_origin",
+        timeline=[TimelineEvent(time="2025-01-02", kind="published", text="a published", articles=["a"])],
+    )
+
+
+def test_run_result_round_trips_through_json():
+    result = RunResult(
+        articles=[Article(id="a", text="Body one.", removed=[{"text": "Also Read: x", "rule": "related_link"}])],
+        stories=[_story()],
+        errors=[ErrorRecord(path="bad.jsonl", position=3, reason="invalid JSON", kind="malformed_json")],
+    )
+    text = json.dumps(result.to_dict())
+    back = RunResult.from_dict(json.loads(text))
+    assert back == result
+    assert isinstance(back.stories[0].families[0].members[0], FamilyMember)
+    assert isinstance(back.stories[0].claims[0], Claim)
+
+
+def test_unknown_article_fields_are_kept_in_meta():
+    art = Article.from_dict({"id": "x", "text": "t", "section": "World", "meta": {"k": 1}})
+    assert art.meta == {"section": "World", "k": 1}
+
+
+def test_content_hash_ignores_whitespace_and_case_only():
+    assert content_hash("A  b\nc") == content_hash("a b c")
+    assert content_hash("a b c") != content_hash("a b d")
+    assert Article(id="1", text="Same text.").content_hash == Article(id="2", text="same  text.").content_hash
