@@ -1,0 +1,210 @@
+"""The streaming path: new articles join the stored corpus one batch at a time.
+
+::
+
+    items --clean--> Article --store.add_articles (idempotent)--> FamilyIndex.add
+          --StreamClusterer.add--> re-analyse only the touched stories --> store
+
+Unlike :func:`newsfold.run.local.run_local`, nothing already stored is recomputed: the
+copy-family index and the streaming clusterer are kept in the store (``set_state``) and
+updated in place, and only the stories that received an article are analysed again. This
+is what ``POST /api/articles``, :class:`newsfold.Engine` and live feeds use.
+"""
+
+from __future__ import annotations
+
+import pickle
+import threading
+from datetime import datetime, timezone
+from typing import Any, Iterable, Optional, Sequence
+
+from newsfold import stages
+from newsfold.config import Config
+from newsfold.model import Article, ErrorRecord, Family, FamilyMember, RawRecord, Story
+from newsfold.store.base import Store
+
+#: Keys under which the pipeline keeps its state in the store.
+STATE_FAMILIES = "stream.family_index"
+STATE_CLUSTERER = "stream.clusterer"
+
+
+def record_from_dict(obj: dict[str, Any], *, path: str = "api", position: Any = None) -> RawRecord | ErrorRecord:
+    """Turn one article object (JSONL field names) into a RawRecord, exactly as the JSONL
+    reader does (same id choice, same text/html keys), or an ErrorRecord."""
+    from newsfold.ingest.jsonl import record_from_obj
+
+    return record_from_obj(obj, path=path, position=position)
+
+
+def _family_of(members: Sequence[Article]) -> list[Family]:
+    """Families of a story's members, rebuilt from the fields dedup set on each article."""
+    groups: dict[str, list[Article]] = {}
+    for a in members:
+        groups.setdefault(a.family or a.id, []).append(a)
+    fams = []
+    for fid, arts in groups.items():
+        origin = fid
+        fam_members = [
+            FamilyMember(id=a.id, origin=a.origin, relation=a.relation or "original",
+                         similarity=dict(a.similarity or {}), reason=a.reason)
+            for a in arts
+        ]
+        outlets = sorted({a.source for a in arts if a.source})
+        wires = [a.wire for a in arts if a.wire]
+        fams.append(Family(id=fid, origin=origin, members=fam_members, outlets=outlets,
+                           wire=wires[0] if wires else None))
+    return fams
+
+
+class StreamingPipeline:
+    """Add articles to a store incrementally; returns the ids of the stories touched.
+
+    >>> from newsfold.store import open_store                      # doctest: +SKIP
+    >>> p = StreamingPipeline(open_store("news.db"))                 # doctest: +SKIP
+    >>> p.add([{"id": "a1", "title": "T", "text": "Body ..."}])      # doctest: +SKIP
+    ['s0001']
+    """
+
+    def __init__(self, store: Store, config: Optional[Config] = None) -> None:
+        self.store = store
+        self.config = config or Config()
+        self.lock = threading.RLock()
+        self.errors: list[ErrorRecord] = []
+        self.last_added: list[str] = []
+        self._families = None
+        self._clusterer = None
+
+    # -- state -------------------------------------------------------------------------
+    def _load(self) -> None:
+        if self._clusterer is not None:
+            return
+        from newsfold.cluster import StreamClusterer
+        from newsfold.dedup import FamilyIndex
+
+        raw = self.store.get_state(STATE_FAMILIES)
+        fam = None
+        if raw:
+            try:
+                fam = pickle.loads(raw)
+            except Exception:
+                fam = None
+        if fam is None:
+            fam = _new(FamilyIndex, self.config)
+        raw = self.store.get_state(STATE_CLUSTERER)
+        clu = None
+        if raw:
+            try:
+                state = pickle.loads(raw)
+                clu = StreamClusterer.from_state(state, config=self.config) if _accepts_config(
+                    StreamClusterer.from_state) else StreamClusterer.from_state(state)
+            except Exception:
+                clu = None
+        if clu is None:
+            clu = _new(StreamClusterer, self.config)
+        self._families, self._clusterer = fam, clu
+        if not raw and self.store.count_articles():
+            self._replay()
+
+    def _replay(self) -> None:
+        """A store filled by a batch run has no streaming state: rebuild it from its articles."""
+        corpus = sorted(self.store.iter_articles(), key=stages._time_key)
+        for a in corpus:
+            self._families.add(a)
+            a.story = self._clusterer.add(a)
+        self.store.update_articles(corpus)
+
+    def save(self) -> None:
+        if self._clusterer is None:
+            return
+        self.store.set_state(STATE_FAMILIES, pickle.dumps(self._families))
+        self.store.set_state(STATE_CLUSTERER, pickle.dumps(self._clusterer.state_dict()))
+
+    # -- the work ----------------------------------------------------------------------
+    def clean(self, items: Iterable[Any]) -> tuple[list[Article], list[ErrorRecord]]:
+        """RawRecords, article dicts (JSONL names) or Articles -> cleaned Articles + errors."""
+        from newsfold.clean import clean_records
+
+        records: list[RawRecord | ErrorRecord] = []
+        ready: list[Article] = []
+        for pos, item in enumerate(items):
+            if isinstance(item, Article):
+                ready.append(item)
+            elif isinstance(item, (RawRecord, ErrorRecord)):
+                records.append(item)
+            elif isinstance(item, dict):
+                records.append(record_from_dict(item, position=pos))
+            else:
+                records.append(ErrorRecord(path="api", position=pos, stage="ingest", kind="unreadable",
+                                           reason=f"expected an article object, got {type(item).__name__}"))
+        articles, errors = stages.split_errors(clean_records(records, config=self.config)) if records else ([], [])
+        return ready + articles, errors
+
+    def add(self, items: Iterable[Any]) -> list[str]:
+        """Clean, store, fold, cluster and re-analyse; returns the touched story ids."""
+        with self.lock:
+            articles, errors = self.clean(items)
+            self.errors = errors
+            if errors:
+                self.store.add_errors(errors)
+            now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+            for a in articles:
+                a.first_seen = a.first_seen or now
+            added = set(self.store.add_articles(articles))
+            new = [a for a in articles if a.id in added]
+            self.last_added = [a.id for a in new]
+            if not new:
+                return []
+            self._load()
+            touched: list[str] = []
+            for a in sorted(new, key=stages._time_key):
+                self._families.add(a)
+                sid = self._clusterer.add(a)
+                a.story = sid
+                if sid not in touched:
+                    touched.append(sid)
+            self.store.update_articles(new)
+            self._reanalyse(touched)
+            self.save()
+            return touched
+
+    def _reanalyse(self, story_ids: Sequence[str]) -> None:
+        current = {s.id: s for s in self._clusterer.stories() if s.id in set(story_ids)}
+        out: list[Story] = []
+        for sid in story_ids:
+            base = current.get(sid)
+            if base is None:
+                continue
+            members = self.store.get_articles(list(base.articles))
+            # keep the story's article order and fix stale story fields
+            changed = [a for a in members if a.story != sid]
+            for a in changed:
+                a.story = sid
+            if changed:
+                self.store.update_articles(changed)
+            story = Story(id=sid, title=base.title, articles=[a.id for a in members],
+                          storyline=base.storyline)
+            story.families = _family_of(members)
+            story = stages.analyze_one(story, members, config=self.config)
+            if not story.title:
+                story.title = next((a.title for a in members if a.title), "") or ""
+            out.append(story)
+        self.store.put_stories(out)
+
+
+def _new(cls, config):
+    try:
+        return cls(config=config)
+    except TypeError:
+        return cls()
+
+
+def _accepts_config(fn) -> bool:
+    import inspect
+
+    try:
+        return "config" in inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+__all__ = ["StreamingPipeline", "record_from_dict", "STATE_FAMILIES", "STATE_CLUSTERER"]
