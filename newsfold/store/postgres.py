@@ -1,0 +1,351 @@
+"""PostgreSQL store: the same tables as SQLite, tsvector search, for large archives.
+
+Needs ``pip install newsfold[postgres]`` (psycopg 3). Text columns use the ``"C"``
+collation so ordering and date-prefix comparisons match SQLite byte for byte. Search uses
+a weighted ``tsvector`` (title A, summary B, member articles C) with a GIN index and the
+``english`` configuration (stemming, like SQLite's porter tokenizer). See docs/storage.md.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Iterable, Iterator, Optional, Sequence
+
+from newsfold.model import Article, ErrorRecord, Story
+from newsfold.store import common
+from newsfold.store.base import Store
+
+#: Rows per statement (arrays passed to unnest / executemany batches).
+BATCH = 2000
+#: tsvector values are limited to 1 MiB; member text indexed per story is capped below that.
+MAX_BODY_CHARS = 400_000
+TS_CONFIG = "english"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key text PRIMARY KEY, value text);
+CREATE TABLE IF NOT EXISTS articles (
+    seq bigserial PRIMARY KEY,
+    id text COLLATE "C" NOT NULL UNIQUE,
+    content_hash text COLLATE "C" UNIQUE,
+    published text COLLATE "C",
+    source text COLLATE "C",
+    story text COLLATE "C",
+    family text COLLATE "C",
+    data text NOT NULL
+);
+CREATE INDEX IF NOT EXISTS articles_published ON articles(published);
+CREATE INDEX IF NOT EXISTS articles_source ON articles(source);
+CREATE INDEX IF NOT EXISTS articles_story ON articles(story);
+CREATE INDEX IF NOT EXISTS articles_family ON articles(family);
+CREATE TABLE IF NOT EXISTS stories (
+    seq bigserial PRIMARY KEY,
+    id text COLLATE "C" NOT NULL UNIQUE,
+    title text,
+    first_published text COLLATE "C",
+    last_published text COLLATE "C",
+    independent integer,
+    n_articles integer,
+    data text NOT NULL,
+    search tsvector
+);
+CREATE INDEX IF NOT EXISTS stories_last ON stories(last_published);
+CREATE INDEX IF NOT EXISTS stories_first ON stories(first_published);
+CREATE INDEX IF NOT EXISTS stories_independent ON stories(independent);
+CREATE INDEX IF NOT EXISTS stories_search ON stories USING gin(search);
+CREATE TABLE IF NOT EXISTS story_articles (
+    story_id text COLLATE "C" NOT NULL,
+    article_id text COLLATE "C" NOT NULL,
+    PRIMARY KEY (story_id, article_id)
+);
+CREATE INDEX IF NOT EXISTS story_articles_article ON story_articles(article_id);
+CREATE TABLE IF NOT EXISTS story_outlets (
+    story_id text COLLATE "C" NOT NULL,
+    outlet text COLLATE "C" NOT NULL,
+    PRIMARY KEY (outlet, story_id)
+);
+CREATE INDEX IF NOT EXISTS story_outlets_story ON story_outlets(story_id);
+CREATE TABLE IF NOT EXISTS errors (
+    seq bigserial PRIMARY KEY,
+    key text NOT NULL UNIQUE,
+    path text,
+    kind text,
+    stage text,
+    data text NOT NULL
+);
+CREATE TABLE IF NOT EXISTS state (key text PRIMARY KEY, value bytea);
+"""
+
+
+def _psycopg():
+    try:
+        import psycopg
+    except ImportError as exc:  # pragma: no cover - depends on the install
+        raise ImportError(
+            "PostgreSQL storage needs psycopg 3: pip install 'newsfold[postgres]'"
+        ) from exc
+    return psycopg
+
+
+class PostgresStore(Store):
+    """A store in a PostgreSQL database given by a ``postgresql://`` URL."""
+
+    def __init__(self, url: str) -> None:
+        psycopg = _psycopg()
+        self.url = url
+        self._lock = threading.RLock()
+        self._conn = psycopg.connect(url, autocommit=True)
+        with self._tx() as cur:
+            # serialise concurrent first-time schema creation by several processes
+            cur.execute("SELECT pg_advisory_xact_lock(7432010)")
+            cur.execute(_SCHEMA)
+            cur.execute(
+                "INSERT INTO meta(key, value) VALUES ('schema_version', %s)"
+                " ON CONFLICT (key) DO NOTHING",
+                (str(common.STORE_SCHEMA_VERSION),),
+            )
+
+    # ------------------------------------------------------------------ plumbing
+    class _Tx:
+        def __init__(self, store: "PostgresStore") -> None:
+            self.store = store
+
+        def __enter__(self):
+            self.store._lock.acquire()
+            try:
+                self.tx = self.store._conn.transaction()
+                self.tx.__enter__()
+                self.cur = self.store._conn.cursor()
+            except BaseException:
+                self.store._lock.release()
+                raise
+            return self.cur
+
+        def __exit__(self, exc_type, exc, tb) -> None:
+            try:
+                self.cur.close()
+                self.tx.__exit__(exc_type, exc, tb)
+            finally:
+                self.store._lock.release()
+
+    def _tx(self) -> "PostgresStore._Tx":
+        return PostgresStore._Tx(self)
+
+    # ------------------------------------------------------------------ articles
+    def add_articles(self, articles: Iterable[Article]) -> list[str]:
+        added: list[str] = []
+        for chunk in common.chunks(common.unique_articles(articles), BATCH):
+            cols = list(zip(*(common.article_row(a) for a in chunk)))
+            with self._tx() as cur:
+                # ON CONFLICT DO NOTHING covers both unique keys (id, content_hash);
+                # RETURNING tells exactly which rows went in, even with concurrent writers.
+                cur.execute(
+                    "INSERT INTO articles(id, content_hash, published, source, story, family, data)"
+                    " SELECT i, h, p, s, st, f, d FROM unnest("
+                    " %s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[],"
+                    " %s::text[]) WITH ORDINALITY AS t(i, h, p, s, st, f, d, n) ORDER BY n"
+                    " ON CONFLICT DO NOTHING RETURNING id",
+                    [list(c) for c in cols],
+                )
+                got = {row[0] for row in cur.fetchall()}
+            added.extend(a.id for a in chunk if a.id in got)
+        return added
+
+    def update_articles(self, articles: Iterable[Article]) -> None:
+        for chunk in common.chunks(articles, BATCH):
+            rows = [common.article_row(a) for a in chunk]
+            with self._tx() as cur:
+                cur.executemany(
+                    "UPDATE articles SET published = %s, source = %s, story = %s, family = %s,"
+                    " data = %s WHERE id = %s",
+                    [(r[2], r[3], r[4], r[5], r[6], r[0]) for r in rows],
+                )
+
+    def get_article(self, article_id: str) -> Optional[Article]:
+        found = self.get_articles([article_id])
+        return found[0] if found else None
+
+    def get_articles(self, ids: Sequence[str]) -> list[Article]:
+        ids = list(ids)
+        by_id: dict[str, Article] = {}
+        for chunk in common.chunks(dict.fromkeys(ids), BATCH):
+            with self._tx() as cur:
+                cur.execute("SELECT id, data FROM articles WHERE id = ANY(%s)", (chunk,))
+                for aid, data in cur.fetchall():
+                    by_id[aid] = Article.from_json(data)
+        return [by_id[i] for i in ids if i in by_id]
+
+    def iter_articles(self) -> Iterator[Article]:
+        last = 0
+        while True:
+            with self._tx() as cur:
+                cur.execute(
+                    "SELECT seq, data FROM articles WHERE seq > %s ORDER BY seq LIMIT %s",
+                    (last, common.PAGE),
+                )
+                rows = cur.fetchall()
+            if not rows:
+                return
+            last = rows[-1][0]
+            for _, data in rows:
+                yield Article.from_json(data)
+
+    def count_articles(self) -> int:
+        with self._tx() as cur:
+            cur.execute("SELECT count(*) FROM articles")
+            return cur.fetchone()[0]
+
+    # ------------------------------------------------------------------ stories
+    def put_stories(self, stories: Iterable[Story], *, replace_all: bool = False) -> None:
+        stories = list(stories)
+        with self._tx() as cur:
+            if replace_all:
+                cur.execute("TRUNCATE stories, story_articles, story_outlets")
+            for chunk in common.chunks({s.id: s for s in stories}.values(), BATCH):
+                sids = [s.id for s in chunk]
+                if not replace_all:
+                    for table, col in (
+                        ("stories", "id"),
+                        ("story_articles", "story_id"),
+                        ("story_outlets", "story_id"),
+                    ):
+                        cur.execute(f"DELETE FROM {table} WHERE {col} = ANY(%s)", (sids,))
+                texts = self._member_texts(cur, [a for s in chunk for a in s.articles])
+                story_rows, member_rows, outlet_rows = [], [], []
+                for story in chunk:
+                    members = [texts[a] for a in dict.fromkeys(story.articles) if a in texts]
+                    title, summary, body = common.search_texts(story, members)
+                    story_rows.append((*common.story_row(story), title, summary, body[:MAX_BODY_CHARS]))
+                    member_rows.extend((story.id, aid) for aid in dict.fromkeys(story.articles))
+                    outlet_rows.extend((story.id, o) for o in common.story_outlets(story, members))
+                cur.executemany(
+                    "INSERT INTO stories(id, title, first_published, last_published, independent,"
+                    " n_articles, data, search) VALUES (%s, %s, %s, %s, %s, %s, %s,"
+                    f" setweight(to_tsvector('{TS_CONFIG}', %s), 'A')"
+                    f" || setweight(to_tsvector('{TS_CONFIG}', %s), 'B')"
+                    f" || setweight(to_tsvector('{TS_CONFIG}', %s), 'C'))",
+                    story_rows,
+                )
+                cur.executemany(
+                    "INSERT INTO story_articles VALUES (%s, %s) ON CONFLICT DO NOTHING", member_rows
+                )
+                cur.executemany(
+                    "INSERT INTO story_outlets VALUES (%s, %s) ON CONFLICT DO NOTHING", outlet_rows
+                )
+
+    @staticmethod
+    def _member_texts(cur, ids: Sequence[str]) -> dict[str, common.MemberText]:
+        out: dict[str, common.MemberText] = {}
+        for chunk in common.chunks(dict.fromkeys(ids), BATCH):
+            cur.execute(
+                "SELECT id, source, data::json->>'title', data::json->>'text'"
+                " FROM articles WHERE id = ANY(%s)",
+                (chunk,),
+            )
+            for aid, *row in cur.fetchall():
+                out[aid] = common.MemberText(*row)
+        return out
+
+    def get_story(self, story_id: str) -> Optional[Story]:
+        with self._tx() as cur:
+            cur.execute("SELECT data FROM stories WHERE id = %s", (story_id,))
+            row = cur.fetchone()
+        return Story.from_json(row[0]) if row else None
+
+    def list_stories(
+        self,
+        *,
+        q: Optional[str] = None,
+        since: Optional[str] = None,
+        until: Optional[str] = None,
+        outlet: Optional[str] = None,
+        min_independent: Optional[int] = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[Story]:
+        where: list[str] = []
+        params: list = []
+        if q is not None and q.strip():
+            terms = common.query_terms(q)
+            if not terms:
+                return []
+            parts = []
+            for word, prefix in terms:
+                # words are letters/digits only, so they are safe inside a tsquery
+                if prefix:
+                    parts.append(f"to_tsquery('{TS_CONFIG}', %s || ':*')")
+                else:
+                    parts.append(f"plainto_tsquery('{TS_CONFIG}', %s)")
+                params.append(word)
+            where.append("s.search @@ (" + " && ".join(parts) + ")")
+        if since:
+            where.append("substr(s.last_published, 1, length(%s)) >= %s")
+            params += [since, since]
+        if until:
+            where.append("substr(s.first_published, 1, length(%s)) <= %s")
+            params += [until, until]
+        if outlet:
+            where.append(
+                "EXISTS (SELECT 1 FROM story_outlets o WHERE o.story_id = s.id AND o.outlet = %s)"
+            )
+            params.append(common.norm_outlet(outlet))
+        if min_independent is not None:
+            where.append("coalesce(s.independent, 0) >= %s")
+            params.append(int(min_independent))
+        sql = "SELECT s.data FROM stories s"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += (
+            " ORDER BY s.last_published DESC NULLS LAST, s.first_published DESC NULLS LAST,"
+            " s.id LIMIT %s OFFSET %s"
+        )
+        params += [max(0, int(limit)), max(0, int(offset))]
+        with self._tx() as cur:
+            cur.execute(sql, params)
+            rows = cur.fetchall()
+        return [Story.from_json(r[0]) for r in rows]
+
+    def count_stories(self) -> int:
+        with self._tx() as cur:
+            cur.execute("SELECT count(*) FROM stories")
+            return cur.fetchone()[0]
+
+    # ------------------------------------------------------------------ errors, state
+    def add_errors(self, errors: Iterable[ErrorRecord]) -> None:
+        for chunk in common.chunks(errors, BATCH):
+            with self._tx() as cur:
+                cur.executemany(
+                    "INSERT INTO errors(key, path, kind, stage, data) VALUES (%s, %s, %s, %s, %s)"
+                    " ON CONFLICT (key) DO NOTHING",
+                    [common.error_row(e) for e in chunk],
+                )
+
+    def errors(self) -> list[ErrorRecord]:
+        with self._tx() as cur:
+            cur.execute("SELECT data FROM errors ORDER BY seq")
+            rows = cur.fetchall()
+        return [ErrorRecord.from_json(r[0]) for r in rows]
+
+    def get_state(self, key: str) -> Optional[bytes]:
+        with self._tx() as cur:
+            cur.execute("SELECT value FROM state WHERE key = %s", (key,))
+            row = cur.fetchone()
+        return bytes(row[0]) if row else None
+
+    def set_state(self, key: str, value: bytes) -> None:
+        with self._tx() as cur:
+            cur.execute(
+                "INSERT INTO state(key, value) VALUES (%s, %s)"
+                " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, bytes(value)),
+            )
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                try:
+                    self._conn.close()
+                finally:
+                    self._conn = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"PostgresStore({self.url!r})"

@@ -1,0 +1,389 @@
+"""SQLite store: one file, WAL mode, FTS5 search. The embedded default.
+
+Layout (see docs/storage.md)::
+
+    articles(seq, id UNIQUE, content_hash UNIQUE, published, source, story, family, data JSON)
+    stories(seq, id UNIQUE, title, first_published, last_published, independent, n_articles, data JSON)
+    story_articles(story_id, article_id)          -- membership, for filters
+    story_outlets(story_id, outlet)               -- lower-cased outlet names, for ``outlet=``
+    stories_fts(story_id, title, summary, body)   -- FTS5, porter + unicode61
+    errors(seq, key UNIQUE, path, kind, stage, data JSON)
+    state(key PRIMARY KEY, value BLOB)
+
+One connection guarded by a lock (``check_same_thread=False``), so the API server's threads
+and the streaming writer can share a store object; other processes read the same file
+concurrently thanks to WAL.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from typing import Iterable, Iterator, Optional, Sequence
+
+from newsfold.model import Article, ErrorRecord, Story
+from newsfold.store import common
+from newsfold.store.base import Store
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS articles (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    content_hash TEXT UNIQUE,
+    published TEXT,
+    source TEXT,
+    story TEXT,
+    family TEXT,
+    data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS articles_published ON articles(published);
+CREATE INDEX IF NOT EXISTS articles_source ON articles(source);
+CREATE INDEX IF NOT EXISTS articles_story ON articles(story);
+CREATE INDEX IF NOT EXISTS articles_family ON articles(family);
+CREATE TABLE IF NOT EXISTS stories (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    title TEXT,
+    first_published TEXT,
+    last_published TEXT,
+    independent INTEGER,
+    n_articles INTEGER,
+    data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS stories_last ON stories(last_published);
+CREATE INDEX IF NOT EXISTS stories_first ON stories(first_published);
+CREATE INDEX IF NOT EXISTS stories_independent ON stories(independent);
+CREATE TABLE IF NOT EXISTS story_articles (
+    story_id TEXT NOT NULL,
+    article_id TEXT NOT NULL,
+    PRIMARY KEY (story_id, article_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS story_articles_article ON story_articles(article_id);
+CREATE TABLE IF NOT EXISTS story_outlets (
+    story_id TEXT NOT NULL,
+    outlet TEXT NOT NULL,
+    PRIMARY KEY (outlet, story_id)
+) WITHOUT ROWID;
+CREATE VIRTUAL TABLE IF NOT EXISTS stories_fts USING fts5(
+    story_id UNINDEXED, title, summary, body,
+    tokenize = 'porter unicode61 remove_diacritics 2'
+);
+CREATE TABLE IF NOT EXISTS errors (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    key TEXT NOT NULL UNIQUE,
+    path TEXT,
+    kind TEXT,
+    stage TEXT,
+    data TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value BLOB);
+"""
+
+#: Rows per executemany / IN (...) batch; well under SQLite's variable limit.
+BATCH = 500
+
+
+class SQLiteStore(Store):
+    """A store in one SQLite file (or ``":memory:"``)."""
+
+    def __init__(self, path: str = ":memory:", *, timeout: float = 30.0) -> None:
+        self.path = str(path)
+        self._lock = threading.RLock()
+        self._conn = sqlite3.connect(
+            self.path, timeout=timeout, check_same_thread=False, isolation_level=None
+        )
+        self._conn.execute("PRAGMA foreign_keys = OFF")
+        if self.path != ":memory:" and not self.path.startswith("file::memory:"):
+            self._conn.execute("PRAGMA journal_mode = WAL")
+        self._conn.execute("PRAGMA synchronous = NORMAL")
+        self._conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+        if not self._has_schema():
+            # only a new file is written to on open, so a reader can open a store while
+            # another process is in the middle of a write transaction
+            self._conn.executescript(
+                "BEGIN IMMEDIATE;" + _SCHEMA + "INSERT OR IGNORE INTO meta(key, value) VALUES"
+                f" ('schema_version', '{common.STORE_SCHEMA_VERSION}'); COMMIT;"
+            )
+
+    def _has_schema(self) -> bool:
+        row = self._conn.execute(
+            "SELECT value FROM sqlite_master, meta WHERE sqlite_master.name = 'state'"
+            " AND meta.key = 'schema_version'"
+        ).fetchone() if self._conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'"
+        ).fetchone() else None
+        return row is not None
+
+    # ------------------------------------------------------------------ plumbing
+    class _Tx:
+        def __init__(self, store: "SQLiteStore", write: bool) -> None:
+            self.store = store
+            self.write = write
+
+        def __enter__(self) -> sqlite3.Cursor:
+            self.store._lock.acquire()
+            try:
+                cur = self.store._conn.cursor()
+                # IMMEDIATE takes the write lock up front (no upgrade deadlocks between
+                # processes); readers get a consistent snapshot under WAL.
+                cur.execute("BEGIN IMMEDIATE" if self.write else "BEGIN")
+            except BaseException:
+                self.store._lock.release()
+                raise
+            self.cur = cur
+            return cur
+
+        def __exit__(self, exc_type, exc, tb) -> None:
+            try:
+                if exc_type is None:
+                    self.cur.execute("COMMIT")
+                else:
+                    self.cur.execute("ROLLBACK")
+            finally:
+                self.cur.close()
+                self.store._lock.release()
+
+    def _tx(self, write: bool = True) -> "SQLiteStore._Tx":
+        return SQLiteStore._Tx(self, write)
+
+    # ------------------------------------------------------------------ articles
+    def add_articles(self, articles: Iterable[Article]) -> list[str]:
+        added: list[str] = []
+        for chunk in common.chunks(common.unique_articles(articles), BATCH):
+            with self._tx() as cur:
+                ids = [a.id for a in chunk]
+                hashes = [a.content_hash for a in chunk if a.content_hash]
+                seen_ids = self._existing(cur, "id", ids)
+                seen_hashes = self._existing(cur, "content_hash", hashes)
+                fresh = [
+                    a
+                    for a in chunk
+                    if a.id not in seen_ids and (not a.content_hash or a.content_hash not in seen_hashes)
+                ]
+                cur.executemany(
+                    "INSERT OR IGNORE INTO articles"
+                    "(id, content_hash, published, source, story, family, data)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [common.article_row(a) for a in fresh],
+                )
+                added.extend(a.id for a in fresh)
+        return added
+
+    @staticmethod
+    def _existing(cur: sqlite3.Cursor, column: str, values: Sequence[str]) -> set[str]:
+        if not values:
+            return set()
+        marks = ",".join("?" * len(values))
+        cur.execute(f"SELECT {column} FROM articles WHERE {column} IN ({marks})", list(values))
+        return {row[0] for row in cur.fetchall()}
+
+    def update_articles(self, articles: Iterable[Article]) -> None:
+        for chunk in common.chunks(articles, BATCH):
+            rows = [common.article_row(a) for a in chunk]
+            with self._tx() as cur:
+                cur.executemany(
+                    "UPDATE articles SET published = ?, source = ?, story = ?, family = ?, data = ?"
+                    " WHERE id = ?",
+                    [(r[2], r[3], r[4], r[5], r[6], r[0]) for r in rows],
+                )
+
+    def get_article(self, article_id: str) -> Optional[Article]:
+        found = self.get_articles([article_id])
+        return found[0] if found else None
+
+    def get_articles(self, ids: Sequence[str]) -> list[Article]:
+        ids = list(ids)
+        by_id: dict[str, Article] = {}
+        for chunk in common.chunks(dict.fromkeys(ids), BATCH):
+            marks = ",".join("?" * len(chunk))
+            with self._tx(write=False) as cur:
+                cur.execute(f"SELECT id, data FROM articles WHERE id IN ({marks})", chunk)
+                for aid, data in cur.fetchall():
+                    by_id[aid] = Article.from_json(data)
+        return [by_id[i] for i in ids if i in by_id]
+
+    def iter_articles(self) -> Iterator[Article]:
+        # Keyset pagination: bounded memory, the lock is not held between pages.
+        last = 0
+        while True:
+            with self._tx(write=False) as cur:
+                cur.execute(
+                    "SELECT seq, data FROM articles WHERE seq > ? ORDER BY seq LIMIT ?",
+                    (last, common.PAGE),
+                )
+                rows = cur.fetchall()
+            if not rows:
+                return
+            last = rows[-1][0]
+            for _, data in rows:
+                yield Article.from_json(data)
+
+    def count_articles(self) -> int:
+        with self._tx(write=False) as cur:
+            return cur.execute("SELECT count(*) FROM articles").fetchone()[0]
+
+    # ------------------------------------------------------------------ stories
+    def put_stories(self, stories: Iterable[Story], *, replace_all: bool = False) -> None:
+        stories = list(stories)
+        with self._tx() as cur:
+            if replace_all:
+                for table in ("stories", "story_articles", "story_outlets", "stories_fts"):
+                    cur.execute(f"DELETE FROM {table}")
+            # last one wins when a story id repeats within the call
+            for chunk in common.chunks({s.id: s for s in stories}.values(), BATCH):
+                sids = [s.id for s in chunk]
+                marks = ",".join("?" * len(sids))
+                if not replace_all:
+                    # the FTS row of a story shares the story's seq as its rowid
+                    cur.execute(
+                        "DELETE FROM stories_fts WHERE rowid IN"
+                        f" (SELECT seq FROM stories WHERE id IN ({marks}))",
+                        sids,
+                    )
+                    for table, col in (
+                        ("stories", "id"),
+                        ("story_articles", "story_id"),
+                        ("story_outlets", "story_id"),
+                    ):
+                        cur.execute(f"DELETE FROM {table} WHERE {col} IN ({marks})", sids)
+                texts = self._member_texts(cur, [a for s in chunk for a in s.articles])
+                story_rows, member_rows, outlet_rows, search = [], [], [], {}
+                for story in chunk:
+                    members = [texts[a] for a in dict.fromkeys(story.articles) if a in texts]
+                    story_rows.append(common.story_row(story))
+                    member_rows.extend((story.id, aid) for aid in dict.fromkeys(story.articles))
+                    outlet_rows.extend((story.id, o) for o in common.story_outlets(story, members))
+                    search[story.id] = common.search_texts(story, members)
+                cur.executemany(
+                    "INSERT INTO stories(id, title, first_published, last_published, independent,"
+                    " n_articles, data) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    story_rows,
+                )
+                cur.executemany("INSERT OR IGNORE INTO story_articles VALUES (?, ?)", member_rows)
+                cur.executemany("INSERT OR IGNORE INTO story_outlets VALUES (?, ?)", outlet_rows)
+                cur.execute(f"SELECT seq, id FROM stories WHERE id IN ({marks})", sids)
+                cur.executemany(
+                    "INSERT INTO stories_fts(rowid, story_id, title, summary, body)"
+                    " VALUES (?, ?, ?, ?, ?)",
+                    [(seq, sid, *search[sid]) for seq, sid in cur.fetchall()],
+                )
+
+    @staticmethod
+    def _member_texts(cur: sqlite3.Cursor, ids: Sequence[str]) -> dict[str, common.MemberText]:
+        out: dict[str, common.MemberText] = {}
+        for chunk in common.chunks(dict.fromkeys(ids), BATCH):
+            marks = ",".join("?" * len(chunk))
+            cur.execute(
+                "SELECT id, source, json_extract(data, '$.title'), json_extract(data, '$.text')"
+                f" FROM articles WHERE id IN ({marks})",
+                chunk,
+            )
+            for aid, *row in cur.fetchall():
+                out[aid] = common.MemberText(*row)
+        return out
+
+    def get_story(self, story_id: str) -> Optional[Story]:
+        with self._tx(write=False) as cur:
+            row = cur.execute("SELECT data FROM stories WHERE id = ?", (story_id,)).fetchone()
+        return Story.from_json(row[0]) if row else None
+
+    def list_stories(
+        self,
+        *,
+        q: Optional[str] = None,
+        since: Optional[str] = None,
+        until: Optional[str] = None,
+        outlet: Optional[str] = None,
+        min_independent: Optional[int] = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[Story]:
+        where: list[str] = []
+        params: list = []
+        if q is not None and q.strip():
+            match = fts5_query(q)
+            if match is None:
+                return []
+            where.append("s.id IN (SELECT story_id FROM stories_fts WHERE stories_fts MATCH ?)")
+            params.append(match)
+        if since:
+            where.append("substr(s.last_published, 1, length(?)) >= ?")
+            params += [since, since]
+        if until:
+            where.append("substr(s.first_published, 1, length(?)) <= ?")
+            params += [until, until]
+        if outlet:
+            where.append(
+                "EXISTS (SELECT 1 FROM story_outlets o WHERE o.story_id = s.id AND o.outlet = ?)"
+            )
+            params.append(common.norm_outlet(outlet))
+        if min_independent is not None:
+            where.append("coalesce(s.independent, 0) >= ?")
+            params.append(int(min_independent))
+        sql = "SELECT s.data FROM stories s"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += (
+            " ORDER BY s.last_published DESC NULLS LAST, s.first_published DESC NULLS LAST,"
+            " s.id LIMIT ? OFFSET ?"
+        )
+        params += [max(0, int(limit)), max(0, int(offset))]
+        with self._tx(write=False) as cur:
+            rows = cur.execute(sql, params).fetchall()
+        return [Story.from_json(r[0]) for r in rows]
+
+    def count_stories(self) -> int:
+        with self._tx(write=False) as cur:
+            return cur.execute("SELECT count(*) FROM stories").fetchone()[0]
+
+    # ------------------------------------------------------------------ errors, state
+    def add_errors(self, errors: Iterable[ErrorRecord]) -> None:
+        for chunk in common.chunks(errors, BATCH):
+            with self._tx() as cur:
+                cur.executemany(
+                    "INSERT OR IGNORE INTO errors(key, path, kind, stage, data) VALUES (?, ?, ?, ?, ?)",
+                    [common.error_row(e) for e in chunk],
+                )
+
+    def errors(self) -> list[ErrorRecord]:
+        with self._tx(write=False) as cur:
+            rows = cur.execute("SELECT data FROM errors ORDER BY seq").fetchall()
+        return [ErrorRecord.from_json(r[0]) for r in rows]
+
+    def get_state(self, key: str) -> Optional[bytes]:
+        with self._tx(write=False) as cur:
+            row = cur.execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone()
+        return bytes(row[0]) if row else None
+
+    def set_state(self, key: str, value: bytes) -> None:
+        with self._tx() as cur:
+            cur.execute(
+                "INSERT INTO state(key, value) VALUES (?, ?)"
+                " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, sqlite3.Binary(bytes(value))),
+            )
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                try:
+                    self._conn.close()
+                finally:
+                    self._conn = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"SQLiteStore({self.path!r})"
+
+
+def fts5_query(q: str) -> Optional[str]:
+    """A user's words -> an FTS5 MATCH expression: every word must occur (AND).
+
+    Each token is quoted, so FTS5 syntax in user input (``AND``, ``*``, ``:``, quotes)
+    cannot raise; a trailing ``*`` on a word keeps prefix search.
+    """
+    terms = []
+    for word, prefix in common.query_terms(q):
+        terms.append('"' + word.replace('"', '""') + '"' + ("*" if prefix else ""))
+    return " ".join(terms) if terms else None
+
