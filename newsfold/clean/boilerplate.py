@@ -1,0 +1,319 @@
+"""General boilerplate rules for news text (plain text or text extracted from HTML).
+
+Every rule is named; every span it strips is kept as ``{"text", "rule"}`` so a user can see
+what was removed. Regexes are compiled once, at import. Rules (see docs/ingest.md):
+
+``crawl_header``     `` date 2025-07-31 403`` first line (also glued to the first sentence)
+``title``            a short first line without final period (plain text), or a repeat of the
+                     page title at the top of extracted HTML text
+``related_link``     "Also Read: ...", "READ ALSO | ...", "Read more", "See also: ..." lines
+``related_block``    "Recommended For You", "More from X", "Related stories"... headings and
+                     the headline list after them (to the end or the next real paragraph)
+``portal_byline``    "Editorji News Desk", "| World Desk", "Web Desk"
+``byline``           "By Staff Reporter", "By Jane Doe" lines
+``date_line``        "Updated : Jul 31, 2025 17:54", "Published: ...", "Last updated" lines
+``separator``        lone "|", "---", "•" lines
+``crumb``            "editorji | World" section crumbs
+``desk_codes``       wire desk codes after a credit: "(AP) SKS NPK NPK" -> "(AP)"
+``disclaimer``       syndication disclaimers ("Only the headline of this report may have been
+                     reworked by ...", "This story has not been edited by ... staff",
+                     "Disclaimer: ...")
+``promo``            "Follow us on ...", "Subscribe to our newsletter", "Click here to ...",
+                     "Copyright ... All rights reserved"
+``credit_line``      "(Reporting by ...; Editing by ...)" lines
+``source_tag``       an outlet or wire tag opening the body: "(MENAFN) Russian ..."
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+from newsfold.clean.dates import parse_date
+from newsfold.clean.wires import canonical_wire
+
+_CRAWL_HEADER = re.compile(
+    r"^\s*date\s+(\d{4}-\d{2}-\d{2})(?:\s+\d+(?=\s*$|\s+[A-Z\"“‘'(]))?[ \t]*"
+)
+_RELATED_LINK = re.compile(
+    r"^[\W_]*(?:also\s+read|read\s+also|read\s+more|more\s+to\s+read|see\s+also|also\s+see|"
+    r"related(?:\s+(?:news|stories|story|articles?|coverage|links?|reading|posts?))?|"
+    r"more\s+on\s+this(?:\s+story)?|must\s+read|don'?t\s+miss|also\s+watch|watch(?:\s+video)?|"
+    r"suggested(?:\s+reading)?|recommended(?:\s+reading)?|trending|click\s+here\s+to\s+read|"
+    r"read\s+next|read\s+the\s+full\s+(?:story|article)|continue\s+reading)"
+    r"\s*(?:[:|»>\-–—]|$)",
+    re.I,
+)
+_BLOCK_HEADING = re.compile(
+    r"^[\W_]*(?:recommended(?:\s+for\s+you|\s+stories|\s+articles|\s+reading)?|"
+    r"more\s+from\s+[\w .&'’-]{1,40}|more\s+(?:stories|news|articles|headlines)(?:\s+from\s+[\w .&'’-]{1,40})?|"
+    r"related(?:\s+(?:stories|articles|news|posts|content|coverage|topics|links|reading))?|"
+    r"you\s+(?:may|might)\s+(?:also\s+)?(?:like|be\s+interested\s+in|have\s+missed)|"
+    r"(?:latest|top|popular|trending|editor'?s?|most)\s+(?:news|stories|picks|read|viewed|popular|now)(?:\s+now)?|"
+    r"trending(?:\s+now)?|read\s+next|what\s+to\s+read\s+next|also\s+on\s+[\w .&'’-]{1,40}|"
+    r"in\s+other\s+news|elsewhere\s+on\s+[\w .&'’-]{1,40})[\W_]*$",
+    re.I,
+)
+_GENERIC_DESK = {
+    "news", "web", "online", "digital", "world", "sports", "sport", "business", "national",
+    "international", "politics", "entertainment", "city", "metro", "staff", "our", "the",
+    "editorial", "foreign", "local", "regional", "state", "tech", "technology", "science",
+    "health", "lifestyle", "desk", "breaking", "india", "global", "features",
+}
+_DESK = re.compile(
+    r"^[|\s]*(?:By\s+)?(?P<name>[A-Z][\w&.'’-]*(?:\s+[\w&.'’-]+){0,3}?)\s+"
+    r"(?P<kind>(?:News|Web|Online|Digital|Editorial)\s+)?Desk\s*$"
+)
+_BYLINE = re.compile(
+    r"^(?:written\s+)?by[:\s]+(?P<name>(?:[A-Z][\w.'’-]*|de|van|von|al|bin|and|&)"
+    r"(?:[ ,]+(?:[A-Z][\w.'’-]*|de|van|von|al|bin|and|&)){0,7})\s*"
+    r"(?:[|,–—-]\s*[\w .'’|,-]{0,60})?$"
+)
+_DATE_LABEL = re.compile(
+    r"^\s*(?P<label>(?:last\s+)?(?:updated|published|posted|modified|first\s+published|"
+    r"date(?:d)?|created))(?:\s+(?:on|at))?\s*[:\-–|]?\s*(?P<date>.{0,80}?)\s*$",
+    re.I,
+)
+_SEPARATOR = re.compile(r"^[\s|•·\-–—_*=~#/\\]+$")
+_CRUMB = re.compile(r"^[\w .&'’-]{1,30}\s[|»>/]\s[\w .&'’-]{1,30}$")
+_WIRE_NAMES = (
+    r"AP|AFP|Reuters|Anadolu|AA|TASS|Xinhua|PTI|IANS|ANI|dpa|DPA|EFE|Bernama|UPI|WAM|SPA|KUNA|"
+    r"Yonhap|Kyodo|ANSA|IRNA|SANA|MENA|QNA|BNA|APA|CNA|UNI|Interfax|RIA|Sputnik|Bloomberg|"
+    r"PA|AAP|CP|NTB|TT|ANP|Belga|APA|Lusa|CTK|PAP|MTI|Tanjug|Hina|STA|Agerpres|BTA|ATS|"
+    r"Antara|PNA|VNA|Prensa Latina|Notimex|Xinhua/[A-Z]+"
+)
+_DESK_CODES = re.compile(rf"(\((?:{_WIRE_NAMES})\))((?:\s+[A-Z]{{2,5}}){{1,8}})\s*$")
+_DISCLAIMER_SPAN = re.compile(
+    r"\(?\s*(?:only\s+the\s+headline\s+of\s+this\s+(?:report|story|article)\s+may\s+have\s+been\s+reworked"
+    r"|this\s+(?:story|article|report)\s+has\s+not\s+been\s+edited\s+by"
+    r"|(?:this\s+(?:story|article|report)\s+(?:is|was|has\s+been)\s+)?(?:auto-?generated|published)\s+from\s+an?\s+"
+    r"(?:syndicated|agency|wire)\s+feed"
+    r"|(?:with\s+)?inputs?\s+from\s+(?:agencies|wires)\s*$"
+    r"|(?:except\s+for\s+the\s+headline,\s+)?this\s+(?:story|article)\s+has\s+not\s+been\s+edited)"
+    r"[^()]*\)?",
+    re.I,
+)
+_DISCLAIMER_LINE = re.compile(
+    r"^[\W_]*(?:disclaimer|editor'?s\s+note\s*:\s*this|views\s+expressed\s+(?:above|here|in\s+this)"
+    r"|the\s+views\s+and\s+opinions\s+expressed)\b",
+    re.I,
+)
+_PROMO = re.compile(
+    r"^[\W_]*(?:follow\s+(?:us|\w+)\s+on\s+(?:twitter|facebook|instagram|x|telegram|whatsapp|google\s+news|linkedin|youtube)"
+    r"|(?:subscribe|sign\s+up)\s+(?:to|for)\s+(?:our|the)\b|click\s+here\b|share\s+this\s+(?:article|story)"
+    r"|download\s+the\s+\w+\s+app|join\s+our\s+(?:whatsapp|telegram)|copyright\s*©?\s*\d{4}|©\s*\d{4}"
+    r"|all\s+rights\s+reserved|get\s+the\s+latest\s+news\b.{0,60}\bon\b"
+    r"|advertisement$|advertisement\s*[-–—]\s*scroll|story\s+continues\s+below)",
+    re.I,
+)
+_CREDIT_LINE = re.compile(
+    r"^\(?\s*(?:\(?additional\s+)?(?:reporting|writing|editing|compiled)\s+by\b.{0,200}$", re.I
+)
+_SOURCE_TAG = re.compile(r"^\((?P<tag>[A-Z][A-Za-z0-9&.\- ]{1,24})\)\s*[-–—:]?\s*(?=\S)")
+_TERMINAL = re.compile(r"[.!?…\"”’')\]]\s*$")
+_WORD = re.compile(r"\w+")
+
+
+@dataclass
+class CleanText:
+    text: str
+    removed: list[dict] = field(default_factory=list)
+    title: Optional[str] = None
+    crawl_date: Optional[str] = None
+    line_dates: list[tuple[str, str]] = field(default_factory=list)  # (label, iso)
+    byline: Optional[str] = None
+    desk_source: Optional[str] = None
+    source_tag: Optional[str] = None
+    wire_hints: list[str] = field(default_factory=list)
+
+
+def _words(s: str) -> int:
+    return len(_WORD.findall(s))
+
+
+def is_real_paragraph(line: str) -> bool:
+    """A body paragraph, as opposed to a headline in a list: long, ends like a sentence."""
+    return _words(line) >= 15 and bool(_TERMINAL.search(line))
+
+
+def _looks_title(line: str, rest: list[str]) -> bool:
+    if not rest or len(line) > 200 or _SOURCE_TAG.match(line):
+        return False
+    n = _words(line)
+    if n < 2 or n > 25:
+        return False
+    s = line.rstrip()
+    if s[-1] in ".,;:" or s[0] in "\"“‘'(":
+        return False
+    if s[-1] in "!?”\"’" and n > 15:
+        return False
+    return True
+
+
+def _norm(s: str) -> str:
+    return " ".join(_WORD.findall(s.casefold()))
+
+
+def clean_text(raw: str, *, plain: bool = True, title: Optional[str] = None) -> CleanText:
+    """Strip boilerplate from article text; return the clean body and what was learned.
+
+    ``plain``: the text came from a plain-text file (title detection on the first line).
+    ``title``: a known title (HTML/JSONL): a repeat of it at the top is dropped.
+    """
+    out = CleanText(text="")
+    rm = out.removed
+    text = raw.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ").replace("\u200b", "")
+    lines = [ln.strip() for ln in text.split("\n")]
+    lines = [ln for ln in lines if ln]
+
+    # crawl header, alone or glued to the first sentence
+    if lines:
+        m = _CRAWL_HEADER.match(lines[0])
+        if m:
+            out.crawl_date = parse_date(m.group(1))
+            rm.append({"text": m.group(0).strip(), "rule": "crawl_header"})
+            rest = lines[0][m.end():].strip()
+            if rest:
+                lines[0] = rest
+                plain_title_ok = False
+            else:
+                lines.pop(0)
+                plain_title_ok = True
+        else:
+            plain_title_ok = True
+    else:
+        plain_title_ok = False
+
+    # title
+    if lines and title and _norm(lines[0]) == _norm(title):
+        rm.append({"text": lines.pop(0), "rule": "title"})
+        out.title = title
+    elif lines and plain and plain_title_ok and not title and _looks_title(lines[0], lines[1:]) \
+            and not _is_boilerplate_line(lines[0]):
+        out.title = lines.pop(0)
+        rm.append({"text": out.title, "rule": "title"})
+
+    kept: list[str] = []
+    i = 0
+    n = len(lines)
+    while i < n:
+        line = lines[i]
+        if _BLOCK_HEADING.match(line) and _words(line) <= 8:
+            j = i + 1
+            while j < n and not is_real_paragraph(lines[j]):
+                j += 1
+            rm.append({"text": "\n".join(lines[i:j]), "rule": "related_block"})
+            i = j
+            continue
+        rule = _line_rule(line, out)
+        if rule:
+            rm.append({"text": line, "rule": rule})
+            i += 1
+            continue
+        line = _inline(line, out)
+        if line:
+            kept.append(line)
+        i += 1
+
+    # an outlet or wire tag opening the body: "(MENAFN) Russian ..."
+    if kept:
+        m = _SOURCE_TAG.match(kept[0])
+        if m:
+            tag = m.group("tag").strip()
+            wire = canonical_wire(tag)
+            if wire:
+                out.wire_hints.append(wire)
+            else:
+                out.source_tag = tag
+            rm.append({"text": m.group(0).strip(), "rule": "source_tag"})
+            kept[0] = kept[0][m.end():]
+    out.text = "\n\n".join(kept)
+    return out
+
+
+def _is_boilerplate_line(line: str) -> bool:
+    return bool(
+        _RELATED_LINK.match(line) or _BLOCK_HEADING.match(line) or _DESK.match(line)
+        or _SEPARATOR.match(line) or _DATE_LABEL.match(line) and _date_line(line) is not None
+        or _BYLINE.match(line) or _PROMO.match(line)
+    )
+
+
+def _date_line(line: str) -> Optional[list[tuple[str, str]]]:
+    """[(label, iso date)] when the whole line is "Updated: <date>" parts ("Last updated"
+    alone gives []), else None (the line is prose and stays)."""
+    found: list[tuple[str, str]] = []
+    for part in line.split("|"):
+        part = part.strip()
+        if not part:
+            continue
+        m = _DATE_LABEL.match(part)
+        if not m:
+            return None
+        label = m.group("label").lower()
+        d = m.group("date").strip()
+        if not d:
+            if "updated" in label or "published" in label:
+                continue  # "Last updated" alone
+            return None
+        iso = parse_date(d)
+        if iso is None:
+            return None
+        found.append((label, iso))
+    return found
+
+
+def _line_rule(line: str, out: CleanText) -> Optional[str]:
+    if _SEPARATOR.match(line):
+        return "separator"
+    if _words(line) <= 30 and _RELATED_LINK.match(line):
+        return "related_link"
+    if len(line) <= 120 and _DATE_LABEL.match(line):
+        dates = _date_line(line)
+        if dates is not None:
+            out.line_dates.extend(dates)
+            return "date_line"
+    if len(line) <= 80:
+        m = _DESK.match(line)
+        if m:
+            name = m.group("name").strip()
+            out.byline = out.byline or line.strip("| ").removeprefix("By ").strip()
+            first = name.split()[0].lower()
+            if m.group("kind") and name.lower() not in _GENERIC_DESK and first not in _GENERIC_DESK:
+                out.desk_source = out.desk_source or name
+            return "portal_byline"
+        m = _BYLINE.match(line)
+        if m and _words(line) <= 12:
+            out.byline = out.byline or m.group("name").strip(" ,")
+            return "byline"
+        if _CRUMB.match(line) and not _TERMINAL.search(line) and _words(line) <= 8:
+            return "crumb"
+    if _DISCLAIMER_LINE.match(line):
+        return "disclaimer"
+    if len(line) <= 300:
+        m = _DISCLAIMER_SPAN.match(line)
+        if m and m.end() >= len(line.rstrip()) - 1:
+            return "disclaimer"
+        if _PROMO.match(line):
+            return "promo"
+        if _CREDIT_LINE.match(line):
+            return "credit_line"
+    return None
+
+
+def _inline(line: str, out: CleanText) -> str:
+    """Spans inside a kept line: desk codes after a credit, a trailing disclaimer."""
+    m = _DESK_CODES.search(line)
+    if m:
+        out.removed.append({"text": m.group(2).strip(), "rule": "desk_codes"})
+        wire = canonical_wire(m.group(1).strip("()"))
+        if wire:
+            out.wire_hints.append(wire)
+        line = line[: m.start(2)].rstrip()
+    if "(" in line:
+        for m in list(_DISCLAIMER_SPAN.finditer(line))[::-1]:
+            if m.group(0).lstrip().startswith("(") and m.group(0).rstrip().endswith(")"):
+                out.removed.append({"text": m.group(0).strip(), "rule": "disclaimer"})
+                line = (line[: m.start()] + line[m.end():]).strip()
+    return line

@@ -1,0 +1,110 @@
+"""Date parsing: fast regex paths for the common shapes, dateparser (English, absolute dates
+only, no future-relative guesses) for the rest."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from functools import lru_cache
+from typing import Optional
+
+MONTHS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8,
+    "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12,
+}
+MONTH_RE = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+    r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+_ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?\s*$")
+_MDY = re.compile(rf"^\s*(?:\w+day,?\s+)?({MONTH_RE})\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I)
+_DMY = re.compile(rf"^\s*(?:\w+day,?\s+)?(\d{{1,2}})(?:st|nd|rd|th)?\s+({MONTH_RE}),?\s+(\d{{4}})\b", re.I)
+_MD = re.compile(rf"^\s*({MONTH_RE})\s+(\d{{1,2}})(?:st|nd|rd|th)?\s*$", re.I)
+_DM = re.compile(rf"^\s*(\d{{1,2}})(?:st|nd|rd|th)?\s+({MONTH_RE})\s*$", re.I)
+_HAS_DIGIT = re.compile(r"\d")
+
+_DP_SETTINGS = {
+    "PREFER_DATES_FROM": "past",
+    "RETURN_AS_TIMEZONE_AWARE": False,
+    "REQUIRE_PARTS": ["day", "month", "year"],
+    "PARSERS": ["timestamp", "custom-formats", "absolute-time"],
+}
+
+
+def _month(name: str) -> int:
+    return MONTHS[name.lower().rstrip(".")[:4] if name.lower().startswith("sept") else name.lower()[:3]]
+
+
+def _valid(y: int, m: int, d: int) -> Optional[str]:
+    if not 1900 <= y <= _dt.date.today().year + 1:
+        return None
+    try:
+        return _dt.date(y, m, d).isoformat()
+    except ValueError:
+        return None
+
+
+@lru_cache(maxsize=4096)
+def parse_date(value) -> Optional[str]:
+    """An ISO date (YYYY-MM-DD) from a date string, epoch number or None."""
+    if value is None:
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        try:
+            ts = float(value) / (1000 if value > 1e11 else 1)
+            return _dt.datetime.fromtimestamp(ts, tz=_dt.timezone.utc).date().isoformat()
+        except (OverflowError, OSError, ValueError):
+            return None
+    s = str(value).strip()
+    if not s or len(s) > 100 or not _HAS_DIGIT.search(s):
+        return None
+    m = _ISO.match(s)
+    if m:
+        return _valid(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    m = _MDY.match(s)
+    if m:
+        return _valid(int(m.group(3)), _month(m.group(1)), int(m.group(2)))
+    m = _DMY.match(s)
+    if m:
+        return _valid(int(m.group(3)), _month(m.group(2)), int(m.group(1)))
+    try:
+        import dateparser
+    except ImportError:  # pragma: no cover - dependency of the core package
+        return None
+    try:
+        dt = dateparser.parse(s, languages=["en"], settings=_DP_SETTINGS)
+    except Exception:  # noqa: BLE001 - dateparser raises many kinds on odd input
+        return None
+    if dt is None:
+        return None
+    return _valid(dt.year, dt.month, dt.day)
+
+
+def month_day(s: str) -> Optional[tuple[int, int]]:
+    """(month, day) from a year-less date such as ``July 31`` or ``31 July``."""
+    m = _MD.match(s)
+    if m:
+        return _month(m.group(1)), int(m.group(2))
+    m = _DM.match(s)
+    if m:
+        return _month(m.group(2)), int(m.group(1))
+    return None
+
+
+def infer_year(month: int, day: int, reference: str) -> Optional[str]:
+    """The date (month, day) nearest to and not much after ``reference`` (an ISO date)."""
+    try:
+        ref = _dt.date.fromisoformat(reference[:10])
+    except ValueError:
+        return None
+    best = None
+    for year in (ref.year, ref.year - 1, ref.year + 1):
+        try:
+            cand = _dt.date(year, month, day)
+        except ValueError:
+            continue
+        if cand > ref + _dt.timedelta(days=2):
+            continue
+        if best is None or (ref - cand) < (ref - best):
+            best = cand
+    return best.isoformat() if best else None

@@ -1,0 +1,99 @@
+"""Metadata from clean text: dateline ("Moscow, July 31 (AP)"), wire credit, outlet."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+from urllib.parse import urlsplit
+
+from newsfold.clean.dates import MONTH_RE, infer_year, month_day, parse_date
+from newsfold.clean.wires import canonical_wire
+
+_PLACE = r"[A-Z][A-Za-z.'’\-]+(?:[ -][A-Z][A-Za-z.'’\-]+){0,3}(?:,\s*[A-Z][A-Za-z.]+(?:\s[A-Z][A-Za-z.]+)?)?"
+_DASH = r"\s*[-–—:]+\s+"
+#: "Moscow, July 31 (AP) –", "NEW YORK, Jan. 5, 2024 (Reuters) -"
+_DATELINE_DATE = re.compile(
+    rf"^(?P<place>{_PLACE})\s*,\s*(?P<date>{MONTH_RE}\s+\d{{1,2}}(?:\s*,\s*\d{{4}})?|\d{{1,2}}\s+{MONTH_RE}(?:\s+\d{{4}})?)"
+    rf"\s*(?:\((?P<credit>[^()]{{1,30}})\))?(?={_DASH})"
+)
+#: "MOSCOW (Reuters) -", "Washington, D.C. (AP) —"
+_DATELINE_CREDIT = re.compile(rf"^(?P<place>{_PLACE})\s*\((?P<credit>[^()]{{1,30}})\)(?={_DASH})")
+#: "MOSCOW —" (all capitals)
+_DATELINE_CAPS = re.compile(rf"^(?P<place>[A-Z][A-Z.'\-]{{2,}}(?:[ ,]+[A-Z][A-Z.'\-]+){{0,3}})(?={_DASH})")
+_TRAILING_CREDIT = re.compile(r"\((?P<credit>[A-Za-z][A-Za-z/ .-]{0,30})\)\s*$")
+_TRAILING_DASH_CREDIT = re.compile(r"(?:^|\s)[-–—]\s*(?P<credit>[A-Z][A-Za-z .-]{1,30})\s*$")
+_AGENCY_NAME = re.compile(
+    r"\b(?:Anadolu (?:Agency|Ajansı)|Agence France-Presse|Associated Press|Press Trust of India|"
+    r"Xinhua News Agency|Kuwait News Agency|Saudi Press Agency|Emirates News Agency|Yonhap News Agency)\b"
+)
+
+
+@dataclass
+class Dateline:
+    text: str
+    place: str
+    date: Optional[str]  # as written, e.g. "July 31"
+    credit: Optional[str]
+
+
+def find_dateline(first_paragraph: str) -> Optional[Dateline]:
+    for rx in (_DATELINE_DATE, _DATELINE_CREDIT, _DATELINE_CAPS):
+        m = rx.match(first_paragraph)
+        if m:
+            gd = m.groupdict()
+            credit = gd.get("credit")
+            if rx is _DATELINE_CREDIT and not canonical_wire(credit or ""):
+                # "Place (X) -" is a dateline only when X is a known wire or an outlet tag
+                if not re.fullmatch(r"[A-Z][A-Za-z]{1,12}", credit or ""):
+                    continue
+            return Dateline(
+                text=m.group(0).strip(), place=gd["place"].strip(), date=gd.get("date"),
+                credit=credit.strip() if credit else None,
+            )
+    return None
+
+
+def dateline_date(dl: Dateline, reference: Optional[str]) -> Optional[str]:
+    """ISO date of a dateline; a year-less one takes its year from ``reference``."""
+    if not dl.date:
+        return None
+    if re.search(r"\d{4}", dl.date):
+        return parse_date(dl.date)
+    md = month_day(dl.date.replace(".", ""))
+    if md is None or reference is None:
+        return None
+    return infer_year(md[0], md[1], reference)
+
+
+def find_wire(paragraphs: list[str], dateline: Optional[Dateline], hints: list[str]) -> Optional[str]:
+    """The wire credit: dateline credit, credit tags, trailing "(AP)" or "— Reuters"."""
+    if dateline and dateline.credit:
+        w = canonical_wire(dateline.credit)
+        if w:
+            return w
+    for h in hints:
+        if h:
+            return h
+    if paragraphs:
+        last = paragraphs[-1]
+        m = _TRAILING_CREDIT.search(last) or _TRAILING_DASH_CREDIT.search(last)
+        if m:
+            w = canonical_wire(m.group("credit"))
+            if w:
+                return w
+        head = paragraphs[0][:200]
+        m = _AGENCY_NAME.search(head) or _AGENCY_NAME.search(last[-200:])
+        if m:
+            return canonical_wire(m.group(0)) or canonical_wire(m.group(0).replace(" Agency", ""))
+    return None
+
+
+def domain(url: Optional[str]) -> Optional[str]:
+    if not url:
+        return None
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return None
+    return host[4:] if host.startswith("www.") else (host or None)

@@ -1,0 +1,164 @@
+"""RawRecord -> Article: extract (HTML), strip boilerplate, fill metadata."""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Iterator, Optional
+
+from newsfold.clean.boilerplate import clean_text
+from newsfold.clean.dates import parse_date
+from newsfold.clean.language import detect_language
+from newsfold.clean.metadata import dateline_date, domain, find_dateline, find_wire
+from newsfold.config import Config
+from newsfold.model import Article, ErrorRecord, RawRecord
+
+#: RawRecord.fields keys that map to Article attributes (the rest goes to Article.meta)
+_KNOWN = {
+    "id", "title", "date", "published", "source", "url", "content_type", "author", "byline",
+    "language", "lang", "warc_date", "feed_title",
+}
+_DATE_KEYS = ("date", "published", "published_at", "pubdate", "datePublished")
+
+
+def clean_records(
+    records: Iterable[RawRecord | ErrorRecord], *, config: Optional[Config] = None
+) -> Iterator[Article | ErrorRecord]:
+    """Clean a stream; ErrorRecords pass through; each problem yields an ErrorRecord."""
+    config = config or Config()
+    for rec in records:
+        if isinstance(rec, ErrorRecord):
+            yield rec
+            continue
+        article, errors = clean_record(rec, config=config)
+        yield from errors
+        if article is not None:
+            yield article
+
+
+def _is_html(record: RawRecord) -> bool:
+    if record.format in ("html", "warc"):
+        return True
+    return record.fields.get("content_type") == "html"
+
+
+def _extract_html(record: RawRecord) -> Optional[dict[str, Any]]:
+    import trafilatura
+
+    doc = trafilatura.bare_extraction(
+        record.content, url=record.url, with_metadata=True, include_comments=False,
+        include_tables=False, as_dict=False,
+    )
+    if doc is None:
+        return None
+    d = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
+    if not (d.get("text") or "").strip():
+        return None
+    return d
+
+
+def clean_record(
+    record: RawRecord, *, config: Optional[Config] = None
+) -> tuple[Optional[Article], list[ErrorRecord]]:
+    config = config or Config()
+    errors: list[ErrorRecord] = []
+    fields = record.fields or {}
+    url = record.url or (fields.get("url") if isinstance(fields.get("url"), str) else None)
+    html: dict[str, Any] = {}
+    if _is_html(record):
+        try:
+            extracted = _extract_html(record)
+        except Exception as exc:  # noqa: BLE001 - lxml/trafilatura errors on broken markup
+            extracted = None
+            why = f"HTML could not be parsed: {exc}"
+        else:
+            why = "no article text could be extracted from the HTML"
+        if extracted is None:
+            errors.append(ErrorRecord(path=record.path, position=record.position, reason=why,
+                                      kind="malformed_html", article_id=None))
+            return None, errors
+        html = extracted
+        body = html["text"]
+    else:
+        body = record.content
+
+    given_title = _str(fields.get("title")) or _str(html.get("title"))
+    ct = clean_text(body, plain=not html, title=given_title)
+    if not ct.text.strip():
+        errors.append(ErrorRecord(
+            path=record.path, position=record.position, kind="no_text", article_id=record.id,
+            reason="nothing is left after removing boilerplate",
+        ))
+        return None, errors
+    paragraphs = ct.text.split("\n\n")
+
+    # --- dates: explicit field > HTML metadata > "Published/Updated" lines > crawl header
+    published: Optional[str] = None
+    raw_date = next((fields[k] for k in _DATE_KEYS if fields.get(k) not in (None, "")), None)
+    bad_date = False
+    if raw_date is not None:
+        published = parse_date(raw_date if not isinstance(raw_date, list) else None)
+        if published is None:
+            bad_date = True
+            errors.append(ErrorRecord(
+                path=record.path, position=record.position, kind="bad_date", article_id=record.id,
+                reason=f"unparseable date {str(raw_date)[:80]!r}; article kept with published=None",
+            ))
+    if published is None and not bad_date:
+        published = parse_date(html.get("date")) if html.get("date") else None
+    line_dates = [d for label, d in ct.line_dates if "publish" in label or "posted" in label] or \
+        [d for _, d in ct.line_dates]
+    if published is None and not bad_date and line_dates:
+        published = min(line_dates)
+    dateline = find_dateline(paragraphs[0]) if paragraphs else None
+    if published is None and not bad_date and dateline is not None:
+        published = dateline_date(dateline, None)  # a dateline with its own year
+    if published is None and not bad_date and ct.crawl_date:
+        published = ct.crawl_date
+    if published is None and not bad_date and dateline is not None:
+        ref = parse_date(fields.get("warc_date")) if fields.get("warc_date") else None
+        published = dateline_date(dateline, ref)
+
+    wire = find_wire(paragraphs, dateline, ct.wire_hints)
+    source = (
+        _str(fields.get("source")) or _str(html.get("sitename")) or ct.desk_source
+        or ct.source_tag or _str(fields.get("feed_title")) or domain(url)
+    )
+    byline = _str(fields.get("byline")) or _str(fields.get("author")) or _str(html.get("author")) \
+        or ct.byline
+    language = _str(fields.get("language")) or _str(fields.get("lang"))
+    if not language and config.detect_language:
+        language = detect_language(ct.text)
+
+    meta = {k: v for k, v in fields.items() if k not in _KNOWN}
+    if ct.crawl_date:
+        meta["crawl_date"] = ct.crawl_date
+    if raw_date is not None and bad_date:
+        meta["raw_date"] = raw_date
+    if html:
+        for k in ("description", "categories", "tags", "hostname"):
+            if html.get(k):
+                meta.setdefault(k, html[k])
+    article = Article(
+        id=record.id,
+        text=ct.text,
+        title=given_title or ct.title,
+        path=record.path,
+        position=record.position,
+        format=record.format,
+        source=source,
+        url=url,
+        published=published,
+        language=language,
+        byline=byline,
+        dateline=dateline.text if dateline else None,
+        wire=wire,
+        removed=ct.removed,
+        meta=meta,
+    )
+    return article, errors
+
+
+def _str(v) -> Optional[str]:
+    if isinstance(v, str):
+        v = v.strip()
+        return v or None
+    return None

@@ -1,0 +1,106 @@
+"""Helpers shared by the readers: decoding, sniffing, stable ids."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import Optional
+from urllib.parse import urlsplit
+
+from newsfold.model import ErrorRecord, content_hash
+
+#: bytes examined when sniffing a file's kind
+SNIFF_BYTES = 4096
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.I)
+_XML_ENCODING = re.compile(rb"""<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_\-.]+)["']""", re.I)
+_SLUG_STRIP = re.compile(r"[^a-z0-9]+")
+_HTML_HINT = re.compile(
+    r"<(?:!doctype\s+html|html|head|body|article|div|p|meta|title|script|section|span)\b", re.I
+)
+_FEED_HINT = re.compile(r"<(?:rss|feed|rdf:RDF)\b", re.I)
+_UNKNOWN_ENCODINGS = ("utf-8", "utf8")
+
+
+def is_binary(data: bytes) -> bool:
+    """NUL bytes, or mostly control characters, in the first bytes: not text."""
+    head = data[:SNIFF_BYTES]
+    if not head:
+        return False
+    if b"\x00" in head:
+        return True
+    ctrl = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
+    return ctrl / len(head) > 0.10
+
+
+def decode(data: bytes, *, path: str, position=None) -> tuple[str, Optional[ErrorRecord]]:
+    """Decode bytes as UTF-8 (BOM allowed). Not silent on failure.
+
+    Invalid UTF-8 is decoded with the charset the document declares (HTML ``<meta charset>``,
+    XML ``encoding=``) when there is one, otherwise with replacement characters; in both cases
+    an ``encoding`` ErrorRecord says so (the article is kept, nothing is lost).
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        bad_at = exc.start
+    head = data[:SNIFF_BYTES]
+    m = _META_CHARSET.search(head) or _XML_ENCODING.search(head)
+    if m:
+        enc = m.group(1).decode("ascii", "replace").lower()
+        if enc not in _UNKNOWN_ENCODINGS:
+            try:
+                text = data.decode(enc)
+                return text, ErrorRecord(
+                    path=path,
+                    position=position,
+                    reason=f"not valid UTF-8 (byte {bad_at}); decoded with the declared charset {enc}",
+                    kind="encoding",
+                )
+            except (LookupError, UnicodeDecodeError):
+                pass
+    text = data.decode("utf-8", errors="replace")
+    return text, ErrorRecord(
+        path=path,
+        position=position,
+        reason=f"invalid UTF-8 at byte {bad_at}; bad bytes replaced with U+FFFD",
+        kind="encoding",
+    )
+
+
+def sniff(data: bytes) -> str:
+    """Guess the format of a byte string: warc, jsonl, rss, html or text."""
+    head = data[:SNIFF_BYTES]
+    if head.startswith(b"\x1f\x8b") or head.startswith(b"WARC/"):
+        return "warc"
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    text = stripped.decode("utf-8", errors="replace")
+    if text.startswith("{"):
+        return "jsonl"
+    if _FEED_HINT.search(text[:1000]):
+        return "rss"
+    if text.startswith("<") and _HTML_HINT.search(text):
+        return "html"
+    if len(_HTML_HINT.findall(text)) >= 3:
+        return "html"
+    return "text"
+
+
+def url_id(url: str) -> str:
+    """A stable, readable id from a URL: ``domain-last-path-segment_hash8``."""
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower()
+    if host.startswith("www."):
+        host = host[4:]
+    segs = [s for s in parts.path.split("/") if s]
+    last = segs[-1] if segs else ""
+    last = re.sub(r"\.(?:s?html?|php|aspx?|jsp)$", "", last, flags=re.I)
+    slug = _SLUG_STRIP.sub("-", f"{host} {last}".lower()).strip("-")[:60].strip("-")
+    digest = hashlib.blake2b(url.strip().encode("utf-8"), digest_size=4).hexdigest()
+    return f"{slug}_{digest}" if slug else f"u_{digest}"
+
+
+def hash_id(text: str) -> str:
+    return "h_" + content_hash(text)[:16]

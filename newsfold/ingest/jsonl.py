@@ -1,0 +1,90 @@
+"""JSON Lines: one article per line (``id, title, text, date, source, url``; others kept)."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Iterable, Iterator
+
+from newsfold.ingest.common import hash_id, url_id
+from newsfold.model import ErrorRecord, RawRecord
+
+#: keys that may hold the article body, in order of preference
+TEXT_KEYS = ("text", "body", "content", "article", "maintext")
+HTML_KEYS = ("html", "raw_html")
+_LOOKS_HTML = re.compile(r"^\s*<(?:!doctype|html|body|div|p|article|section)\b", re.I)
+
+
+def read_jsonl(
+    lines: Iterable[bytes], *, path: str, max_bytes: int
+) -> Iterator[RawRecord | ErrorRecord]:
+    """Parse line by line; a bad line yields one ErrorRecord and reading goes on."""
+    for lineno, raw in enumerate(lines, start=1):
+        if not raw.strip():
+            continue
+        if len(raw) > max_bytes:
+            yield ErrorRecord(
+                path=path, position=lineno, kind="too_large",
+                reason=f"line is {len(raw)} bytes, over the {max_bytes}-byte limit (max_bytes)",
+            )
+            continue
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            yield ErrorRecord(
+                path=path, position=lineno, kind="encoding",
+                reason=f"line is not valid UTF-8 (byte {exc.start}); JSON must be UTF-8",
+            )
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield ErrorRecord(
+                path=path, position=lineno, kind="malformed_json",
+                reason=f"invalid JSON: {exc.msg} at column {exc.colno}",
+            )
+            continue
+        if not isinstance(obj, dict):
+            yield ErrorRecord(
+                path=path, position=lineno, kind="malformed_json",
+                reason=f"expected a JSON object per line, got {type(obj).__name__}",
+            )
+            continue
+        rec = record_from_obj(obj, path=path, position=lineno)
+        yield rec
+
+
+def record_from_obj(obj: dict, *, path: str, position) -> RawRecord | ErrorRecord:
+    content, content_type = None, "text"
+    for key in TEXT_KEYS:
+        val = obj.get(key)
+        if isinstance(val, str) and val.strip():
+            content = val
+            break
+    if content is None:
+        for key in HTML_KEYS:
+            val = obj.get(key)
+            if isinstance(val, str) and val.strip():
+                content, content_type = val, "html"
+                break
+    if content is None:
+        return ErrorRecord(
+            path=path, position=position, kind="missing_text",
+            reason="object has no non-empty text field (text, body, content, article or html)",
+        )
+    if content_type == "text" and _LOOKS_HTML.match(content):
+        content_type = "html"
+    url = obj.get("url") if isinstance(obj.get("url"), str) and obj.get("url") else None
+    raw_id = obj.get("id")
+    if raw_id is not None and str(raw_id).strip():
+        rid = str(raw_id).strip()
+    elif url:
+        rid = url_id(url)
+    else:
+        rid = hash_id(content)
+    fields = {k: v for k, v in obj.items() if k not in TEXT_KEYS and k not in HTML_KEYS}
+    fields["content_type"] = content_type
+    return RawRecord(
+        id=rid, path=path, format="jsonl", content=content, position=position, url=url,
+        fields=fields,
+    )

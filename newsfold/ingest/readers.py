@@ -1,0 +1,208 @@
+"""Dispatch paths (files, folders, ``-``) to the per-format readers; keep ids unique."""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+from pathlib import Path
+from typing import Iterable, Iterator, Optional, Sequence
+
+from newsfold.config import Config
+from newsfold.ingest.common import SNIFF_BYTES, decode, hash_id, is_binary, sniff
+from newsfold.model import ErrorRecord, RawRecord, content_hash
+
+TEXT_EXT = {".txt", ".text"}
+HTML_EXT = {".html", ".htm", ".xhtml", ".shtml"}
+JSONL_EXT = {".jsonl", ".ndjson", ".jsonlines"}
+FEED_EXT = {".rss", ".atom"}
+WARC_SUFFIXES = (".warc", ".warc.gz", ".arc.gz")
+
+
+def read_paths(
+    paths: Sequence[str] | str, *, config: Optional[Config] = None, stdin=None
+) -> Iterator[RawRecord | ErrorRecord]:
+    """Read every path (file, folder recursively in sorted order, or ``-`` for stdin).
+
+    Yields RawRecords and ErrorRecords. The same id with the same content is yielded once;
+    the same id with different content gets a ``~2``, ``~3``... suffix and a ``duplicate_id``
+    ErrorRecord (with ``article_id``) says so.
+    """
+    config = config or Config()
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    seen: dict[str, str] = {}
+    for item in _read_all(paths, config, stdin):
+        if isinstance(item, ErrorRecord):
+            yield item
+            continue
+        h = content_hash(item.content)
+        prev = seen.get(item.id)
+        if prev is None:
+            seen[item.id] = h
+            yield item
+            continue
+        if prev == h:
+            continue  # the same article read twice: stored once
+        n = 2
+        while f"{item.id}~{n}" in seen:
+            n += 1
+        new_id = f"{item.id}~{n}"
+        yield ErrorRecord(
+            path=item.path, position=item.position, kind="duplicate_id", article_id=new_id,
+            reason=f"id {item.id!r} already used by a different article; renamed to {new_id!r}",
+        )
+        item.id = new_id
+        seen[new_id] = h
+        yield item
+
+
+def _read_all(paths, config: Config, stdin) -> Iterator[RawRecord | ErrorRecord]:
+    for p in paths:
+        p = str(p)
+        if p == "-":
+            yield from read_stdin(stdin if stdin is not None else sys.stdin, config=config)
+            continue
+        path = Path(p)
+        if path.is_dir():
+            for f in _walk(path):
+                yield from read_file(f, config=config)
+        elif path.exists():
+            yield from read_file(path, config=config)
+        else:
+            yield ErrorRecord(path=p, position=None, kind="unreadable", reason="no such file or folder")
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    """Files under a folder, recursively, in sorted order; hidden files and folders skipped."""
+    for root, dirs, files in os.walk(folder, onerror=None):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if not name.startswith("."):
+                yield Path(root) / name
+
+
+def _kind_from_name(path: Path) -> Optional[str]:
+    name = path.name.lower()
+    if name.endswith(WARC_SUFFIXES):
+        return "warc"
+    ext = path.suffix.lower()
+    if ext in TEXT_EXT:
+        return "text"
+    if ext in HTML_EXT:
+        return "html"
+    if ext in JSONL_EXT:
+        return "jsonl"
+    if ext in FEED_EXT:
+        return "rss"
+    return None  # .xml, .json and unknown: sniff
+
+
+def _doc_id(path: Path) -> str:
+    """File name without extension(s) that name a format."""
+    name = path.name
+    for suffix in (".warc.gz", ".gz"):
+        if name.lower().endswith(suffix):
+            name = name[: -len(suffix)]
+    stem = Path(name).stem
+    return stem or name
+
+
+def read_file(path: Path, *, config: Config) -> Iterator[RawRecord | ErrorRecord]:
+    sp = str(path)
+    kind = _kind_from_name(path)
+    try:
+        size = path.stat().st_size
+        if kind in ("jsonl", "warc"):
+            with open(path, "rb") as fh:
+                head = fh.read(SNIFF_BYTES)
+            if not head.strip():
+                yield ErrorRecord(path=sp, position=None, kind="empty", reason="file is empty")
+                return
+            if kind == "jsonl" and is_binary(head):
+                yield ErrorRecord(path=sp, position=None, kind="binary",
+                                  reason="file holds binary data (NUL or control bytes), not JSON Lines")
+                return
+            with open(path, "rb") as fh:
+                yield from _read_container(kind, fh, sp, config)
+            return
+        if size > config.max_bytes:
+            yield ErrorRecord(path=sp, position=None, kind="too_large",
+                              reason=f"file is {size} bytes, over the {config.max_bytes}-byte limit (max_bytes)")
+            return
+        data = path.read_bytes()
+    except OSError as exc:
+        yield ErrorRecord(path=sp, position=None, kind="unreadable", reason=f"cannot read file: {exc.strerror or exc}")
+        return
+    yield from read_bytes(data, path=sp, kind=kind, doc_id=_doc_id(path), config=config)
+
+
+def read_bytes(
+    data: bytes, *, path: str, kind: Optional[str], doc_id: Optional[str], config: Config
+) -> Iterator[RawRecord | ErrorRecord]:
+    """Read one in-memory input whose kind is known (or None: sniff it)."""
+    if not data.strip():
+        yield ErrorRecord(path=path, position=None, kind="empty", reason="file is empty")
+        return
+    if kind is None:
+        kind = sniff(data)
+        if kind == "text" and path.lower().endswith(".xml"):
+            kind = "html"
+    if kind == "warc" or kind == "jsonl":
+        if kind == "jsonl" and is_binary(data):
+            yield ErrorRecord(path=path, position=None, kind="binary",
+                              reason="file holds binary data (NUL or control bytes)")
+            return
+        yield from _read_container(kind, io.BytesIO(data), path, config)
+        return
+    if is_binary(data):
+        yield ErrorRecord(path=path, position=None, kind="binary",
+                          reason="file holds binary data (NUL or control bytes), not text")
+        return
+    if len(data) > config.max_bytes:
+        yield ErrorRecord(path=path, position=None, kind="too_large",
+                          reason=f"input is {len(data)} bytes, over the {config.max_bytes}-byte limit (max_bytes)")
+        return
+    if kind == "rss":
+        from newsfold.ingest.rss import read_feed
+
+        text, warning = decode(data, path=path)
+        if warning is not None:
+            yield warning
+        yield from read_feed(text, path=path)
+        return
+    from newsfold.ingest.text import read_document
+
+    rid = doc_id
+    if rid is None:
+        rid = hash_id(data.decode("utf-8", errors="replace"))
+    yield from read_document(data, path=path, id=rid, format=kind)
+
+
+def _read_container(kind: str, stream, path: str, config: Config):
+    if kind == "warc":
+        from newsfold.ingest.warc import read_warc
+
+        yield from read_warc(stream, path=path, max_bytes=config.max_bytes)
+    else:
+        from newsfold.ingest.jsonl import read_jsonl
+
+        yield from read_jsonl(stream, path=path, max_bytes=config.max_bytes)
+
+
+def read_stdin(stdin, *, config: Config) -> Iterator[RawRecord | ErrorRecord]:
+    """``-``: read all of stdin, sniff JSONL / WARC / feed / HTML / plain text."""
+    try:
+        buf = getattr(stdin, "buffer", None)
+        data = buf.read() if buf is not None else stdin.read()
+    except (OSError, ValueError) as exc:
+        yield ErrorRecord(path="-", position=None, kind="unreadable", reason=f"cannot read stdin: {exc}")
+        return
+    if isinstance(data, str):
+        data = data.encode("utf-8", errors="surrogateescape")
+    yield from read_bytes(data, path="-", kind=None, doc_id=None, config=config)
+
+
+def iter_records(items: Iterable) -> Iterator[RawRecord]:
+    """Only the RawRecords of a reader's output (convenience for tests and scripts)."""
+    return (i for i in items if isinstance(i, RawRecord))
