@@ -1,0 +1,430 @@
+"""``report.html``: one self-contained static page per run (inline CSS, no scripts, no assets).
+
+:func:`render_report` turns a :class:`~newsfold.model.RunResult` into HTML with Jinja2
+(autoescape on: every article-derived string is escaped). The page is built from a *view*
+of plain dicts prepared here, so every field may be missing or empty (analysis stages that
+have not run yet, results read back from older ``stories.json`` files) and the page still
+renders: coverage counts, date spans and copy families fall back to what the articles say.
+
+Links: every article has an anchor (:func:`anchor`); summary citations, family members,
+claim and quote sources all link to it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter, defaultdict
+from datetime import datetime, timezone
+from typing import Any, Iterable, Mapping, Optional
+
+from newsfold.model import RunResult
+
+RELATION_LABELS = {
+    "original": "origin",
+    "copy": "copy",
+    "truncated": "truncated copy",
+    "rewrite": "rewrite",
+    "embellished": "embellished",
+}
+STATUS_LABELS = {
+    "corroborated": "corroborated",
+    "single_source": "single source",
+    "conflicting": "conflicting",
+}
+_ANCHOR_UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
+
+
+def anchor(article_id: Any) -> str:
+    """A stable, HTML-safe fragment id for an article (ids may be URLs or contain spaces)."""
+    raw = str(article_id)
+    slug = _ANCHOR_UNSAFE.sub("-", raw).strip("-")[:48] or "x"
+    digest = hashlib.blake2b(raw.encode("utf-8"), digest_size=4).hexdigest()
+    return f"a-{slug}-{digest}"
+
+
+def story_anchor(story_id: Any) -> str:
+    raw = str(story_id)
+    slug = _ANCHOR_UNSAFE.sub("-", raw).strip("-")[:48] or "x"
+    digest = hashlib.blake2b(raw.encode("utf-8"), digest_size=4).hexdigest()
+    return f"s-{slug}-{digest}"
+
+
+def render_report(result: RunResult | Mapping[str, Any], *, title: str = "newsfold report") -> str:
+    """Render the whole run as one static HTML page."""
+    env = _environment()
+    view = build_view(result)
+    return env.get_template("report.html").render(title=title, **view)
+
+
+# --------------------------------------------------------------------------- view model
+
+
+def build_view(result: RunResult | Mapping[str, Any]) -> dict[str, Any]:
+    """Plain-dict view of a run for the template (tolerant of missing fields)."""
+    data = result.to_dict() if hasattr(result, "to_dict") else dict(result)
+    articles = [a for a in (data.get("articles") or []) if isinstance(a, Mapping)]
+    stories = [s for s in (data.get("stories") or []) if isinstance(s, Mapping)]
+    errors = [e for e in (data.get("errors") or []) if isinstance(e, Mapping)]
+
+    by_id: dict[str, Mapping[str, Any]] = {}
+    for a in articles:
+        by_id.setdefault(str(a.get("id")), a)
+
+    story_of: dict[str, str] = {}
+    story_views = []
+    for s in stories:
+        sv = _story_view(s, by_id)
+        story_views.append(sv)
+        for aid in sv["article_ids"]:
+            story_of.setdefault(aid, sv["id"])
+    story_views.sort(key=lambda sv: (-sv["independent"], -sv["n_articles"], sv["title"].casefold()))
+    for rank, sv in enumerate(story_views, 1):
+        sv["rank"] = rank
+    story_by_id = {sv["id"]: sv for sv in story_views}
+
+    # articles grouped in the order of the stories they belong to, then the rest
+    order: list[str] = []
+    for sv in story_views:
+        order.extend(aid for aid in sv["article_ids"] if aid in by_id and aid not in order)
+    seen = set(order)
+    order.extend(aid for aid in by_id if aid not in seen)
+    article_views = []
+    for aid in order:
+        av = _article_view(by_id[aid])
+        sid = story_of.get(aid) or (str(by_id[aid].get("story")) if by_id[aid].get("story") else None)
+        sv = story_by_id.get(sid) if sid else None
+        av["story_title"] = sv["title"] if sv else None
+        av["story_anchor"] = sv["anchor"] if sv else None
+        article_views.append(av)
+
+    error_views = [
+        {
+            "path": _s(e.get("path")) or "(unknown)",
+            "position": "" if e.get("position") is None else _s(e.get("position")),
+            "reason": _s(e.get("reason")),
+            "kind": _s(e.get("kind")),
+            "stage": _s(e.get("stage")),
+            "article_id": _s(e.get("article_id")),
+            "article_anchor": anchor(e.get("article_id")) if e.get("article_id") in by_id else None,
+        }
+        for e in errors
+    ]
+    error_kinds = Counter(ev["kind"] or "error" for ev in error_views)
+
+    totals = {
+        "articles": len(articles),
+        "stories": len(stories),
+        "independent": sum(sv["independent"] for sv in story_views),
+        "outlets": len({_s(a.get("source")) for a in articles if a.get("source")}),
+        "errors": len(errors),
+        "multi_source": sum(1 for sv in story_views if sv["independent"] >= 2),
+        "unclustered": sum(1 for aid in by_id if aid not in story_of),
+    }
+    return {
+        "totals": totals,
+        "stories": story_views,
+        "articles": article_views,
+        "errors": error_views,
+        "error_kinds": sorted(error_kinds.items()),
+        "generated": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "schema_version": data.get("schema_version"),
+    }
+
+
+def _story_view(s: Mapping[str, Any], by_id: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    sid = _s(s.get("id")) or "story"
+    aids = [str(a) for a in (s.get("articles") or [])]
+    members = [by_id[a] for a in aids if a in by_id]
+    number = {aid: i for i, aid in enumerate(aids, 1)}
+
+    def ref(aid: Any) -> dict[str, Any]:
+        aid = str(aid)
+        art = by_id.get(aid)
+        return {
+            "id": aid,
+            "anchor": anchor(aid),
+            "exists": art is not None,
+            "n": number.get(aid),
+            "label": _article_label(art, aid),
+            "source": _s(art.get("source")) if art else "",
+        }
+
+    sources = s.get("sources") or {}
+    n_articles = int(sources.get("articles") or len(aids))
+    outlets = sources.get("outlets")
+    if outlets is None:
+        outlets = len({_s(a.get("source")) for a in members if a.get("source")}) or None
+    independent = sources.get("independent")
+    if independent is None:
+        independent = len({_s(a.get("family") or a.get("id")) for a in members}) if members else 0
+
+    dates = sorted(_s(a.get("published"))[:10] for a in members if a.get("published"))
+    first = _s(s.get("first_published"))[:10] or (dates[0] if dates else "")
+    last = _s(s.get("last_published"))[:10] or (dates[-1] if dates else "")
+
+    title = _s(s.get("title")) or next((_s(a.get("title")) for a in members if a.get("title")), "")
+
+    families = _families_view(s, members, ref)
+    claims = []
+    for c in s.get("claims") or []:
+        if not isinstance(c, Mapping):
+            continue
+        status = _s(c.get("status")) or "single_source"
+        claims.append(
+            {
+                "text": _s(c.get("text")),
+                "status": status,
+                "status_label": STATUS_LABELS.get(status, status.replace("_", " ")),
+                "independent": c.get("independent_sources") or 0,
+                "refs": [ref(a) for a in c.get("articles") or []],
+                "alternatives": [
+                    {"value": _s(v.get("value")), "refs": [ref(a) for a in v.get("articles") or []]}
+                    for v in (c.get("values") or [])
+                    if isinstance(v, Mapping)
+                ],
+            }
+        )
+    claim_order = {"conflicting": 0, "corroborated": 1, "single_source": 2}
+    claims.sort(key=lambda c: (claim_order.get(c["status"], 3), -c["independent"]))
+
+    quotes_by_speaker: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for q in s.get("quotes") or []:
+        if not isinstance(q, Mapping):
+            continue
+        speaker = _s(q.get("speaker")) or "Unattributed"
+        quotes_by_speaker[speaker].append(
+            {
+                "text": _s(q.get("text")),
+                "refs": [ref(a) for a in q.get("articles") or []],
+                "independent": q.get("independent_sources") or 0,
+                "verbatim": q.get("verbatim", True),
+                "kind": _s(q.get("kind")),
+            }
+        )
+    quotes = sorted(
+        ({"speaker": k, "quotes": v} for k, v in quotes_by_speaker.items()),
+        key=lambda g: (g["speaker"] == "Unattributed", -len(g["quotes"]), g["speaker"]),
+    )
+
+    entities = []
+    for e in s.get("entities") or []:
+        if not isinstance(e, Mapping):
+            continue
+        name = _s(e.get("name"))
+        entities.append(
+            {
+                "name": name,
+                "type": (_s(e.get("type")) or "OTHER").upper(),
+                "variants": [_s(v) for v in e.get("variants") or [] if _s(v) and _s(v) != name],
+                "mentions": e.get("mentions") or 0,
+                "n_articles": len(e.get("articles") or []),
+            }
+        )
+    entities.sort(key=lambda e: (-e["n_articles"], -e["mentions"], e["name"]))
+    entity_groups = defaultdict(list)
+    for e in entities:
+        entity_groups[e["type"]].append(e)
+    type_order = ["PERSON", "ORG", "PLACE"]
+    entity_groups_list = [
+        (t, entity_groups[t])
+        for t in sorted(entity_groups, key=lambda t: (type_order.index(t) if t in type_order else 9, t))
+    ]
+
+    summary = [
+        {"text": _s(x.get("text")), "refs": [ref(a) for a in x.get("citations") or []]}
+        for x in (s.get("summary") or [])
+        if isinstance(x, Mapping)
+    ]
+    timeline = [
+        {
+            "time": _s(t.get("time")),
+            "kind": _s(t.get("kind")),
+            "text": _s(t.get("text")),
+            "refs": [ref(a) for a in t.get("articles") or []],
+        }
+        for t in (s.get("timeline") or [])
+        if isinstance(t, Mapping)
+    ]
+    timeline.sort(key=lambda t: (t["time"] == "", t["time"]))
+
+    return {
+        "id": sid,
+        "anchor": story_anchor(sid),
+        "title": title or "Untitled story",
+        "article_ids": aids,
+        "refs": [ref(a) for a in aids],
+        "n_articles": n_articles,
+        "outlets": outlets,
+        "independent": int(independent or 0),
+        "first": first,
+        "last": last,
+        "basis": _s(s.get("basis")),
+        "storyline": _s(s.get("storyline")),
+        "families": families,
+        "claims": claims,
+        "claim_counts": Counter(c["status"] for c in claims),
+        "quotes": quotes,
+        "n_quotes": sum(len(g["quotes"]) for g in quotes),
+        "entity_groups": entity_groups_list,
+        "n_entities": len(entities),
+        "summary": summary,
+        "timeline": timeline,
+    }
+
+
+def _families_view(s: Mapping[str, Any], members: list, ref) -> list[dict[str, Any]]:
+    """Copy families of a story: from ``story.families`` or, failing that, article fields."""
+    by_id = {str(a.get("id")): a for a in members}
+    fams = []
+    for f in s.get("families") or []:
+        if not isinstance(f, Mapping):
+            continue
+        origin = _s(f.get("origin") or f.get("id"))
+        copies = []
+        for m in f.get("members") or []:
+            if not isinstance(m, Mapping) or _s(m.get("id")) == origin:
+                continue
+            art = by_id.get(_s(m.get("id"))) or {}
+            copies.append(_copy_view(m, art, ref))
+        fams.append({"origin": ref(origin), "copies": copies, "wire": _s(f.get("wire")),
+                     "outlets": [_s(o) for o in f.get("outlets") or []]})
+    if not fams and members:
+        groups: dict[str, list] = defaultdict(list)
+        for a in members:
+            groups[_s(a.get("family") or a.get("id"))].append(a)
+        for fid, arts in groups.items():
+            origin = fid if fid in by_id else _s(arts[0].get("id"))
+            copies = [_copy_view(a, a, ref) for a in arts if _s(a.get("id")) != origin]
+            fams.append({"origin": ref(origin), "copies": copies, "wire": _s(by_id.get(origin, {}).get("wire")),
+                         "outlets": sorted({_s(a.get("source")) for a in arts if a.get("source")})})
+    fams.sort(key=lambda f: (-len(f["copies"]), f["origin"]["label"]))
+    return fams
+
+
+def _copy_view(m: Mapping[str, Any], art: Mapping[str, Any], ref) -> dict[str, Any]:
+    relation = _s(m.get("relation") or art.get("relation")) or "copy"
+    sim = m.get("similarity") or art.get("similarity") or {}
+    return {
+        "ref": ref(m.get("id")),
+        "via": ref(m.get("origin")) if m.get("origin") else None,
+        "relation": relation,
+        "relation_label": RELATION_LABELS.get(relation, relation),
+        "reason": _s(m.get("reason") or art.get("reason")),
+        "similarity": ", ".join(f"{k} {_fmt(v)}" for k, v in sim.items() if _scalar(v)) if isinstance(sim, Mapping) else "",
+        "added": [_s(x) for x in art.get("added") or []],
+        "dropped": [_s(x) for x in art.get("dropped") or []],
+    }
+
+
+def _article_view(a: Mapping[str, Any]) -> dict[str, Any]:
+    aid = _s(a.get("id"))
+    added = [_s(x) for x in a.get("added") or [] if _s(x).strip()]
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n|\n", _s(a.get("text"))) if p.strip()]
+    removed = []
+    for r in a.get("removed") or []:
+        if isinstance(r, Mapping):
+            removed.append({"text": _s(r.get("text")), "rule": _s(r.get("rule"))})
+        else:
+            removed.append({"text": _s(r), "rule": ""})
+    relation = _s(a.get("relation")) or "original"
+    return {
+        "id": aid,
+        "anchor": anchor(aid),
+        "title": _s(a.get("title")) or "(no title)",
+        "source": _s(a.get("source")),
+        "url": _safe_url(a.get("url")),
+        "url_text": _s(a.get("url")),
+        "path": _s(a.get("path")),
+        "position": "" if a.get("position") is None else _s(a.get("position")),
+        "format": _s(a.get("format")),
+        "published": _s(a.get("published")),
+        "language": _s(a.get("language")),
+        "byline": _s(a.get("byline")),
+        "dateline": _s(a.get("dateline")),
+        "wire": _s(a.get("wire")),
+        "family": _s(a.get("family")),
+        "origin": _s(a.get("origin")),
+        "origin_anchor": anchor(a.get("origin")) if a.get("origin") else None,
+        "relation": relation,
+        "relation_label": RELATION_LABELS.get(relation, relation),
+        "paragraphs": [_mark(p, added) for p in paragraphs],
+        "n_words": len(_s(a.get("text")).split()),
+        "removed": removed,
+    }
+
+
+def _mark(paragraph: str, added: Iterable[str]) -> list[dict[str, Any]]:
+    """Split a paragraph into segments, flagging spans that a rewrite added to its origin."""
+    spans: list[tuple[int, int]] = []
+    for a in added:
+        a = a.strip()
+        if len(a) < 8:
+            continue
+        start = paragraph.find(a)
+        while start >= 0:
+            spans.append((start, start + len(a)))
+            start = paragraph.find(a, start + len(a))
+    if not spans:
+        return [{"text": paragraph, "added": False}]
+    spans.sort()
+    merged: list[list[int]] = []
+    for st, en in spans:
+        if merged and st <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], en)
+        else:
+            merged.append([st, en])
+    out, pos = [], 0
+    for st, en in merged:
+        if st > pos:
+            out.append({"text": paragraph[pos:st], "added": False})
+        out.append({"text": paragraph[st:en], "added": True})
+        pos = en
+    if pos < len(paragraph):
+        out.append({"text": paragraph[pos:], "added": False})
+    return out
+
+
+def _article_label(art: Optional[Mapping[str, Any]], aid: str) -> str:
+    if not art:
+        return aid
+    src = _s(art.get("source"))
+    title = _s(art.get("title"))
+    if src and title:
+        return f"{src}: {title}"
+    return title or src or aid
+
+
+def _safe_url(url: Any) -> Optional[str]:
+    """Only http(s) URLs become links (no ``javascript:`` or ``data:`` hrefs)."""
+    u = _s(url).strip()
+    return u if re.match(r"(?i)^https?://", u) else None
+
+
+def _s(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _scalar(v: Any) -> bool:
+    return isinstance(v, (int, float, str)) and not isinstance(v, bool)
+
+
+def _fmt(v: Any) -> str:
+    return f"{v:.2f}" if isinstance(v, float) else str(v)
+
+
+_ENV = None
+
+
+def _environment():
+    global _ENV
+    if _ENV is None:
+        from jinja2 import Environment, PackageLoader, StrictUndefined  # noqa: F401
+
+        _ENV = Environment(
+            loader=PackageLoader("newsfold.report", "templates"),
+            autoescape=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+    return _ENV
