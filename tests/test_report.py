@@ -1,0 +1,221 @@
+"""report.html: escaping, completeness, working links, self-containment, graceful degradation."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+import pytest
+
+from newsfold.config import Config
+from newsfold.model import (
+    Article,
+    Claim,
+    Entity,
+    ErrorRecord,
+    Family,
+    FamilyMember,
+    Quote,
+    RunResult,
+    Story,
+    SummarySentence,
+    TimelineEvent,
+)
+from newsfold.report.html import anchor, render_report
+
+XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+class _Collect(HTMLParser):
+    """Every tag with its attributes, every element id, every in-page link, all text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str]]] = []
+        self.ids: list[str] = []
+        self.fragments: list[str] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        d = {k: (v or "") for k, v in attrs}
+        self.tags.append((tag, d))
+        if "id" in d:
+            self.ids.append(d["id"])
+        if tag == "a" and d.get("href", "").startswith("#"):
+            self.fragments.append(d["href"][1:])
+
+    handle_startendtag = handle_starttag
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def parse(page: str) -> _Collect:
+    p = _Collect()
+    p.feed(page)
+    p.close()
+    return p
+
+
+def rich_result(payload: str = "") -> RunResult:
+    """Two stories with every analysis field filled, payload planted in every text field."""
+    arts = [
+        Article(id="w1", title=f"Quake kills 12 {payload}", text=f"A magnitude 6.4 quake struck.\n\nTwelve died. {payload}",
+                source="Meridian Press", published="2026-03-14", language="en", wire="Meridian Press",
+                byline=f"Desk {payload}", dateline="PORT AVERIN, March 14 (Meridian Press)", family="w1",
+                removed=[{"text": f"Also Read: elsewhere {payload}", "rule": "also_read"}],
+                url="https://example.org/w1"),
+        Article(id="w1-copy", title="Quake kills 12 in Port Averin", text="A magnitude 6.4 quake struck.\n\nTwelve died.",
+                source="Lumen Gazette", published="2026-03-14", family="w1", origin="w1", relation="copy"),
+        Article(id="w1-emb", title="Powerful quake", text="A magnitude 6.4 quake struck.\n\nDamage is put at 340 million crowns by the treasury.",
+                source=None, published="2026-03-15", family="w1", origin="w1", relation="embellished",
+                added=["Damage is put at 340 million crowns by the treasury."], dropped=["Twelve died."],
+                url="javascript:alert(1)"),
+        Article(id="https://example.org/c 1?x=<y>", title="Fourteen dead", text="Fourteen died, the rescue chief said.",
+                source="Averin Courier", published="2026-03-14", family="https://example.org/c 1?x=<y>"),
+        Article(id="k1", title="Kestrel quake", text="Three died in the Kestrel Valley.", published=None),
+    ]
+    s1 = Story(
+        id="s-averin", title=f"Port Averin earthquake {payload}",
+        articles=["w1", "w1-copy", "w1-emb", "https://example.org/c 1?x=<y>"],
+        families=[Family(id="w1", origin="w1", members=[
+            FamilyMember(id="w1", origin=None, relation="original"),
+            FamilyMember(id="w1-copy", origin="w1", relation="copy", similarity={"jaccard": 0.97}, reason=f"near copy {payload}"),
+            FamilyMember(id="w1-emb", origin="w1", relation="embellished", reason="adds one sentence"),
+        ])],
+        sources={"articles": 4, "outlets": 3, "independent": 2},
+        first_published="2026-03-14", last_published="2026-03-15",
+        summary=[SummarySentence(f"A quake struck Port Averin. {payload}", ["w1", "https://example.org/c 1?x=<y>"])],
+        claims=[
+            Claim(f"death toll {payload}", ["w1", "https://example.org/c 1?x=<y>"], 2, "conflicting",
+                  [{"value": f"12 {payload}", "articles": ["w1"]}, {"value": "14", "articles": ["https://example.org/c 1?x=<y>"]}]),
+            Claim("damage 340 million crowns", ["w1-emb"], 1, "single_source"),
+        ],
+        quotes=[Quote(f"Anton Bressel {payload}", f"We keep digging {payload}", ["w1"], 1)],
+        entities=[Entity(f"Ilse Bressel {payload}", "PERSON", [f"Bressel {payload}"], 2, ["w1"])],
+        timeline=[TimelineEvent("2026-03-14", "published", f"First report {payload}", ["w1"])],
+    )
+    s2 = Story(id="s-kestrel", title="Kestrel Valley earthquake", articles=["k1"])
+    errors = [
+        ErrorRecord("demo/empty.txt", None, "empty file", kind="empty"),
+        ErrorRecord(f"demo/{payload}.jsonl", 4, f"invalid JSON: {payload}", kind="malformed_json"),
+        ErrorRecord("demo/undated.txt", None, "unparseable date 'soon'", kind="bad_date", article_id="k1"),
+    ]
+    return RunResult(articles=arts, stories=[s1, s2], errors=errors)
+
+
+def test_payload_in_every_text_field_stays_inert():
+    page = render_report(rich_result(XSS))
+    p = parse(page)
+    assert not [t for t, _ in p.tags if t in ("script", "img", "iframe", "object", "embed")]
+    for tag, attrs in p.tags:
+        assert not [k for k in attrs if k.startswith("on")], (tag, attrs)
+        assert not attrs.get("href", "").lower().startswith("javascript:"), (tag, attrs)
+    # the payload is shown to the reader as text, not dropped
+    text = "".join(p.text)
+    assert text.count('<script>alert("x")</script>') >= 8
+    assert "&lt;script&gt;" in page
+
+
+def test_self_contained_no_external_assets():
+    page = render_report(rich_result())
+    p = parse(page)
+    for tag, attrs in p.tags:
+        assert tag not in ("script", "link", "img"), tag
+        assert "src" not in attrs
+    assert "<style>" in page and "@import" not in page and "url(" not in page
+
+
+def test_every_story_article_and_error_appears():
+    result = rich_result()
+    page = render_report(result)
+    p = parse(page)
+    ids = set(p.ids)
+    text = "".join(p.text)
+    for story in result.stories:
+        assert story.title in text
+    for art in result.articles:
+        assert anchor(art.id) in ids
+        assert art.title in text
+    rows = [a for t, a in p.tags if t == "tr" and a.get("class") == "error"]
+    assert len(rows) == len(result.errors)
+    for err in result.errors:
+        assert err.path in text and err.reason in text
+    assert "Errors (3)" in text
+
+
+def test_every_in_page_link_has_a_target():
+    page = render_report(rich_result(XSS))
+    p = parse(page)
+    assert len(p.ids) == len(set(p.ids)), "duplicate element ids"
+    assert p.fragments, "no in-page links at all"
+    missing = [f for f in p.fragments if f not in set(p.ids)]
+    assert not missing
+    # the summary sentence cites both of its articles
+    cites = [a["href"][1:] for t, a in p.tags if t == "a" and a.get("class") == "cite"]
+    assert anchor("w1") in cites and anchor("https://example.org/c 1?x=<y>") in cites
+
+
+def test_story_content_rendered():
+    page = render_report(rich_result())
+    text = " ".join("".join(parse(page).text).split())
+    assert "4 articles → 3 outlets → 2 independent origins" in text
+    assert "2026-03-14 – 2026-03-15" in text
+    for word in ("conflicting", "single source", "embellished", "copy", "Anton Bressel", "Ilse Bressel"):
+        assert word in text
+    assert "12" in text and "14" in text
+    # the added sentence of the embellished rewrite is highlighted in its text
+    assert "<mark" in page and "340 million crowns by the treasury." in page
+    # an error that still produced an article links to it
+    assert f'href="#{anchor("k1")}"' in page
+
+
+def test_stories_sorted_by_independence_then_size():
+    result = rich_result()
+    result.stories.reverse()
+    p = parse(render_report(result))
+    sections = [a["id"] for t, a in p.tags if t == "section" and "story" in a.get("class", "")]
+    assert len(sections) == 2
+    assert "averin" in sections[0] and "kestrel" in sections[1]
+
+
+def test_minimal_and_partial_results_render():
+    # no analysis at all, story pointing at a missing article, bare dict input
+    result = RunResult(
+        articles=[Article(id="a", text="Only text.")],
+        stories=[Story(id="s", articles=["a", "gone"])],
+        errors=[ErrorRecord(path="x.bin")],
+    )
+    page = render_report(result)
+    text = "".join(parse(page).text)
+    assert "Untitled story" in text and "x.bin" in text
+    # coverage falls back to the articles: one article present, one independent origin
+    assert "1 independent origin" in " ".join(text.split())
+    page2 = render_report({"articles": [{"id": "a", "text": "t"}], "stories": [{"id": "s", "articles": ["a"]}]})
+    assert "Errors (0)" in page2
+    empty = render_report(RunResult())
+    assert "No stories in this run." in empty and "No articles." in empty
+
+
+def test_round_trip_from_json_renders_the_same():
+    result = rich_result()
+    again = RunResult.from_json(result.to_json())
+    a, b = render_report(result), render_report(again)
+    strip = lambda s: [ln for ln in s.splitlines() if "Generated" not in ln]  # noqa: E731
+    assert strip(a) == strip(b)
+
+
+def test_real_seed_articles_render(seeds_dir):
+    """Real ingested articles (seeds): every article, its removed boilerplate and text appear."""
+    from newsfold import stages
+
+    items = list(stages.ingest_and_clean([str(seeds_dir)], config=Config(detect_language=False)))
+    articles, errors = stages.split_errors(items)
+    assert len(articles) == 5
+    story = Story(id="seeds", title="", articles=[a.id for a in articles])
+    page = render_report(RunResult(articles=articles, stories=[story], errors=errors))
+    p = parse(page)
+    for a in articles:
+        assert anchor(a.id) in p.ids
+    n_removed = sum(len(a.removed) for a in articles)
+    assert n_removed > 0
+    assert page.count('class="removed"') == sum(1 for a in articles if a.removed)
