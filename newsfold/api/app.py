@@ -192,7 +192,6 @@ def create_app(db: str | Store = "newsfold.db", token: Any = _ENV, *, config=Non
                    413: {"model": S.Problem}, 422: {"model": S.Problem}},
         openapi_extra={"requestBody": {"required": True, "content": {
             "application/json": {"schema": {"type": "array", "items": article_in_schema, "maxItems": 1000}},
-            "application/x-ndjson": {"schema": {"type": "string"}},
         }}},
     )
     async def post_articles(request: Request):

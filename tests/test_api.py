@@ -1,0 +1,241 @@
+"""JSON API and server-rendered UI over a store loaded with a small hand-made corpus.
+
+The corpus (tests/fixtures/api/corpus.json) is a fictional harbour-storm story with a copy
+family (origin, truncated copy, embellished rewrite), a second independent origin, claims of
+every status, and a hostile article whose every field carries script payloads.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+pytest.importorskip("fastapi")
+from fastapi.testclient import TestClient  # noqa: E402
+
+from newsfold.api.app import CSP, create_app  # noqa: E402
+from newsfold.model import Article, Story  # noqa: E402
+from newsfold.store import open_store  # noqa: E402
+
+TOKEN = "test-token-123"
+
+
+def load_corpus(store, fixtures_dir):
+    data = json.loads((fixtures_dir / "api" / "corpus.json").read_text(encoding="utf-8"))
+    store.add_articles([Article.from_dict(a) for a in data["articles"]])
+    store.put_stories([Story.from_dict(s) for s in data["stories"]])
+    return data
+
+
+@pytest.fixture()
+def store(tmp_path, fixtures_dir):
+    st = open_store(str(tmp_path / "api.db"))
+    load_corpus(st, fixtures_dir)
+    yield st
+    st.close()
+
+
+@pytest.fixture()
+def client(store):
+    return TestClient(create_app(store, token=TOKEN))
+
+
+@pytest.fixture()
+def readonly_client(store):
+    return TestClient(create_app(store, token=None))
+
+
+# ----------------------------------------------------------------------------- reads
+def test_health(client):
+    r = client.get("/api/health")
+    assert r.status_code == 200
+    body = r.json()
+    assert body["status"] == "ok"
+    assert body["articles"] == 5 and body["stories"] == 2
+    assert body["writes_enabled"] is True
+
+
+def test_story_list_and_filters(client):
+    body = client.get("/api/stories").json()
+    assert body["total"] == 2
+    ids = {s["id"] for s in body["items"]}
+    assert ids == {"s-harbor", "s-evil"}
+    harbor = next(s for s in body["items"] if s["id"] == "s-harbor")
+    assert harbor["sources"] == {"articles": 4, "outlets": 4, "independent": 2}
+    assert harbor["n_claims"] == 3 and harbor["n_single_source"] == 1 and harbor["n_conflicting"] == 1
+    assert "claims" not in harbor  # list rows are light; the full story is at /api/stories/{id}
+
+    two = client.get("/api/stories", params={"min_independent": 2}).json()
+    assert [s["id"] for s in two["items"]] == ["s-harbor"] and two["total"] == 1
+
+    q = client.get("/api/stories", params={"q": "fishermen"}).json()
+    assert [s["id"] for s in q["items"]] == ["s-harbor"]
+
+    page = client.get("/api/stories", params={"limit": 1, "offset": 1}).json()
+    assert len(page["items"]) == 1 and page["total"] == 2 and page["offset"] == 1
+
+    assert client.get("/api/stories", params={"limit": 0}).status_code == 422
+
+
+def test_story_detail_has_the_whole_analysis(client):
+    r = client.get("/api/stories/s-harbor")
+    assert r.status_code == 200
+    s = r.json()
+    assert [c["status"] for c in s["claims"]] == ["corroborated", "conflicting", "single_source"]
+    assert s["families"][0]["members"][2]["relation"] == "embellished"
+    assert {q["speaker"] for q in s["quotes"]} == {"Lena Ortiz", "Tomas Reyes"}
+    assert s["summary"][0]["citations"] == ["harbor-1", "harbor-4"]
+    assert client.get("/api/stories/does-not-exist").status_code == 404
+
+
+def test_article_detail_has_family_and_boilerplate(client):
+    r = client.get("/api/articles/harbor-3")
+    assert r.status_code == 200
+    a = r.json()
+    assert a["relation"] == "embellished" and a["origin"] == "harbor-1"
+    assert a["added"] == ["cost $3 million"]
+    assert {m["id"] for m in a["family_members"]} == {"harbor-1", "harbor-2", "harbor-3"}
+    assert a["story_title"] == "Storm closes Port Alder harbor"
+    b = client.get("/api/articles/harbor-1").json()
+    assert b["removed"] == [{"text": "Subscribe to our newsletter", "rule": "boilerplate"}]
+    assert client.get("/api/articles/nope").status_code == 404
+
+
+def test_openapi_uses_the_model_schema(client):
+    spec = client.get("/openapi.json").json()
+    schemas = spec["components"]["schemas"]
+    for name in ("Story", "Claim", "Quote", "Family", "ArticleDetail", "StoryList"):
+        assert name in schemas, name
+    assert set(schemas["Claim"]["properties"]) == {"text", "articles", "independent_sources", "status", "values"}
+    post = spec["paths"]["/api/articles"]["post"]
+    assert {"401", "403", "413", "422"} <= set(post["responses"])
+
+
+# ----------------------------------------------------------------------------- writes: refusals
+ARTICLE = {"id": "post-1", "title": "Harbor reopens in Port Alder",
+           "text": "The Port Alder harbor reopened on Wednesday after the storm, officials said.",
+           "date": "2025-03-05", "source": "Coastwire"}
+
+
+def test_write_refused_without_configured_token(readonly_client):
+    r = readonly_client.post("/api/articles", json=[ARTICLE], headers={"Authorization": f"Bearer {TOKEN}"})
+    assert r.status_code == 403
+    assert "NEWSFOLD_TOKEN" in r.json()["detail"]
+
+
+def test_token_from_environment(store, monkeypatch):
+    monkeypatch.setenv("NEWSFOLD_TOKEN", "from-env")
+    c = TestClient(create_app(store))
+    assert c.get("/api/health").json()["writes_enabled"] is True
+    assert c.post("/api/articles", json=[ARTICLE], headers={"Authorization": "Bearer nope"}).status_code == 401
+    monkeypatch.delenv("NEWSFOLD_TOKEN")
+    c2 = TestClient(create_app(store))
+    assert c2.post("/api/articles", json=[ARTICLE], headers={"Authorization": "Bearer from-env"}).status_code == 403
+
+
+@pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer wrong"}, {"Authorization": f"Basic {TOKEN}"},
+                                     {"Authorization": TOKEN}])
+def test_write_with_missing_or_wrong_token_is_401(client, store, headers):
+    before = store.count_articles()
+    r = client.post("/api/articles", json=[ARTICLE], headers=headers)
+    assert r.status_code == 401
+    assert r.headers.get("www-authenticate") == "Bearer"
+    assert store.count_articles() == before
+
+
+def test_oversized_body_is_413(store):
+    c = TestClient(create_app(store, token=TOKEN, max_body=10_000))
+    big = [dict(ARTICLE, text="word " * 5000)]
+    r = c.post("/api/articles", json=big, headers={"Authorization": f"Bearer {TOKEN}"})
+    assert r.status_code == 413
+    assert "10000 bytes" in r.json()["detail"]
+
+    def chunks():  # no Content-Length: the limit is enforced while reading
+        for _ in range(30):
+            yield b"x" * 1000
+
+    r = c.post("/api/articles", content=chunks(), headers={"Authorization": f"Bearer {TOKEN}",
+                                                         "Content-Type": "application/json"})
+    assert r.status_code == 413
+
+
+@pytest.mark.parametrize(
+    "body,ctype,message",
+    [
+        (b'[{"id": "x", "text": "abc"', "application/json", "malformed JSON at line 1"),
+        (b"", "application/json", "empty body"),
+        (b'{"id": "x"}', "application/json", "'text'"),
+        (b'[1, 2]', "application/json", "item 0: expected an article object"),
+        (b'[{"text": "ok", "title": {"a": 1}}]', "application/json", "'title' must be a string"),
+        (b'{"text": "one"}\n{"text": \n', "application/x-ndjson", "malformed JSON on line 2"),
+        (b"\xff\xfe[]", "application/json", "not UTF-8"),
+    ],
+)
+def test_malformed_body_is_422_with_a_clear_message(client, body, ctype, message):
+    r = client.post("/api/articles", content=body,
+                    headers={"Authorization": f"Bearer {TOKEN}", "Content-Type": ctype})
+    assert r.status_code == 422
+    assert message in r.json()["detail"]
+
+
+# ----------------------------------------------------------------------------- web UI
+def test_pages_render_and_send_a_strict_csp(client):
+    for url in ("/", "/?q=storm", "/stories/s-harbor", "/articles/harbor-3", "/articles/evil-1", "/stories/s-evil"):
+        r = client.get(url)
+        assert r.status_code == 200, url
+        assert r.headers["content-security-policy"] == CSP
+        assert "script-src 'self'" in CSP and "unsafe-inline" not in CSP
+    assert client.get("/stories/nope").status_code == 404
+    assert client.get("/static/htmx.min.js").status_code == 200
+
+
+def test_story_list_shows_coverage_counts(client):
+    html = client.get("/").text
+    row = re.search(r'<tr class="story-row" data-story="s-harbor">(.*?)</tr>', html, re.S).group(1)
+    assert re.search(r'class="n-articles">4<', row)
+    assert re.search(r'class="n-outlets">4<', row)
+    assert re.search(r'class="n-independent">2<', row)
+    assert 'href="/stories/s-harbor"' in row
+    # search narrows the list, and the htmx partial is just the rows
+    html = client.get("/?q=fishermen").text
+    assert "s-harbor" in html and "s-evil" not in html
+    part = client.get("/?q=fishermen", headers={"HX-Request": "true", "HX-Target": "story-list"}).text
+    assert "<html" not in part and 'data-story="s-harbor"' in part
+
+
+def test_story_page_sections(client):
+    html = client.get("/stories/s-harbor").text
+    # cited summary: citations link to article pages
+    assert re.search(r'<a class="cite" href="/articles/harbor-4"[^>]*>\[4\]</a>', html)
+    # copy family tree with relation badges and reasons
+    assert "rel-truncated" in html and "rel-embellished" in html
+    assert "adds numbers found in no other source" in html
+    # claim-by-source matrix: one column per independent origin, statuses marked
+    matrix = re.search(r'<table class="matrix">(.*?)</table>', html, re.S).group(1)
+    assert len(re.findall(r'<th class="src"', matrix)) == 2
+    assert 'class="badge single-source"' in matrix and 'class="badge conflicting"' in matrix
+    assert "status-single_source" in matrix
+    # quotes by speaker, entities, timeline
+    assert "Lena Ortiz" in html and "Tomas Reyes" in html
+    assert 'id="timeline"' in html and "2025-03-03" in html
+
+
+def test_article_page_has_text_and_boilerplate_toggle(client):
+    html = client.get("/articles/harbor-1").text
+    assert '<details class="removed"' in html and "Subscribe to our newsletter" in html
+    html = client.get("/articles/harbor-3").text
+    assert "Derived from" in html and 'href="/articles/harbor-1"' in html
+    assert "cost $3 million" in html
+
+
+def test_untrusted_text_is_escaped_everywhere(client):
+    for url in ("/", "/stories/s-evil", "/articles/evil-1", "/articles/harbor-4"):
+        html = client.get(url).text
+        # the only script element is the vendored htmx
+        assert re.findall(r"<script\b[^>]*>", html) == ['<script src="/static/htmx.min.js" defer>'], url
+        assert not re.search(r"<(img|svg|iframe|b)\b[^>]*\bon\w+=", html, re.I), url
+        assert 'href="javascript:' not in html.lower(), url
+        if "evil" in url:
+            assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in html
