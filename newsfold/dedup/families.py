@@ -1,0 +1,509 @@
+"""Copy families in batch (:func:`fold`), per story (:func:`story_sources`) and incrementally
+(:class:`FamilyIndex`).
+
+Pipeline (batch): word 5-gram shingles (shingle.py) -> per-outlet boilerplate shingles removed
+-> rensa RMinHash signatures (minhash.py) -> banding as sort/group-by (banding.py), candidate
+threshold ~0.2 Jaccard -> exact verification (verify.py: Jaccard/containment >= 0.7 plus the
+facts check against templated reports) -> sentence alignment for the rest and for document
+neighbours (rewrite.py) -> union-find components -> provenance tree (provenance.py).
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from typing import Any, Iterable, Optional, Sequence
+
+import numpy as np
+
+from newsfold.dedup import banding, minhash
+from newsfold.dedup.provenance import Link, describe, direction
+from newsfold.dedup.rewrite import SentenceAligner, doc_neighbours, is_rewrite, lis_share, sentence_facts
+from newsfold.dedup.shingle import shingle_batch
+from newsfold.dedup.verify import NEAR_COPY_CONTAINMENT, Features, facts_agree, set_overlap
+from newsfold.model import Article, Family, FamilyMember
+
+
+@dataclass
+class DedupConfig:
+    rows_per_band: int = 2  # 64 bands of 2 over 128 permutations
+    num_perm: int = minhash.NUM_PERM
+    near_containment: float = NEAR_COPY_CONTAINMENT
+    #: banding candidates below this exact Jaccard are not tried as rewrites
+    rewrite_min_jaccard: float = 0.05
+    #: document-neighbour rewrite candidates (TF-IDF top-k) for batches up to this size
+    knn_limit: int = 20_000
+    knn_k: int = 10
+    #: a shingle in this share of one outlet's (sampled) articles is that outlet's boilerplate
+    boilerplate_share: float = 0.3
+    boilerplate_sample: int = 64
+    aligner_sample_docs: int = 2000
+    seed: int = 0
+    #: outlet -> owner, so outlets of one owner count once in ``story_sources``
+    owners: Optional[dict] = None
+
+
+def _dedup_config(config: Any) -> DedupConfig:
+    if isinstance(config, DedupConfig):
+        return config
+    dc = DedupConfig()
+    if config is not None:
+        owners = getattr(config, "dedup_owners", None) or getattr(config, "owners", None)
+        if isinstance(owners, dict):
+            dc.owners = owners
+    return dc
+
+
+# --------------------------------------------------------------------------- boilerplate
+
+
+def boilerplate_mask(flat: np.ndarray, offsets: np.ndarray, sources: Sequence[Optional[str]], dc: DedupConfig) -> np.ndarray:
+    """True for shingles to keep. An outlet's boilerplate = shingles found in at least
+    ``boilerplate_share`` (and >= 3) of a sample of that outlet's articles."""
+    by_src: dict[str, list[int]] = {}
+    for i, s in enumerate(sources):
+        if s:
+            by_src.setdefault(s.casefold(), []).append(i)
+    rng = random.Random(dc.seed)
+    bad: list[np.ndarray] = []
+    for idx in by_src.values():
+        if len(idx) < 4:
+            continue
+        sample = idx if len(idx) <= dc.boilerplate_sample else rng.sample(idx, dc.boilerplate_sample)
+        parts = [np.unique(flat[offsets[i] : offsets[i + 1]]) for i in sample]
+        vals, counts = np.unique(np.concatenate(parts), return_counts=True)
+        need = max(3, int(np.ceil(dc.boilerplate_share * len(sample))))
+        bad.append(vals[counts >= need])
+    keep = np.ones(flat.size, dtype=bool)
+    if bad:
+        b = np.unique(np.concatenate(bad))
+        if b.size:
+            pos = np.searchsorted(b, flat)
+            pos[pos >= b.size] = 0
+            keep = b[pos] != flat
+    return keep
+
+
+def _apply_mask(flat, offsets, keep):
+    c = np.concatenate(([0], np.cumsum(keep)))
+    return flat[keep], c[offsets]
+
+
+# --------------------------------------------------------------------------- pair checks
+
+
+class _Checker:
+    def __init__(self, texts: Sequence[str], flat: np.ndarray, offsets: np.ndarray, dc: DedupConfig):
+        self.texts = texts
+        self.flat = flat
+        self.offsets = offsets
+        self.dc = dc
+        self._feats: dict[int, Features] = {}
+        self._aligner: Optional[SentenceAligner] = None
+        self._sfacts: dict[int, list] = {}
+
+    def feats(self, i: int) -> Features:
+        f = self._feats.get(i)
+        if f is None:
+            sh = np.unique(self.flat[self.offsets[i] : self.offsets[i + 1]])
+            f = self._feats[i] = Features(self.texts[i], sh)
+        return f
+
+    @property
+    def aligner(self) -> SentenceAligner:
+        if self._aligner is None:
+            al = SentenceAligner()
+            n = len(self.texts)
+            idx = range(n) if n <= self.dc.aligner_sample_docs else random.Random(self.dc.seed).sample(range(n), self.dc.aligner_sample_docs)
+            sents = []
+            for i in idx:
+                sents.extend(self.feats(i).sentences)
+            al.observe(sents)
+            self._aligner = al
+        return self._aligner
+
+    def sfacts(self, i: int):
+        v = self._sfacts.get(i)
+        if v is None:
+            v = self._sfacts[i] = sentence_facts(self.feats(i).sentences)
+        return v
+
+    def check(self, a: int, b: int, try_rewrite: bool) -> Optional[Link]:
+        fa, fb = self.feats(a), self.feats(b)
+        ov = set_overlap(fa.shingles, fb.shingles)
+        if ov["containment"] >= self.dc.near_containment:
+            ok, _why = facts_agree(fa, fb)
+            if ok:
+                return Link(a, b, "near", ov)
+            return None
+        if not try_rewrite and ov["jaccard"] < self.dc.rewrite_min_jaccard:
+            return None
+        sa, sb = fa.sentences, fb.sentences
+        if not sa or not sb:
+            return None
+        aligned = self.aligner.align(sa, sb, self.sfacts(a), self.sfacts(b))
+        if is_rewrite(len(aligned), len(sa), len(sb)):
+            ov = dict(ov)
+            ov["order_kept"] = round(lis_share(aligned), 3)
+            return Link(a, b, "rewrite", ov, aligned, (len(sa), len(sb)))
+        return None
+
+
+# --------------------------------------------------------------------------- union-find / tree
+
+
+class _UF:
+    def __init__(self, n: int):
+        self.p = list(range(n))
+
+    def find(self, x: int) -> int:
+        p = self.p
+        while p[x] != x:
+            p[x] = p[p[x]]
+            x = p[x]
+        return x
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.p[max(ra, rb)] = min(ra, rb)
+
+
+def _build_tree(arts, feats_of, links: list[Link]) -> dict[int, tuple[int, Link, str]]:
+    """derived index -> (origin index, link, why). Roots are absent."""
+    n = len(arts)
+    uf = _UF(n)
+    adj: dict[int, list[tuple[int, Link, bool, str]]] = {}
+    net: dict[int, int] = {}
+    for ln in links:
+        o, d, why = direction(arts, feats_of, ln)
+        uf.union(o, d)
+        adj.setdefault(o, []).append((d, ln, False, why))  # neighbour d is derived from o
+        adj.setdefault(d, []).append((o, ln, True, why))  # neighbour o is d's origin
+        net[d] = net.get(d, 0) + 1
+        net[o] = net.get(o, 0) - 1
+    comps: dict[int, list[int]] = {}
+    for i in adj:
+        comps.setdefault(uf.find(i), []).append(i)
+    parent: dict[int, tuple[int, Link, str]] = {}
+    for members in comps.values():
+        members.sort(key=lambda i: (net.get(i, 0), (arts[i].published or "~")[:10], i))
+        placed = {members[0]}
+        pending = members[1:]
+        while pending:
+            rest = []
+            for i in pending:
+                best = None
+                for j, ln, j_is_origin, why in adj[i]:
+                    if j not in placed:
+                        continue
+                    key = (j_is_origin, ln.kind == "near", ln.score)
+                    if best is None or key > best[0]:
+                        best = (key, j, ln, why if j_is_origin else "placed after its family's origin")
+                if best is None:
+                    rest.append(i)
+                else:
+                    parent[i] = (best[1], best[2], best[3])
+                    placed.add(i)
+            if len(rest) == len(pending):  # disconnected leftovers (cannot happen): roots
+                break
+            pending = rest
+    return parent
+
+
+def _root(parent: dict, i: int) -> int:
+    seen = set()
+    while i in parent and i not in seen:
+        seen.add(i)
+        i = parent[i][0]
+    return i
+
+
+def _assign(arts: Sequence[Article], feats_of, parent: dict) -> list[Family]:
+    families: dict[int, list[int]] = {}
+    for i, art in enumerate(arts):
+        r = _root(parent, i)
+        families.setdefault(r, []).append(i)
+        if i not in parent:
+            art.family = art.id
+            art.origin = None
+            art.relation = "original"
+            art.similarity = {}
+            art.added = []
+            art.dropped = []
+    for r, members in families.items():
+        for i in members:
+            if i in parent:
+                o, ln, why = parent[i]
+                info = describe(arts, feats_of, ln, o, i, why)
+                art = arts[i]
+                art.family = arts[r].id
+                art.origin = arts[o].id
+                art.relation = info["relation"]
+                art.similarity = info["similarity"]
+                art.reason = info["reason"]
+                art.added = info["added"]
+                art.dropped = info["dropped"]
+        root = arts[r]
+        root.reason = (f"origin of a family of {len(members)} articles" if len(members) > 1
+                       else "no copy, truncation or rewrite of another article found")
+    out = []
+    for r, members in families.items():
+        root = arts[r]
+        outlets = sorted({arts[i].source for i in members if arts[i].source})
+        wire = root.wire or next((arts[i].wire for i in members if arts[i].wire), None)
+        out.append(Family(
+            id=root.id, origin=root.id,
+            members=[FamilyMember(id=arts[i].id, origin=arts[i].origin, relation=arts[i].relation,
+                                  similarity=arts[i].similarity, reason=arts[i].reason) for i in members],
+            outlets=outlets, wire=wire,
+        ))
+    return out
+
+
+# --------------------------------------------------------------------------- batch
+
+
+def fold(articles: Sequence[Article], *, config: Any = None) -> list[Family]:
+    """Find copy families among ``articles``; set family/origin/relation/... on each."""
+    dc = _dedup_config(config)
+    arts = list(articles)
+    n = len(arts)
+    if n == 0:
+        return []
+    texts = [a.text or "" for a in arts]
+    flat, offsets = shingle_batch(texts)
+    keep = boilerplate_mask(flat, offsets, [a.source for a in arts], dc)
+    if not keep.all():
+        flat, offsets = _apply_mask(flat, offsets, keep)
+    links = find_links(texts, flat, offsets, dc)
+    checker = links.pop()  # last item is the checker (features cache)
+    feats_of = _FeatView(checker)
+    parent = _build_tree(arts, feats_of, links)
+    return _assign(arts, feats_of, parent)
+
+
+class _FeatView:
+    def __init__(self, checker: _Checker):
+        self.c = checker
+
+    def __getitem__(self, i: int) -> Features:
+        return self.c.feats(i)
+
+
+def find_links(texts, flat, offsets, dc: DedupConfig) -> list:
+    n = len(texts)
+    sig = minhash.signatures(flat, offsets, dc.num_perm)
+    valid = offsets[1:] > offsets[:-1]
+    cands = banding.candidate_pairs(sig, dc.rows_per_band, valid=valid)
+    checker = _Checker(texts, flat, offsets, dc)
+    links: list = []
+    seen = set()
+    for a, b in cands.tolist():
+        seen.add((a, b))
+        ln = checker.check(a, b, try_rewrite=False)
+        if ln is not None:
+            links.append(ln)
+    if n <= dc.knn_limit:
+        for a, b in doc_neighbours(texts, k=dc.knn_k).tolist():
+            if (a, b) in seen:
+                continue
+            ln = checker.check(a, b, try_rewrite=True)
+            if ln is not None:
+                links.append(ln)
+    links.append(checker)
+    return links
+
+
+# --------------------------------------------------------------------------- story sources
+
+
+def story_sources(articles: Sequence[Article], owners: Optional[dict] = None) -> dict[str, int]:
+    """{"articles", "outlets", "independent"} for the articles of one story.
+
+    outlets: distinct ``source`` values (case-folded); an article with no source counts as an
+    outlet of its own (it cannot be shown to share one). independent: distinct copy families,
+    where families whose origins carry one wire credit, or whose origin outlets have one owner
+    (``owners``: outlet -> owner), count once.
+    """
+    arts = list(articles)
+    outlets = set()
+    unknown = 0
+    for a in arts:
+        if a.source:
+            outlets.add(a.source.casefold())
+        else:
+            unknown += 1
+    by_id = {a.id: a for a in arts}
+    fams: dict[str, list[Article]] = {}
+    for a in arts:
+        fams.setdefault(a.family or a.id, []).append(a)
+    owners_cf = {k.casefold(): v for k, v in (owners or {}).items()}
+    keys = set()
+    for fid, members in fams.items():
+        origin = by_id.get(fid) or members[0]
+        wire = origin.wire
+        if not wire:
+            wires = [m.wire for m in members if m.wire]
+            wire = max(set(wires), key=wires.count) if wires else None
+        owner = owners_cf.get((origin.source or "").casefold()) if origin.source else None
+        if wire:
+            keys.add(("wire", wire.casefold()))
+        elif owner:
+            keys.add(("owner", str(owner).casefold()))
+        else:
+            keys.add(("family", fid))
+    return {"articles": len(arts), "outlets": len(outlets) + unknown, "independent": len(keys)}
+
+
+# --------------------------------------------------------------------------- incremental
+
+
+class FamilyIndex:
+    """Incremental copy families for the streaming pipeline.
+
+    ``add(article)`` sets family/origin/relation/similarity/reason/added/dropped on the new
+    article, comparing it with earlier ones through persisted signatures and band keys (one
+    table: (band, key) -> row ids) and, for rewrites, with the last ``window`` articles'
+    document vectors. Picklable; ``state_dict()``/``from_state()`` store rensa's algorithm
+    name and version with the signatures and refuse a mismatching state.
+    """
+
+    def __init__(self, config: Any = None, window: int = 200):
+        self.dc = _dedup_config(config)
+        self.window = window
+        self.algorithm = minhash.algorithm_info(self.dc.num_perm)
+        self.ids: list[str] = []
+        self.sigs: list[np.ndarray] = []
+        self.table: dict[int, list[int]] = {}
+        self.texts: list[str] = []
+        self.meta: list[dict] = []  # published, wire, source, first_seen
+        self.family: list[str] = []
+        self.aligner = SentenceAligner()
+        self._articles: dict[str, Article] = {}
+
+    # --- persistence
+    def state_dict(self) -> dict:
+        return {
+            "algorithm": self.algorithm, "window": self.window, "ids": self.ids,
+            "sigs": np.stack(self.sigs) if self.sigs else np.zeros((0, self.dc.num_perm), np.uint32),
+            "texts": self.texts, "meta": self.meta, "family": self.family,
+            "aligner": self.aligner.__getstate__(),
+        }
+
+    @classmethod
+    def from_state(cls, state: dict, config: Any = None) -> "FamilyIndex":
+        idx = cls(config=config, window=state.get("window", 200))
+        mine, theirs = idx.algorithm, state.get("algorithm", {})
+        for k in ("library", "algorithm", "algorithm_version", "num_perm", "seed"):
+            if mine.get(k) != theirs.get(k):
+                raise ValueError(f"FamilyIndex state was built with {theirs}, this engine uses {mine}: rebuild it")
+        idx.ids = list(state["ids"])
+        idx.sigs = list(state["sigs"])
+        idx.texts = list(state["texts"])
+        idx.meta = list(state["meta"])
+        idx.family = list(state["family"])
+        idx.aligner.__setstate__(state["aligner"])
+        for row, sig in enumerate(idx.sigs):
+            idx._insert(row, sig)
+        return idx
+
+    def __getstate__(self):
+        return self.state_dict()
+
+    def __setstate__(self, state):
+        other = FamilyIndex.from_state(state)
+        self.__dict__.update(other.__dict__)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def _keys(self, sig: np.ndarray) -> list[int]:
+        k = banding.band_keys(sig[None, :], self.dc.rows_per_band)[0]
+        return [banding.band_table_key(b, int(v)) for b, v in enumerate(k)]
+
+    def _insert(self, row: int, sig: np.ndarray) -> None:
+        for key in self._keys(sig):
+            self.table.setdefault(key, []).append(row)
+
+    def add(self, article: Article) -> None:
+        text = article.text or ""
+        flat, offsets = shingle_batch([text])
+        sig = minhash.signatures(flat, offsets, self.dc.num_perm)[0]
+        row = len(self.ids)
+        cands: set[int] = set()
+        if offsets[1] > 0:
+            for key in self._keys(sig):
+                cands.update(self.table.get(key, ()))
+        rewrite_cands = set(range(max(0, row - self.window), row)) - cands
+        self.aligner.observe(Features(text, np.zeros(0, np.uint64)).sentences)
+        # features of the new article and its candidates, as a small batch
+        rows = sorted(cands | rewrite_cands)
+        texts = [self.texts[r] for r in rows] + [text]
+        bflat, boffs = shingle_batch(texts)
+        checker = _Checker(texts, bflat, boffs, self.dc)
+        checker._aligner = self.aligner
+        me = len(rows)
+        links = []
+        for k, r in enumerate(rows):
+            ln = checker.check(k, me, try_rewrite=r in rewrite_cands)
+            if ln is not None:
+                links.append((r, ln))
+        arts = [self._stub(r) for r in rows] + [article]
+        feats_of = _FeatView(checker)
+        best = None
+        for r, ln in links:
+            o, d, why = direction(arts, feats_of, ln)
+            key = (d == me, ln.kind == "near", ln.score)
+            if best is None or key > best[0]:
+                best = (key, r, ln, o, d, why)
+        self.ids.append(article.id)
+        self.sigs.append(sig)
+        self.texts.append(text)
+        self.meta.append({"published": article.published, "wire": article.wire, "source": article.source,
+                          "first_seen": article.first_seen})
+        if offsets[1] > 0:
+            self._insert(row, sig)
+        self._articles[article.id] = article
+        if best is None:
+            self.family.append(article.id)
+            _as_original(article)
+            return
+        _, r, ln, o, d, why = best
+        if d != me:
+            why = "arrived later but placed after its family's origin" if why else why
+            o, d = d, me
+        info = describe(arts, feats_of, ln, o, d, why)
+        article.family = self.family[r]
+        article.origin = self.ids[r]
+        article.relation = info["relation"]
+        article.similarity = info["similarity"]
+        article.reason = info["reason"]
+        article.added = info["added"]
+        article.dropped = info["dropped"]
+        self.family.append(self.family[r])
+
+    def _stub(self, r: int) -> Article:
+        m = self.meta[r]
+        return Article(id=self.ids[r], text=self.texts[r], published=m.get("published"), wire=m.get("wire"),
+                       source=m.get("source"), first_seen=m.get("first_seen"))
+
+    def families(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for i, f in zip(self.ids, self.family):
+            out.setdefault(f, []).append(i)
+        return out
+
+
+def _as_original(article: Article) -> None:
+    article.family = article.id
+    article.origin = None
+    article.relation = "original"
+    article.similarity = {}
+    article.reason = "no copy, truncation or rewrite of an earlier article found"
+    article.added = []
+    article.dropped = []
+
+
+def fold_iter(articles: Iterable[Article], *, config: Any = None) -> list[Family]:  # pragma: no cover
+    return fold(list(articles), config=config)

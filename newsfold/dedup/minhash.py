@@ -1,0 +1,48 @@
+"""MinHash signatures with rensa (pinned), recorded with the algorithm name and version."""
+
+from __future__ import annotations
+
+import numpy as np
+
+NUM_PERM = 128
+SEED = 42
+
+
+def algorithm_info(num_perm: int = NUM_PERM, seed: int = SEED) -> dict:
+    import rensa
+
+    try:
+        from importlib.metadata import version
+
+        rensa_version = version("rensa")
+    except Exception:  # pragma: no cover
+        rensa_version = "unknown"
+    return {
+        "library": "rensa",
+        "library_version": rensa_version,
+        "algorithm": "RMinHash",
+        "algorithm_version": int(rensa.RMinHash.ALGORITHM_VERSION),
+        "num_perm": num_perm,
+        "seed": seed,
+        "shingles": "word 5-grams, blake2b-64 token hashes, uint64 rolling combine",
+    }
+
+
+def signatures(flat: np.ndarray, offsets: np.ndarray, num_perm: int = NUM_PERM, seed: int = SEED) -> np.ndarray:
+    """uint32 signature matrix (n_docs, num_perm) from flat shingle hashes and row offsets.
+
+    Rows with no shingles get an all-max signature (never banded, see banding.py).
+    """
+    import rensa
+
+    n = len(offsets) - 1
+    if n == 0:
+        return np.zeros((0, num_perm), dtype=np.uint32)
+    mat = rensa.RMinHash.digest_matrix_from_flat_token_hashes(
+        np.ascontiguousarray(flat, dtype=np.uint64), np.ascontiguousarray(offsets, dtype=np.uint64), num_perm, seed
+    )
+    sig = np.asarray(mat.to_rows(), dtype=np.uint32).reshape(n, num_perm)
+    empty = offsets[1:] == offsets[:-1]
+    if empty.any():
+        sig[empty] = np.iinfo(np.uint32).max
+    return sig

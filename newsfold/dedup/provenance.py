@@ -1,0 +1,156 @@
+"""Direction, relation, evidence and reason of a verified link between two articles."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+from newsfold.dedup.verify import Features, numbers, names, republisher_tag, sentences
+
+#: truncated: the derived text is (almost) wholly inside its origin and clearly shorter
+TRUNC_CONTAINED = 0.9
+TRUNC_LENGTH = 0.75
+
+_W = re.compile(r"\w+")
+
+
+@dataclass
+class Link:
+    a: int
+    b: int
+    kind: str  # "near" | "rewrite"
+    overlap: dict
+    aligned: list = field(default_factory=list)  # [(i in a, j in b, cos)] for rewrites
+    n_sent: tuple = (0, 0)
+
+    @property
+    def score(self) -> float:
+        if self.kind == "near":
+            return 1.0 + self.overlap["containment"]
+        return len(self.aligned) / max(min(self.n_sent), 1)
+
+
+def _date(article) -> Optional[str]:
+    p = getattr(article, "published", None)
+    return p[:10] if p else None
+
+
+def new_facts(d: Features, o: Features) -> int:
+    return len(d.numbers - o.numbers) + len(d.names - o.names)
+
+
+def derived_evidence(article, feats: Features) -> list[str]:
+    why = []
+    tag = republisher_tag(feats.text)
+    if tag:
+        why.append(f"republisher credit ({tag})")
+    wire = getattr(article, "wire", None)
+    if wire and (getattr(article, "source", None) or "").lower() != wire.lower():
+        why.append(f"wire credit {wire}")
+    return why
+
+
+def direction(arts, feats, link: Link) -> tuple[int, int, str]:
+    """(origin index, derived index, why) for a verified link."""
+    a, b = link.a, link.b
+    da, db = _date(arts[a]), _date(arts[b])
+    if da and db and da != db:
+        return (a, b, f"published earlier ({da} < {db})") if da < db else (b, a, f"published earlier ({db} < {da})")
+    fa, fb = feats[a], feats[b]
+    if link.kind == "near":
+        sa, sb = fa.shingles.size, fb.shingles.size
+        ca, cb = link.overlap["c_a"], link.overlap["c_b"]
+        short, long_, cs = (a, b, ca) if sa <= sb else (b, a, cb)
+        if cs >= TRUNC_CONTAINED and min(sa, sb) < TRUNC_LENGTH * max(sa, sb):
+            return long_, short, "the shorter text lies wholly inside the longer one (truncation)"
+        if cs >= TRUNC_CONTAINED and min(sa, sb) < max(sa, sb):
+            return short, long_, "the longer text holds all of the shorter one and adds material"
+    else:
+        na, nb = new_facts(fa, fb), new_facts(fb, fa)
+        if abs(na - nb) >= 2 and max(na, nb) >= 1.5 * max(min(na, nb), 1):
+            return (b, a, "it adds facts absent from the other") if na > nb else (a, b, "it adds facts absent from the other")
+    ea, eb = derived_evidence(arts[a], fa), derived_evidence(arts[b], fb)
+    if bool(ea) != bool(eb):
+        return (b, a, "it carries a " + ", ".join(ea)) if ea else (a, b, "it carries a " + ", ".join(eb))
+    fsa, fsb = getattr(arts[a], "first_seen", None), getattr(arts[b], "first_seen", None)
+    if fsa and fsb and fsa != fsb:
+        return (a, b, "seen earlier") if fsa < fsb else (b, a, "seen earlier")
+    return (a, b, "no dating evidence: input order") if a < b else (b, a, "no dating evidence: input order")
+
+
+def _grams(s: str, n: int = 3) -> set:
+    w = _W.findall(s.lower())
+    if len(w) < n:
+        return {tuple(w)} if w else set()
+    return {tuple(w[i : i + n]) for i in range(len(w) - n + 1)}
+
+
+def sentence_diff(d: Features, o: Features) -> tuple[list[str], list[str]]:
+    """(added, dropped): sentences of d whose word 3-grams are mostly absent from o, and back."""
+    def missing(x: Features, y: Features) -> list[str]:
+        ygrams: set = set()
+        for s in y.sentences:
+            ygrams |= _grams(s)
+        out = []
+        for s in x.sentences:
+            g = _grams(s)
+            if g and len(g & ygrams) / len(g) < 0.5:
+                out.append(s)
+        return out
+
+    return missing(d, o), missing(o, d)
+
+
+def describe(arts, feats, link: Link, origin: int, derived: int, why_dir: str) -> dict:
+    """Relation, similarity, reason, added, dropped of ``derived`` relative to ``origin``."""
+    fo, fd = feats[origin], feats[derived]
+    ov = link.overlap
+    c_d = ov["c_a"] if derived == link.a else ov["c_b"]
+    sim = {
+        "jaccard": round(ov["jaccard"], 3),
+        "containment": round(ov["containment"], 3),
+        "containment_in_origin": round(c_d, 3),
+    }
+    oid = arts[origin].id
+    if link.kind == "near":
+        added, dropped = sentence_diff(fd, fo)
+        if c_d >= TRUNC_CONTAINED and fd.shingles.size < TRUNC_LENGTH * fo.shingles.size:
+            rel = "truncated"
+            reason = (f"truncated copy of {oid}: {c_d:.0%} of its 5-word shingles are in the origin, "
+                      f"which is {fo.shingles.size / max(fd.shingles.size, 1):.1f}x longer; {why_dir}")
+        else:
+            rel = "copy"
+            reason = f"copy of {oid}: 5-word shingle Jaccard {ov['jaccard']:.2f}, containment {ov['containment']:.2f}; {why_dir}"
+        sim["aligned_sentences"] = None
+        return {"relation": rel, "similarity": sim, "reason": reason, "added": added, "dropped": dropped}
+    # rewrite: aligned sentences
+    if derived == link.a:
+        d_idx = {i for i, _, _ in link.aligned}
+        o_idx = {j for _, j, _ in link.aligned}
+    else:
+        d_idx = {j for _, j, _ in link.aligned}
+        o_idx = {i for i, _, _ in link.aligned}
+    added = [s for k, s in enumerate(fd.sentences) if k not in d_idx]
+    dropped = [s for k, s in enumerate(fo.sentences) if k not in o_idx]
+    o_nums, o_names = fo.numbers, fo.names
+    fact_sents = []
+    for s in added:
+        nn = numbers(s) - o_nums
+        mm = names(s) - o_names
+        if nn or len(mm) >= 2:
+            fact_sents.append(s)
+    n_al = len(link.aligned)
+    sim["aligned_sentences"] = n_al
+    sim["aligned_share"] = round(n_al / max(len(fd.sentences), 1), 3)
+    if fact_sents:
+        rel = "embellished"
+        reason = (f"rewrite of {oid} ({n_al} of {len(fd.sentences)} sentences align) that adds "
+                  f"{len(fact_sents)} sentence(s) with numbers or names absent from it; {why_dir}")
+    else:
+        rel = "rewrite"
+        reason = f"rewrite of {oid}: {n_al} of {len(fd.sentences)} sentences align with it; {why_dir}"
+    return {"relation": rel, "similarity": sim, "reason": reason, "added": added, "dropped": dropped}
+
+
+__all__ = ["Link", "direction", "describe", "sentence_diff", "sentences"]

@@ -1,0 +1,168 @@
+"""Rewrites MinHash cannot see: sentence alignment with character n-gram TF-IDF.
+
+Each sentence is a vector of character 3-5-grams (hashed, sublinear tf, IDF learnt from the
+sentences seen so far); two articles are aligned greedily one-to-one on cosine >= ALIGN_SIM.
+A pair of sentences whose numbers (or names) are disjoint is never aligned, so templated
+sentences with different facts do not count. A paraphrased rewrite keeps most of its origin's
+sentences (aligned share >= LINK_SHARE of the shorter article, at least LINK_MIN sentences);
+two independent reports of one event share themes and names but few sentences.
+
+Measured on the seeds (char 3-5 vs word 1-2 TF-IDF): char n-grams align paraphrased sentences
+better (paraphrase pair 000/001: 58-69% of sentences at 0.5 vs 53-62% for words; heavy rewrite
+002/003: 33-36% at 0.35 vs 11-14%), while unrelated reports of the same event stay <= 8%.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Sequence
+
+import numpy as np
+
+ALIGN_SIM = 0.35
+LINK_SHARE = 0.2
+LINK_MIN = 3
+N_FEATURES = 2**20
+
+
+class SentenceAligner:
+    """Picklable: a hashing vectoriser (stateless) plus document-frequency counts."""
+
+    def __init__(self) -> None:
+        self.df = np.zeros(N_FEATURES, dtype=np.float32)
+        self.n = 0
+        self._vec = None
+
+    def __getstate__(self):
+        return {"df": self.df, "n": self.n}
+
+    def __setstate__(self, state):
+        self.df = state["df"]
+        self.n = state["n"]
+        self._vec = None
+
+    @property
+    def vec(self):
+        if self._vec is None:
+            from sklearn.feature_extraction.text import HashingVectorizer
+
+            self._vec = HashingVectorizer(
+                analyzer="char_wb", ngram_range=(3, 5), n_features=N_FEATURES,
+                alternate_sign=False, norm=None, lowercase=True,
+            )
+        return self._vec
+
+    def observe(self, sents: Sequence[str]) -> None:
+        if not sents:
+            return
+        X = self.vec.transform(sents)
+        X.data[:] = 1
+        cols = np.bincount(X.indices, minlength=N_FEATURES)
+        self.df += cols.astype(np.float32)
+        self.n += len(sents)
+
+    def vectors(self, sents: Sequence[str]):
+        from sklearn.preprocessing import normalize
+
+        X = self.vec.transform(sents).astype(np.float32)
+        X.data = 1.0 + np.log(X.data)
+        idf = np.log((1.0 + self.n) / (1.0 + self.df[X.indices])) + 1.0
+        X.data *= idf
+        return normalize(X)
+
+    def align(self, sa: Sequence[str], sb: Sequence[str], facts_a=None, facts_b=None) -> list[tuple[int, int, float]]:
+        """Greedy one-to-one alignment: [(i, j, cosine)] with cosine >= ALIGN_SIM."""
+        if not sa or not sb:
+            return []
+        M = (self.vectors(sa) @ self.vectors(sb).T).toarray()
+        ii, jj = np.nonzero(M >= ALIGN_SIM)
+        if ii.size == 0:
+            return []
+        order = np.argsort(-M[ii, jj], kind="stable")
+        used_a: set[int] = set()
+        used_b: set[int] = set()
+        out = []
+        for k in order:
+            i, j = int(ii[k]), int(jj[k])
+            if i in used_a or j in used_b:
+                continue
+            if facts_a is not None and facts_b is not None and _conflict(facts_a[i], facts_b[j]):
+                continue
+            used_a.add(i)
+            used_b.add(j)
+            out.append((i, j, float(M[i, j])))
+        return out
+
+
+def _conflict(fa: tuple[set, set], fb: tuple[set, set]) -> bool:
+    (na, ma), (nb, mb) = fa, fb
+    if na and nb and not (na & nb):
+        return True
+    if len(ma) >= 2 and len(mb) >= 2 and not (ma & mb):
+        return True
+    return False
+
+
+def is_rewrite(n_aligned: int, n_a: int, n_b: int) -> bool:
+    shorter = max(min(n_a, n_b), 1)
+    return n_aligned >= min(LINK_MIN, shorter) and n_aligned / shorter >= LINK_SHARE and n_aligned >= 2
+
+
+def doc_neighbours(texts: Sequence[str], k: int = 10, min_cos: float = 0.2, chunk: int = 2000) -> np.ndarray:
+    """Rewrite candidates: top-k document neighbours by word TF-IDF cosine, as (m, 2) pairs.
+
+    Words that occur in more than half of the documents (when there are enough documents to
+    tell) are dropped, which keeps the sparse product sparse.
+    """
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    n = len(texts)
+    if n < 2:
+        return np.zeros((0, 2), dtype=np.int64)
+    max_df = 0.5 if n >= 20 else 1.0
+    try:
+        X = TfidfVectorizer(sublinear_tf=True, max_df=max_df, min_df=1, dtype=np.float32).fit_transform(texts)
+    except ValueError:  # empty vocabulary
+        return np.zeros((0, 2), dtype=np.int64)
+    pairs = []
+    XT = X.T.tocsr()
+    for s in range(0, n, chunk):
+        S = (X[s : s + chunk] @ XT).toarray()
+        rows = np.arange(S.shape[0])
+        S[rows, rows + s] = 0.0
+        kk = min(k, n - 1)
+        top = np.argpartition(-S, kk - 1, axis=1)[:, :kk] if kk < n - 1 else np.tile(np.arange(n), (S.shape[0], 1))
+        for r in range(S.shape[0]):
+            for j in top[r]:
+                if j != r + s and S[r, j] >= min_cos:
+                    a, b = r + s, int(j)
+                    pairs.append((min(a, b), max(a, b)))
+    if not pairs:
+        return np.zeros((0, 2), dtype=np.int64)
+    return np.unique(np.asarray(pairs, dtype=np.int64), axis=0)
+
+
+def sentence_facts(sents: Sequence[str]) -> list[tuple[set, set]]:
+    from newsfold.dedup.verify import names, numbers
+
+    return [(numbers(s), names(s)) for s in sents]
+
+
+def lis_share(pairs: list[tuple[int, int, float]]) -> float:
+    """Share of aligned pairs that keep their order (longest increasing subsequence)."""
+    if not pairs:
+        return 0.0
+    import bisect
+
+    seq = [j for _, j, _ in sorted(pairs)]
+    tails: list[int] = []
+    for x in seq:
+        p = bisect.bisect_left(tails, x)
+        if p == len(tails):
+            tails.append(x)
+        else:
+            tails[p] = x
+    return len(tails) / len(seq)
+
+
+_ = math  # keep import for docs

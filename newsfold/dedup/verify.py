@@ -1,0 +1,131 @@
+"""Exact verification of candidate pairs and per-article text features.
+
+Near copies: exact Jaccard and containment of word 5-gram shingle sets. Templated reports
+(one template, different numbers, names, dates) share most shingles, so a near-copy pair must
+also agree on its facts: the smaller set of numeric tokens (and of capitalised names) must be
+mostly contained in the other's. Rewrites are decided by sentence alignment (rewrite.py).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+import numpy as np
+
+#: verified near copy: this share of the shorter text's shingles is found in the other
+NEAR_COPY_CONTAINMENT = 0.7
+#: facts check: the smaller fact set must be at least this much contained in the other
+FACT_CONTAINMENT = 0.5
+#: a fact set smaller than this is too small to judge by
+FACT_MIN = 2
+
+_SENT_SPLIT = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])|\n+")
+_NUM = re.compile(r"\d+(?:[.,]\d+)*")
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
+_TAG = re.compile(r"\(([A-Z][A-Za-z]{0,3}[A-Z]{1,8})\)")
+
+
+def sentences(text: str) -> list[str]:
+    out = []
+    for s in _SENT_SPLIT.split(text or ""):
+        s = s.strip()
+        if len(s.split()) >= 3:
+            out.append(s)
+    return out
+
+
+def numbers(text: str) -> set[str]:
+    return {n.replace(",", "").rstrip(".") for n in _NUM.findall(text or "")}
+
+
+def names(text: str) -> set[str]:
+    """Capitalised words that do not open a sentence (a cheap proper-name proxy), normalised:
+    lowercased, possessive dropped, cut to 5 letters (Syria/Syrian/Syria's agree).
+    Headline-case lines (most words capitalised) are skipped."""
+    found: set[str] = set()
+    for sent in sentences(text) or [text or ""]:
+        words = _WORD.findall(sent)
+        if len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.6 * len(words):
+            continue
+        for w in words[1:]:
+            if (w[0].isupper() and len(w) > 1 and not w.isupper()) or (w.isupper() and 2 <= len(w) <= 6):
+                found.add(norm_name(w))
+    return found
+
+
+def norm_name(w: str) -> str:
+    w = w.lower()
+    for suf in ("'s", "’s"):
+        if w.endswith(suf):
+            w = w[: -len(suf)]
+    return w[:5]
+
+
+def republisher_tag(text: str) -> Optional[str]:
+    """An agency/republisher credit in parentheses near the top, e.g. ``(MENAFN)``, ``(AP)``."""
+    m = _TAG.search((text or "")[:400])
+    return m.group(1) if m else None
+
+
+@dataclass
+class Features:
+    """What verification needs to know about one article (computed lazily, once)."""
+
+    text: str
+    shingles: np.ndarray  # unique uint64 shingle hashes, sorted
+    _sentences: Optional[list[str]] = None
+    _numbers: Optional[set[str]] = None
+    _names: Optional[set[str]] = None
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def sentences(self) -> list[str]:
+        if self._sentences is None:
+            self._sentences = sentences(self.text)
+        return self._sentences
+
+    @property
+    def numbers(self) -> set[str]:
+        if self._numbers is None:
+            self._numbers = numbers(self.text)
+        return self._numbers
+
+    @property
+    def names(self) -> set[str]:
+        if self._names is None:
+            self._names = names(self.text)
+        return self._names
+
+
+def set_overlap(a: np.ndarray, b: np.ndarray) -> dict:
+    if a.size == 0 or b.size == 0:
+        return {"jaccard": 0.0, "containment": 0.0, "c_a": 0.0, "c_b": 0.0, "inter": 0}
+    inter = int(np.intersect1d(a, b, assume_unique=True).size)
+    union = a.size + b.size - inter
+    c_a = inter / a.size
+    c_b = inter / b.size
+    return {
+        "jaccard": inter / union,
+        "containment": max(c_a, c_b),
+        "c_a": c_a,
+        "c_b": c_b,
+        "inter": inter,
+    }
+
+
+def _contained(small: set, big: set) -> Optional[float]:
+    if len(small) < FACT_MIN:
+        return None
+    return len(small & big) / len(small)
+
+
+def facts_agree(fa: Features, fb: Features) -> tuple[bool, str]:
+    """False when the pair differs in its numbers or names (a templated report)."""
+    for label, x, y in (("numbers", fa.numbers, fb.numbers), ("names", fa.names, fb.names)):
+        small, big = (x, y) if len(x) <= len(y) else (y, x)
+        c = _contained(small, big)
+        if c is not None and c < FACT_CONTAINMENT:
+            return False, f"same wording but different {label} ({c:.0%} shared): a templated report"
+    return True, ""
