@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, Iterable, Iterator, Optional
 
 from newsfold.clean.boilerplate import clean_text
@@ -16,6 +17,9 @@ _KNOWN = {
     "id", "title", "date", "published", "source", "url", "content_type", "author", "byline",
     "language", "lang", "warc_date", "feed_title",
 }
+#: an HTML page whose extracted text has fewer words holds no article
+MIN_HTML_WORDS = 8
+_WORDS = re.compile(r"\w+")
 _DATE_KEYS = ("date", "published", "published_at", "pubdate", "datePublished")
 
 
@@ -50,8 +54,8 @@ def _extract_html(record: RawRecord) -> Optional[dict[str, Any]]:
     if doc is None:
         return None
     d = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
-    if not (d.get("text") or "").strip():
-        return None
+    if len(_WORDS.findall(d.get("text") or "")) < MIN_HTML_WORDS:
+        return None  # navigation crumbs only: no article in this page
     return d
 
 

@@ -18,6 +18,7 @@ _SLUG_STRIP = re.compile(r"[^a-z0-9]+")
 _HTML_HINT = re.compile(
     r"<(?:!doctype\s+html|html|head|body|article|div|p|meta|title|script|section|span)\b", re.I
 )
+_PAGE_HINT = re.compile(r"<(?:!doctype\s+html|html|body)\b", re.I)
 _FEED_HINT = re.compile(r"<(?:rss|feed|rdf:RDF)\b", re.I)
 _UNKNOWN_ENCODINGS = ("utf-8", "utf8")
 
@@ -61,6 +62,17 @@ def decode(data: bytes, *, path: str, position=None) -> tuple[str, Optional[Erro
                 )
             except (LookupError, UnicodeDecodeError):
                 pass
+    try:
+        # the usual mislabelled legacy encoding of western news pages
+        text = data.decode("cp1252")
+        return text, ErrorRecord(
+            path=path,
+            position=position,
+            reason=f"invalid UTF-8 at byte {bad_at}; decoded as Windows-1252 instead",
+            kind="encoding",
+        )
+    except UnicodeDecodeError:
+        pass
     text = data.decode("utf-8", errors="replace")
     return text, ErrorRecord(
         path=path,
@@ -83,7 +95,7 @@ def sniff(data: bytes) -> str:
         return "rss"
     if text.startswith("<") and _HTML_HINT.search(text):
         return "html"
-    if len(_HTML_HINT.findall(text)) >= 3:
+    if _PAGE_HINT.search(text[:2000]):
         return "html"
     return "text"
 

@@ -45,7 +45,7 @@ def read_feed(text: str, *, path: str) -> Iterator[RawRecord | ErrorRecord]:
             "date": entry.get("published") or entry.get("updated"),
             "url": link,
             "author": entry.get("author"),
-            "feed_title": site,
+            "source": site,
             "content_type": "html" if is_html else "text",
         }
         if entry.get("tags"):

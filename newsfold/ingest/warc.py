@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import BinaryIO, Iterator
+import zlib
+from typing import BinaryIO, Iterator, Optional
 
 from newsfold.ingest.common import decode, hash_id, url_id
 from newsfold.model import ErrorRecord, RawRecord
@@ -13,36 +14,44 @@ _HTML_TYPES = ("text/html", "application/xhtml+xml")
 def read_warc(stream: BinaryIO, *, path: str, max_bytes: int) -> Iterator[RawRecord | ErrorRecord]:
     """Yield one RawRecord (format ``warc``, HTML content) per HTML response record.
 
-    A truncated record or an archive that stops parsing yields one ``malformed_warc`` error at
-    the record index where it broke; records read before it are kept.
+    Non-HTML responses (images, scripts), redirects and request/metadata records are skipped
+    by design. A truncated record, an archive that stops parsing, or a gzip member cut short
+    yields one ``malformed_warc`` error at the record index where it broke; records read
+    before it are kept. ``position`` is the 1-based index among all WARC records.
     """
     from fastwarc.warc import ArchiveIterator, WarcRecordType
 
     index = 0
-    n_html = 0
+    truncated_last = False
+    last_pos: Optional[int] = None
     try:
-        for rec in ArchiveIterator(stream, record_types=WarcRecordType.response, parse_http=True):
+        for rec in ArchiveIterator(stream, record_types=WarcRecordType.any_type, parse_http=False):
             index += 1
-            uri = rec.headers.get("WARC-Target-URI") or None
-            if rec.http_headers is None:
-                yield ErrorRecord(path=path, position=index, kind="malformed_warc",
-                                  reason=f"response record for {uri} has no HTTP header block")
+            last_pos = rec.stream_pos
+            truncated_last = False
+            if rec.record_type != WarcRecordType.response:
                 continue
-            ctype = (rec.http_headers.get("Content-Type") or "").lower()
-            status = rec.http_headers.status_code
-            if not any(t in ctype for t in _HTML_TYPES) or (status and status >= 300):
-                continue  # not an article page (image, redirect, ...): skipped by design
+            uri = rec.headers.get("WARC-Target-URI") or None
             expected = rec.content_length
             if expected > max_bytes:
                 yield ErrorRecord(path=path, position=index, kind="too_large",
                                   reason=f"record for {uri} is {expected} bytes, over the {max_bytes}-byte limit")
                 continue
-            body = rec.reader.read()
-            if len(body) < expected:
+            rec.parse_http()
+            if rec.http_headers is None:
                 yield ErrorRecord(path=path, position=index, kind="malformed_warc",
-                                  reason=f"record for {uri} is truncated ({len(body)} of {expected} bytes)")
+                                  reason=f"response record for {uri} has no valid HTTP header block")
                 continue
-            n_html += 1
+            ctype = (rec.http_headers.get("Content-Type") or "").lower()
+            status = rec.http_headers.status_code or 200
+            body = rec.reader.read()
+            if len(body) < rec.content_length:
+                truncated_last = True
+                yield ErrorRecord(path=path, position=index, kind="malformed_warc",
+                                  reason=f"record for {uri} is truncated ({len(body)} of {rec.content_length} body bytes)")
+                continue
+            if not any(t in ctype for t in _HTML_TYPES) or status >= 300:
+                continue  # not an article page
             text, warning = decode(body, path=path, position=index)
             rid = url_id(uri) if uri else hash_id(text)
             if not text.strip():
@@ -53,14 +62,49 @@ def read_warc(stream: BinaryIO, *, path: str, max_bytes: int) -> Iterator[RawRec
                 warning.article_id = rid
                 yield warning
             fields = {"content_type": "html", "warc_date": rec.headers.get("WARC-Date")}
-            if uri:
-                fields["url"] = uri
             yield RawRecord(id=rid, path=path, format="warc", content=text, position=index,
                             url=uri, fields=fields)
     except Exception as exc:  # noqa: BLE001 - FastWARC raises OSError/AttributeError on garbage
-        yield ErrorRecord(path=path, position=index + 1 if index else 0, kind="malformed_warc",
+        yield ErrorRecord(path=path, position=index + 1, kind="malformed_warc",
                           reason=f"cannot parse WARC after {index} record(s): {exc}")
         return
     if index == 0:
         yield ErrorRecord(path=path, position=0, kind="malformed_warc",
-                          reason="no WARC response record found (not a WARC file, or empty)")
+                          reason="no WARC record found (not a WARC file, or cut before its first record)")
+        return
+    problem = None if truncated_last else _gzip_tail_problem(stream, last_pos)
+    if problem:
+        yield ErrorRecord(path=path, position=index + 1, kind="malformed_warc",
+                          reason=f"archive ends badly after record {index}: {problem}")
+
+
+def _gzip_tail_problem(stream, last_pos: Optional[int]) -> Optional[str]:
+    """FastWARC stops silently at a gzip member cut short: check the members from the last
+    record it read to the end of the stream (only that tail is decompressed)."""
+    if last_pos is None or not hasattr(stream, "seek"):
+        return None
+    try:
+        stream.seek(last_pos)
+        magic = stream.read(2)
+        if magic != b"\x1f\x8b":
+            return None  # uncompressed WARC: truncation shows as a short record body
+        stream.seek(last_pos)
+        data = stream.read()
+    except (OSError, ValueError):
+        return None
+    members = 0
+    while data:
+        if not data.strip(b"\x00\r\n "):
+            break
+        d = zlib.decompressobj(wbits=31)
+        try:
+            d.decompress(data)
+        except zlib.error as exc:
+            return f"corrupt gzip data ({exc})"
+        if not d.eof:
+            return "truncated gzip member (the file was cut short)"
+        members += 1
+        data = d.unused_data
+        if members > 1:
+            return "trailing data that is not a readable WARC record"
+    return None
