@@ -77,6 +77,8 @@ def _parse_articles(body: bytes, content_type: str) -> list[dict[str, Any]]:
                 items.append(json.loads(line))
             except json.JSONDecodeError as exc:
                 raise ValueError(f"malformed JSON on line {lineno}, column {exc.colno}: {exc.msg}") from None
+            except RecursionError:
+                raise ValueError(f"malformed JSON on line {lineno}: nested too deeply") from None
     else:
         if not text.strip():
             raise ValueError("empty body: expected a JSON array of article objects")
@@ -86,6 +88,8 @@ def _parse_articles(body: bytes, content_type: str) -> list[dict[str, Any]]:
             raise ValueError(
                 f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
             ) from None
+        except RecursionError:
+            raise ValueError("malformed JSON: nested too deeply") from None
         items = data if isinstance(data, list) else [data]
     out = []
     for i, item in enumerate(items):
