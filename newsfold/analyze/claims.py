@@ -1,0 +1,269 @@
+"""Claims: the factual sentences of each article aligned across a story, with corroboration.
+
+1. Sentences (:mod:`sentences`) that carry a fact: at least 6 words and a number, a date, a
+   name-like capitalised word after the first, or a reporting verb.
+2. Vectors: TF-IDF (sublinear) over content-word stems (stop words dropped, 6-char prefix
+   stems so "visited"/"visit" meet), numbers normalised ("1,025" -> "1025"), capitalised names
+   as extra features (entity overlap counts twice), L2-normalised.
+3. Alignment: the cosine of every pair of sentences; a sentence *supports* a seed sentence's
+   fact in another article when it is that article's best match and the cosine >= ``threshold``.
+   Seeds are taken greedily, most-supported first; a sentence already aligned to a claim seeds
+   no new claim.
+4. Representative text: the member sentence of an *original* article (not a copy/rewrite) most
+   similar to the other members.
+5. Independence: ``count_sources`` (distinct copy families, wires counted once).
+6. Status: ``corroborated`` (>= 2 independent sources), ``single_source``, or ``conflicting``
+   when two closely aligned member sentences (cosine >= ``conflict_threshold``) from different
+   families give different numbers for the same unit word ("killed 12" vs "killed 15"), listed
+   in ``values``.
+7. Additions: a clause of a member sentence whose numbers/dates/names no other supporting
+   article states becomes its own claim (so a rewrite's invented figure is a ``single_source``
+   claim even when the rest of its sentence is corroborated).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Callable, Optional, Sequence
+
+import numpy as np
+
+from newsfold.analyze.sentences import Span, sentences
+from newsfold.model import Article, Claim
+
+STOP = set("""a about above after again against all also am an and any are aren't as at be because
+been before being below between both but by can could did do does doing down during each few for
+from further had has have having he her here hers herself him himself his how i if in into is it
+its itself just me more most my myself no nor not now of off on once only or other our ours out
+over own same she should so some such than that the their theirs them themselves then there these
+they this those through to too under until up very was we were what when where which while who
+whom why will with would you your yours said says say told according also would could one two
+new year years mr mrs ms its it's he's she's they're we're i'm don't can't won't percent""".split())
+
+MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|"
+          "december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
+_MONTH_RE = re.compile(rf"\b(?:{MONTHS})\b\.?", re.I)
+_NUM_RE = re.compile(r"(?<![\w.])(\$|€|£)?(\d[\d,]*(?:\.\d+)?)(\s*(?:%|percent|million|billion|"
+                     r"trillion|thousand))?")
+_WORD_RE = re.compile(r"[A-Za-z][\w'’\-]*|\d[\d,]*(?:\.\d+)?")
+_REPORT = re.compile(r"\b(?:said|says|told|announced|reported|confirmed|stated|according|"
+                     r"claimed|added|noted|estimated|showed|found|revealed)\b", re.I)
+_CLAUSE_SPLIT = re.compile(r",\s+(?=(?:which|where|who|when|while|including|with|according|"
+                           r"as|after|before|amid|despite|since|following)\b)|;\s+|\s+[—–]\s+")
+
+
+def tokens(text: str) -> list[str]:
+    out = []
+    for i, m in enumerate(_WORD_RE.finditer(text)):
+        w = m.group(0)
+        if w[0].isdigit():
+            out.append("#" + w.replace(",", ""))
+            continue
+        lw = w.casefold().replace("’", "'")
+        lw = re.sub(r"'s$", "", lw)
+        if lw in STOP or len(lw) < 2:
+            continue
+        out.append(lw[:6])
+        if w[0].isupper() and i > 0:
+            out.append("E:" + lw)  # name-like word: entity overlap weighs more
+    return out
+
+
+def numbers(text: str) -> list[tuple[str, str]]:
+    """(value, unit) pairs: "12" + the word after it ("killed 12 and" -> unit of context)."""
+    out = []
+    for m in _NUM_RE.finditer(text):
+        val = (m.group(1) or "") + m.group(2).replace(",", "") + (m.group(3) or "").strip()
+        after = text[m.end():m.end() + 30]
+        before = text[max(0, m.start() - 25):m.start()]
+        wa = re.match(r"[\s-]*([A-Za-z]+)", after)
+        wb = re.findall(r"([A-Za-z]+)\s*$", before)
+        unit = (wa.group(1).casefold() if wa else "") or (wb[-1].casefold() if wb else "")
+        if unit in STOP and wb:
+            unit = wb[-1].casefold()
+        out.append((val, unit))
+    return out
+
+
+def is_factual(text: str) -> bool:
+    words = text.split()
+    if len(words) < 6 or len(words) > 90:
+        return False
+    if re.search(r"\d", text) or _MONTH_RE.search(text) or _REPORT.search(text):
+        return True
+    return any(w[:1].isupper() for w in words[1:])
+
+
+@dataclass
+class Unit:
+    article: str
+    idx: int  # article order
+    span: Span
+    text: str
+    pos: int  # sentence position in the article
+
+
+@dataclass
+class Alignment:
+    units: list[Unit]
+    sim: np.ndarray  # unit x unit cosine
+    art_of: np.ndarray  # unit -> article index
+    best: np.ndarray  # unit x article: best cosine
+    best_unit: np.ndarray  # unit x article: index of best unit
+    vectorizer: object = None
+    matrix: object = None
+
+
+def article_units(articles: Sequence[Article], factual_only: bool = True) -> list[Unit]:
+    units = []
+    for ai, a in enumerate(articles):
+        for pos, s in enumerate(sentences(a.text)):
+            if factual_only and not is_factual(s.text):
+                continue
+            units.append(Unit(a.id, ai, s, s.text, pos))
+    return units
+
+
+def align(articles: Sequence[Article], units: Sequence[Unit]) -> Alignment:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    n_art = len(articles)
+    if not units:
+        z = np.zeros((0, n_art))
+        return Alignment([], np.zeros((0, 0)), np.zeros(0, int), z, z.astype(int))
+    vec = TfidfVectorizer(analyzer=tokens, sublinear_tf=True, min_df=1)
+    X = vec.fit_transform([u.text for u in units])
+    sim = (X @ X.T).toarray()
+    art_of = np.array([u.idx for u in units])
+    best = np.zeros((len(units), n_art))
+    best_unit = np.full((len(units), n_art), -1)
+    for ai in range(n_art):
+        cols = np.where(art_of == ai)[0]
+        if len(cols) == 0:
+            continue
+        sub = sim[:, cols]
+        j = sub.argmax(axis=1)
+        best[:, ai] = sub[np.arange(len(units)), j]
+        best_unit[:, ai] = cols[j]
+    return Alignment(list(units), sim, art_of, best, best_unit, vec, X)
+
+
+@dataclass
+class ClaimDraft:
+    members: list[int]  # unit indices, one per article
+    seed: int
+    articles: list[str] = field(default_factory=list)
+
+
+def build_claims(articles: Sequence[Article], count_sources: Callable[[Sequence[str]], int], *,
+                 threshold: float = 0.3, conflict_threshold: float = 0.5,
+                 units: Optional[Sequence[Unit]] = None,
+                 alignment: Optional[Alignment] = None) -> tuple[list[Claim], list[ClaimDraft], Alignment]:
+    """Claims of a story (see module doc). Returns the claims, their drafts and the alignment."""
+    if alignment is None:
+        units = list(units) if units is not None else article_units(articles)
+        alignment = align(articles, units)
+    al = alignment
+    units = al.units
+    n = len(units)
+    if n == 0:
+        return [], [], al
+    fam = [a.family or a.id for a in articles]
+    support = al.best >= threshold
+    support[np.arange(n), al.art_of] = False
+    # a sentence supports only via its article's best match, and mutual-best keeps it honest
+    degree = support.sum(axis=1)
+    score = degree + (al.best * support).sum(axis=1) * 0.01
+    order = np.lexsort((np.array([u.pos for u in units]), -score))
+    covered = np.zeros(n, bool)
+    drafts: list[ClaimDraft] = []
+    for s in order:
+        if covered[s]:
+            continue
+        members = [int(s)]
+        for ai in np.where(support[s])[0]:
+            members.append(int(al.best_unit[s, ai]))
+        for m in members:
+            covered[m] = True
+        drafts.append(ClaimDraft(members=members, seed=int(s)))
+    relation = {a.id: (a.relation or "original") for a in articles}
+    claims: list[Claim] = []
+    extra: list[Claim] = []
+    for d in drafts:
+        arts = sorted({units[m].article for m in d.members},
+                      key=lambda x: next(i for i, a in enumerate(articles) if a.id == x))
+        d.articles = arts
+        rep = _representative(d, units, al, relation)
+        c = Claim(text=units[rep].text, articles=arts, independent_sources=count_sources(arts))
+        values = _conflicts(d, units, al, fam, conflict_threshold)
+        if values:
+            c.status = "conflicting"
+            c.values = values
+        else:
+            c.status = "corroborated" if c.independent_sources >= 2 else "single_source"
+        claims.append(c)
+        if len(d.members) > 1:
+            extra.extend(_additions(d, units, count_sources))
+    claims.extend(extra)
+    claims.sort(key=lambda c: (-c.independent_sources, -len(c.articles)))
+    return claims, drafts, al
+
+
+def _representative(d: ClaimDraft, units, al: Alignment, relation) -> int:
+    cands = [m for m in d.members if relation.get(units[m].article, "original") == "original"]
+    cands = cands or d.members
+    if len(d.members) == 1:
+        return d.members[0]
+    return max(cands, key=lambda m: (sum(al.sim[m, o] for o in d.members if o != m), -units[m].pos))
+
+
+def _conflicts(d: ClaimDraft, units, al: Alignment, fam, thr: float) -> list[dict]:
+    by_unit: dict[str, dict[str, set]] = {}
+    members = d.members
+    close = set()
+    for i, a in enumerate(members):
+        for b in members[i + 1:]:
+            if al.sim[a, b] >= thr and fam[al.art_of[a]] != fam[al.art_of[b]]:
+                close.update((a, b))
+    if len(close) < 2:
+        return []
+    for m in close:
+        for val, unit in numbers(units[m].text):
+            if not unit or len(val) == 4 and val.isdigit() and unit in ("", "the"):
+                continue
+            by_unit.setdefault(unit, {}).setdefault(val, set()).add(units[m].article)
+    values = []
+    for unit, vals in by_unit.items():
+        if len(vals) < 2:
+            continue
+        arts_per = list(vals.values())
+        # the same article giving two numbers for one word is not a conflict
+        if any(arts_per[i] & arts_per[j] for i in range(len(arts_per))
+               for j in range(i + 1, len(arts_per))):
+            continue
+        for v, arts in vals.items():
+            values.append({"value": f"{v} {unit}".strip(), "articles": sorted(arts)})
+    return values
+
+
+def _facts(text: str) -> set[str]:
+    out = {v for v, _ in numbers(text)}
+    out |= {m.group(0).casefold().rstrip(".") for m in _MONTH_RE.finditer(text)}
+    return out
+
+
+def _additions(d: ClaimDraft, units, count_sources) -> list[Claim]:
+    """Clauses of one member whose numbers/dates no other member article states."""
+    out = []
+    for m in d.members:
+        u = units[m]
+        others = " ".join(units[o].text for o in d.members if units[o].article != u.article)
+        other_facts = _facts(others)
+        for clause in _CLAUSE_SPLIT.split(u.text):
+            f = _facts(clause)
+            if f and not (f & other_facts) and len(clause.split()) >= 4:
+                out.append(Claim(text=clause.strip(" ,;"), articles=[u.article],
+                                 independent_sources=count_sources([u.article]),
+                                 status="single_source"))
+    return out

@@ -1,0 +1,415 @@
+"""Entities: people, organisations, places, with variants merged across a story.
+
+Two extractors produce *mentions* (article, offsets, surface, type):
+
+* rules (always available): capitalised phrases joined by name particles (al-, el-, bin, ibn,
+  van, de, von...), leading titles ("President", "Foreign Minister", "Mr.") stripped and used as
+  PERSON evidence, organisation/place cue words, all-caps acronyms as ORG, "in/at/from X" as PLACE;
+* spaCy (``config.ner_model``), when a model resolves (see :mod:`nlp`).
+
+Merging (both extractors): a mention's *key* is its casefolded, diacritic-free form with name
+particles (al-/el-/bin...), hyphens and apostrophes dropped ("Al-Shaibani" -> "shaibani").
+Multi-token person names merge when their keys are equal, or when the given names are equal and
+the surnames are fuzzy-equal (rapidfuzz ratio >= 85: Shaibani ~ Shibani). Different given names
+keep people apart (Ahmad al-Sharaa vs Farouk al-Sharaa). A single-token mention (a surname) links
+to the unique full name of the story whose surname matches (exact or fuzzy); when several full
+names share it, it attaches to the nearest preceding full-name mention in the same article, and
+stays a separate, ambiguous entity when there is none.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Optional, Sequence
+
+from newsfold.model import Article, Entity
+
+PARTICLES = {"al", "el", "ad", "as", "ash", "at", "az", "bin", "ibn", "bint", "abu", "van", "von",
+             "de", "der", "den", "da", "di", "du", "del", "la", "le", "dos", "das"}
+_PARTICLE_PREFIX = re.compile(r"^(?:al|el|ad|as|ash|at|az|an|ar)[-‑‐]", re.I)
+
+TITLE_WORDS = {
+    "president", "minister", "secretary", "senator", "sen", "governor", "gov", "mayor", "king",
+    "queen", "prince", "princess", "chancellor", "general", "gen", "judge", "justice", "pope",
+    "sheikh", "chairman", "chairwoman", "chair", "ceo", "director", "ambassador", "spokesman",
+    "spokeswoman", "spokesperson", "leader", "premier", "commissioner", "envoy", "mr", "mrs", "ms",
+    "miss", "dr", "prof", "professor", "rep", "representative", "congressman", "congresswoman",
+    "lt", "col", "colonel", "capt", "captain", "sgt", "sergeant", "admiral", "adm", "officer",
+    "chief", "attorney", "speaker", "candidate", "nominee", "emir", "sultan", "prime", "vice",
+    "deputy", "foreign", "defense", "defence", "interior", "finance", "interim", "former", "acting",
+    "state", "of", "the", "lord", "lady", "sir", "dame", "coach", "manager", "founder", "host",
+    "anchor", "cardinal", "bishop", "rabbi", "imam", "father", "sister", "brother", "detective",
+    "inspector", "superintendent", "commander", "marshal", "sheriff", "trooper", "agent",
+}
+# words that are titles on their own (the others only qualify a title: "Foreign", "Prime")
+HEAD_TITLES = TITLE_WORDS - {"of", "the", "foreign", "defense", "defence", "interior", "finance",
+                             "interim", "former", "acting", "state", "prime", "vice", "deputy"}
+
+STOP_INITIAL = {
+    "the", "a", "an", "in", "on", "at", "for", "from", "to", "by", "with", "after", "before",
+    "during", "despite", "however", "but", "and", "or", "if", "when", "while", "as", "since",
+    "this", "that", "these", "those", "it", "its", "he", "she", "they", "we", "i", "you", "his",
+    "her", "their", "our", "my", "your", "there", "here", "today", "yesterday", "tomorrow",
+    "meanwhile", "also", "although", "though", "according", "under", "over", "about", "among",
+    "without", "within", "into", "through", "all", "some", "many", "most", "more", "other",
+    "another", "each", "every", "no", "not", "what", "who", "whom", "which", "where", "why",
+    "how", "read", "updated", "recommended", "related", "earlier", "later", "now", "then",
+    "last", "next", "first", "new", "one", "two", "three", "mr.", "let", "so", "yet", "still",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
+    "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
+    "oct", "nov", "dec", "both", "such", "only", "even", "just", "because", "until", "once",
+    "do", "does", "did", "is", "are", "was", "were", "be", "will", "would", "can", "could",
+    "should", "may", "might", "must", "has", "have", "had", "yes", "well", "oh", "please",
+}
+ORG_WORDS = {
+    "ministry", "league", "union", "council", "committee", "party", "bank", "agency", "university",
+    "observatory", "news", "post", "times", "inc", "corp", "corporation", "company", "co", "group",
+    "association", "organization", "organisation", "institute", "court", "congress", "parliament",
+    "senate", "assembly", "army", "forces", "police", "department", "office", "fund",
+    "foundation", "commission", "government", "administration", "service", "network", "press",
+    "channel", "tv", "daily", "journal", "tribune", "herald", "gazette", "club", "church", "board",
+    "authority", "nations", "alliance", "federation", "bureau", "center", "centre", "school",
+    "college", "hospital", "airlines", "motors", "media", "reuters", "kremlin", "pentagon",
+    "white", "house", "campaign", "foundation", "cabinet", "council", "front", "movement",
+    "brigade", "coalition", "ltd", "llc", "plc", "agency", "team", "fc", "review", "magazine",
+}
+PLACE_WORDS = {
+    "city", "river", "mountain", "mountains", "island", "islands", "county", "street", "airbase",
+    "airport", "province", "region", "republic", "kingdom", "sea", "gulf", "bay", "valley",
+    "square", "lake", "ocean", "coast", "desert", "district", "port", "park", "bridge", "avenue",
+    "road", "strait", "peninsula", "heights", "state", "states", "east", "west", "north", "south",
+}
+PLACE_PREPS = {"in", "at", "from", "to", "into", "across", "near", "toward", "towards", "outside",
+               "inside", "throughout", "visited", "visit", "visiting"}
+DEMONYM_SUFFIX = ("ian", "ean", "ese", "ish", "ans")
+
+_WORD = r"[A-Z][\w’'\.-]*[\w]|[A-Z]"
+_PART = r"(?:(?:al|el|ad|as|an|ar|bin|ibn|bint|abu|van|von|de|der|den|da|di|du|del|la|le|dos|of)[ -]?)"
+_CAP_PHRASE = re.compile(
+    rf"(?:{_WORD})(?:(?:\s+|[-‑‐])(?:{_PART})?(?:{_WORD}))*|"
+    rf"(?<![\w-])(?:al|el)[-‑‐](?:{_WORD})(?:\s+(?:{_WORD}))*"
+)
+_TOKEN = re.compile(r"\S+")
+
+
+def strip_accents(s: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
+
+
+def norm_tokens(name: str) -> list[str]:
+    """Casefolded, accent-free name tokens with particles and punctuation dropped."""
+    s = strip_accents(name).replace("’", "'")
+    s = re.sub(r"'s$", "", s)
+    out = []
+    for tok in re.split(r"[\s]+", s):
+        tok = _PARTICLE_PREFIX.sub("", tok)
+        tok = re.sub(r"[-‑‐'.]", "", tok).casefold()
+        if tok and tok not in PARTICLES:
+            out.append(tok)
+    return out
+
+
+def name_key(name: str) -> str:
+    return " ".join(norm_tokens(name))
+
+
+@dataclass
+class Mention:
+    article: str
+    start: int
+    end: int
+    text: str
+    type: str  # PERSON | ORG | PLACE | OTHER
+    titled: bool = False  # preceded by a title (PERSON evidence)
+    entity: Optional[int] = None  # index into EntityIndex.entities
+
+
+@dataclass
+class _Ent:
+    type_votes: Counter = field(default_factory=Counter)
+    surfaces: Counter = field(default_factory=Counter)
+    keys: set = field(default_factory=set)
+    articles: set = field(default_factory=set)
+    mentions: int = 0
+
+
+def _clean_phrase(text: str, start: int) -> tuple[str, int, bool]:
+    """Strip leading stop words and titles; trailing possessives. Returns (text, start, titled)."""
+    titled = False
+    toks = list(_TOKEN.finditer(text))
+    i = 0
+    while i < len(toks):
+        w = toks[i].group(0).rstrip(".,").casefold()
+        if w in STOP_INITIAL and i < len(toks) - 1:
+            i += 1
+            continue
+        if w in TITLE_WORDS and i < len(toks) - 1:
+            if w in HEAD_TITLES:
+                titled = True
+            i += 1
+            continue
+        break
+    if i >= len(toks):
+        return "", start, titled
+    new_start = toks[i].start()
+    out = text[new_start:]
+    out = re.sub(r"[’']s?$", "", out).rstrip(".-‑‐ ")
+    return out, start + new_start, titled
+
+
+def rule_mentions(article_id: str, text: str) -> list[Mention]:
+    out: list[Mention] = []
+    for m in _CAP_PHRASE.finditer(text):
+        raw = m.group(0)
+        phrase, start, titled = _clean_phrase(raw, m.start())
+        if not phrase:
+            continue
+        toks = phrase.split()
+        low = [t.casefold().strip(".,") for t in toks]
+        if len(toks) == 1 and (low[0] in STOP_INITIAL or low[0] in TITLE_WORDS):
+            continue
+        # title just before the phrase (lower-case or separate): "his counterpart X", "Minister X"
+        before = text[max(0, start - 40):start].split()
+        prev = before[-1].casefold().strip(",.") if before else ""
+        if prev in HEAD_TITLES or prev in {"counterpart", "president", "minister"}:
+            titled = True
+        after = text[start + len(phrase):start + len(phrase) + 25].casefold()
+        etype = _rule_type(toks, low, titled, prev, after, text, start)
+        if etype is None:
+            continue
+        out.append(Mention(article_id, start, start + len(phrase), phrase, etype, titled))
+    return out
+
+
+_CUE_AFTER = re.compile(r"^[\s,]*(said|says|told|added|noted|stated|emphasized|emphasised|"
+                        r"argued|explained|wrote|recalled|affirmed|asserted|confirmed|insisted)\b")
+
+
+def _rule_type(toks, low, titled, prev, after, text, start) -> Optional[str]:
+    if any(t in ORG_WORDS for t in low[1:]) or (len(low) > 1 and low[0] in ORG_WORDS):
+        return "ORG"
+    if len(toks) == 1 and toks[0].isupper() and len(toks[0]) >= 2:
+        return "ORG"
+    if any(t in PLACE_WORDS for t in low[1:]):
+        return "PLACE"
+    if titled:
+        return "PERSON"
+    if len(toks) == 1 and low[0].endswith(DEMONYM_SUFFIX) and not _CUE_AFTER.match(after):
+        return None  # "Syrian", "Russian", "Chinese": adjectives, not entities
+    if len(toks) >= 2 and any(_PARTICLE_PREFIX.match(t) or t.casefold() in PARTICLES for t in toks):
+        return "PERSON"
+    if _CUE_AFTER.match(after):
+        return "PERSON"
+    if prev in PLACE_PREPS:
+        return "PLACE"
+    if 2 <= len(toks) <= 3 and all(t[:1].isupper() and not t.isupper() for t in toks):
+        return "PERSON"
+    return "OTHER"
+
+
+_SPACY_TYPES = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "PLACE", "LOC": "PLACE", "FAC": "PLACE"}
+
+
+def spacy_mentions(article_id: str, doc) -> list[Mention]:
+    out = []
+    for ent in doc.ents:
+        etype = _SPACY_TYPES.get(ent.label_)
+        if etype is None or "\n" in ent.text:
+            continue
+        phrase, start, titled = _clean_phrase(ent.text, ent.start_char)
+        if not phrase or not phrase[:1].isalpha():
+            continue
+        out.append(Mention(article_id, start, start + len(phrase), phrase, etype, titled))
+    return out
+
+
+class EntityIndex:
+    """Mentions of one story merged into entities; resolves a surface form to an entity."""
+
+    def __init__(self, mentions: Sequence[Mention]):
+        self.mentions = sorted(mentions, key=lambda m: (m.article, m.start))
+        self.entities: list[_Ent] = []
+        self.texts: dict[str, str] = {}
+        self._merge()
+
+    # -- merging ---------------------------------------------------------------------------
+    def _merge(self) -> None:
+        from rapidfuzz import fuzz
+
+        by_key: dict[tuple[str, str], int] = {}
+        full: list[tuple[list[str], int]] = []  # (tokens, entity) for multi-token PERSON keys
+        # person type votes per key over the whole story: a key called PERSON once is a person
+        person_keys = {name_key(m.text) for m in self.mentions if m.type == "PERSON"}
+
+        def new_entity() -> int:
+            self.entities.append(_Ent())
+            return len(self.entities) - 1
+
+        # pass 1: multi-token mentions
+        for m in self.mentions:
+            toks = norm_tokens(m.text)
+            if len(toks) < 2:
+                continue
+            key = " ".join(toks)
+            is_person = key in person_keys
+            etype = "PERSON" if is_person else m.type
+            idx = by_key.get((etype, key))
+            if idx is None and is_person:
+                for ftoks, fidx in full:
+                    if (ftoks[:-1] == toks[:-1] and len(ftoks) == len(toks)
+                            and fuzz.ratio(ftoks[-1], toks[-1]) >= 85):
+                        idx = fidx
+                        break
+            if idx is None:
+                idx = new_entity()
+                if is_person:
+                    full.append((toks, idx))
+            by_key[(etype, key)] = idx
+            m.entity = idx
+        # surnames of full person names
+        surname_to: dict[str, set[int]] = defaultdict(set)
+        for ftoks, fidx in full:
+            surname_to[ftoks[-1]].add(fidx)
+
+        def surname_candidates(tok: str) -> set[int]:
+            if tok in surname_to:
+                return set(surname_to[tok])
+            cands: set[int] = set()
+            for s, ids in surname_to.items():
+                if len(tok) >= 4 and fuzz.ratio(s, tok) >= 85:
+                    cands |= ids
+            return cands
+
+        # pass 2: single-token mentions
+        for i, m in enumerate(self.mentions):
+            toks = norm_tokens(m.text)
+            if len(toks) != 1:
+                if not toks:
+                    continue
+                continue
+            tok = toks[0]
+            cands = surname_candidates(tok)
+            if len(cands) == 1:
+                m.entity = next(iter(cands))
+                continue
+            if len(cands) > 1:
+                # nearest preceding full-name mention of a candidate in the same article
+                best = None
+                for prev in reversed(self.mentions[:i]):
+                    if prev.article != m.article:
+                        break
+                    if prev.entity in cands and len(norm_tokens(prev.text)) >= 2:
+                        best = prev.entity
+                        break
+                if best is not None:
+                    m.entity = best
+                    continue
+                key = ("AMBIG", tok)
+            else:
+                key = ("ONE", tok)
+            idx = by_key.get(key)
+            if idx is None:
+                idx = new_entity()
+                by_key[key] = idx
+            m.entity = idx
+        for m in self.mentions:
+            if m.entity is None:
+                continue
+            e = self.entities[m.entity]
+            e.type_votes[m.type] += 2 if m.titled else 1
+            e.surfaces[m.text] += 1
+            e.keys.add(name_key(m.text))
+            e.articles.add(m.article)
+            e.mentions += 1
+
+    # -- lookups ---------------------------------------------------------------------------
+    def entity_type(self, idx: int) -> str:
+        votes = self.entities[idx].type_votes
+        if votes.get("PERSON", 0) and votes["PERSON"] * 2 >= sum(votes.values()) - votes.get("OTHER", 0):
+            return "PERSON"
+        votes = Counter({k: v for k, v in votes.items() if k != "OTHER"}) or votes
+        return votes.most_common(1)[0][0]
+
+    def entity_name(self, idx: int) -> str:
+        e = self.entities[idx]
+        # prefer the most frequent among the longest (most informative) surface forms
+        maxlen = max(len(norm_tokens(s)) for s in e.surfaces)
+        longest = [(c, s) for s, c in e.surfaces.items() if len(norm_tokens(s)) == maxlen]
+        longest.sort(key=lambda cs: (-cs[0], -sum(ch.isupper() for ch in cs[1][:1]), cs[1]))
+        return longest[0][1]
+
+    def person_mentions(self, article_id: str) -> list[Mention]:
+        return [m for m in self.mentions if m.article == article_id and m.entity is not None
+                and self.entity_type(m.entity) == "PERSON"]
+
+    def resolve(self, surface: str, article_id: Optional[str] = None,
+                pos: Optional[int] = None) -> Optional[str]:
+        """Canonical entity name for a surface form (speaker text), or None."""
+        toks = norm_tokens(surface)
+        if not toks:
+            return None
+        # exact mention at this position first
+        if article_id is not None and pos is not None:
+            for m in self.mentions:
+                if m.article == article_id and m.start <= pos < m.end and m.entity is not None:
+                    return self.entity_name(m.entity)
+        key = " ".join(toks)
+        for i, e in enumerate(self.entities):
+            if key in e.keys:
+                return self.entity_name(i)
+        from rapidfuzz import fuzz
+
+        for i, e in enumerate(self.entities):
+            if self.entity_type(i) != "PERSON":
+                continue
+            for k in e.keys:
+                kt = k.split()
+                if kt and (kt[-1] == toks[-1] or fuzz.ratio(kt[-1], toks[-1]) >= 85) and (
+                        len(toks) == 1 or kt[:-1] == toks[:-1]):
+                    return self.entity_name(i)
+        return None
+
+    def to_entities(self) -> list[Entity]:
+        out = []
+        for i, e in enumerate(self.entities):
+            if not e.mentions:
+                continue
+            etype = self.entity_type(i)
+            out.append(Entity(name=self.entity_name(i), type=etype,
+                              variants=sorted(e.surfaces), mentions=e.mentions,
+                              articles=sorted(e.articles)))
+        order = {"PERSON": 0, "ORG": 1, "PLACE": 2, "OTHER": 3}
+        out.sort(key=lambda x: (order.get(x.type, 4), -x.mentions, x.name))
+        return out
+
+
+def extract_mentions(articles: Sequence[Article], config=None) -> list[Mention]:
+    from newsfold.analyze.nlp import load_nlp
+
+    nlp = load_nlp(config)
+    out: list[Mention] = []
+    if nlp is not None:
+        texts = [a.text for a in articles]
+        for a, doc in zip(articles, nlp.pipe(texts, batch_size=16)):
+            ms = spacy_mentions(a.id, doc)
+            # rules add persons spaCy missed (titled names), never overriding spaCy spans
+            taken = [(m.start, m.end) for m in ms]
+            for rm in rule_mentions(a.id, a.text):
+                if rm.type == "PERSON" and rm.titled and not any(
+                        s < rm.end and rm.start < e for s, e in taken):
+                    ms.append(rm)
+            out.extend(ms)
+    else:
+        for a in articles:
+            out.extend(rule_mentions(a.id, a.text))
+    return out
+
+
+def build_entities(articles: Sequence[Article], config=None) -> EntityIndex:
+    index = EntityIndex(extract_mentions(articles, config))
+    index.texts = {a.id: a.text for a in articles}
+    return index

@@ -1,0 +1,499 @@
+"""Quotes: direct (curly/straight marks, across paragraphs) and partial, with their speaker.
+
+Extraction works on character offsets of one article:
+
+1. *Quote spans*: “…” and "…" (straight marks alternate), ‘…’ when a paragraph has no double
+   marks. A paragraph that ends inside an open quote continues into the next paragraph when that
+   one opens with a quote mark (the news convention for multi-paragraph quotes); otherwise the
+   quote closes at the paragraph end.
+2. *Kind*: ``direct`` when the quote opens its paragraph/sentence, follows a colon or comma, or
+   follows a cue verb ("said “…”"); otherwise ``partial`` (a fragment inside a sentence).
+3. *Speaker*: the nearest cue verb (said, told, stated, added, noted, according to, ...) in the
+   quote's sentence or the rest of its paragraph, taking the noun phrase on its other side ("X
+   said", "said X", "X, a spokesman, said", "according to X"); a participle cue ("..., stating,
+   “…”") takes the sentence subject. Pronouns (he/she) and role nouns ("the minister", "the
+   Syrian official") resolve to the most recent PERSON mention before the quote. A quote-only
+   paragraph with no cue inherits the speaker of the quote just before it.
+4. *Grouping*: the same quote in several articles (rapidfuzz ratio on normalised text >= 90, or
+   one contained in the other) becomes one :class:`Quote` with its independent sources.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable, Optional, Sequence
+
+from newsfold.analyze.sentences import paragraphs
+from newsfold.model import Article, Quote
+
+OPEN_D = "“„«"
+CLOSE_D = "”»"
+QUOTE_CHARS = "\"“”„«»‘’'"
+
+CUE_VERBS = (
+    "said|says|say|saying|told|tells|tell|telling|stated|states|stating|added|adds|adding|noted|"
+    "noting|emphasized|emphasizes|emphasised|emphasising|emphasizing|stressed|stresses|"
+    "stressing|explained|explains|explaining|argued|argues|arguing|insisted|insists|insisting|"
+    "asked|asks|asking|wrote|writes|writing|recalled|rerecalling|affirmed|affirms|affirming|"
+    "asserted|asserts|asserting|confirmed|confirms|confirming|declared|declares|declaring|"
+    "announced|announces|announcing|claimed|claiming|continued|continues|continuing|"
+    "replied|replies|replying|responded|responds|responding|warned|warns|warning|acknowledged|"
+    "acknowledges|admitted|admits|tweeted|tweets|tweeting|posted|reported|reports|"
+    "remarked|observed|observes|suggested|suggests|concluded|concludes|urged|urges|"
+    "urging|testified|complained|complains|joked|jokes|quipped|predicted|predicts|promised|"
+    "promises|vowed|vows|conceded|concedes|countered|counters|cautioned|cautions|maintained|"
+    "maintains|contended|contends|charged|alleged|alleges|sang|sings|shouted|shouts|yelled|"
+    "boasted|boasts|lamented|laments|mused|muses|pledged|pledges|described|describes|"
+    "described|reiterated|reiterates|expressed|expresses|expressing|agreed|agrees|"
+    "announced|wondered|wonders|recounted|recounts|chanted|chants|"
+    "whispered|screamed|cried|exclaimed|pointed out|points out|went on|goes on|"
+    "put it|puts it|according to|in a statement|mentioned|mentions|criticized|criticised|"
+    "demanded|acknowledging|thanked|called|calls|blasted|slammed|praised|"
+    "reiterating|indicated|indicates|commented|proclaimed|proclaims|"
+    "tweeted out|texted|emailed|wrote in|continued:|asked:|"
+    "added:|said:"
+)
+_CUE = re.compile(rf"\b(?:{CUE_VERBS})\b", re.I)
+_PARTICIPLE_CUE = re.compile(r"\b(?:stating|saying|adding|noting|emphasizing|emphasising|"
+                             r"stressing|explaining|arguing|insisting|asking|writing|declaring|"
+                             r"warning|urging|recalling|affirming|asserting|confirming|expressing|describing|"
+                             r"pointing|reiterating|acknowledging)\b", re.I)
+
+PRONOUNS = {"he", "she", "they", "him", "her", "i", "we", "it"}
+PERSON_PRONOUNS = {"he", "she", "him", "her"}
+ROLE_NOUNS = {
+    "minister", "president", "official", "diplomat", "spokesman", "spokeswoman", "spokesperson",
+    "senator", "candidate", "nominee", "businessman", "businesswoman", "governor", "mayor",
+    "secretary", "leader", "chief", "ambassador", "envoy", "premier", "chancellor", "lawmaker",
+    "congressman", "congresswoman", "representative", "general", "king", "queen", "prince",
+    "director", "executive", "chairman", "chairwoman", "founder", "actor", "actress", "singer",
+    "star", "billionaire", "mogul", "politician", "democrat", "republican", "nominee", "veteran",
+    "lawyer", "attorney", "judge", "officer", "commander", "manager", "coach", "author", "writer",
+    "host", "reporter", "journalist", "activist", "economist", "analyst", "professor", "expert",
+    "pastor", "priest", "father", "mother", "wife", "husband", "daughter", "son", "man", "woman",
+}
+
+_NP_TOKEN = re.compile(r"[\w’'.\-]+")
+
+
+@dataclass
+class FoundQuote:
+    article: str
+    start: int  # offset of the opening mark
+    end: int  # offset after the closing mark (or paragraph end)
+    text: str  # content without the outer marks (multi-paragraph: joined with a space)
+    kind: str  # direct | partial
+    speaker_text: Optional[str] = None  # the speaker as written ("he", "Lavrov", "the minister")
+    speaker_start: Optional[int] = None
+    speaker_end: Optional[int] = None
+    speaker: Optional[str] = None  # resolved name (entity) or the speaker text
+    cue: Optional[str] = None
+
+
+def normalise(text: str) -> str:
+    """Quote marks dropped, whitespace collapsed, casefolded: for verbatim and grouping checks."""
+    t = re.sub(r"[\"“”„«»‘’']", "", text)
+    t = re.sub(r"[—–-]", "-", t)
+    return " ".join(t.split()).casefold().strip(" ,.;:")
+
+
+# ------------------------------------------------------------------------------------------
+# quote spans
+# ------------------------------------------------------------------------------------------
+def _para_quotes(p: str) -> tuple[list[tuple[int, int]], Optional[int]]:
+    """Closed (start, end) spans in a paragraph, and the start of a quote left open at its end."""
+    spans: list[tuple[int, int]] = []
+    open_at: Optional[int] = None
+    open_ch = ""
+    has_double = any(c in p for c in "\"“”„«»")
+    n = len(p)
+    for i, c in enumerate(p):
+        if open_at is None:
+            if c in OPEN_D:
+                open_at, open_ch = i, c
+            elif c == '"':
+                open_at, open_ch = i, c
+            elif c == "‘" and not has_double and (i == 0 or not p[i - 1].isalnum()):
+                open_at, open_ch = i, c
+        else:
+            if open_ch in OPEN_D and c in CLOSE_D:
+                spans.append((open_at, i + 1))
+                open_at = None
+            elif open_ch == '"' and (c == '"' or c in CLOSE_D):
+                spans.append((open_at, i + 1))
+                open_at = None
+            elif open_ch == "‘" and c == "’" and (i + 1 >= n or not p[i + 1].isalnum()):
+                spans.append((open_at, i + 1))
+                open_at = None
+            elif open_ch in OPEN_D and c in OPEN_D and i > open_at + 1:
+                # a new opening mark before any close: the earlier one was never closed
+                spans.append((open_at, i))
+                open_at = i
+    return spans, open_at
+
+
+def _pair_doubled(text: str) -> str:
+    """Same-length copy where typewriter doubled quotes (''...'' and ``...'') read as “ ”:
+    a '' at a word start opens, elsewhere it closes."""
+    if "''" not in text and "``" not in text:
+        return text
+    t = text.replace("``", " “")
+
+    def repl(m: re.Match) -> str:
+        i = m.start()
+        prev = t[i - 1] if i > 0 else " "
+        return " “" if (prev.isspace() or prev in "([—-") else "” "
+
+    return re.sub(r"''", repl, t)
+
+
+def quote_spans(text: str) -> list[tuple[int, int, list[tuple[int, int]]]]:
+    """(start, end, pieces) of every quote in the text; pieces are the per-paragraph contents."""
+    text = _pair_doubled(text)
+    paras = paragraphs(text)
+    out = []
+    carry: Optional[tuple[int, list[tuple[int, int]]]] = None  # open multi-paragraph quote
+    for pi, para in enumerate(paras):
+        spans, open_at = _para_quotes(para.text)
+        base = para.start
+        if carry is not None:
+            cstart, pieces = carry
+            if para.text[:1] in QUOTE_CHARS:
+                if spans and spans[0][0] == 0:
+                    s, e = spans.pop(0)
+                    pieces.append((base + 1, base + e - 1))
+                    out.append((cstart, base + e, pieces))
+                    carry = None
+                elif open_at == 0 and not spans:
+                    pieces.append((base + 1, base + len(para.text)))
+                    carry = (cstart, pieces)
+                    continue
+                else:
+                    out.append((cstart, pieces[-1][1], pieces))
+                    carry = None
+            else:
+                out.append((cstart, pieces[-1][1], pieces))
+                carry = None
+        for s, e in spans:
+            close = para.text[e - 1] in QUOTE_CHARS
+            out.append((base + s, base + e, [(base + s + 1, base + e - (1 if close else 0))]))
+        if open_at is not None:
+            piece = (base + open_at + 1, base + len(para.text))
+            nxt = paras[pi + 1].text if pi + 1 < len(paras) else ""
+            if nxt[:1] in QUOTE_CHARS and para.text.rstrip()[-1:] not in CLOSE_D:
+                carry = (base + open_at, [piece])
+            else:
+                out.append((base + open_at, base + len(para.text), [piece]))
+    if carry is not None:
+        cstart, pieces = carry
+        out.append((cstart, pieces[-1][1], pieces))
+    return out
+
+
+# ------------------------------------------------------------------------------------------
+# speakers
+# ------------------------------------------------------------------------------------------
+_BOUND = re.compile(r"[.!?;:“”\"«»]|\b(?:that|and|but|who|which|as|while|because|after|when)\b")
+
+
+_NAME_PARTICLE = re.compile(r"^(?:al|el|ad|as|an|ar|bin|ibn|abu|van|von|de|da|di|du|le|la)[-‑‐]?(?=[A-Z])")
+
+
+def _namey(word: str) -> bool:
+    """Capitalised word, or a name with a lower-case particle ("al-Shibani", "van Gogh")."""
+    return word[:1].isupper() or bool(_NAME_PARTICLE.match(word))
+
+
+def _np_before(text: str, end: int, limit: int) -> Optional[tuple[int, int]]:
+    """The noun phrase ending just before ``end`` (subject of a following cue)."""
+    seg = text[limit:end]
+    # cut at the last boundary (punctuation or clause word) before the cue
+    cut = 0
+    for m in _BOUND.finditer(seg):
+        cut = m.end()
+    # appositive "X, a spokesman, said": take the part before the first comma when the
+    # part after it starts with a determiner
+    sub = seg[cut:]
+    parts = sub.split(",")
+    if len(parts) >= 3 and parts[-1].strip() == "" and parts[-2].strip().split()[:1] and \
+            parts[-2].strip().split()[0].casefold() in {"a", "an", "the", "who"}:
+        sub_np = parts[-3]
+        offs = cut + sub.find(sub_np)
+    else:
+        sub_np = parts[-1] if parts[-1].strip() else (parts[-2] if len(parts) > 1 else "")
+        offs = cut + sub.rfind(sub_np) if sub_np else cut
+    toks = list(_NP_TOKEN.finditer(sub_np))
+    if not toks:
+        return None
+    toks = toks[-7:]
+    # the NP must end in a name, a pronoun or a role noun
+    last = toks[-1].group(0).casefold().strip(".")
+    if not (_namey(toks[-1].group(0)) or last in PRONOUNS or last in ROLE_NOUNS
+            or last.endswith("s")):
+        return None
+    # keep the longest suffix that looks like an NP (capitalised words, determiners, adjectives)
+    first = 0
+    for i in range(len(toks) - 1, -1, -1):
+        w = toks[i].group(0)
+        lw = w.casefold()
+        if _namey(w) or lw in {"the", "a", "an", "his", "her", "their", "its", "our"} or \
+                lw in ROLE_NOUNS or lw in PRONOUNS or lw.endswith("’s") or lw.endswith("'s") or \
+                (i > 0 and toks[i - 1].group(0).casefold() in {"the", "a", "an"}) or \
+                (i < len(toks) - 1 and i >= len(toks) - 4 and lw.isalpha()):
+            first = i
+            continue
+        break
+    s = limit + offs + toks[first].start()
+    e = limit + offs + toks[-1].end()
+    word = text[s:e]
+    if word.casefold() in {"it", "this", "that", "which", "there"}:
+        return None
+    return s, e
+
+
+def _np_after(text: str, start: int, limit: int) -> Optional[tuple[int, int]]:
+    """The noun phrase starting just after ``start`` ("said Lavrov", "according to the AP")."""
+    seg = text[start:limit]
+    m = re.match(r"\s*((?:(?:the|a|an|his|her|their)\s+)?(?:[\w’'.\-]+\s*){1,7}?)(?=[,.;:!?“”\"]|"
+                 r"\s+(?:in|on|at|to|during|after|before|when|while|about|of|on)\b|$)", seg)
+    if not m:
+        return None
+    np = m.group(1).strip()
+    if not np:
+        return None
+    words = np.split()
+    lw = words[0].casefold()
+    if not (words[0][:1].isupper() or lw in PRONOUNS or lw in {"the", "a", "an", "his", "her",
+                                                              "their"}):
+        return None
+    if lw in {"reporters", "that", "it", "this"}:
+        return None
+    s = start + seg.find(np)
+    return s, s + len(np)
+
+
+def find_speaker(text: str, qs: int, qe: int, para_start: int, para_end: int,
+                 sent_start: int, sent_end: int) -> tuple[Optional[tuple[int, int]], Optional[str]]:
+    """Speaker span for the quote [qs, qe) and the cue used."""
+    # 1. after the quote, in the same sentence/paragraph: ', he said' / ', said X'
+    after = text[qe:para_end]
+    m = re.match(r"\s*[,—–-]?\s*", after)
+    pos = qe + (m.end() if m else 0)
+    rest = text[pos:para_end]
+    cm = re.match(rf"((?:{CUE_VERBS}))\b", rest, re.I)
+    if cm:
+        sp = _np_after(text, pos + cm.end(), para_end)
+        if sp:
+            return sp, cm.group(1)
+    # "X said" / "X, a spokesman, said" right after the quote
+    cm = _CUE.search(rest[:90])
+    if cm and not re.search(r"[“\"”.!?]", rest[:cm.start()]):
+        sp = _np_before(text, pos + cm.start(), pos)
+        if sp and sp[0] - pos <= 3:
+            return sp, cm.group(0)
+        sp = _np_after(text, pos + cm.end(), para_end)
+        if sp and cm.group(0).casefold() in {"according to"}:
+            return sp, cm.group(0)
+    # 2. before the quote: 'X said: “…' / 'X told reporters, “…' / 'according to X, “'
+    before_start = max(sent_start, para_start)
+    seg = text[before_start:qs]
+    cues = list(_CUE.finditer(seg))
+    if cues:
+        c = cues[-1]
+        cs, ce = before_start + c.start(), before_start + c.end()
+        if c.group(0).casefold() == "according to":
+            sp = _np_after(text, ce, qs)
+            if sp:
+                return sp, c.group(0)
+        if _PARTICIPLE_CUE.fullmatch(c.group(0)):
+            sp = _subject(text, before_start, cs)
+            if sp:
+                return sp, c.group(0)
+        sp = _np_before(text, cs, before_start)
+        if sp:
+            return sp, c.group(0)
+        sp = _np_after(text, ce, qs)
+        if sp and text[sp[0]:sp[1]].split()[0][:1].isupper():
+            return sp, c.group(0)
+    # 3. later in the sentence (cue after an intervening clause)
+    seg2 = text[qe:sent_end if sent_end > qe else para_end]
+    cm = _CUE.search(seg2)
+    if cm and not re.search(r"[“\"]", seg2[:cm.start()]):
+        sp = _np_before(text, qe + cm.start(), qe)
+        if sp:
+            return sp, cm.group(0)
+        sp = _np_after(text, qe + cm.end(), para_end)
+        if sp:
+            return sp, cm.group(0)
+    return None, None
+
+
+def _subject(text: str, start: int, end: int) -> Optional[tuple[int, int]]:
+    """First name-like phrase or pronoun of a sentence: the subject of a participle cue."""
+    m = re.match(r"\s*((?:(?:The|A|An|His|Her)\s+)?(?:[A-Z][\w’'\-]*\s*){1,5}|He|She|They)",
+                 text[start:end])
+    if not m:
+        return None
+    s = start + m.start(1)
+    return s, s + len(m.group(1).rstrip())
+
+
+def _sentence_bounds(text: str, pos: int, para_start: int, para_end: int) -> tuple[int, int]:
+    """Sentence around ``pos`` (quote marks included), within its paragraph."""
+    s = para_start
+    for m in re.finditer(r"[.!?][”\"’]?\s+(?=[A-Z“\"])", text[para_start:pos]):
+        s = para_start + m.end()
+    m = re.search(r"[.!?][”\"’]?(?=\s+[A-Z“\"]|$)", text[pos:para_end])
+    e = pos + m.end() if m else para_end
+    return s, e
+
+
+# ------------------------------------------------------------------------------------------
+def extract_quotes(article_id: str, text: str,
+                   resolver: Optional[Callable[[str, int, str], Optional[str]]] = None
+                   ) -> list[FoundQuote]:
+    """All quotes of one article, with speakers. ``resolver(surface, pos, kind)`` maps a
+    speaker mention to a canonical name (pronouns/role nouns resolved by the caller's index)."""
+    text = _pair_doubled(text)
+    paras = paragraphs(text)
+    found: list[FoundQuote] = []
+    prev_direct: Optional[FoundQuote] = None
+    for qs, qe, pieces in quote_spans(text):
+        content = " ".join(text[a:b] for a, b in pieces).strip()
+        inner = content.strip(QUOTE_CHARS + " ")
+        if not inner:
+            continue
+        para = next((p for p in paras if p.start <= qs < p.end + 1), None)
+        ps, pe = (para.start, para.end) if para else (0, len(text))
+        last_para = next((p for p in paras if p.start <= qe <= p.end + 1), para)
+        pe_last = last_para.end if last_para else pe
+        ss, se = _sentence_bounds(text, qs, ps, pe)
+        pre = text[ss:qs].rstrip()
+        words = inner.split()
+        ends_punct = inner[-1:] in ".,?!…—-" or content.rstrip()[-2:-1] in ".,?!"
+        pre_cue = bool(re.search(rf"\b(?:{CUE_VERBS})\s*$", pre, re.I))
+        if not pre or pre.endswith((":", ",", "—", "–")) or pre_cue:
+            kind = "direct"
+        elif ends_punct and inner[:1].isupper() and len(words) >= 4 and not re.search(
+                r"\b(?:to|the|a|an|of|as|and|or|that)$", pre, re.I):
+            kind = "direct"
+        else:
+            kind = "partial"
+        if kind == "partial" and len(words) < 2:
+            continue  # scare quotes around a single word
+        fq = FoundQuote(article_id, qs, qe, inner, kind)
+        sp, cue = find_speaker(text, qs, qe, ps, pe_last, ss, max(se, qe))
+        if sp is None and kind == "direct" and prev_direct is not None and not pre and \
+                prev_direct.speaker_text and qs - prev_direct.end < 600:
+            # quote-only paragraph continuing the previous speaker
+            fq.speaker_text = prev_direct.speaker_text
+            fq.speaker_start, fq.speaker_end = prev_direct.speaker_start, prev_direct.speaker_end
+            fq.speaker = prev_direct.speaker
+            fq.cue = prev_direct.cue
+        elif sp is not None:
+            fq.speaker_start, fq.speaker_end = sp
+            fq.speaker_text = text[sp[0]:sp[1]]
+            fq.cue = cue
+            fq.speaker = resolver(fq.speaker_text, sp[0], kind) if resolver else None
+            if fq.speaker is None and fq.speaker_text.casefold() not in PRONOUNS:
+                fq.speaker = fq.speaker_text
+        found.append(fq)
+        if kind == "direct":
+            prev_direct = fq
+    return found
+
+
+def _quoted_ranges(text: str) -> list[tuple[int, int]]:
+    return [(a, b) for a, b, _ in quote_spans(text)]
+
+
+def make_resolver(article: Article, index) -> Callable[[str, int, str], Optional[str]]:
+    """Resolve speaker mentions through the story's EntityIndex.
+
+    Pronouns take the most recent PERSON mention before them that is not inside a quote; role
+    nouns ("the Syrian minister") prefer the most recent PERSON whose title context in the story
+    shares the role words ("Syria's Minister of Foreign Affairs X"), else the most recent PERSON.
+    """
+    if index is None:
+        return lambda surface, pos, kind: None
+    quoted = _quoted_ranges(article.text)
+    persons = [m for m in index.person_mentions(article.id)
+               if not any(a <= m.start < b for a, b in quoted)]
+    context: dict[int, set[str]] = {}
+    texts = getattr(index, "texts", {})
+    for m in index.mentions:
+        if m.entity is None:
+            continue
+        t = texts.get(m.article)
+        if t is None:
+            continue
+        before = t[max(0, m.start - 60):m.start]
+        before = re.split(r"[.!?;\n]", before)[-1]
+        words = {w.casefold()[:5] for w in re.findall(r"[A-Za-z]+", before)}
+        context.setdefault(m.entity, set()).update(words)
+
+    text = article.text
+
+    def subject_position(m) -> bool:
+        start = max(text.rfind(". ", 0, m.start), text.rfind("\n", 0, m.start),
+                    text.rfind("” ", 0, m.start), -1)
+        lead = text[start + 1:m.start].split()
+        return all(w[:1].isupper() or w.casefold() in {"the", "of", "and", "'s"} for w in lead)
+
+    def recent(pos: int, role_words: Sequence[str] = ()) -> Optional[str]:
+        prev = [m for m in persons if m.end <= pos]
+        if not prev:
+            return None
+        near = [m for m in prev[-3:] if pos - m.end < 600]
+        subj = [m for m in near if subject_position(m)]
+        if subj and not role_words:
+            return index.entity_name(subj[-1].entity)
+        if role_words:
+            keys = [w.casefold()[:5] for w in role_words]
+            good = [m for m in prev if all(k in context.get(m.entity, ()) for k in keys)]
+            if good:
+                return index.entity_name(good[-1].entity)
+        return index.entity_name(prev[-1].entity)
+
+    def resolve(surface: str, pos: int, kind: str) -> Optional[str]:
+        words = surface.split()
+        lw = [w.casefold().strip(".,") for w in words]
+        if len(lw) == 1 and lw[0] in PERSON_PRONOUNS:
+            return recent(pos)
+        if lw and lw[0] in {"the", "this", "that"} and lw[-1] in ROLE_NOUNS:
+            return recent(pos, [w for w in words[1:] if w.casefold() not in {"top", "new"}])
+        return index.resolve(surface, article.id, pos)
+
+    return resolve
+
+
+def group_quotes(found: Sequence[FoundQuote], articles: Sequence[Article],
+                 count_sources: Callable[[Sequence[str]], int]) -> list[Quote]:
+    from rapidfuzz import fuzz
+
+    norm_text = {a.id: normalise(a.text) for a in articles}
+    groups: list[dict] = []
+    for fq in sorted(found, key=lambda q: (q.kind != "direct", -len(q.text))):
+        n = normalise(fq.text)
+        if len(n) < 3:
+            continue
+        for g in groups:
+            if (g["speaker"] is None or fq.speaker is None or g["speaker"] == fq.speaker) and (
+                    fuzz.ratio(g["norm"], n) >= 90 or (len(n) >= 25 and n in g["norm"])):
+                g["articles"].add(fq.article)
+                g["speaker"] = g["speaker"] or fq.speaker
+                break
+        else:
+            groups.append({"norm": n, "text": fq.text, "speaker": fq.speaker,
+                           "articles": {fq.article}, "kind": fq.kind, "first": fq})
+    out = []
+    order = {a.id: i for i, a in enumerate(articles)}
+    for g in groups:
+        arts = sorted(g["articles"], key=lambda x: order.get(x, 0))
+        verbatim = all(g["norm"] in norm_text.get(a, "") for a in arts)
+        out.append(Quote(speaker=g["speaker"], text=g["text"], articles=arts,
+                         independent_sources=count_sources(arts), verbatim=verbatim,
+                         kind=g["kind"]))
+    out.sort(key=lambda q: (-q.independent_sources, q.kind != "direct", -len(q.articles)))
+    return out

@@ -1,0 +1,113 @@
+"""Timeline: publication and first-seen times of articles, families' first appearance, and
+dated events the texts mention.
+
+Mentioned dates: explicit expressions only ("July 13, 2025", "Oct. 15", "December 2024",
+"March 2026", ISO dates) parsed with dateparser (languages=["en"]) relative to the article's
+publication date; a date without a year takes the article's year. Weekday references ("on
+Thursday") resolve to the most recent such day on or before the article date, and only when the
+article is dated. Relative phrases ("last year", "a decade ago") are left out: too vague.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Optional, Sequence
+
+from newsfold.analyze.sentences import sentences
+from newsfold.model import Article, TimelineEvent
+
+MONTHS = ("January|February|March|April|May|June|July|August|September|October|November|"
+          "December|Jan\\.?|Feb\\.?|Mar\\.?|Apr\\.?|Jun\\.?|Jul\\.?|Aug\\.?|Sept?\\.?|Oct\\.?|"
+          "Nov\\.?|Dec\\.?")
+_DATE = re.compile(
+    rf"\b(?:(?:{MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?|"
+    rf"\d{{1,2}}\s+(?:{MONTHS})(?:,?\s+\d{{4}})?|"
+    rf"(?:{MONTHS})\s+\d{{4}}|"
+    r"\d{4}-\d{2}-\d{2})(?!\d)"
+)
+_WEEKDAY = re.compile(r"\b(?:on|last|this)\s+(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
+                      r"Sunday)\b")
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+
+
+def _anchor(article: Article) -> Optional[dt.datetime]:
+    if not article.published:
+        return None
+    try:
+        return dt.datetime.fromisoformat(article.published[:19].replace("Z", ""))
+    except ValueError:
+        return None
+
+
+def parse_date(expr: str, anchor: Optional[dt.datetime]) -> Optional[str]:
+    import dateparser
+
+    settings = {"PREFER_DAY_OF_MONTH": "first", "RETURN_AS_TIMEZONE_AWARE": False}
+    if anchor is not None:
+        settings["RELATIVE_BASE"] = anchor
+    has_year = bool(re.search(r"\d{4}", expr))
+    has_day = bool(re.search(r"(?<!\d)\d{1,2}(?!\d)", expr)) or "-" in expr
+    d = dateparser.parse(expr.replace(".", ""), languages=["en"], settings=settings)
+    if d is None:
+        return None
+    if not has_year:
+        if anchor is None:
+            return None
+        d = d.replace(year=anchor.year)
+    return d.strftime("%Y-%m-%d") if has_day else d.strftime("%Y-%m")
+
+
+def mentioned_events(article: Article, max_events: int = 20) -> list[TimelineEvent]:
+    anchor = _anchor(article)
+    out = []
+    for s in sentences(article.text):
+        found = []
+        for m in _DATE.finditer(s.text):
+            iso = parse_date(m.group(0), anchor)
+            if iso:
+                found.append(iso)
+        if anchor is not None:
+            for m in _WEEKDAY.finditer(s.text):
+                wd = WEEKDAYS.index(m.group(1).casefold())
+                delta = (anchor.weekday() - wd) % 7
+                found.append((anchor - dt.timedelta(days=delta)).strftime("%Y-%m-%d"))
+        for iso in dict.fromkeys(found):
+            out.append(TimelineEvent(time=iso, kind="mentioned", text=s.text, articles=[article.id]))
+        if len(out) >= max_events:
+            break
+    return out
+
+
+def build_timeline(articles: Sequence[Article]) -> list[TimelineEvent]:
+    events: list[TimelineEvent] = []
+    for a in articles:
+        label = a.title or a.source or a.id
+        events.append(TimelineEvent(time=a.published, kind="published",
+                                    text=f"{a.source or a.id} published: {label}",
+                                    articles=[a.id]))
+        if a.first_seen:
+            events.append(TimelineEvent(time=a.first_seen, kind="first_seen",
+                                        text=f"first seen: {label}", articles=[a.id]))
+    fams: dict[str, list[Article]] = {}
+    for a in articles:
+        fams.setdefault(a.family or a.id, []).append(a)
+    for fid, members in fams.items():
+        times = sorted((m.published or m.first_seen, m.id) for m in members
+                       if (m.published or m.first_seen))
+        first = times[0] if times else (None, members[0].id)
+        events.append(TimelineEvent(time=first[0], kind="family_first_seen",
+                                    text=f"family {fid} first appears ({len(members)} article(s))",
+                                    articles=sorted(m.id for m in members)))
+    # mentioned events: the same date + near-identical sentence across articles merge
+    merged: dict[tuple[str, str], TimelineEvent] = {}
+    for a in articles:
+        for ev in mentioned_events(a):
+            key = (ev.time or "", " ".join(ev.text.casefold().split())[:60])
+            if key in merged:
+                merged[key].articles = sorted(set(merged[key].articles) | set(ev.articles))
+            else:
+                merged[key] = ev
+    events.extend(merged.values())
+    events.sort(key=lambda e: (e.time is None, e.time or "", e.kind))
+    return events

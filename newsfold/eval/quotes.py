@@ -1,0 +1,167 @@
+"""``newsfold eval quotes FILE``: direct-quote spans and speakers against PolNeAR.
+
+Gold direct quotes: attributions whose first content span opens with a quote mark; the gold span
+runs from the first content span's start to the last one's end (multi-paragraph quotes are one
+span), its speaker is the ``source`` span(s).
+
+Found quotes: the ``direct`` quotes of :func:`newsfold.analyze.quotes.extract_quotes`, run on
+each article with a per-article entity index (the same code path as the story analysis).
+
+Matching (boundary-tolerant): a found span and a gold span match when their overlap covers at
+least 50% of the shorter of the two (quote marks, trailing attribution text and gold quotes made
+of several pieces -- '"A," he said, "B."' is one gold attribution, two found quotes -- make exact
+boundaries too strict). precision = found quotes matching some gold span / found; recall = gold
+spans matched by some found quote / gold.
+speaker_coverage = share of found direct quotes with a speaker. speaker_accuracy, over matched
+pairs where both sides have a speaker: the found speaker mention overlaps the gold source span,
+or its head word (last token, case- and particle-insensitive) equals the gold source's head word,
+or the resolved name's head word does (pronoun resolved to the right person).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import time
+from pathlib import Path
+from typing import Optional
+
+QUOTE_OPEN = "\"“‘'«„"
+
+
+def gold_quotes(doc: dict) -> list[dict]:
+    out = []
+    for a in doc.get("attributions") or []:
+        content = a.get("content") or []
+        if not content:
+            continue
+        first = min(content, key=lambda c: c["start"])
+        if not first.get("text", "")[:1] in QUOTE_OPEN:
+            continue
+        src = a.get("source") or []
+        out.append({
+            "start": first["start"],
+            "end": max(c["end"] for c in content),
+            "source": [(s["start"], s["end"], s.get("text", "")) for s in src],
+        })
+    return out
+
+
+def _head(text: Optional[str]) -> str:
+    from newsfold.analyze.entities import norm_tokens
+
+    toks = norm_tokens(text or "")
+    return toks[-1] if toks else ""
+
+
+def _overlap(a0, a1, b0, b1) -> int:
+    return max(0, min(a1, b1) - max(a0, b0))
+
+
+def _matches(f, g) -> bool:
+    ov = _overlap(f.start, f.end, g["start"], g["end"])
+    return bool(ov) and ov >= 0.5 * min(f.end - f.start, g["end"] - g["start"])
+
+
+def match_doc(found, gold) -> tuple[set[int], set[int], list[tuple[int, int]]]:
+    """Found quotes that match some gold span, gold spans matched by some found quote, and the
+    best gold partner of each matched found quote (for speaker accuracy)."""
+    mf, mg, pairs = set(), set(), []
+    for i, f in enumerate(found):
+        best = None
+        for j, g in enumerate(gold):
+            if _matches(f, g):
+                mf.add(i)
+                mg.add(j)
+                ov = _overlap(f.start, f.end, g["start"], g["end"])
+                if best is None or ov > best[0]:
+                    best = (ov, j)
+        if best is not None:
+            pairs.append((i, best[1]))
+    return mf, mg, pairs
+
+
+def speaker_correct(f, g) -> bool:
+    if not g["source"] or f.speaker_text is None:
+        return False
+    for s0, s1, stext in g["source"]:
+        if f.speaker_start is not None and _overlap(f.speaker_start, f.speaker_end, s0, s1):
+            return True
+        gh = _head(stext)
+        if gh and (gh == _head(f.speaker_text) or gh == _head(f.speaker)):
+            return True
+    return False
+
+
+def evaluate(path: Path, *, config=None, limit: Optional[int] = None, verbose: bool = False) -> dict:
+    from newsfold.analyze.entities import build_entities
+    from newsfold.analyze.quotes import extract_quotes, make_resolver
+    from newsfold.model import Article
+
+    n_found = n_gold = n_match_f = n_match_g = 0
+    with_speaker = 0
+    sp_total = sp_ok = 0
+    docs = 0
+    t0 = time.time()
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if not line.strip():
+                continue
+            doc = json.loads(line)
+            text = doc.get("text") or ""
+            art = Article(id=str(doc.get("doc_id", docs)), text=text)
+            index = build_entities([art], config)
+            found = [q for q in extract_quotes(art.id, text, make_resolver(art, index))
+                     if q.kind == "direct"]
+            gold = gold_quotes(doc)
+            mf, mg, pairs = match_doc(found, gold)
+            n_found += len(found)
+            n_gold += len(gold)
+            n_match_f += len(mf)
+            n_match_g += len(mg)
+            with_speaker += sum(1 for q in found if q.speaker_text)
+            for i, j in pairs:
+                f, g = found[i], gold[j]
+                if f.speaker_text and g["source"]:
+                    sp_total += 1
+                    ok = speaker_correct(f, g)
+                    sp_ok += ok
+                    if verbose and not ok:
+                        print("SPK", repr(f.speaker_text), "->", f.speaker, "| gold",
+                              [s[2] for s in g["source"]], "|", text[f.start:f.end][:60],
+                              file=sys.stderr)
+            if verbose:
+                for i, f in enumerate(found):
+                    if i not in mf:
+                        print("FP", repr(text[max(0, f.start - 40):f.end + 20]), file=sys.stderr)
+                for j, g in enumerate(gold):
+                    if j not in mg:
+                        print("FN", repr(text[max(0, g["start"] - 40):g["end"] + 20][:300]),
+                              file=sys.stderr)
+            docs += 1
+            if limit and docs >= limit:
+                break
+    precision = n_match_f / n_found if n_found else 0.0
+    recall = n_match_g / n_gold if n_gold else 0.0
+    return {
+        "file": str(path),
+        "documents": docs,
+        "gold_quotes": n_gold,
+        "found_quotes": n_found,
+        "matched_found": n_match_f,
+        "matched_gold": n_match_g,
+        "precision": round(precision, 4),
+        "recall": round(recall, 4),
+        "f1": round(2 * precision * recall / (precision + recall), 4) if n_match_f else 0.0,
+        "speaker_coverage": round(with_speaker / n_found, 4) if n_found else 0.0,
+        "speaker_accuracy": round(sp_ok / sp_total, 4) if sp_total else 0.0,
+        "matching": "overlap >= 50% of the shorter span",
+        "seconds": round(time.time() - t0, 1),
+    }
+
+
+def eval_quotes_command(gold: Path, *, config=None) -> dict:
+    result = evaluate(Path(gold), config=config)
+    print(json.dumps(result))
+    return result
