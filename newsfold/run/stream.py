@@ -76,47 +76,35 @@ class StreamingPipeline:
 
     # -- state -------------------------------------------------------------------------
     def _load(self) -> None:
+        """Restore the family index and the clusterer from the store (or rebuild them)."""
         if self._clusterer is not None:
             return
         from newsfold.cluster import StreamClusterer
         from newsfold.dedup import FamilyIndex
 
-        raw = self.store.get_state(STATE_FAMILIES)
-        fam = None
-        if raw:
-            try:
-                fam = pickle.loads(raw)
-            except Exception:
-                fam = None
-        if fam is None:
-            fam = _new(FamilyIndex, self.config)
-        raw = self.store.get_state(STATE_CLUSTERER)
-        clu = None
-        if raw:
-            try:
-                state = pickle.loads(raw)
-                clu = StreamClusterer.from_state(state, config=self.config) if _accepts_config(
-                    StreamClusterer.from_state) else StreamClusterer.from_state(state)
-            except Exception:
-                clu = None
-        if clu is None:
-            clu = _new(StreamClusterer, self.config)
+        fam = _restore(self.store.get_state(STATE_FAMILIES), FamilyIndex, self.config)
+        clu = _restore(self.store.get_state(STATE_CLUSTERER), StreamClusterer, self.config)
+        if fam is None or clu is None:
+            fam, clu = _new(FamilyIndex, self.config), _new(StreamClusterer, self.config)
+            self._families, self._clusterer = fam, clu
+            if self.store.count_articles():
+                self._replay()
         self._families, self._clusterer = fam, clu
-        if not raw and self.store.count_articles():
-            self._replay()
 
     def _replay(self) -> None:
-        """A store filled by a batch run has no streaming state: rebuild it from its articles."""
+        """A store filled by a batch run (or an older engine) has no usable streaming state:
+        rebuild it from the stored articles, in publication order."""
         corpus = sorted(self.store.iter_articles(), key=stages._time_key)
         for a in corpus:
             self._families.add(a)
             a.story = self._clusterer.add(a)
         self.store.update_articles(corpus)
+        self._reanalyse(list(dict.fromkeys(a.story for a in corpus if a.story)))
 
     def save(self) -> None:
         if self._clusterer is None:
             return
-        self.store.set_state(STATE_FAMILIES, pickle.dumps(self._families))
+        self.store.set_state(STATE_FAMILIES, pickle.dumps(self._families.state_dict()))
         self.store.set_state(STATE_CLUSTERER, pickle.dumps(self._clusterer.state_dict()))
 
     # -- the work ----------------------------------------------------------------------
@@ -149,12 +137,12 @@ class StreamingPipeline:
             now = datetime.now(timezone.utc).isoformat(timespec="seconds")
             for a in articles:
                 a.first_seen = a.first_seen or now
+            self._load()  # before adding: a replay must only see what was stored before
             added = set(self.store.add_articles(articles))
             new = [a for a in articles if a.id in added]
             self.last_added = [a.id for a in new]
             if not new:
                 return []
-            self._load()
             touched: list[str] = []
             for a in sorted(new, key=stages._time_key):
                 self._families.add(a)
@@ -191,20 +179,27 @@ class StreamingPipeline:
         self.store.put_stories(out)
 
 
+def _restore(raw: Optional[bytes], cls, config):
+    """``cls.from_state(pickle.loads(raw))``, or None when absent or incompatible."""
+    if not raw:
+        return None
+    try:
+        state = pickle.loads(raw)
+        if isinstance(state, cls):
+            return state
+        try:
+            return cls.from_state(state, config=config)
+        except TypeError:
+            return cls.from_state(state)
+    except Exception:  # corrupt, or built by another engine version: rebuilt by replay
+        return None
+
+
 def _new(cls, config):
     try:
         return cls(config=config)
     except TypeError:
         return cls()
-
-
-def _accepts_config(fn) -> bool:
-    import inspect
-
-    try:
-        return "config" in inspect.signature(fn).parameters
-    except (TypeError, ValueError):
-        return False
 
 
 __all__ = ["StreamingPipeline", "record_from_dict", "STATE_FAMILIES", "STATE_CLUSTERER"]
