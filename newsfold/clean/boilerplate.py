@@ -66,7 +66,7 @@ _DESK = re.compile(
     r"(?P<kind>(?:News|Web|Online|Digital|Editorial)\s+)?Desk\s*$"
 )
 _BYLINE = re.compile(
-    r"^(?:written\s+)?by[:\s]+(?P<name>(?:[A-Z][\w.'’-]*|de|van|von|al|bin|and|&)"
+    r"^(?:[Ww]ritten\s+)?(?:[Bb]y|BY)[:\s]+(?P<name>(?:[A-Z][\w.'’-]*|de|van|von|al|bin|and|&)"
     r"(?:[ ,]+(?:[A-Z][\w.'’-]*|de|van|von|al|bin|and|&)){0,7})\s*"
     r"(?:[|,–—-]\s*[\w .'’|,-]{0,60})?$"
 )

@@ -1,0 +1,96 @@
+"""Bad-input corpus (tests/fixtures/bad_input): one error record per bad item, every good
+article present, nothing dropped silently."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections import Counter
+
+import pytest
+
+from newsfold.config import Config
+from newsfold.model import Article, ErrorRecord
+from newsfold.stages import ingest_and_clean, split_errors
+
+#: every bad item of the corpus: (file, position, kind)
+BAD = {
+    ("binary.txt", None, "binary"),
+    ("broken.rss", 0, "malformed_feed"),
+    ("empty.txt", None, "empty"),
+    ("garbage.warc", None, "malformed_warc"),  # position: wherever parsing broke
+    ("latin1.txt", None, "encoding"),  # kept, decoded as Windows-1252, and reported
+    ("mixed.jsonl", 2, "malformed_json"),
+    ("mixed.jsonl", 3, "missing_text"),
+    ("mixed.jsonl", 4, "bad_date"),  # kept with published=None, and reported
+    ("no_text.html", None, "malformed_html"),
+    ("too_large.txt", None, "too_large"),
+    ("truncated.warc.gz", 2, "malformed_warc"),
+    ("unreadable.txt", None, "unreadable"),  # a dangling symlink: cannot be opened
+}
+GOOD = {"good_plain", "good_page", "latin1", "mix-1", "mix-4", "mix-5"}
+#: limit that makes too_large.txt (7 KB) too large and leaves the other files under it
+CONFIG = Config(max_bytes=5000)
+
+
+@pytest.fixture(scope="module")
+def result(fixtures_dir):
+    corpus = fixtures_dir / "bad_input"
+    assert os.path.islink(corpus / "unreadable.txt")
+    return split_errors(ingest_and_clean([str(corpus)], config=CONFIG))
+
+
+def test_one_error_record_per_bad_item(result):
+    _, errors = result
+    seen = Counter()
+    for e in errors:
+        name = os.path.basename(e.path)
+        pos = e.position if name in ("mixed.jsonl", "truncated.warc.gz", "broken.rss") else None
+        seen[(name, pos, e.kind)] += 1
+        assert e.reason, e
+        assert e.stage == "ingest"
+    assert set(seen) == BAD
+    assert all(n == 1 for n in seen.values()), seen
+
+
+def test_every_good_article_present(result):
+    articles, _ = result
+    ids = {a.id for a in articles}
+    assert GOOD <= ids
+    # the first record of the truncated WARC survives the cut
+    assert any(a.format == "warc" and a.title == "New tram line opens in Riverton" for a in articles)
+    assert len(articles) == len(GOOD) + 1
+
+
+def test_kept_items_with_problems_point_to_their_article(result):
+    articles, errors = result
+    by_id = {a.id: a for a in articles}
+    bad_date = next(e for e in errors if e.kind == "bad_date")
+    assert bad_date.article_id == "mix-4" and by_id["mix-4"].published is None
+    enc = next(e for e in errors if e.kind == "encoding")
+    assert enc.article_id == "latin1"
+    assert by_id["latin1"].text.startswith("Café owners")
+
+
+def test_errors_serialise_with_path_position_reason(result):
+    _, errors = result
+    for e in errors:
+        d = ErrorRecord.from_dict(e.to_dict()).to_dict()
+        assert {"path", "position", "reason", "kind"} <= set(d)
+
+
+def test_only_bad_input_gives_no_article(tmp_path, fixtures_dir):
+    for name in ("binary.txt", "empty.txt", "broken.rss"):
+        shutil.copy(fixtures_dir / "bad_input" / name, tmp_path / name)
+    articles, errors = split_errors(ingest_and_clean([str(tmp_path)], config=CONFIG))
+    assert articles == [] and len(errors) == 3
+
+
+def test_each_bad_file_alone_gives_exactly_one_error(fixtures_dir):
+    corpus = fixtures_dir / "bad_input"
+    for name in ("binary.txt", "broken.rss", "empty.txt", "garbage.warc", "no_text.html",
+                 "too_large.txt", "unreadable.txt"):
+        items = list(ingest_and_clean([str(corpus / name)], config=CONFIG))
+        assert len(items) == 1 and isinstance(items[0], ErrorRecord), (name, items)
+    items = list(ingest_and_clean([str(corpus / "truncated.warc.gz")], config=CONFIG))
+    assert [type(i) for i in items] == [Article, ErrorRecord]

@@ -1,0 +1,376 @@
+"""Cleaning rules and metadata, each on a small fixture, plus the seed checks of issue 2."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from newsfold.clean import clean_record, clean_records
+from newsfold.clean.boilerplate import clean_text
+from newsfold.clean.dates import infer_year, parse_date
+from newsfold.clean.metadata import find_dateline
+from newsfold.config import Config
+from newsfold.ingest import read_paths
+from newsfold.model import Article, ErrorRecord, RawRecord
+
+CFG = Config()
+
+
+def _raw(content: str, *, id="t", format="text", **fields) -> RawRecord:
+    return RawRecord(id=id, path=f"{id}.txt", format=format, content=content, fields=fields)
+
+
+def _clean(content: str, **kw) -> Article:
+    article, errors = clean_record(_raw(content, **kw), config=CFG)
+    assert article is not None, errors
+    return article
+
+
+def _rules(article: Article) -> list[str]:
+    return [r["rule"] for r in article.removed]
+
+
+BODY1 = ("The regional council of the fictional province of Varn approved a new budget on Monday, "
+         "raising spending on schools and roads by four percent.")
+BODY2 = ("Opposition members said the plan relied on optimistic tax forecasts and voted against it "
+         "in the final reading late in the evening.")
+
+
+# ---------------------------------------------------------------- seeds (issue 2, done-when)
+
+@pytest.fixture(scope="module")
+def seed_articles(seeds_dir):
+    out = list(clean_records(read_paths([str(seeds_dir)]), config=CFG))
+    errors = [x for x in out if isinstance(x, ErrorRecord)]
+    assert errors == []
+    return {a.id[:3]: a for a in out}
+
+
+def test_seed_dates(seed_articles):
+    assert seed_articles["000"].published == "2025-07-31"
+    assert seed_articles["002"].published == "2025-07-31"
+    assert seed_articles["004"].published == "2025-08-04"
+    # no date anywhere in 001 and 003: nothing invented
+    assert seed_articles["001"].published is None
+    assert seed_articles["003"].published is None
+
+
+BOILERPLATE = [
+    re.compile(r"(?m)^\s*date \d{4}-\d{2}-\d{2}"),
+    re.compile(r"(?i)also read"),
+    re.compile(r"(?i)recommended for you"),
+    re.compile(r"(?i)tsunami warning"),  # a headline of the related list
+    re.compile(r"(?i)editorji \| world"),
+    re.compile(r"(?i)news desk"),
+    re.compile(r"(?i)^updated\s*:", re.M),
+    re.compile(r"(?m)^\|$"),
+    re.compile(r"\bSKS\b|\bNPK\b"),
+    re.compile(r"(?i)only the headline of this report"),
+    re.compile(r"(?i)syndicated feed"),
+]
+
+
+def test_seed_texts_have_no_boilerplate(seed_articles):
+    for article in seed_articles.values():
+        for rx in BOILERPLATE:
+            assert not rx.search(article.text), (article.id, rx.pattern)
+
+
+def _sentences(raw: str) -> list[str]:
+    lines = [ln.strip() for ln in raw.splitlines() if len(ln.split()) >= 12]
+    return lines
+
+
+def test_seed_texts_keep_first_and_last_real_sentence(seed_articles, seeds_dir):
+    # first and last real (long, prose) paragraph of each raw file, minus crawl header and credits
+    expected = {
+        "000": ("Russian Foreign Minister Sergey Lavrov confirmed Thursday",
+                "He also emphasized the importance of bringing together Syrians at home and those living abroad."),
+        "001": ("Russian Foreign Minister Sergey Lavrov and his Syrian counterpart Asaad al-Shaibani",
+                "Another task is to reunite the Syrian people, both inside the country and abroad, he said."),
+        "002": ("Russia's top diplomat welcomed Syria’s Foreign Minister in Moscow",
+                "Syria seeks only to rebuild and is weary from the past 14 years of warfare."),
+        "003": ("In a significant diplomatic move, Russian Foreign Minister Sergey Lavrov hosted",
+                "the Moscow visit signals a pivotal step toward stabilizing bilateral relations amid regional complexities."),
+        "004": ("The move is seen as a pragmatic approach by Syria’s new rulers",
+                "We are looking forward to having Russia by our side on this path,” Al-Shaibani emphasized."),
+    }
+    for key, (first, last) in expected.items():
+        text = seed_articles[key].text
+        assert first in text.split("\n\n")[0], key
+        assert last in text.split("\n\n")[-1], key
+
+
+def test_seed_titles_and_metadata(seed_articles):
+    assert seed_articles["000"].title == "Russia, Syria Talks Set to Continue in Moscow"
+    assert seed_articles["002"].title == "Syria's New FM Visits Moscow to Strengthen Ties Post-Assad"
+    for k in ("001", "003", "004"):
+        assert seed_articles[k].title is None
+    assert seed_articles["000"].source == "MENAFN"
+    assert seed_articles["002"].source == "Editorji"
+    assert seed_articles["002"].wire == "AP"
+    assert seed_articles["002"].dateline == "Moscow, July 31 (AP)"
+    assert seed_articles["002"].byline == "Editorji News Desk"
+    assert all(a.language == "en" for a in seed_articles.values())
+
+
+def test_every_removed_span_is_recorded(seed_articles):
+    a = seed_articles["002"]
+    rules = _rules(a)
+    for rule in ("title", "date_line", "separator", "portal_byline", "desk_codes", "disclaimer",
+                 "related_block"):
+        assert rule in rules, rule
+    block = next(r["text"] for r in a.removed if r["rule"] == "related_block")
+    assert block.startswith("Recommended For You") and "F-16 fighter jets" in block
+
+
+# ---------------------------------------------------------------- one rule at a time
+
+def test_crawl_header_alone_and_glued():
+    a = _clean(f" date 2024-03-01 17\n{BODY1}\n{BODY2}")
+    assert a.text.startswith("The regional council") and a.published == "2024-03-01"
+    assert a.removed[0] == {"text": "date 2024-03-01 17", "rule": "crawl_header"}
+    b = _clean(f" date 2024-03-01 {BODY1}\n{BODY2}")
+    assert b.text.startswith("The regional council") and b.published == "2024-03-01"
+    assert b.title is None
+
+
+def test_title_line_detected_only_when_short_and_unpunctuated():
+    a = _clean(f"Varn Approves Budget\n{BODY1}\n{BODY2}")
+    assert a.title == "Varn Approves Budget" and a.text.startswith("The regional council")
+    b = _clean(f"{BODY1}\n{BODY2}")
+    assert b.title is None and b.text.startswith("The regional council")
+    c = _clean(f"The council met.\n{BODY1}")
+    assert c.title is None and c.text.startswith("The council met.")
+
+
+@pytest.mark.parametrize("line", [
+    "Also Read: Budget row deepens in Varn",
+    "READ ALSO | Five things to know about the budget",
+    "Read more: Council elections next year",
+    "Read More",
+    "See also: Varn's debt in charts",
+    "Related: Teachers welcome pay rise",
+])
+def test_related_link_lines(line):
+    a = _clean(f"{BODY1}\n{line}\n{BODY2}")
+    assert a.text == f"{BODY1}\n\n{BODY2}"
+    assert a.removed == [{"text": line, "rule": "related_link"}]
+
+
+def test_related_prose_is_kept():
+    line = "Read more widely, the report shows that spending rose in every district last year."
+    a = _clean(f"{BODY1}\n{line}\n{BODY2}")
+    assert line in a.text
+
+
+@pytest.mark.parametrize("heading", ["Recommended For You", "More from Varn Daily", "Related stories",
+                                     "You may also like"])
+def test_related_block_until_end_or_next_real_paragraph(heading):
+    lst = "\n".join(["Varn | Politics", "Mayor resigns after vote", "Varn | Sport", "Local team wins cup final"])
+    a = _clean(f"{BODY1}\n{heading}\n{lst}")
+    assert a.text == BODY1
+    assert a.removed[-1]["rule"] == "related_block" and "Local team wins cup final" in a.removed[-1]["text"]
+    b = _clean(f"{BODY1}\n{heading}\n{lst}\n{BODY2}")
+    assert b.text == f"{BODY1}\n\n{BODY2}"
+
+
+@pytest.mark.parametrize("line, source", [
+    ("Editorji News Desk", "Editorji"),
+    ("| World Desk", None),
+    ("Web Desk", None),
+    ("Varnpost Digital Desk", "Varnpost"),
+])
+def test_portal_bylines(line, source):
+    a = _clean(f"{BODY1}\n{line}\n{BODY2}")
+    assert a.text == f"{BODY1}\n\n{BODY2}"
+    assert _rules(a) == ["portal_byline"]
+    assert a.source == source
+
+
+@pytest.mark.parametrize("line, name", [("By Staff Reporter", "Staff Reporter"),
+                                        ("By Anna Kowalska and Piet de Vries", "Anna Kowalska and Piet de Vries")])
+def test_byline_lines(line, name):
+    a = _clean(f"{BODY1}\n{line}\n{BODY2}")
+    assert a.text == f"{BODY1}\n\n{BODY2}" and a.byline == name and _rules(a) == ["byline"]
+
+
+@pytest.mark.parametrize("line, date", [
+    ("Updated : Jul 31, 2025 17:54", "2025-07-31"),
+    ("Published: 3 March 2024", "2024-03-03"),
+    ("Published: Mar 3, 2024 | Updated: Mar 4, 2024", "2024-03-03"),
+    ("Last updated: 2024-03-05T10:00:00Z", "2024-03-05"),
+])
+def test_date_lines_removed_and_used(line, date):
+    a = _clean(f"{BODY1}\n{line}\n{BODY2}")
+    assert a.text == f"{BODY1}\n\n{BODY2}"
+    assert _rules(a) == ["date_line"] and a.published == date
+
+
+def test_updated_prose_is_kept():
+    line = "Updated figures published by the statistics office show the deficit fell to two percent."
+    a = _clean(f"{BODY1}\n{line}")
+    assert line in a.text and a.published is None
+
+
+def test_separator_lines():
+    a = _clean(f"{BODY1}\n|\n---\n•\n{BODY2}")
+    assert a.text == f"{BODY1}\n\n{BODY2}" and _rules(a) == ["separator"] * 3
+
+
+def test_desk_codes_after_credit():
+    a = _clean(f"{BODY1}\n{BODY2} (AP) SKS NPK NPK")
+    assert a.text.endswith("late in the evening. (AP)")
+    assert {"text": "SKS NPK NPK", "rule": "desk_codes"} in a.removed
+    assert a.wire == "AP"
+
+
+@pytest.mark.parametrize("line", [
+    "(Only the headline of this report may have been reworked by Varnpost; the rest of the content "
+    "is auto-generated from a syndicated feed.)",
+    "(This story has not been edited by Varn Times staff and is auto-generated from a syndicated feed.)",
+    "Disclaimer: The views expressed are those of the author.",
+])
+def test_disclaimers(line):
+    a = _clean(f"{BODY1}\n{BODY2}\n{line}")
+    assert a.text == f"{BODY1}\n\n{BODY2}" and _rules(a) == ["disclaimer"]
+
+
+def test_inline_disclaimer_after_body():
+    tail = "(This story has not been edited by Varn Times staff and is auto-generated from a syndicated feed.)"
+    a = _clean(f"{BODY1}\n{BODY2} {tail}")
+    assert a.text == f"{BODY1}\n\n{BODY2}" and _rules(a) == ["disclaimer"]
+
+
+@pytest.mark.parametrize("line", ["Follow us on Twitter for the latest updates",
+                                  "Subscribe to our newsletter", "© 2024 Varn Media. All rights reserved."])
+def test_promo_lines(line):
+    a = _clean(f"{BODY1}\n{BODY2}\n{line}")
+    assert a.text == f"{BODY1}\n\n{BODY2}" and _rules(a) == ["promo"]
+
+
+def test_reporting_credit_line():
+    a = _clean(f"{BODY1}\n{BODY2}\n(Reporting by Ana Lopez; Editing by Tom Hart)")
+    assert a.text == f"{BODY1}\n\n{BODY2}" and _rules(a) == ["credit_line"]
+
+
+def test_source_tag_gives_outlet_and_wire():
+    a = _clean(f"(VarnWire) {BODY1}\n{BODY2}")
+    assert a.source == "VarnWire" and a.text.startswith("The regional council")
+    b = _clean(f"(Reuters) - {BODY1}\n{BODY2}")
+    assert b.wire == "Reuters" and b.source is None and b.text.startswith("The regional council")
+
+
+# ---------------------------------------------------------------- metadata
+
+@pytest.mark.parametrize("para, text, wire", [
+    ("Moscow, July 31 (AP) – Russia's top diplomat met his counterpart.", "Moscow, July 31 (AP)", "AP"),
+    ("MOSCOW (Reuters) - Russia's top diplomat met his counterpart.", "MOSCOW (Reuters)", "Reuters"),
+    ("NEW YORK, Jan. 5, 2024 (AFP) — Shares rose on Friday.", "NEW YORK, Jan. 5, 2024 (AFP)", "AFP"),
+    ("ANKARA — Turkish officials said on Monday that talks would resume.", "ANKARA", None),
+])
+def test_datelines(para, text, wire):
+    dl = find_dateline(para)
+    assert dl is not None and dl.text == text
+    a = _clean(para + "\n" + BODY2)
+    assert a.dateline == text and a.wire == wire
+
+
+def test_no_dateline_in_plain_sentence():
+    assert find_dateline("Russian Foreign Minister Sergey Lavrov said on Thursday that talks went well.") is None
+
+
+def test_dateline_year_from_another_date_else_none():
+    para = "Varn City, Dec. 30 (Reuters) - The council approved the budget after a long debate."
+    a = _clean(f" date 2025-01-02\n{para}\n{BODY2}")
+    assert a.published == "2025-01-02"  # the crawl header is the publication date
+    # a year-less dateline alone gives no date
+    b = _clean(f"{para}\n{BODY2}")
+    assert b.published is None and b.dateline == "Varn City, Dec. 30 (Reuters)"
+    # with a reference date from the container (WARC-Date), the year is inferred
+    c, _ = clean_record(_raw(f"{para}\n{BODY2}", warc_date="2025-01-02T10:00:00Z"), config=CFG)
+    assert c.published == "2024-12-30"
+    assert infer_year(12, 30, "2025-01-02") == "2024-12-30"
+
+
+def test_wire_from_trailing_credit_and_agency_name():
+    assert _clean(f"{BODY1}\n{BODY2} — Reuters").wire == "Reuters"
+    assert _clean(f"ANKARA (AA) - {BODY1}\n{BODY2}").wire == "Anadolu"
+    assert _clean(f"{BODY1}\n{BODY2}").wire is None
+
+
+def test_parse_date_formats_and_nonsense():
+    assert parse_date("Jul 31, 2025 17:54") == "2025-07-31"
+    assert parse_date("Thursday, 31 July 2025") == "2025-07-31"
+    assert parse_date("2025-07-31T08:00:00+02:00") == "2025-07-31"
+    assert parse_date("tomorrow") is None
+    assert parse_date("in 3 days") is None
+    assert parse_date("the day after the storm") is None
+    assert parse_date("2025-13-45") is None
+
+
+def test_jsonl_fields_and_bad_date(fixtures_dir):
+    out = list(clean_records(read_paths([str(fixtures_dir / "ingest" / "articles.jsonl")]), config=CFG))
+    arts = [x for x in out if isinstance(x, Article)]
+    assert [x for x in out if isinstance(x, ErrorRecord)] == []
+    a = arts[0]
+    assert (a.title, a.published, a.source) == ("Orchard growers count frost losses", "2024-04-15", "Vellmar Daily")
+    assert a.meta == {"section": "Farming", "tags": ["frost", "apples"]}
+    assert "Also Read" not in a.text and _rules(a) == ["related_link"]
+    assert arts[1].published == "2024-03-08"
+    bad = _raw(BODY1, format="jsonl", date="sometime last spring")
+    art, errs = clean_record(bad, config=CFG)
+    assert art is not None and art.published is None
+    assert len(errs) == 1 and errs[0].kind == "bad_date" and errs[0].article_id == art.id
+
+
+def test_html_page_extraction(fixtures_dir):
+    recs = list(read_paths([str(fixtures_dir / "ingest" / "page.html")]))
+    a, errs = clean_record(recs[0], config=CFG)
+    assert errs == []
+    assert a.title == "Harbour bridge reopens after repairs"
+    assert a.source == "The Coastal Courier"
+    assert a.published == "2024-03-05"
+    assert a.byline == "Mara Lindqvist"
+    assert a.dateline == "PORT ELLIS, March 5 (Reuters)" and a.wire == "Reuters"
+    assert a.text.startswith("PORT ELLIS, March 5 (Reuters) - The harbour bridge")
+    assert a.text.endswith("would stay in place until May.")
+    for noise in ("Also Read", "Privacy", "Home", "All rights reserved", "Sport"):
+        assert noise not in a.text
+    assert "related_link" in _rules(a)
+
+
+def test_warc_and_feed_articles(fixtures_dir):
+    paths = [str(fixtures_dir / "ingest" / n) for n in ("pages.warc.gz", "feed.rss", "feed.atom")]
+    out = list(clean_records(read_paths(paths), config=CFG))
+    assert [x for x in out if isinstance(x, ErrorRecord)] == []
+    by_title = {a.title: a for a in out}
+    tram = by_title["New tram line opens in Riverton"]
+    assert tram.source == "Riverton News" and tram.published == "2024-06-03" and tram.wire == "AP"
+    assert "Also Read" not in tram.text and "Home" not in tram.text
+    robot = by_title["Northfield school wins robotics prize"]
+    assert robot.source == "Northfield Gazette" and robot.published == "2024-03-12"
+    assert "Read more" not in robot.text and robot.text.endswith("their teacher said.")
+    ferry = by_title["Southport ferry gets electric engines"]
+    assert ferry.published == "2024-05-01" and ferry.source == "Southport Herald"
+    assert by_title["Harbour festival dates announced"].text.startswith("The fictional Southport harbour")
+
+
+def test_boilerplate_only_text_is_an_error():
+    art, errs = clean_record(_raw("Also Read: Something else\nRecommended For You\nA | B\nHeadline"), config=CFG)
+    assert art is None and len(errs) == 1 and errs[0].kind == "no_text"
+
+
+def test_language_detection_and_switch():
+    fr = ("Le conseil régional a approuvé lundi un nouveau budget qui augmente les dépenses pour les "
+          "écoles et les routes de quatre pour cent.")
+    assert _clean(fr).language == "fr"
+    art, _ = clean_record(_raw(BODY1), config=Config(detect_language=False))
+    assert art.language is None
+
+
+def test_clean_text_is_idempotent_on_clean_output(seed_articles):
+    for a in seed_articles.values():
+        again = clean_text(a.text, plain=False)
+        assert again.text == a.text, a.id

@@ -1,0 +1,173 @@
+"""Readers: every format, folders, stdin, ids and duplicate handling, on small fixtures."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import shutil
+
+import pytest
+
+from newsfold.config import Config
+from newsfold.ingest import read_paths
+from newsfold.ingest.common import sniff, url_id
+from newsfold.model import ErrorRecord, RawRecord
+
+
+def _split(items):
+    recs = [i for i in items if isinstance(i, RawRecord)]
+    errs = [i for i in items if isinstance(i, ErrorRecord)]
+    return recs, errs
+
+
+def test_seed_text_files_read_in_sorted_order_with_file_name_ids(seeds_dir):
+    recs, errs = _split(list(read_paths([str(seeds_dir)])))
+    assert errs == []
+    assert [r.id for r in recs] == sorted(p.stem for p in seeds_dir.glob("*.txt"))
+    assert all(r.format == "text" for r in recs)
+    assert recs[0].content.startswith(" date 2025-07-31")
+
+
+def test_folder_is_read_recursively_and_hidden_files_skipped(tmp_path):
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "inner.txt").write_text("An article in a sub-folder about the harbour.\n")
+    (tmp_path / "a.txt").write_text("An article at the top about the market.\n")
+    (tmp_path / ".hidden.txt").write_text("Editor backup, not an article.\n")
+    recs, errs = _split(list(read_paths([str(tmp_path)])))
+    assert [r.id for r in recs] == ["a", "inner"]
+    assert errs == []
+
+
+def test_html_file(fixtures_dir):
+    recs, errs = _split(list(read_paths([str(fixtures_dir / "ingest" / "page.html")])))
+    assert errs == [] and len(recs) == 1
+    assert recs[0].id == "page" and recs[0].format == "html"
+    assert "<article>" in recs[0].content
+
+
+def test_jsonl_ids_fields_and_extras(fixtures_dir):
+    recs, errs = _split(list(read_paths([str(fixtures_dir / "ingest" / "articles.jsonl")])))
+    assert errs == []
+    assert len(recs) == 3
+    first, second, third = recs
+    assert first.id == "jl-001" and first.position == 1
+    assert first.fields["section"] == "Farming" and first.fields["tags"] == ["frost", "apples"]
+    assert first.url == "https://vellmar-daily.example/farming/frost-losses"
+    # no id: from the URL (readable slug + short hash), stable across runs
+    assert second.id == url_id(second.url)
+    assert second.id.startswith("orrin-times-example-library-hours_")
+    # no id, no url: content hash
+    assert third.id.startswith("h_") and third.url is None
+
+
+def test_warc_reads_html_responses_only(fixtures_dir):
+    recs, errs = _split(list(read_paths([str(fixtures_dir / "ingest" / "pages.warc.gz")])))
+    assert errs == []
+    assert [r.url for r in recs] == [
+        "https://www.riverton-news.example/city/new-tram-line-opens",
+        "https://www.riverton-news.example/sport/river-race-record",
+    ]
+    assert all(r.format == "warc" and r.fields["content_type"] == "html" for r in recs)
+    assert recs[0].id.startswith("riverton-news-example-new-tram-line-opens_")
+
+
+def test_uncompressed_warc_and_warc_written_with_warcio(fixtures_dir, tmp_path):
+    data = gzip.decompress((fixtures_dir / "ingest" / "pages.warc.gz").read_bytes())
+    p = tmp_path / "plain.warc"
+    p.write_bytes(data)
+    recs, errs = _split(list(read_paths([str(p)])))
+    assert errs == [] and len(recs) == 2
+    # truncated uncompressed archive: the records before the cut survive, one error
+    cut = tmp_path / "cut.warc"
+    cut.write_bytes(data[: len(data) - 300])
+    recs, errs = _split(list(read_paths([str(cut)])))
+    assert len(recs) == 2 and len(errs) == 1 and errs[0].kind == "malformed_warc"
+
+
+def test_rss_and_atom_entries(fixtures_dir):
+    recs, errs = _split(list(read_paths([str(fixtures_dir / "ingest" / "feed.rss"),
+                                         str(fixtures_dir / "ingest" / "feed.atom")])))
+    assert errs == []
+    assert len(recs) == 4
+    assert all(r.format == "rss" for r in recs)
+    titles = [r.fields["title"] for r in recs]
+    assert "Northfield school wins robotics prize" in titles
+    assert "Harbour festival dates announced" in titles
+    html_entry = next(r for r in recs if "robotics" in r.fields["title"])
+    assert html_entry.fields["content_type"] == "html"
+    text_entry = next(r for r in recs if "Market square" in r.fields["title"])
+    assert text_entry.fields["content_type"] == "text"
+    assert all(r.fields.get("date") for r in recs)
+    assert all(r.fields.get("source") in ("Northfield Gazette", "Southport Herald") for r in recs)
+
+
+@pytest.mark.parametrize(
+    "payload, kind",
+    [
+        (b'{"id": "s1", "text": "One line of JSON from a pipe about the weather."}\n', "jsonl"),
+        (b"<!DOCTYPE html><html><body><p>x</p></body></html>", "html"),
+        (b'<?xml version="1.0"?><rss version="2.0"><channel></channel></rss>', "rss"),
+        (b"Plain text article about the town fair.\nSecond line.", "text"),
+        (b"\x1f\x8b\x08\x00", "warc"),
+    ],
+)
+def test_sniff(payload, kind):
+    assert sniff(payload) == kind
+
+
+def test_stdin_jsonl_and_text():
+    stdin = io.BytesIO(
+        b'{"id": "in-1", "text": "The ferry service resumed on Monday after a storm."}\n'
+        b'{"id": "in-2", "text": "The bridge reopened on Tuesday after repairs."}\n'
+    )
+    recs, errs = _split(list(read_paths(["-"], stdin=stdin)))
+    assert [r.id for r in recs] == ["in-1", "in-2"] and errs == []
+    assert all(r.path == "-" for r in recs)
+    recs, errs = _split(list(read_paths(["-"], stdin=io.StringIO("A plain article read from stdin.\n"))))
+    assert len(recs) == 1 and recs[0].format == "text" and recs[0].id.startswith("h_")
+
+
+def test_unknown_extension_is_sniffed(tmp_path, fixtures_dir):
+    shutil.copy(fixtures_dir / "ingest" / "articles.jsonl", tmp_path / "dump.data")
+    shutil.copy(fixtures_dir / "ingest" / "pages.warc.gz", tmp_path / "crawl.bin")
+    shutil.copy(fixtures_dir / "ingest" / "feed.atom", tmp_path / "feed.xml")
+    recs, errs = _split(list(read_paths([str(tmp_path)])))
+    assert errs == []
+    assert sorted({r.format for r in recs}) == ["jsonl", "rss", "warc"]
+    assert len(recs) == 3 + 2 + 2
+
+
+def test_same_article_twice_is_read_once(seeds_dir):
+    one = seeds_dir / "000_0616c9603aa7a7b2.txt"
+    recs, errs = _split(list(read_paths([str(one), str(one), str(seeds_dir)])))
+    assert errs == []
+    assert [r.id for r in recs].count("000_0616c9603aa7a7b2") == 1
+    assert len(recs) == 5
+
+
+def test_colliding_id_with_different_content_is_renamed_and_reported(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "story.txt").write_text("The first story is about a new library.\n")
+    (tmp_path / "b" / "story.txt").write_text("The second story is about a closed road.\n")
+    recs, errs = _split(list(read_paths([str(tmp_path)])))
+    assert [r.id for r in recs] == ["story", "story~2"]
+    assert len(errs) == 1 and errs[0].kind == "duplicate_id" and errs[0].article_id == "story~2"
+
+
+def test_jsonl_line_over_max_bytes(tmp_path):
+    p = tmp_path / "big.jsonl"
+    lines = [
+        {"id": "small", "text": "A short article about a bake sale at the school."},
+        {"id": "big", "text": "word " * 400},
+    ]
+    p.write_text("\n".join(json.dumps(x) for x in lines) + "\n")
+    recs, errs = _split(list(read_paths([str(p)], config=Config(max_bytes=1000))))
+    assert [r.id for r in recs] == ["small"]
+    assert [(e.kind, e.position) for e in errs] == [("too_large", 2)]
+
+
+def test_missing_path_is_an_error():
+    recs, errs = _split(list(read_paths(["/nonexistent/newsfold/input.txt"])))
+    assert recs == [] and len(errs) == 1 and errs[0].kind == "unreadable"
