@@ -1,11 +1,14 @@
 """The Python API: one object over a store, the same stories as the CLI, the JSON API and the UI.
 
-Example (runnable: ``python -m doctest -v newsfold/engine.py`` needs the seeds next to the
-repository, as ``../shared/seeds``)::
+Example (runnable: ``python -m doctest -v newsfold/engine.py``; the seeds are in
+``../shared/seeds`` next to the repository, or under ``$NEWSFOLD_SHARED``)::
 
+    >>> import os
     >>> from pathlib import Path
+    >>> import newsfold
     >>> from newsfold import Engine
-    >>> seeds = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+    >>> shared = os.environ.get("NEWSFOLD_SHARED") or Path(newsfold.__file__).resolve().parents[2] / "shared"
+    >>> seeds = Path(shared) / "seeds"
     >>> with Engine(db=":memory:") as eng:                     # or Engine(db="news.db")
     ...     touched = eng.ingest([seeds])                       # files, folders, or article dicts
     ...     eng.ingest([{"id": "x1", "title": "Hello", "text": "A short report."}]) != []

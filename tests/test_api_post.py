@@ -1,0 +1,73 @@
+"""POST /api/articles runs the streaming pipeline: the article is in its story on return."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+pytest.importorskip("fastapi")
+from fastapi.testclient import TestClient  # noqa: E402
+
+from newsfold import Engine  # noqa: E402
+from newsfold.api.app import create_app  # noqa: E402
+from newsfold.store import open_store  # noqa: E402
+
+pytestmark = pytest.mark.slow
+
+TOKEN = "post-token"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+FOLLOW_UP = {
+    "id": "posted-1", "date": "2025-08-01", "source": "Example Wire", "url": "https://example.org/posted-1",
+    "title": "Lavrov and Syrian foreign minister al-Shaibani hold talks in Moscow",
+    "text": "Russian Foreign Minister Sergey Lavrov held talks in Moscow with Syrian Foreign Minister "
+            "Asaad al-Shaibani, and invited Syrian President Ahmad al-Sharaa to the Russia-Arab League "
+            "summit on October 15. Lavrov said Russia supports Syria's unity and territorial integrity.",
+    "section": "world",
+}
+
+
+@pytest.fixture()
+def seeded(tmp_path, seeds_dir):
+    path = str(tmp_path / "post.db")
+    with Engine(db=path) as eng:
+        [sid] = eng.ingest([seeds_dir])
+    store = open_store(path)
+    yield store, sid
+    store.close()
+
+
+def test_posted_article_is_in_its_story_when_the_response_returns(seeded):
+    store, sid = seeded
+    c = TestClient(create_app(store, token=TOKEN))
+    r = c.post("/api/articles", json=[FOLLOW_UP], headers=AUTH)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body == {"received": 1, "added": ["posted-1"], "stories": [sid], "errors": []}
+    story = c.get(f"/api/stories/{sid}").json()
+    assert "posted-1" in story["articles"] and story["sources"]["articles"] == 6
+    art = c.get("/api/articles/posted-1").json()
+    assert art["story"] == sid and art["meta"].get("section") == "world"
+    html = c.get(f"/stories/{sid}").text
+    assert 'href="/articles/posted-1"' in html
+    # idempotent: the same article again adds nothing
+    again = c.post("/api/articles", json=[FOLLOW_UP], headers=AUTH).json()
+    assert again["added"] == [] and again["stories"] == []
+
+
+def test_jsonl_body_and_per_item_errors(seeded):
+    store, sid = seeded
+    c = TestClient(create_app(store, token=TOKEN))
+    other = {"title": "Earthquake of magnitude 6.1 strikes off the coast of Chile", "source": "Andes Daily",
+             "text": "An earthquake of magnitude 6.1 struck off northern Chile on Tuesday, the survey said. "
+                     "There were no immediate reports of damage. Residents of Antofagasta felt the shaking."}
+    body = "\n".join(json.dumps(o) for o in (FOLLOW_UP, other)) + "\n"
+    r = c.post("/api/articles", content=body.encode(), headers={**AUTH, "Content-Type": "application/x-ndjson"})
+    assert r.status_code == 200, r.text
+    res = r.json()
+    assert res["received"] == 2 and len(res["added"]) == 2 and sid in res["stories"] and len(res["stories"]) == 2
+    quake_id = next(a for a in res["added"] if a != "posted-1")  # id chosen as the JSONL reader does
+    quake = c.get(f"/api/articles/{quake_id}").json()
+    assert quake["story"] != sid
+    listed = c.get("/api/stories", params={"q": "Antofagasta"}).json()
+    assert [s["id"] for s in listed["items"]] == [quake["story"]]
