@@ -35,7 +35,7 @@ CUE_VERBS = (
     "said|says|say|saying|told|tells|tell|telling|stated|states|stating|added|adds|adding|noted|"
     "noting|emphasized|emphasizes|emphasised|emphasising|emphasizing|stressed|stresses|"
     "stressing|explained|explains|explaining|argued|argues|arguing|insisted|insists|insisting|"
-    "asked|asks|asking|wrote|writes|writing|recalled|rerecalling|affirmed|affirms|affirming|"
+    "asked|asks|asking|wrote|writes|writing|recalled|recalls|recalling|affirmed|affirms|affirming|"
     "asserted|asserts|asserting|confirmed|confirms|confirming|declared|declares|declaring|"
     "announced|announces|announcing|claimed|claiming|continued|continues|continuing|"
     "replied|replies|replying|responded|responds|responding|warned|warns|warning|acknowledged|"
@@ -49,7 +49,7 @@ CUE_VERBS = (
     "announced|wondered|wonders|recounted|recounts|chanted|chants|"
     "whispered|screamed|cried|exclaimed|pointed out|points out|went on|goes on|"
     "put it|puts it|according to|in a statement|mentioned|mentions|criticized|criticised|"
-    "demanded|acknowledging|thanked|called|calls|blasted|slammed|praised|"
+    "demanded|acknowledging|thanked|blasted|slammed|praised|"
     "reiterating|indicated|indicates|commented|proclaimed|proclaims|"
     "tweeted out|texted|emailed|wrote in|continued:|asked:|"
     "added:|said:"
@@ -194,7 +194,8 @@ def quote_spans(text: str) -> list[tuple[int, int, list[tuple[int, int]]]]:
 # ------------------------------------------------------------------------------------------
 # speakers
 # ------------------------------------------------------------------------------------------
-_BOUND = re.compile(r"[.!?;:“”\"«»]|\b(?:that|and|but|who|which|as|while|because|after|when)\b")
+_BOUND = re.compile(r"(?<!Mr)(?<!Ms)(?<!Dr)(?<!Jr)(?<!Sr)(?<!St)(?<!Mrs)(?<!Sen)(?<!Rep)(?<!Gov)"
+                    r"(?<!Gen)(?<!Lt)(?<!Col)(?<![A-Z])\.|[!?;:“”\"«»]|\b(?:that|and|but|who|which|as|while|because|after|when)\b")
 
 
 _NAME_PARTICLE = re.compile(r"^(?:al|el|ad|as|an|ar|bin|ibn|abu|van|von|de|da|di|du|le|la)[-‑‐]?(?=[A-Z])")
@@ -229,8 +230,10 @@ def _np_before(text: str, end: int, limit: int) -> Optional[tuple[int, int]]:
     toks = toks[-7:]
     # the NP must end in a name, a pronoun or a role noun
     last = toks[-1].group(0).casefold().strip(".")
+    det_np = len(toks) <= 5 and toks[0].group(0).casefold() in {"the", "a", "an", "his", "her",
+                                                                 "their", "another"}
     if not (_namey(toks[-1].group(0)) or last in PRONOUNS or last in ROLE_NOUNS
-            or last.endswith("s")):
+            or last.endswith("s") or det_np):
         return None
     # keep the longest suffix that looks like an NP (capitalised words, determiners, adjectives)
     first = 0
@@ -335,8 +338,22 @@ def _subject(text: str, start: int, end: int) -> Optional[tuple[int, int]]:
                  text[start:end])
     if not m:
         return None
+    from newsfold.analyze.entities import STOP_INITIAL
+
+    words = m.group(1).split()
+    if words[0].casefold() in STOP_INITIAL - {"the", "a", "an", "his", "her", "he", "she", "they"}:
+        return None
     s = start + m.start(1)
     return s, s + len(m.group(1).rstrip())
+
+
+def _headline(para: str) -> bool:
+    """A title-case line (headline) rather than running text."""
+    words = re.findall(r"[A-Za-z][\w’']*", para)
+    if not words or len(words) > 25:
+        return False
+    caps = sum(1 for w in words if w[:1].isupper())
+    return caps / len(words) >= 0.6 and len(words) >= 4
 
 
 def _sentence_bounds(text: str, pos: int, para_start: int, para_end: int) -> tuple[int, int]:
@@ -373,7 +390,14 @@ def extract_quotes(article_id: str, text: str,
         words = inner.split()
         ends_punct = inner[-1:] in ".,?!…—-" or content.rstrip()[-2:-1] in ".,?!"
         pre_cue = bool(re.search(rf"\b(?:{CUE_VERBS})\s*$", pre, re.I))
-        if not pre or pre.endswith((":", ",", "—", "–")) or pre_cue:
+        starts_upper = inner[:1].isupper() or inner[:1].isdigit() or inner[:1] in "…."
+        cue_before = bool(_CUE.search(pre[-60:]))
+        caps = sum(1 for w in words if w[:1].isupper())
+        if len(words) <= 7 and caps >= 0.75 * len(words) and len(words) >= 2:
+            kind = "partial"  # a title, slogan or name in quote marks ("Make America Great Again")
+        elif not starts_upper and not (pre_cue or (pre.endswith((",", ":")) and cue_before)):
+            kind = "partial"
+        elif not pre or pre.endswith((":", ",", "—", "–")) or pre_cue:
             kind = "direct"
         elif ends_punct and inner[:1].isupper() and len(words) >= 4 and not re.search(
                 r"\b(?:to|the|a|an|of|as|and|or|that)$", pre, re.I):
@@ -384,7 +408,10 @@ def extract_quotes(article_id: str, text: str,
             continue  # scare quotes around a single word
         fq = FoundQuote(article_id, qs, qe, inner, kind)
         sp, cue = find_speaker(text, qs, qe, ps, pe_last, ss, max(se, qe))
-        if sp is None and kind == "direct" and prev_direct is not None and not pre and \
+        if sp is None and pre.endswith(":") and len(pre.split()) <= 25:
+            sp = _subject(text, ss, qs)  # "She then addressed the crowd: “…”"
+            cue = ":" if sp else None
+        if sp is None and kind == "direct" and prev_direct is not None and \
                 prev_direct.speaker_text and qs - prev_direct.end < 600:
             # quote-only paragraph continuing the previous speaker
             fq.speaker_text = prev_direct.speaker_text

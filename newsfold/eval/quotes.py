@@ -121,6 +121,12 @@ def evaluate(path: Path, *, config=None, limit: Optional[int] = None, verbose: b
             n_match_f += len(mf)
             n_match_g += len(mg)
             with_speaker += sum(1 for q in found if q.speaker_text)
+            if verbose:
+                for q in found:
+                    if not q.speaker_text:
+                        print("NOSPK", repr(text[max(0, q.start - 150):q.start] + "[[" +
+                                            text[q.start:q.end] + "]]" + text[q.end:q.end + 80]),
+                              file=sys.stderr)
             for i, j in pairs:
                 f, g = found[i], gold[j]
                 if f.speaker_text and g["source"]:
