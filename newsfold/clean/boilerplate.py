@@ -21,6 +21,7 @@ what was removed. Regexes are compiled once, at import. Rules (see docs/ingest.m
 ``promo``            "Follow us on ...", "Subscribe to our newsletter", "Click here to ...",
                      "Copyright ... All rights reserved"
 ``credit_line``      "(Reporting by ...; Editing by ...)" lines
+``photo_credit``     captions credited to a photo agency ("... Michael Nagle/Getty Images")
 ``source_tag``       an outlet or wire tag opening the body: "(MENAFN) Russian ..."
 """
 
@@ -76,7 +77,7 @@ _DATE_LABEL = re.compile(
     re.I,
 )
 _SEPARATOR = re.compile(r"^[\s|•·\-–—_*=~#/\\]+$")
-_CRUMB = re.compile(r"^[\w .&'’-]{1,30}\s[|»>/]\s[\w .&'’-]{1,30}$")
+_CRUMB = re.compile(r"^[\w .&'’-]{1,30}\s[|»>]\s[\w .&'’-]{1,30}$")
 _WIRE_NAMES = (
     r"AP|AFP|Reuters|Anadolu|AA|TASS|Xinhua|PTI|IANS|ANI|dpa|DPA|EFE|Bernama|UPI|WAM|SPA|KUNA|"
     r"Yonhap|Kyodo|ANSA|IRNA|SANA|MENA|QNA|BNA|APA|CNA|UNI|Interfax|RIA|Sputnik|Bloomberg|"
@@ -103,8 +104,18 @@ _PROMO = re.compile(
     r"^[\W_]*(?:follow\s+(?:us|\w+)\s+on\s+(?:twitter|facebook|instagram|x|telegram|whatsapp|google\s+news|linkedin|youtube)"
     r"|(?:subscribe|sign\s+up)\s+(?:to|for)\s+(?:our|the)\b|click\s+here\b|share\s+this\s+(?:article|story)"
     r"|download\s+the\s+\w+\s+app|join\s+our\s+(?:whatsapp|telegram)|copyright\s*©?\s*\d{4}|©\s*\d{4}"
-    r"|all\s+rights\s+reserved|get\s+the\s+latest\s+news\b.{0,60}\bon\b"
+    r"|all\s+rights\s+reserved|copyright\b.{0,100}$|click\s+to\s+(?:email|share|print|tweet)\b|.*\(opens\s+in\s+(?:a\s+)?new\s+window\)$"
+    r"|tweet\s+with\s+a\s+location$|share\s+(?:on|via)\s+(?:facebook|twitter|whatsapp|email|linkedin)"
+    r"|(?:email|print)\s+this\s+(?:article|story|page)|get\s+the\s+latest\s+news\b.{0,60}\bon\b"
     r"|advertisement$|advertisement\s*[-–—]\s*scroll|story\s+continues\s+below)",
+    re.I,
+)
+_PHOTO_CREDIT = re.compile(
+    r"(?:^[\W_]*(?:photo|image|picture|file\s+photo|photograph|caption)s?(?:\s+credit)?\s*[:|]"
+    r"|[/|]\s*(?:Getty\s+Images|AFP|AP(?:\s+Photo)?|Reuters|EPA|Shutterstock|iStock(?:photo)?|Bloomberg|"
+    r"Xinhua|Anadolu(?:\s+Agency)?|Handout|File)\s*\)?\s*$"
+    r"|^\(?(?:AP|AFP|Reuters|EPA)\s+Photo\b|^image\s+copyright\b|^media\s+playback\s+is\s+unsupported"
+    r"|\([A-Z][^()/]{1,40}/[A-Z][^()/]{1,40}\)\s*$)",
     re.I,
 )
 _CREDIT_LINE = re.compile(
@@ -113,6 +124,7 @@ _CREDIT_LINE = re.compile(
 _SOURCE_TAG = re.compile(r"^\((?P<tag>[A-Z][A-Za-z0-9&.\- ]{1,24})\)\s*[-–—:]?\s*(?=\S)")
 _TERMINAL = re.compile(r"[.!?…\"”’')\]]\s*$")
 _WORD = re.compile(r"\w+")
+_SENTENCE_END = re.compile(r"[.;:]\s*[\"”’']?\s*$")
 
 
 @dataclass
@@ -186,7 +198,8 @@ def clean_text(raw: str, *, plain: bool = True, title: Optional[str] = None) -> 
         plain_title_ok = False
 
     # title
-    if lines and title and _norm(lines[0]) == _norm(title):
+    if len(lines) > 1 and title and _norm(lines[0]) == _norm(title) and not _SENTENCE_END.search(lines[0]):
+        # a headline repeated above the body; a first *sentence* used as title stays
         rm.append({"text": lines.pop(0), "rule": "title"})
         out.title = title
     elif lines and plain and plain_title_ok and not title and _looks_title(lines[0], lines[1:]) \
@@ -236,7 +249,7 @@ def _is_boilerplate_line(line: str) -> bool:
     return bool(
         _RELATED_LINK.match(line) or _BLOCK_HEADING.match(line) or _DESK.match(line)
         or _SEPARATOR.match(line) or _DATE_LABEL.match(line) and _date_line(line) is not None
-        or _BYLINE.match(line) or _PROMO.match(line)
+        or _BYLINE.match(line) or _PROMO.match(line) or _PHOTO_CREDIT.search(line)
     )
 
 
@@ -265,9 +278,11 @@ def _date_line(line: str) -> Optional[list[tuple[str, str]]]:
 
 
 def _line_rule(line: str, out: CleanText) -> Optional[str]:
+    if len(line) > 320:  # long prose: only a disclaimer paragraph can be this long
+        return "disclaimer" if _DISCLAIMER_LINE.match(line) else None
     if _SEPARATOR.match(line):
         return "separator"
-    if _words(line) <= 30 and _RELATED_LINK.match(line):
+    if len(line) <= 250 and _RELATED_LINK.match(line):
         return "related_link"
     if len(line) <= 120 and _DATE_LABEL.match(line):
         dates = _date_line(line)
@@ -299,6 +314,8 @@ def _line_rule(line: str, out: CleanText) -> Optional[str]:
             return "promo"
         if _CREDIT_LINE.match(line):
             return "credit_line"
+        if _PHOTO_CREDIT.search(line):
+            return "photo_credit"
     return None
 
 

@@ -21,7 +21,9 @@ _MDY = re.compile(rf"^\s*(?:\w+day,?\s+)?({MONTH_RE})\s+(\d{{1,2}})(?:st|nd|rd|t
 _DMY = re.compile(rf"^\s*(?:\w+day,?\s+)?(\d{{1,2}})(?:st|nd|rd|th)?\s+({MONTH_RE}),?\s+(\d{{4}})\b", re.I)
 _MD = re.compile(rf"^\s*({MONTH_RE})\s+(\d{{1,2}})(?:st|nd|rd|th)?\s*$", re.I)
 _DM = re.compile(rf"^\s*(\d{{1,2}})(?:st|nd|rd|th)?\s+({MONTH_RE})\s*$", re.I)
+_NUMERIC = re.compile(r"^\s*(?:\w+day,?\s+)?(\d{1,4})[/.-](\d{1,2})[/.-](\d{2,4})\b")
 _HAS_DIGIT = re.compile(r"\d")
+_parser = None
 
 _DP_SETTINGS = {
     "PREFER_DATES_FROM": "past",
@@ -67,12 +69,23 @@ def parse_date(value) -> Optional[str]:
     m = _DMY.match(s)
     if m:
         return _valid(int(m.group(3)), _month(m.group(2)), int(m.group(1)))
-    try:
-        import dateparser
-    except ImportError:  # pragma: no cover - dependency of the core package
+    m = _NUMERIC.match(s)
+    if m:
+        a, b, c = (int(x) for x in m.groups())
+        if len(m.group(1)) == 4:  # 2024/03/05
+            return _valid(a, b, c)
+        if len(m.group(3)) == 4:  # 11/27/2005 (US order, as English dateparser), 27/11/2005
+            if a > 12 or "." in m.group(0):  # 27/11/2005, 05.03.2024 (day first)
+                return _valid(c, b, a)
+            return _valid(c, a, b)
         return None
+    global _parser
     try:
-        dt = dateparser.parse(s, languages=["en"], settings=_DP_SETTINGS)
+        if _parser is None:
+            from dateparser.date import DateDataParser
+
+            _parser = DateDataParser(languages=["en"], settings=_DP_SETTINGS)
+        dt = _parser.get_date_data(s).date_obj
     except Exception:  # noqa: BLE001 - dateparser raises many kinds on odd input
         return None
     if dt is None:
