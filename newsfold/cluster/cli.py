@@ -1,0 +1,72 @@
+"""`newsfold cluster INPUT.jsonl -o OUT.jsonl --mode stream|batch`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Iterable, Optional
+
+from newsfold.model import Article
+
+#: Fields a clusterer must never see (gold labels and label-derived partitions).
+GOLD_FIELDS = ("cluster", "topic", "split", "story_gold", "label")
+
+
+def article_from_row(row: dict, position: int) -> Article:
+    """One JSONL object -> Article, with gold fields dropped and `date` read as `published`."""
+    row = {k: v for k, v in row.items() if k not in GOLD_FIELDS}
+    aid = str(row.pop("id", None) or f"line-{position}")
+    text = row.pop("text", None) or row.pop("body", None) or row.pop("content", None) or ""
+    published = row.pop("published", None) or row.pop("date", None)
+    known = {k: row.pop(k) for k in ("title", "source", "url", "family", "origin", "language")
+             if k in row}
+    art = Article(id=aid, text=str(text), published=published, position=position,
+                  format="jsonl", **known)
+    art.meta.update(row)
+    return art
+
+
+def read_jsonl(path: Path) -> tuple[list[Article], list[str]]:
+    """Articles from a JSONL file (gold fields dropped) and the problems met on the way."""
+    arts: list[Article] = []
+    problems: list[str] = []
+    with open(path, encoding="utf-8") as fh:
+        for n, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                if not isinstance(row, dict):
+                    raise ValueError("not a JSON object")
+                arts.append(article_from_row(row, n))
+            except ValueError as exc:
+                problems.append(f"{path}:{n}: {exc}")
+    return arts, problems
+
+
+def cluster_articles(articles: list[Article], mode: str = "stream", config=None) -> list:
+    from newsfold.cluster.stream import StreamClusterer, _time_key, cluster_batch
+
+    if mode == "batch":
+        return cluster_batch(articles, config=config)
+    if mode != "stream":
+        raise ValueError(f"unknown mode {mode!r} (stream or batch)")
+    sc = StreamClusterer(config)
+    for art in sorted(articles, key=_time_key):  # stable: ties keep input order
+        sc.add(art)
+    return sc.stories()
+
+
+def cluster_command(input: Path, output: Path, mode: str = "stream") -> None:
+    import sys
+
+    articles, problems = read_jsonl(Path(input))
+    for p in problems:
+        print(f"skipped {p}", file=sys.stderr)
+    stories = cluster_articles(articles, mode=mode)
+    out = Path(output)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with open(out, "w", encoding="utf-8") as fh:
+        for art in articles:
+            fh.write(json.dumps({"id": art.id, "story": art.story}, ensure_ascii=False) + "\n")
+    print(f"{len(articles)} articles -> {len(stories)} stories ({mode}) -> {out}", file=sys.stderr)
