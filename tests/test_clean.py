@@ -374,3 +374,20 @@ def test_clean_text_is_idempotent_on_clean_output(seed_articles):
     for a in seed_articles.values():
         again = clean_text(a.text, plain=False)
         assert again.text == a.text, a.id
+
+
+def test_html_dates_from_markup_url_or_text_never_from_copyright_year():
+    page = ("<html><head><title>Quiet village fair | Valley Voice</title></head><body><nav>Home | News</nav>"
+            "<article><h1>Quiet village fair</h1>{upd}<p>The annual fair in the fictional village of "
+            "Dunmore drew fewer visitors than usual on Saturday because of heavy rain, organisers said.</p>"
+            "<p>Stallholders said they had sold about half of what they sell in a dry year.</p></article>"
+            "<footer>© 2021 Valley Voice</footer></body></html>")
+    rec = RawRecord(id="fair", path="fair.html", format="html", content=page.format(upd=""))
+    assert clean_record(rec, config=CFG)[0].published is None
+    rec.content = page.format(upd="<p>Updated: 14 May 2023 10:00</p>")
+    a = clean_record(rec, config=CFG)[0]
+    assert a.published == "2023-05-14" and "Updated" not in a.text
+    rec.content = page.format(upd="")
+    rec.url = "https://valley.example/2022/06/03/fair.html"
+    a = clean_record(rec, config=CFG)[0]
+    assert a.published == "2022-06-03" and a.source == "valley.example"

@@ -50,6 +50,8 @@ def _extract_html(record: RawRecord) -> Optional[dict[str, Any]]:
     doc = trafilatura.bare_extraction(
         record.content, url=record.url, with_metadata=True, include_comments=False,
         include_tables=False, as_dict=False,
+        # markup and URL only: htmldate's extensive search guesses from copyright years
+        date_extraction_params={"extensive_search": False, "original_date": True},
     )
     if doc is None:
         return None
