@@ -171,3 +171,18 @@ def test_jsonl_line_over_max_bytes(tmp_path):
 def test_missing_path_is_an_error():
     recs, errs = _split(list(read_paths(["/nonexistent/newsfold/input.txt"])))
     assert recs == [] and len(errs) == 1 and errs[0].kind == "unreadable"
+
+
+def test_json_array_gzipped_jsonl_and_bom(tmp_path, fixtures_dir):
+    rows = [json.loads(line) for line in (fixtures_dir / "ingest" / "articles.jsonl").read_text().splitlines()]
+    (tmp_path / "list.json").write_text(json.dumps(rows))
+    with gzip.open(tmp_path / "rows.jsonl.gz", "wt") as fh:
+        fh.write("\n".join(json.dumps(r) for r in rows) + "\n")
+    (tmp_path / "bom.jsonl").write_bytes(b"\xef\xbb\xbf" + json.dumps({"id": "bom-1", "text": "A line after a byte order mark."}).encode() + b"\n")
+    for name, n in (("list.json", 3), ("rows.jsonl.gz", 3), ("bom.jsonl", 1)):
+        recs, errs = _split(list(read_paths([str(tmp_path / name)])))
+        assert errs == [] and len(recs) == n, name
+    whole = (tmp_path / "rows.jsonl.gz").read_bytes()
+    (tmp_path / "cut.jsonl.gz").write_bytes(whole[: len(whole) // 2])
+    recs, errs = _split(list(read_paths([str(tmp_path / "cut.jsonl.gz")])))
+    assert len(errs) == 1 and errs[0].kind == "malformed_json"

@@ -28,6 +28,8 @@ def read_jsonl(
                 reason=f"line is {len(raw)} bytes, over the {max_bytes}-byte limit (max_bytes)",
             )
             continue
+        if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
         try:
             line = raw.decode("utf-8")
         except UnicodeDecodeError as exc:

@@ -86,6 +86,10 @@ def _kind_from_name(path: Path) -> Optional[str]:
     name = path.name.lower()
     if name.endswith(WARC_SUFFIXES):
         return "warc"
+    if name.endswith((".jsonl.gz", ".ndjson.gz")):
+        return "jsonl.gz"
+    if name.endswith(".json"):
+        return "json"
     ext = path.suffix.lower()
     if ext in TEXT_EXT:
         return "text"
@@ -113,6 +117,9 @@ def read_file(path: Path, *, config: Config) -> Iterator[RawRecord | ErrorRecord
     kind = _kind_from_name(path)
     try:
         size = path.stat().st_size
+        if kind == "jsonl.gz":
+            yield from _read_jsonl_gz(path, sp, config)
+            return
         if kind in ("jsonl", "warc"):
             with open(path, "rb") as fh:
                 head = fh.read(SNIFF_BYTES)
@@ -163,6 +170,9 @@ def read_bytes(
         yield ErrorRecord(path=path, position=None, kind="too_large",
                           reason=f"input is {len(data)} bytes, over the {config.max_bytes}-byte limit (max_bytes)")
         return
+    if kind == "json":
+        yield from _read_json(data, path, config)
+        return
     if kind == "rss":
         from newsfold.ingest.rss import read_feed
 
@@ -188,6 +198,56 @@ def _read_container(kind: str, stream, path: str, config: Config):
         from newsfold.ingest.jsonl import read_jsonl
 
         yield from read_jsonl(stream, path=path, max_bytes=config.max_bytes)
+
+
+def _read_jsonl_gz(path: Path, sp: str, config: Config):
+    import gzip
+    import zlib
+
+    from newsfold.ingest.jsonl import read_jsonl
+
+    line_no = 0
+
+    def lines():
+        nonlocal line_no
+        with gzip.open(path, "rb") as fh:
+            for line in fh:
+                line_no += 1
+                yield line
+
+    try:
+        yield from read_jsonl(lines(), path=sp, max_bytes=config.max_bytes)
+    except (OSError, EOFError, zlib.error) as exc:
+        yield ErrorRecord(path=sp, position=line_no + 1, kind="malformed_json",
+                          reason=f"compressed JSON Lines file is broken after line {line_no}: {exc}")
+
+
+def _read_json(data: bytes, path: str, config: Config):
+    """A ``.json`` file: one article object, a list of them, or JSON Lines misnamed."""
+    import json
+
+    from newsfold.ingest.jsonl import read_jsonl, record_from_obj
+
+    try:
+        obj = json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        yield ErrorRecord(path=path, position=None, kind="encoding",
+                          reason=f"JSON file is not valid UTF-8 (byte {exc.start})")
+        return
+    except json.JSONDecodeError as exc:
+        if exc.msg == "Extra data":  # several objects, one per line
+            yield from read_jsonl(io.BytesIO(data), path=path, max_bytes=config.max_bytes)
+            return
+        yield ErrorRecord(path=path, position=None, kind="malformed_json",
+                          reason=f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")
+        return
+    items = obj if isinstance(obj, list) else [obj]
+    for i, item in enumerate(items, start=1):
+        if not isinstance(item, dict):
+            yield ErrorRecord(path=path, position=i, kind="malformed_json",
+                              reason=f"expected an article object, got {type(item).__name__}")
+            continue
+        yield record_from_obj(item, path=path, position=i)
 
 
 def read_stdin(stdin, *, config: Config) -> Iterator[RawRecord | ErrorRecord]:
