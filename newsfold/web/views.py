@@ -110,6 +110,9 @@ def story_view(story, articles: dict[str, Any]) -> dict[str, Any]:
             in_col = [a for a in claim.articles if fam_of.get(a, a) == col["id"]]
             row.append(in_col)
         matrix.append({"claim": claim, "cells": row, "n_families": len(fams)})
+    # most telling first: conflicts, then corroborated by strength, then single-source
+    rank = {"conflicting": 0, "corroborated": 1, "single_source": 2}
+    matrix.sort(key=lambda r: (rank.get(r["claim"].status, 3), -(r["claim"].independent_sources or 0)))
     quotes_by_speaker: "OrderedDict[str, list]" = OrderedDict()
     for q in sorted(story.quotes, key=lambda q: (q.speaker is None, -(q.independent_sources or 0))):
         quotes_by_speaker.setdefault(q.speaker or "Unattributed", []).append(q)
