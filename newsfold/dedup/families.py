@@ -29,10 +29,12 @@ class DedupConfig:
     rows_per_band: int = 2  # 64 bands of 2 over 128 permutations
     num_perm: int = minhash.NUM_PERM
     near_containment: float = NEAR_COPY_CONTAINMENT
+    #: pairs sharing this much wording must also agree on numbers/names (templated reports)
+    template_containment: float = 0.3
     #: banding candidates below this exact Jaccard are not tried as rewrites
     rewrite_min_jaccard: float = 0.05
     #: document-neighbour rewrite candidates (TF-IDF top-k) for batches up to this size
-    knn_limit: int = 20_000
+    knn_limit: int = 2_000
     knn_k: int = 10
     #: a shingle in this share of one outlet's (sampled) articles is that outlet's boilerplate
     boilerplate_share: float = 0.3
@@ -84,6 +86,24 @@ def boilerplate_mask(flat: np.ndarray, offsets: np.ndarray, sources: Sequence[Op
     return keep
 
 
+def boilerplate_values(flat: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    return np.unique(flat[~keep]) if not keep.all() else np.zeros(0, dtype=np.uint64)
+
+
+def _drop_boiler_sentences(sents: list[str], boiler: np.ndarray) -> list[str]:
+    """Sentences most of whose shingles are outlet boilerplate are left out of alignment."""
+    if not sents:
+        return sents
+    flat, offs = shingle_batch(sents)
+    pos = np.searchsorted(boiler, flat)
+    pos[pos >= boiler.size] = 0
+    hit = (boiler[pos] == flat).astype(np.int64)
+    c = np.concatenate(([0], np.cumsum(hit)))
+    n = offs[1:] - offs[:-1]
+    share = (c[offs[1:]] - c[offs[:-1]]) / np.maximum(n, 1)
+    return [s for s, sh in zip(sents, share) if sh < 0.5]
+
+
 def _apply_mask(flat, offsets, keep):
     c = np.concatenate(([0], np.cumsum(keep)))
     return flat[keep], c[offsets]
@@ -93,21 +113,32 @@ def _apply_mask(flat, offsets, keep):
 
 
 class _Checker:
-    def __init__(self, texts: Sequence[str], flat: np.ndarray, offsets: np.ndarray, dc: DedupConfig):
+    def __init__(self, texts: Sequence[str], flat: np.ndarray, offsets: np.ndarray, dc: DedupConfig,
+                 boiler: Optional[np.ndarray] = None):
         self.texts = texts
         self.flat = flat
         self.offsets = offsets
         self.dc = dc
+        self.boiler = boiler if boiler is not None and boiler.size else None
         self._feats: dict[int, Features] = {}
         self._aligner: Optional[SentenceAligner] = None
         self._sfacts: dict[int, list] = {}
+        self._vecs: dict[int, Any] = {}
 
     def feats(self, i: int) -> Features:
         f = self._feats.get(i)
         if f is None:
             sh = np.unique(self.flat[self.offsets[i] : self.offsets[i + 1]])
             f = self._feats[i] = Features(self.texts[i], sh)
+            if self.boiler is not None:
+                f._sentences = _drop_boiler_sentences(f.sentences, self.boiler)
         return f
+
+    def vecs(self, i: int):
+        v = self._vecs.get(i)
+        if v is None:
+            v = self._vecs[i] = self.aligner.vectors(self.feats(i).sentences)
+        return v
 
     @property
     def aligner(self) -> SentenceAligner:
@@ -138,10 +169,12 @@ class _Checker:
             return None
         if not try_rewrite and ov["jaccard"] < self.dc.rewrite_min_jaccard:
             return None
+        if ov["containment"] >= self.dc.template_containment and not facts_agree(fa, fb)[0]:
+            return None  # much shared wording, different facts: a templated report
         sa, sb = fa.sentences, fb.sentences
         if not sa or not sb:
             return None
-        aligned = self.aligner.align(sa, sb, self.sfacts(a), self.sfacts(b))
+        aligned = self.aligner.align(sa, sb, self.sfacts(a), self.sfacts(b), self.vecs(a), self.vecs(b))
         if is_rewrite(len(aligned), len(sa), len(sb)):
             ov = dict(ov)
             ov["order_kept"] = round(lis_share(aligned), 3)
@@ -274,9 +307,10 @@ def fold(articles: Sequence[Article], *, config: Any = None) -> list[Family]:
     texts = [a.text or "" for a in arts]
     flat, offsets = shingle_batch(texts)
     keep = boilerplate_mask(flat, offsets, [a.source for a in arts], dc)
+    boiler = boilerplate_values(flat, keep)
     if not keep.all():
         flat, offsets = _apply_mask(flat, offsets, keep)
-    links = find_links(texts, flat, offsets, dc)
+    links = find_links(texts, flat, offsets, dc, boiler)
     checker = links.pop()  # last item is the checker (features cache)
     feats_of = _FeatView(checker)
     parent = _build_tree(arts, feats_of, links)
@@ -291,12 +325,12 @@ class _FeatView:
         return self.c.feats(i)
 
 
-def find_links(texts, flat, offsets, dc: DedupConfig) -> list:
+def find_links(texts, flat, offsets, dc: DedupConfig, boiler=None) -> list:
     n = len(texts)
     sig = minhash.signatures(flat, offsets, dc.num_perm)
     valid = offsets[1:] > offsets[:-1]
     cands = banding.candidate_pairs(sig, dc.rows_per_band, valid=valid)
-    checker = _Checker(texts, flat, offsets, dc)
+    checker = _Checker(texts, flat, offsets, dc, boiler)
     links: list = []
     seen = set()
     for a, b in cands.tolist():

@@ -70,11 +70,16 @@ class SentenceAligner:
         X.data *= idf
         return normalize(X)
 
-    def align(self, sa: Sequence[str], sb: Sequence[str], facts_a=None, facts_b=None) -> list[tuple[int, int, float]]:
-        """Greedy one-to-one alignment: [(i, j, cosine)] with cosine >= ALIGN_SIM."""
+    def align(self, sa: Sequence[str], sb: Sequence[str], facts_a=None, facts_b=None,
+              va=None, vb=None) -> list[tuple[int, int, float]]:
+        """Greedy one-to-one alignment: [(i, j, cosine)] with cosine >= ALIGN_SIM.
+
+        ``va``/``vb``: precomputed ``vectors(sa)``/``vectors(sb)`` (callers cache them)."""
         if not sa or not sb:
             return []
-        M = (self.vectors(sa) @ self.vectors(sb).T).toarray()
+        va = self.vectors(sa) if va is None else va
+        vb = self.vectors(sb) if vb is None else vb
+        M = (va @ vb.T).toarray()
         ii, jj = np.nonzero(M >= ALIGN_SIM)
         if ii.size == 0:
             return []

@@ -15,16 +15,23 @@ from typing import Sequence
 import numpy as np
 
 TOKEN_RE = re.compile(r"\w+", re.UNICODE)
+# Fast path: work on UTF-8 bytes; ASCII punctuation becomes a separator (bytes.translate
+# is one C pass), then split on whitespace. Common Unicode punctuation is mapped first.
+_PUNCT = bytearray(range(256))
+for _c in b"!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~":
+    _PUNCT[_c] = 32
+_PUNCT = bytes(_PUNCT)
+_UNI = str.maketrans({c: " " for c in "\u201c\u201d\u2018\u2019\u2014\u2013\u00ab\u00bb\u2026\u00a0"})
 SHINGLE_SIZE = 5
 _P = np.uint64(0x9E3779B97F4A7C15)  # odd multiplier (golden ratio), wraps mod 2**64
 _MIX = np.uint64(0xBF58476D1CE4E5B9)
 
 
 class _TokenHashes(dict):
-    """token -> stable uint64 hash, computed once per distinct token."""
+    """token (UTF-8 bytes) -> stable uint64 hash, computed once per distinct token."""
 
-    def __missing__(self, key: str) -> int:
-        value = int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "little")
+    def __missing__(self, key: bytes) -> int:
+        value = int.from_bytes(hashlib.blake2b(key, digest_size=8).digest(), "little")
         self[key] = value
         return value
 
@@ -33,8 +40,11 @@ _CACHE = _TokenHashes()
 _CACHE_LIMIT = 5_000_000
 
 
-def tokens(text: str) -> list[str]:
-    return TOKEN_RE.findall(text.lower())
+def tokens(text: str) -> list[bytes]:
+    """Lowercased word tokens as UTF-8 bytes (ASCII lowercasing; other scripts kept as is)."""
+    if not text.isascii():
+        text = text.lower().translate(_UNI)
+    return text.encode("utf-8").lower().translate(_PUNCT).split()
 
 
 def token_hashes(text: str) -> np.ndarray:
@@ -56,9 +66,8 @@ def shingle_batch(texts: Sequence[str], k: int = SHINGLE_SIZE) -> tuple[np.ndarr
     get = _CACHE.__getitem__
     lengths = np.empty(len(texts), dtype=np.int64)
     parts: list[np.ndarray] = []
-    findall = TOKEN_RE.findall
     for i, text in enumerate(texts):
-        toks = findall(text.lower())
+        toks = tokens(text)
         lengths[i] = len(toks)
         parts.append(np.fromiter(map(get, toks), dtype=np.uint64, count=len(toks)))
     flat = np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint64)
