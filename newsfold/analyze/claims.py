@@ -157,7 +157,7 @@ class ClaimDraft:
 
 
 def build_claims(articles: Sequence[Article], count_sources: Callable[[Sequence[str]], int], *,
-                 threshold: float = 0.3, conflict_threshold: float = 0.5,
+                 threshold: float = 0.35, conflict_threshold: float = 0.5,
                  units: Optional[Sequence[Unit]] = None,
                  alignment: Optional[Alignment] = None) -> tuple[list[Claim], list[ClaimDraft], Alignment]:
     """Claims of a story (see module doc). Returns the claims, their drafts and the alignment."""

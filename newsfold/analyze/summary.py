@@ -4,7 +4,7 @@ Candidates are the claims' representative sentences. Ranking: independent source
 content first), then the number of supporting articles and summed alignment, then the earliest
 position in its article (news leads carry the main facts). Excluded: single-source claims whose
 only support is a derived article (copy/rewrite/embellished), sentences that repeat an article's
-dedup ``added`` text, sentences whose numbers/dates no other supporting article states, and
+dedup ``added`` text, sentences of a derived article whose numbers/dates no other supporting article states, and
 near-duplicates of a chosen sentence (cosine >= 0.5). Each sentence cites the claim's supporting
 articles (all of which state it); the text is taken verbatim from an article.
 """
@@ -53,7 +53,7 @@ def summarize(articles: Sequence[Article], drafts: Sequence[ClaimDraft], al: Ali
             if _in_added(u.text, [x for a in arts for x in by_id[a].added]):
                 continue
             others = " ".join(units[o].text for o in d.members if units[o].article != u.article)
-            if len(arts) > 1 and not _facts(u.text) <= _facts(others):
+            if u.article in derived and not _facts(u.text) <= _facts(others):
                 continue  # carries a number/date the other sources do not state
             if not _neutral_sentence(u.text):
                 continue
@@ -63,7 +63,7 @@ def summarize(articles: Sequence[Article], drafts: Sequence[ClaimDraft], al: Ali
             continue
         support = float(sum(al.sim[rep, o] for o in d.members if o != rep))
         pos = units[rep].pos
-        score = indep + 0.5 * support + position_weight / (1.0 + pos)
+        score = (indep if max_sentences else 0) + 0.5 * support + position_weight / (1.0 + pos)
         candidates.append((score, indep, rep, arts))
     candidates.sort(key=lambda c: (-c[1] if max_sentences else 0, -c[0]))
     chosen: list[tuple[int, list[str]]] = []

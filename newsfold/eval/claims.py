@@ -1,0 +1,77 @@
+"""``newsfold eval claims FILE``: claim support sets against SummHay insights.
+
+Each haystack's articles form one story (all independent: no family set). The story's claims
+come from :func:`newsfold.analyze.claims.build_claims` (the code path of ``analyze_story``).
+For each gold insight, the best-matching claim is the one whose text is most similar to the
+insight (cosine in the story's own TF-IDF space); its supporting-article set is scored against
+the gold ``supporting_doc_ids`` by F1. ``support_f1`` is the mean over insights.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Optional
+
+import numpy as np
+
+
+def _f1(pred: set, gold: set) -> float:
+    tp = len(pred & gold)
+    if not tp:
+        return 0.0
+    p, r = tp / len(pred), tp / len(gold)
+    return 2 * p * r / (p + r)
+
+
+def evaluate(path: Path, *, threshold: Optional[float] = None, limit: Optional[int] = None) -> dict:
+    from newsfold.analyze.claims import build_claims
+    from newsfold.analyze.story import source_counter
+    from newsfold.model import Article
+
+    t0 = time.time()
+    f1s: list[float] = []
+    per_haystack = []
+    with open(path, encoding="utf-8") as fh:
+        for n, line in enumerate(fh):
+            if not line.strip():
+                continue
+            if limit and n >= limit:
+                break
+            hay = json.loads(line)
+            arts = [Article(id=str(a["doc_id"]), text=a.get("text") or "", title=a.get("title"))
+                    for a in hay["articles"]]
+            kw = {} if threshold is None else {"threshold": threshold}
+            claims, drafts, al = build_claims(arts, source_counter(arts), **kw)
+            if not claims:
+                continue
+            C = al.vectorizer.transform([c.text for c in claims])
+            local = []
+            for sub in hay.get("subtopics", []):
+                for ins in sub.get("insights", []):
+                    gold = {str(x) for x in ins.get("supporting_doc_ids", [])}
+                    if not gold:
+                        continue
+                    q = al.vectorizer.transform([ins["insight"]])
+                    sims = (C @ q.T).toarray().ravel()
+                    best = int(np.argmax(sims))
+                    local.append(_f1(set(claims[best].articles), gold))
+            f1s.extend(local)
+            per_haystack.append({"id": hay.get("cluster_id"), "insights": len(local),
+                                 "claims": len(claims),
+                                 "support_f1": round(float(np.mean(local)), 4) if local else 0.0})
+    return {
+        "file": str(path),
+        "haystacks": len(per_haystack),
+        "insights": len(f1s),
+        "support_f1": round(float(np.mean(f1s)), 4) if f1s else 0.0,
+        "per_haystack": per_haystack,
+        "seconds": round(time.time() - t0, 1),
+    }
+
+
+def eval_claims_command(gold: Path) -> dict:
+    result = evaluate(Path(gold))
+    print(json.dumps(result))
+    return result
