@@ -26,7 +26,7 @@ from newsfold.model import (
     TimelineEvent,
 )
 from newsfold.store import Store, open_store
-from newsfold.store.sqlite import SQLiteStore, fts5_query
+from newsfold.store.sqlite import SQLiteStore, fts5_terms
 from tests import pg
 
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
@@ -418,7 +418,7 @@ def test_open_store_urls(tmp_path):
     s.close()
 
 
-def test_fts5_query_quotes_every_word():
-    assert fts5_query('Lavrov AND "Moscow" near*') == '"lavrov" "and" "moscow" "near"*'
-    assert fts5_query("Lavrov's visit") == '"lavrov" "visit"'
-    assert fts5_query("  ") is None
+def test_fts5_terms_quote_every_word():
+    assert fts5_terms('Lavrov AND "Moscow" near*') == ['"lavrov"', '"and"', '"moscow"', '"near"*']
+    assert fts5_terms("Lavrov's visit") == ['"lavrov"', '"visit"']
+    assert fts5_terms("  ") == []

@@ -6,11 +6,12 @@ same outlet normalisation, same search tokens).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
 from itertools import islice
-from typing import Iterable, Iterator, NamedTuple, Optional, TypeVar
+from typing import Iterable, Iterator, Optional, TypeVar
 
 from newsfold.model import Article, ErrorRecord, Story
 
@@ -57,6 +58,27 @@ def dumps(obj) -> str:
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
 
 
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _default(obj):
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return dataclasses.asdict(obj)
+    raise TypeError(f"{type(obj).__name__} is not JSON serialisable")
+
+
+def to_json(obj) -> str:
+    """``obj.to_dict()`` as JSON, without ``dataclasses.asdict``'s deep copy (the values of
+    Article are plain lists/dicts already): the hot path of bulk inserts."""
+    names = _FIELDS.get(type(obj))
+    if names is None:
+        names = _FIELDS[type(obj)] = tuple(f.name for f in dataclasses.fields(obj))
+    return json.dumps(
+        {n: getattr(obj, n) for n in names}, ensure_ascii=False, separators=(",", ":"),
+        default=_default,
+    )
+
+
 def article_row(a: Article) -> tuple:
     """(id, content_hash, published, source, story, family, data)."""
     return (
@@ -66,8 +88,16 @@ def article_row(a: Article) -> tuple:
         no_nul(a.source),
         a.story,
         a.family,
-        dumps(a.to_dict()),
+        to_json(a),
     )
+
+
+def article_search(a: Article, max_chars: Optional[int] = None) -> tuple[str, str]:
+    """(title, text) indexed for full-text search when the article is first stored."""
+    text = no_nul(a.text) or ""
+    if max_chars is not None:
+        text = text[:max_chars]
+    return no_nul(a.title) or "", text
 
 
 def independent_count(story: Story) -> Optional[int]:
@@ -89,7 +119,7 @@ def story_row(s: Story) -> tuple:
         no_nul(s.last_published),
         independent_count(s),
         len(s.articles),
-        dumps(s.to_dict()),
+        to_json(s),
     )
 
 
@@ -102,35 +132,26 @@ def error_row(e: ErrorRecord) -> tuple:
     return (key, no_nul(e.path), no_nul(e.kind), no_nul(e.stage), data)
 
 
-class MemberText(NamedTuple):
-    source: Optional[str]
-    title: Optional[str]
-    text: Optional[str]
-
-
 def norm_outlet(name: str) -> str:
     """Outlet names compare case-insensitively, with or without ``www.``."""
     name = no_nul(name or "").strip().casefold()
     return name[4:] if name.startswith("www.") else name
 
 
-def story_outlets(story: Story, members: Iterable[MemberText]) -> set[str]:
+def story_outlets(story: Story, sources: Iterable[Optional[str]]) -> set[str]:
     """Outlets of a story: its members' sources and its families' outlets."""
-    outlets = {norm_outlet(m.source) for m in members if m.source}
+    outlets = {norm_outlet(src) for src in sources if src}
     for fam in story.families or []:
         outlets.update(norm_outlet(o) for o in fam.outlets or [] if o)
     outlets.discard("")
     return outlets
 
 
-def search_texts(story: Story, members: Iterable[MemberText]) -> tuple[str, str, str]:
-    """(title, summary, body) indexed for full-text search."""
-    title = story.title or ""
+def story_search(story: Story) -> tuple[str, str]:
+    """(title, summary) of a story, indexed for full-text search (member articles are
+    indexed once, when stored)."""
     summary = " ".join(s.text for s in story.summary or [] if s.text)
-    body = "\n".join(
-        part for m in members for part in (m.title, m.text) if part
-    )
-    return no_nul(title) or "", no_nul(summary) or "", no_nul(body) or ""
+    return no_nul(story.title) or "", no_nul(summary) or ""
 
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*(\*)?", re.UNICODE)

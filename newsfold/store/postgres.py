@@ -17,8 +17,8 @@ from newsfold.store.base import Store
 
 #: Rows per statement (arrays passed to unnest / executemany batches).
 BATCH = 2000
-#: tsvector values are limited to 1 MiB; member text indexed per story is capped below that.
-MAX_BODY_CHARS = 400_000
+#: tsvector values are limited to 1 MiB; the article text indexed is capped below that.
+MAX_TEXT_CHARS = 400_000
 TS_CONFIG = "english"
 
 _SCHEMA = """
@@ -31,8 +31,10 @@ CREATE TABLE IF NOT EXISTS articles (
     source text COLLATE "C",
     story text COLLATE "C",
     family text COLLATE "C",
-    data text NOT NULL
+    data text NOT NULL,
+    search tsvector
 );
+CREATE INDEX IF NOT EXISTS articles_search ON articles USING gin(search);
 CREATE INDEX IF NOT EXISTS articles_published ON articles(published);
 CREATE INDEX IF NOT EXISTS articles_source ON articles(source);
 CREATE INDEX IF NOT EXISTS articles_story ON articles(story);
@@ -103,6 +105,12 @@ class PostgresStore(Store):
                 " ON CONFLICT (key) DO NOTHING",
                 (str(common.STORE_SCHEMA_VERSION),),
             )
+            # bulk rows arrive by binary COPY into this per-connection table
+            cur.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS nf_incoming (n bigint, id text, content_hash text,"
+                " published text, source text, story text, family text, data text, title text,"
+                " body text) ON COMMIT DELETE ROWS"
+            )
 
     # ------------------------------------------------------------------ plumbing
     class _Tx:
@@ -131,20 +139,35 @@ class PostgresStore(Store):
         return PostgresStore._Tx(self)
 
     # ------------------------------------------------------------------ articles
+    _COPY_TYPES = ["int8"] + ["text"] * 9
+
+    def _copy_in(self, cur, rows: Iterable[tuple]) -> None:
+        """Binary COPY into ``nf_incoming`` (no text escaping: the fast path for big bodies)."""
+        with cur.copy("COPY nf_incoming FROM STDIN (FORMAT BINARY)") as copy:
+            copy.set_types(self._COPY_TYPES)
+            for row in rows:
+                copy.write_row(row)
+
     def add_articles(self, articles: Iterable[Article]) -> list[str]:
         added: list[str] = []
         for chunk in common.chunks(common.unique_articles(articles), BATCH):
-            cols = list(zip(*(common.article_row(a) for a in chunk)))
             with self._tx() as cur:
+                self._copy_in(cur, (
+                    (n, *common.article_row(a), *common.article_search(a, MAX_TEXT_CHARS))
+                    for n, a in enumerate(chunk)
+                ))
                 # ON CONFLICT DO NOTHING covers both unique keys (id, content_hash);
                 # RETURNING tells exactly which rows went in, even with concurrent writers.
                 cur.execute(
-                    "INSERT INTO articles(id, content_hash, published, source, story, family, data)"
-                    " SELECT i, h, p, s, st, f, d FROM unnest("
-                    " %s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[],"
-                    " %s::text[]) WITH ORDINALITY AS t(i, h, p, s, st, f, d, n) ORDER BY n"
-                    " ON CONFLICT DO NOTHING RETURNING id",
-                    [list(c) for c in cols],
+                    "INSERT INTO articles(id, content_hash, published, source, story, family, data,"
+                    " search) SELECT id, content_hash, published, source, story, family, data,"
+                    f" setweight(to_tsvector('{TS_CONFIG}', title), 'A')"
+                    f" || to_tsvector('{TS_CONFIG}', body)"
+                    " FROM nf_incoming i"
+                    # known rows are left out before their tsvector is computed
+                    " WHERE NOT EXISTS (SELECT 1 FROM articles x WHERE x.id = i.id)"
+                    " AND NOT EXISTS (SELECT 1 FROM articles x WHERE x.content_hash = i.content_hash)"
+                    " ORDER BY n ON CONFLICT DO NOTHING RETURNING id"
                 )
                 got = {row[0] for row in cur.fetchall()}
             added.extend(a.id for a in chunk if a.id in got)
@@ -152,12 +175,14 @@ class PostgresStore(Store):
 
     def update_articles(self, articles: Iterable[Article]) -> None:
         for chunk in common.chunks(articles, BATCH):
-            rows = [common.article_row(a) for a in chunk]
             with self._tx() as cur:
-                cur.executemany(
-                    "UPDATE articles SET published = %s, source = %s, story = %s, family = %s,"
-                    " data = %s WHERE id = %s",
-                    [(r[2], r[3], r[4], r[5], r[6], r[0]) for r in rows],
+                self._copy_in(cur, (
+                    (n, *common.article_row(a), None, None) for n, a in enumerate(chunk)
+                ))
+                cur.execute(
+                    "UPDATE articles a SET published = i.published, source = i.source,"
+                    " story = i.story, family = i.family, data = i.data"
+                    " FROM nf_incoming i WHERE a.id = i.id"
                 )
 
     def get_article(self, article_id: str) -> Optional[Article]:
@@ -209,20 +234,19 @@ class PostgresStore(Store):
                         ("story_outlets", "story_id"),
                     ):
                         cur.execute(f"DELETE FROM {table} WHERE {col} = ANY(%s)", (sids,))
-                texts = self._member_texts(cur, [a for s in chunk for a in s.articles])
+                sources = self._sources(cur, [a for s in chunk for a in s.articles])
                 story_rows, member_rows, outlet_rows = [], [], []
                 for story in chunk:
-                    members = [texts[a] for a in dict.fromkeys(story.articles) if a in texts]
-                    title, summary, body = common.search_texts(story, members)
-                    story_rows.append((*common.story_row(story), title, summary, body[:MAX_BODY_CHARS]))
-                    member_rows.extend((story.id, aid) for aid in dict.fromkeys(story.articles))
-                    outlet_rows.extend((story.id, o) for o in common.story_outlets(story, members))
+                    members = list(dict.fromkeys(story.articles))
+                    story_rows.append((*common.story_row(story), *common.story_search(story)))
+                    member_rows.extend((story.id, aid) for aid in members)
+                    outlets = common.story_outlets(story, (sources.get(a) for a in members))
+                    outlet_rows.extend((story.id, o) for o in outlets)
                 cur.executemany(
                     "INSERT INTO stories(id, title, first_published, last_published, independent,"
                     " n_articles, data, search) VALUES (%s, %s, %s, %s, %s, %s, %s,"
                     f" setweight(to_tsvector('{TS_CONFIG}', %s), 'A')"
-                    f" || setweight(to_tsvector('{TS_CONFIG}', %s), 'B')"
-                    f" || setweight(to_tsvector('{TS_CONFIG}', %s), 'C'))",
+                    f" || setweight(to_tsvector('{TS_CONFIG}', %s), 'B'))",
                     story_rows,
                 )
                 cur.executemany(
@@ -233,16 +257,11 @@ class PostgresStore(Store):
                 )
 
     @staticmethod
-    def _member_texts(cur, ids: Sequence[str]) -> dict[str, common.MemberText]:
-        out: dict[str, common.MemberText] = {}
+    def _sources(cur, ids: Sequence[str]) -> dict[str, Optional[str]]:
+        out: dict[str, Optional[str]] = {}
         for chunk in common.chunks(dict.fromkeys(ids), BATCH):
-            cur.execute(
-                "SELECT id, source, data::json->>'title', data::json->>'text'"
-                " FROM articles WHERE id = ANY(%s)",
-                (chunk,),
-            )
-            for aid, *row in cur.fetchall():
-                out[aid] = common.MemberText(*row)
+            cur.execute("SELECT id, source FROM articles WHERE id = ANY(%s)", (chunk,))
+            out.update(cur.fetchall())
         return out
 
     def get_story(self, story_id: str) -> Optional[Story]:
@@ -268,15 +287,19 @@ class PostgresStore(Store):
             terms = common.query_terms(q)
             if not terms:
                 return []
-            parts = []
+            # every word must occur in the story (title, summary) or in one of its articles;
+            # words are letters/digits only, so they are safe inside a tsquery
             for word, prefix in terms:
-                # words are letters/digits only, so they are safe inside a tsquery
                 if prefix:
-                    parts.append(f"to_tsquery('{TS_CONFIG}', %s || ':*')")
+                    tsq = f"to_tsquery('{TS_CONFIG}', %s || ':*')"
                 else:
-                    parts.append(f"plainto_tsquery('{TS_CONFIG}', %s)")
-                params.append(word)
-            where.append("s.search @@ (" + " && ".join(parts) + ")")
+                    tsq = f"plainto_tsquery('{TS_CONFIG}', %s)"
+                where.append(
+                    f"(numnode({tsq}) = 0 OR s.search @@ {tsq} OR s.id IN ("
+                    "SELECT sa.story_id FROM articles a JOIN story_articles sa"
+                    f" ON sa.article_id = a.id WHERE a.search @@ {tsq}))"
+                )
+                params += [word, word, word]
         if since:
             where.append("substr(s.last_published, 1, length(%s)) >= %s")
             params += [since, since]

@@ -6,7 +6,9 @@ Layout (see docs/storage.md)::
     stories(seq, id UNIQUE, title, first_published, last_published, independent, n_articles, data JSON)
     story_articles(story_id, article_id)          -- membership, for filters
     story_outlets(story_id, outlet)               -- lower-cased outlet names, for ``outlet=``
-    stories_fts(story_id, title, summary, body)   -- FTS5, porter + unicode61
+    stories_fts(title, summary)                   -- FTS5 (rowid = stories.seq)
+    articles_fts(title, text)                     -- contentless FTS5 (rowid = articles.seq),
+                                                  -- indexed once, when an article is stored
     errors(seq, key UNIQUE, path, kind, stage, data JSON)
     state(key PRIMARY KEY, value BLOB)
 
@@ -66,8 +68,10 @@ CREATE TABLE IF NOT EXISTS story_outlets (
     PRIMARY KEY (outlet, story_id)
 ) WITHOUT ROWID;
 CREATE VIRTUAL TABLE IF NOT EXISTS stories_fts USING fts5(
-    story_id UNINDEXED, title, summary, body,
-    tokenize = 'porter unicode61 remove_diacritics 2'
+    title, summary, tokenize = 'porter unicode61 remove_diacritics 2'
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(
+    title, text, content = '', tokenize = 'porter unicode61 remove_diacritics 2'
 );
 CREATE TABLE IF NOT EXISTS errors (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -161,11 +165,22 @@ class SQLiteStore(Store):
                     for a in chunk
                     if a.id not in seen_ids and (not a.content_hash or a.content_hash not in seen_hashes)
                 ]
+                if not fresh:
+                    continue
+                # the write lock is held since the look-up: nothing else inserted meanwhile
                 cur.executemany(
-                    "INSERT OR IGNORE INTO articles"
-                    "(id, content_hash, published, source, story, family, data)"
+                    "INSERT INTO articles(id, content_hash, published, source, story, family, data)"
                     " VALUES (?, ?, ?, ?, ?, ?, ?)",
                     [common.article_row(a) for a in fresh],
+                )
+                marks = ",".join("?" * len(fresh))
+                cur.execute(
+                    f"SELECT id, seq FROM articles WHERE id IN ({marks})", [a.id for a in fresh]
+                )
+                seqs = dict(cur.fetchall())
+                cur.executemany(
+                    "INSERT INTO articles_fts(rowid, title, text) VALUES (?, ?, ?)",
+                    [(seqs[a.id], *common.article_search(a)) for a in fresh],
                 )
                 added.extend(a.id for a in fresh)
         return added
@@ -247,14 +262,15 @@ class SQLiteStore(Store):
                         ("story_outlets", "story_id"),
                     ):
                         cur.execute(f"DELETE FROM {table} WHERE {col} IN ({marks})", sids)
-                texts = self._member_texts(cur, [a for s in chunk for a in s.articles])
+                sources = self._sources(cur, [a for s in chunk for a in s.articles])
                 story_rows, member_rows, outlet_rows, search = [], [], [], {}
                 for story in chunk:
-                    members = [texts[a] for a in dict.fromkeys(story.articles) if a in texts]
+                    members = list(dict.fromkeys(story.articles))
                     story_rows.append(common.story_row(story))
-                    member_rows.extend((story.id, aid) for aid in dict.fromkeys(story.articles))
-                    outlet_rows.extend((story.id, o) for o in common.story_outlets(story, members))
-                    search[story.id] = common.search_texts(story, members)
+                    member_rows.extend((story.id, aid) for aid in members)
+                    outlets = common.story_outlets(story, (sources.get(a) for a in members))
+                    outlet_rows.extend((story.id, o) for o in outlets)
+                    search[story.id] = common.story_search(story)
                 cur.executemany(
                     "INSERT INTO stories(id, title, first_published, last_published, independent,"
                     " n_articles, data) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -264,23 +280,17 @@ class SQLiteStore(Store):
                 cur.executemany("INSERT OR IGNORE INTO story_outlets VALUES (?, ?)", outlet_rows)
                 cur.execute(f"SELECT seq, id FROM stories WHERE id IN ({marks})", sids)
                 cur.executemany(
-                    "INSERT INTO stories_fts(rowid, story_id, title, summary, body)"
-                    " VALUES (?, ?, ?, ?, ?)",
-                    [(seq, sid, *search[sid]) for seq, sid in cur.fetchall()],
+                    "INSERT INTO stories_fts(rowid, title, summary) VALUES (?, ?, ?)",
+                    [(seq, *search[sid]) for seq, sid in cur.fetchall()],
                 )
 
     @staticmethod
-    def _member_texts(cur: sqlite3.Cursor, ids: Sequence[str]) -> dict[str, common.MemberText]:
-        out: dict[str, common.MemberText] = {}
+    def _sources(cur: sqlite3.Cursor, ids: Sequence[str]) -> dict[str, Optional[str]]:
+        out: dict[str, Optional[str]] = {}
         for chunk in common.chunks(dict.fromkeys(ids), BATCH):
             marks = ",".join("?" * len(chunk))
-            cur.execute(
-                "SELECT id, source, json_extract(data, '$.title'), json_extract(data, '$.text')"
-                f" FROM articles WHERE id IN ({marks})",
-                chunk,
-            )
-            for aid, *row in cur.fetchall():
-                out[aid] = common.MemberText(*row)
+            cur.execute(f"SELECT id, source FROM articles WHERE id IN ({marks})", chunk)
+            out.update(cur.fetchall())
         return out
 
     def get_story(self, story_id: str) -> Optional[Story]:
@@ -302,11 +312,18 @@ class SQLiteStore(Store):
         where: list[str] = []
         params: list = []
         if q is not None and q.strip():
-            match = fts5_query(q)
-            if match is None:
+            terms = fts5_terms(q)
+            if not terms:
                 return []
-            where.append("s.id IN (SELECT story_id FROM stories_fts WHERE stories_fts MATCH ?)")
-            params.append(match)
+            # every word must occur in the story (title, summary) or in one of its articles
+            for term in terms:
+                where.append(
+                    "(s.seq IN (SELECT rowid FROM stories_fts WHERE stories_fts MATCH ?)"
+                    " OR s.id IN (SELECT sa.story_id FROM story_articles sa"
+                    " JOIN articles a ON a.id = sa.article_id"
+                    " WHERE a.seq IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)))"
+                )
+                params += [term, term]
         if since:
             where.append("substr(s.last_published, 1, length(?)) >= ?")
             params += [since, since]
@@ -376,14 +393,14 @@ class SQLiteStore(Store):
         return f"SQLiteStore({self.path!r})"
 
 
-def fts5_query(q: str) -> Optional[str]:
-    """A user's words -> an FTS5 MATCH expression: every word must occur (AND).
+def fts5_terms(q: str) -> list[str]:
+    """A user's words -> one FTS5 MATCH expression per word (all must match).
 
     Each token is quoted, so FTS5 syntax in user input (``AND``, ``*``, ``:``, quotes)
     cannot raise; a trailing ``*`` on a word keeps prefix search.
     """
-    terms = []
-    for word, prefix in common.query_terms(q):
-        terms.append('"' + word.replace('"', '""') + '"' + ("*" if prefix else ""))
-    return " ".join(terms) if terms else None
+    return [
+        '"' + word.replace('"', '""') + '"' + ("*" if prefix else "")
+        for word, prefix in common.query_terms(q)
+    ]
 
