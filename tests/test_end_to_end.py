@@ -361,3 +361,70 @@ def test_missing_path_is_reported_not_a_crash(tmp_path):
     proc = newsfold_run(str(tmp_path / "does-not-exist"), "--out", str(out))
     assert proc.returncode != 0
     assert "Traceback" not in proc.stderr
+
+
+# --------------------------------------------------------------------------- analysis designed into the demo
+# (MISSION.md: variants merged without merging namesakes, conflicting numbers, quotes with speakers)
+
+
+def _story_holding(data: dict, key: str) -> dict:
+    a = find(data, key)
+    assert a is not None, key
+    return next(s for s in data["stories"] if a["id"] in s["articles"])
+
+
+def _spellings(entity: dict) -> set[str]:
+    return {entity["name"], *(entity.get("variants") or [])}
+
+
+def test_demo_name_variants_are_one_person(demo_run):
+    """al-Karimi / al-Kerimi / Karimi (transliteration variants) are one PERSON entity."""
+    _, out = demo_run
+    data = load(out)
+    (person, variants), = EXPECTED["name_variants"].items()
+    story = _story_holding(data, "tazir-minister-tna")
+    people = [e for e in story.get("entities") or [] if e["type"] == "PERSON"]
+    holders = [e for e in people if any(v.lower() in sp.lower() for v in variants for sp in _spellings(e))]
+    assert len(holders) == 1, [sorted(_spellings(e)) for e in holders]
+
+
+def test_demo_namesakes_stay_apart(demo_run):
+    _, out = demo_run
+    data = load(out)
+    story = _story_holding(data, "quake-averin-courier")
+    people = [e for e in story.get("entities") or [] if e["type"] == "PERSON"]
+    names = EXPECTED["same_surname_different_people"]
+    found = []
+    for full in names:
+        first = full.split()[0]
+        hits = [e for e in people if any(first in s for s in _spellings(e))]
+        assert len(hits) == 1, (full, [_spellings(e) for e in hits])
+        found.append(id(hits[0]))
+    assert len(set(found)) == len(names), "two different people merged into one entity"
+
+
+def test_demo_conflicting_death_toll(demo_run):
+    _, out = demo_run
+    data = load(out)
+    conf = EXPECTED["conflicting_numbers"]
+    story = _story_holding(data, conf["sources"][0])
+    hits = []
+    for c in story.get("claims") or []:
+        if c.get("status") != "conflicting":
+            continue
+        values = " | ".join(str(v.get("value")) for v in c.get("values") or [])
+        if all(v in values for v in conf["values"]):
+            hits.append(c)
+    assert hits, [c["text"] for c in story.get("claims") or [] if c.get("status") == "conflicting"]
+
+
+def test_demo_quotes_have_their_speakers(demo_run):
+    _, out = demo_run
+    data = load(out)
+    story = _story_holding(data, "quake-averin-courier")
+    quotes = story.get("quotes") or []
+    olenko = [q for q in quotes if "We have confirmed 14 deaths" in q["text"]]
+    assert olenko and all("Olenko" in (q.get("speaker") or "") for q in olenko)
+    story = _story_holding(data, "quake-averin-wire")
+    bressel = [q for q in story.get("quotes") or [] if "pulling people out of the rubble" in q["text"]]
+    assert bressel and all("Anton Bressel" in (q.get("speaker") or "") for q in bressel)
