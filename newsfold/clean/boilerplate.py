@@ -110,12 +110,15 @@ _PROMO = re.compile(
     r"|advertisement$|advertisement\s*[-–—]\s*scroll|story\s+continues\s+below)",
     re.I,
 )
-_PHOTO_CREDIT = re.compile(
-    r"(?:^[\W_]*(?:photo|image|picture|file\s+photo|photograph|caption)s?(?:\s+credit)?\s*[:|]"
-    r"|[/|]\s*(?:Getty\s+Images|AFP|AP(?:\s+Photo)?|Reuters|EPA|Shutterstock|iStock(?:photo)?|Bloomberg|"
-    r"Xinhua|Anadolu(?:\s+Agency)?|Handout|File)\s*\)?\s*$"
-    r"|^\(?(?:AP|AFP|Reuters|EPA)\s+Photo\b|^image\s+copyright\b|^media\s+playback\s+is\s+unsupported"
-    r"|\([A-Z][^()/]{1,40}/[A-Z][^()/]{1,40}\)\s*$)",
+_PHOTO_START = re.compile(
+    r"[\W_]*(?:(?:photo|image|picture|file\s+photo|photograph|caption)s?(?:\s+credit)?\s*[:|]"
+    r"|\(?(?:AP|AFP|Reuters|EPA)\s+Photo\b|image\s+copyright\b|media\s+playback\s+is\s+unsupported)",
+    re.I,
+)
+#: "... Michael Nagle/Getty Images", "... (Katherine Frey/The Washington Post)"; only tried on lines with "/"
+_PHOTO_END = re.compile(
+    r"(?:[/|]\s*(?:Getty\s+Images|AFP|AP(?:\s+Photo)?|Reuters|EPA|Shutterstock|iStock(?:photo)?|Bloomberg|"
+    r"Xinhua|Anadolu(?:\s+Agency)?|Handout|File)\s*\)?|\([A-Z][^()/]{1,40}/[A-Z][^()/]{1,40}\))\s*$",
     re.I,
 )
 _CREDIT_LINE = re.compile(
@@ -249,7 +252,7 @@ def _is_boilerplate_line(line: str) -> bool:
     return bool(
         _RELATED_LINK.match(line) or _BLOCK_HEADING.match(line) or _DESK.match(line)
         or _SEPARATOR.match(line) or _DATE_LABEL.match(line) and _date_line(line) is not None
-        or _BYLINE.match(line) or _PROMO.match(line) or _PHOTO_CREDIT.search(line)
+        or _BYLINE.match(line) or _PROMO.match(line) or _is_photo_credit(line)
     )
 
 
@@ -314,21 +317,28 @@ def _line_rule(line: str, out: CleanText) -> Optional[str]:
             return "promo"
         if _CREDIT_LINE.match(line):
             return "credit_line"
-        if _PHOTO_CREDIT.search(line):
+        if _is_photo_credit(line):
             return "photo_credit"
     return None
 
 
+def _is_photo_credit(line: str) -> bool:
+    return bool(_PHOTO_START.match(line) or ("/" in line and _PHOTO_END.search(line)))
+
+
+_DISCLAIMER_WORDS = ("edited", "reworked", "feed", "agencies", "wires")
+
+
 def _inline(line: str, out: CleanText) -> str:
     """Spans inside a kept line: desk codes after a credit, a trailing disclaimer."""
-    m = _DESK_CODES.search(line)
+    m = _DESK_CODES.search(line) if ")" in line[-60:] else None
     if m:
         out.removed.append({"text": m.group(2).strip(), "rule": "desk_codes"})
         wire = canonical_wire(m.group(1).strip("()"))
         if wire:
             out.wire_hints.append(wire)
         line = line[: m.start(2)].rstrip()
-    if "(" in line:
+    if "(" in line and any(w in line for w in _DISCLAIMER_WORDS):
         for m in list(_DISCLAIMER_SPAN.finditer(line))[::-1]:
             if m.group(0).lstrip().startswith("(") and m.group(0).rstrip().endswith(")"):
                 out.removed.append({"text": m.group(0).strip(), "rule": "disclaimer"})

@@ -23,6 +23,9 @@ _FEED_HINT = re.compile(r"<(?:rss|feed|rdf:RDF)\b", re.I)
 _UNKNOWN_ENCODINGS = ("utf-8", "utf8")
 
 
+_CONTROL = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
+
+
 def is_binary(data: bytes) -> bool:
     """NUL bytes, or mostly control characters, in the first bytes: not text."""
     head = data[:SNIFF_BYTES]
@@ -30,7 +33,7 @@ def is_binary(data: bytes) -> bool:
         return False
     if b"\x00" in head:
         return True
-    ctrl = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
+    ctrl = len(head) - len(head.translate(None, _CONTROL))
     return ctrl / len(head) > 0.10
 
 
