@@ -20,8 +20,6 @@ import pytest
 
 from tests.conftest import EXAMPLES
 
-pytestmark = pytest.mark.slow
-
 DEMO = EXAMPLES / "demo"
 DEMO_BAD = EXAMPLES / "demo-bad"
 EXPECTED = json.loads((EXAMPLES / "demo-expected.json").read_text(encoding="utf-8"))
@@ -89,6 +87,7 @@ def seeds_run(tmp_path_factory, seeds_dir):
     return proc, out
 
 
+@pytest.mark.slow
 def test_seeds_run_writes_the_contract(seeds_run):
     proc, out = seeds_run
     assert proc.returncode == 0, proc.stderr[-3000:]
@@ -101,6 +100,7 @@ def test_seeds_run_writes_the_contract(seeds_run):
     assert "5 articles" in " ".join(proc.stderr.split())
 
 
+@pytest.mark.slow
 def test_seeds_form_one_story(seeds_run):
     _, out = seeds_run
     data = load(out)
@@ -108,6 +108,7 @@ def test_seeds_form_one_story(seeds_run):
     assert len(holding) == 1 and len(data["stories"]) == 1
 
 
+@pytest.mark.slow
 def test_seeds_dates_and_clean_text(seeds_run):
     _, out = seeds_run
     data = load(out)
@@ -132,6 +133,7 @@ def demo_run(tmp_path_factory):
     return proc, out
 
 
+@pytest.mark.slow
 def test_demo_run_succeeds_and_keeps_the_contract(demo_run):
     proc, out = demo_run
     assert proc.returncode == 0, proc.stderr[-3000:]
@@ -148,6 +150,7 @@ def _exact_copies() -> list[tuple[str, str]]:
 DUPES = {k for pair in EXPECTED["exact_copies"] for k in pair}
 
 
+@pytest.mark.slow
 def test_demo_every_article_present(demo_run):
     """Every article is present; of two with the same body at least one (the xfail below wants both)."""
     _, out = demo_run
@@ -159,6 +162,7 @@ def test_demo_every_article_present(demo_run):
         assert any(find(data, k) is not None for k in pair), pair
 
 
+@pytest.mark.slow
 @pytest.mark.xfail(
     strict=True,
     reason="known bug: the store drops an article whose clean body equals a stored one (content_hash "
@@ -172,6 +176,7 @@ def test_demo_exact_copies_are_kept(demo_run):
         assert find(data, copy) is not None, f"exact copy {copy} of {origin} was dropped"
 
 
+@pytest.mark.slow
 def test_demo_events_do_not_merge(demo_run):
     """No story mixes two designed events; in particular the two earthquakes stay apart."""
     _, out = demo_run
@@ -194,6 +199,7 @@ def test_demo_events_do_not_merge(demo_run):
         assert sa and sb and not (sa & sb)
 
 
+@pytest.mark.slow
 def test_demo_copy_families_share_a_story_and_a_family(demo_run):
     _, out = demo_run
     data = load(out)
@@ -213,6 +219,7 @@ def test_demo_copy_families_share_a_story_and_a_family(demo_run):
             assert copy["family"] is not None
 
 
+@pytest.mark.slow
 def test_demo_each_event_has_a_story_with_its_families(demo_run):
     """Each event yields one story holding every family of copies of that event."""
     _, out = demo_run
@@ -231,6 +238,7 @@ def test_demo_each_event_has_a_story_with_its_families(demo_run):
         assert size >= min(2, sum(a is not None for a in found)), name
 
 
+@pytest.mark.slow
 def test_demo_embellished_rewrite_is_flagged(demo_run):
     _, out = demo_run
     data = load(out)
@@ -252,6 +260,7 @@ def test_demo_embellished_rewrite_is_flagged(demo_run):
             assert not any(n in other["text"] for n in emb["added_numbers"]), other["id"]
 
 
+@pytest.mark.slow
 def test_demo_dates(demo_run):
     _, out = demo_run
     data = load(out)
@@ -263,6 +272,7 @@ def test_demo_dates(demo_run):
         assert a is not None and (a["published"] or "")[:10] == day, (key, a and a["published"])
 
 
+@pytest.mark.slow
 def test_demo_bad_items_become_error_records(demo_run):
     _, out = demo_run
     data = load(out)
@@ -276,6 +286,7 @@ def test_demo_bad_items_become_error_records(demo_run):
     assert len(errors) == len(EXPECTED["bad_items"]), errors
 
 
+@pytest.mark.slow
 def test_demo_boilerplate_is_stripped_and_kept_in_removed(demo_run):
     _, out = demo_run
     data = load(out)
@@ -292,6 +303,7 @@ def test_demo_boilerplate_is_stripped_and_kept_in_removed(demo_run):
     assert "News Desk" in removed
 
 
+@pytest.mark.slow
 def test_demo_report_html_lists_every_story_and_error(demo_run):
     _, out = demo_run
     data = load(out)
@@ -325,6 +337,7 @@ def test_demo_report_html_lists_every_story_and_error(demo_run):
     assert all(h in p.ids for h in p.hrefs)
 
 
+@pytest.mark.slow
 def test_demo_run_twice_into_one_db_does_not_duplicate(tmp_path, demo_run):
     proc1, out1 = demo_run
     first = load(out1)
@@ -341,6 +354,7 @@ def test_demo_run_twice_into_one_db_does_not_duplicate(tmp_path, demo_run):
 # --------------------------------------------------------------------------- nothing readable
 
 
+@pytest.mark.slow
 def test_only_bad_input_exits_nonzero_with_a_clear_message(tmp_path):
     out = tmp_path / "out"
     proc = newsfold_run(str(DEMO_BAD), "--out", str(out))
@@ -356,6 +370,7 @@ def test_only_bad_input_exits_nonzero_with_a_clear_message(tmp_path):
     assert set(bad_files) <= set(names)
 
 
+@pytest.mark.slow
 def test_missing_path_is_reported_not_a_crash(tmp_path):
     out = tmp_path / "out"
     proc = newsfold_run(str(tmp_path / "does-not-exist"), "--out", str(out))
@@ -377,6 +392,7 @@ def _spellings(entity: dict) -> set[str]:
     return {entity["name"], *(entity.get("variants") or [])}
 
 
+@pytest.mark.slow
 def test_demo_name_variants_are_one_person(demo_run):
     """al-Karimi / al-Kerimi / Karimi (transliteration variants) are one PERSON entity."""
     _, out = demo_run
@@ -388,6 +404,7 @@ def test_demo_name_variants_are_one_person(demo_run):
     assert len(holders) == 1, [sorted(_spellings(e)) for e in holders]
 
 
+@pytest.mark.slow
 def test_demo_namesakes_stay_apart(demo_run):
     _, out = demo_run
     data = load(out)
@@ -403,6 +420,7 @@ def test_demo_namesakes_stay_apart(demo_run):
     assert len(set(found)) == len(names), "two different people merged into one entity"
 
 
+@pytest.mark.slow
 def test_demo_conflicting_death_toll(demo_run):
     _, out = demo_run
     data = load(out)
@@ -418,6 +436,7 @@ def test_demo_conflicting_death_toll(demo_run):
     assert hits, [c["text"] for c in story.get("claims") or [] if c.get("status") == "conflicting"]
 
 
+@pytest.mark.slow
 def test_demo_quotes_have_their_speakers(demo_run):
     _, out = demo_run
     data = load(out)
@@ -428,3 +447,45 @@ def test_demo_quotes_have_their_speakers(demo_run):
     story = _story_holding(data, "quake-averin-wire")
     bressel = [q for q in story.get("quotes") or [] if "pulling people out of the rubble" in q["text"]]
     assert bressel and all("Anton Bressel" in (q.get("speaker") or "") for q in bressel)
+
+
+# --------------------------------------------------------------------------- the corpus itself (fast)
+
+
+def test_demo_corpus_matches_its_expectations():
+    """demo-expected.json names only things that exist in examples/demo, in >= 3 formats."""
+    import gzip
+
+    stems = {p.stem for p in DEMO.iterdir()}
+    blobs = "".join(
+        gzip.decompress(p.read_bytes()).decode("utf-8", "replace") if p.suffix == ".gz" else p.read_text("utf-8")
+        for p in DEMO.iterdir() if p.is_file()
+    )
+    jsonl_ids = {json.loads(x)["id"] for x in (DEMO / "articles.jsonl").read_text("utf-8").splitlines()
+                 if x.strip() and _is_json(x)}
+    keys = [k for e in EXPECTED["events"].values() for k in e["articles"]]
+    assert len(keys) == len(set(keys)) >= 15 and len(EXPECTED["events"]) >= 3
+    for k in keys:
+        assert k in stems or k in jsonl_ids or (k.startswith("https://") and k in blobs), k
+    formats = {p.suffix for p in DEMO.iterdir() if p.stat().st_size}
+    assert {".txt", ".html", ".jsonl", ".xml", ".gz"} <= formats
+    for bad in EXPECTED["bad_items"]:
+        assert (DEMO / bad["path"]).exists()
+    assert (DEMO / "broken-empty.txt").stat().st_size == 0
+    assert sum(not _is_json(x) for x in (DEMO / "articles.jsonl").read_text("utf-8").splitlines() if x.strip()) == 1
+    # the invented numbers of the embellished rewrite occur in that article only
+    emb = (DEMO / (EXPECTED["embellished"]["article"] + ".txt")).read_text("utf-8")
+    for n in EXPECTED["embellished"]["added_numbers"]:
+        assert n in emb and blobs.count(n) == 1, n
+    # a glued crawl header and a separate one, as in the seeds
+    firsts = [p.read_text("utf-8").split("\n", 1)[0] for p in DEMO.glob("*.txt") if p.stat().st_size]
+    assert any(f.startswith(" date ") and len(f.split()) > 3 and not f.split()[2].isdigit() for f in firsts)
+    assert any(f.startswith(" date ") and len(f.split()) == 3 for f in firsts)
+
+
+def _is_json(line: str) -> bool:
+    try:
+        json.loads(line)
+        return True
+    except ValueError:
+        return False
