@@ -391,3 +391,27 @@ def test_html_dates_from_markup_url_or_text_never_from_copyright_year():
     rec.url = "https://valley.example/2022/06/03/fair.html"
     a = clean_record(rec, config=CFG)[0]
     assert a.published == "2022-06-03" and a.source == "valley.example"
+
+
+@pytest.mark.parametrize("line", ["Lire aussi : Le budget adopté", "Lesen Sie auch: Der Haushalt",
+                                  "Leer también: El presupuesto"])
+def test_related_link_lines_in_other_languages(line):
+    a = _clean(f"{BODY1}\n{line}\n{BODY2}")
+    assert a.removed == [{"text": line, "rule": "related_link"}]
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=400),
+       st.sampled_from(["text", "html", "jsonl"]))
+def test_clean_never_raises_and_never_loses_silently(content, fmt):
+    art, errs = clean_record(_raw(content, format=fmt), config=Config(detect_language=False))
+    if art is None:
+        assert len(errs) == 1 and errs[0].kind in ("no_text", "malformed_html")
+    else:
+        assert art.text.strip()
+        # everything kept or removed is traceable to the input
+        for r in art.removed:
+            assert r["rule"] and r["text"] is not None

@@ -186,3 +186,10 @@ def test_json_array_gzipped_jsonl_and_bom(tmp_path, fixtures_dir):
     (tmp_path / "cut.jsonl.gz").write_bytes(whole[: len(whole) // 2])
     recs, errs = _split(list(read_paths([str(tmp_path / "cut.jsonl.gz")])))
     assert len(errs) == 1 and errs[0].kind == "malformed_json"
+
+
+def test_utf16_file_with_bom_is_text_not_binary(tmp_path):
+    p = tmp_path / "wide.txt"
+    p.write_bytes("A wide-character article about the river festival.\n".encode("utf-16"))
+    recs, errs = _split(list(read_paths([str(p)])))
+    assert errs == [] and recs[0].content.startswith("A wide-character article")

@@ -42,7 +42,9 @@ _RELATED_LINK = re.compile(
     r"related(?:\s+(?:news|stories|story|articles?|coverage|links?|reading|posts?))?|"
     r"more\s+on\s+this(?:\s+story)?|must\s+read|don'?t\s+miss|also\s+watch|watch(?:\s+video)?|"
     r"suggested(?:\s+reading)?|recommended(?:\s+reading)?|trending|click\s+here\s+to\s+read|"
-    r"read\s+next|read\s+the\s+full\s+(?:story|article)|continue\s+reading)"
+    r"read\s+next|read\s+the\s+full\s+(?:story|article)|continue\s+reading|"
+    r"lire\s+aussi|à\s+lire\s+aussi|lesen\s+sie\s+auch|mehr\s+zum\s+thema|leer\s+también|lea\s+también|"
+    r"leia\s+também|leggi\s+anche|lees\s+ook)"
     r"\s*(?:[:|»>\-–—]|$)",
     re.I,
 )

@@ -151,6 +151,11 @@ def read_bytes(
     if not data.strip():
         yield ErrorRecord(path=path, position=None, kind="empty", reason="file is empty")
         return
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 with BOM: NUL bytes, yet text
+        try:
+            data = data.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError:
+            pass
     if kind is None:
         kind = sniff(data)
         if kind == "text" and path.lower().endswith(".xml"):

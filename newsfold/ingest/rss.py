@@ -42,7 +42,8 @@ def read_feed(text: str, *, path: str) -> Iterator[RawRecord | ErrorRecord]:
         rid = url_id(link) if link else (str(entry.get("id")) if entry.get("id") else hash_id(content))
         fields = {
             "title": entry.get("title"),
-            "date": entry.get("published") or entry.get("updated"),
+            "date": _iso(entry.get("published_parsed") or entry.get("updated_parsed"))
+            or entry.get("published") or entry.get("updated"),
             "url": link,
             "author": entry.get("author"),
             "source": site,
@@ -52,3 +53,11 @@ def read_feed(text: str, *, path: str) -> Iterator[RawRecord | ErrorRecord]:
             fields["tags"] = [t.get("term") for t in entry["tags"] if t.get("term")]
         yield RawRecord(id=rid, path=path, format="rss", content=content, position=index,
                         url=link, fields={k: v for k, v in fields.items() if v is not None})
+
+
+def _iso(struct) -> str | None:
+    """ISO date from feedparser's parsed time (UTC struct_time), else None."""
+    try:
+        return f"{struct.tm_year:04d}-{struct.tm_mon:02d}-{struct.tm_mday:02d}" if struct else None
+    except AttributeError:
+        return None
