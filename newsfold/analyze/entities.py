@@ -147,6 +147,9 @@ def _clean_phrase(text: str, start: int) -> tuple[str, int, bool]:
         if w in STOP_INITIAL and i < len(toks) - 1:
             i += 1
             continue
+        if re.search(r"[’']s$", w) and i < len(toks) - 1:
+            i += 1  # possessive owner before a name: "Syria's Foreign Minister X"
+            continue
         if w in TITLE_WORDS and i < len(toks) - 1:
             if w in HEAD_TITLES:
                 titled = True
@@ -155,6 +158,12 @@ def _clean_phrase(text: str, start: int) -> tuple[str, int, bool]:
         break
     if i >= len(toks):
         return "", start, titled
+    # a title later in the phrase: "Syrian Foreign Minister X" -> "X"
+    for j in range(len(toks) - 2, i - 1, -1):
+        if toks[j].group(0).rstrip(".,").casefold() in HEAD_TITLES:
+            i = j + 1
+            titled = True
+            break
     new_start = toks[i].start()
     out = text[new_start:]
     out = re.sub(r"[’']s?$", "", out).rstrip(".-‑‐ ")
@@ -249,8 +258,9 @@ class EntityIndex:
             self.entities.append(_Ent())
             return len(self.entities) - 1
 
-        # pass 1: multi-token mentions
-        for m in self.mentions:
+        # pass 1: multi-token mentions, shorter names first so that a longer phrase ending in a
+        # known full name ("Expatriates Asaad al-Shaibani") links to it
+        for m in sorted(self.mentions, key=lambda m: len(norm_tokens(m.text))):
             toks = norm_tokens(m.text)
             if len(toks) < 2:
                 continue
@@ -258,6 +268,11 @@ class EntityIndex:
             is_person = key in person_keys
             etype = "PERSON" if is_person else m.type
             idx = by_key.get((etype, key))
+            if idx is None and is_person and len(toks) > 2:
+                for k in range(1, len(toks) - 1):
+                    idx = by_key.get(("PERSON", " ".join(toks[k:])))
+                    if idx is not None:
+                        break
             if idx is None and is_person:
                 for ftoks, fidx in full:
                     if (ftoks[:-1] == toks[:-1] and len(ftoks) == len(toks)

@@ -317,7 +317,8 @@ def find_speaker(text: str, qs: int, qe: int, para_start: int, para_end: int,
         if sp:
             return sp, c.group(0)
         sp = _np_after(text, ce, qs)
-        if sp and text[sp[0]:sp[1]].split()[0][:1].isupper():
+        if sp and (text[sp[0]:sp[1]].split()[0][:1].isupper()
+                   or text[sp[0]:sp[1]].split()[0].casefold() in {"the", "a", "an"}):
             return sp, c.group(0)
     # 3. later in the sentence (cue after an intervening clause)
     seg2 = text[qe:sent_end if sent_end > qe else para_end]
@@ -472,6 +473,8 @@ def make_resolver(article: Article, index) -> Callable[[str, int, str], Optional
         prev = [m for m in persons if m.end <= pos]
         if not prev:
             return None
+        if pos - prev[-1].end < 200 and not role_words:
+            return index.entity_name(prev[-1].entity)  # the person named just before
         near = [m for m in prev[-3:] if pos - m.end < 600]
         subj = [m for m in near if subject_position(m)]
         if subj and not role_words:
