@@ -94,7 +94,8 @@ def _normalise(result) -> dict:
 def test_spark_matches_local(spark, inputs, tmp_path):
     from newsfold.run.spark import run_spark
 
-    cfg = _config()
+    # the default NER (spaCy when installed): executors load the model themselves
+    cfg = Config(progress=False)
     with open_store(str(tmp_path / "local.db")) as local_store:
         local = run_local(inputs, config=cfg, store=local_store)
     with open_store(str(tmp_path / "spark.db")) as spark_store:

@@ -5,8 +5,8 @@ What runs where (docs/scaling.md has the long version)::
     driver     list input files (same order as the local reader), read stdin
     executors  read + clean each file            (mapPartitions over file paths)
     driver     replay the reader's id rules, store new articles and errors
-    executors  MinHash signatures, when newsfold.dedup exposes a signature function
-    driver     fold copy families, cluster stories (sequential by nature)
+    driver     fold copy families (signatures need a corpus-wide boilerplate mask first),
+               cluster stories (sequential by nature)
     executors  per-story analysis: stages.analyze_one (mapPartitions over (story, members))
     driver     save articles and stories, return the RunResult
 
@@ -261,23 +261,11 @@ def _finish(sc, store: Store, errors: list[ErrorRecord], *, config: Config) -> R
 
 
 def _fold(sc, corpus: list[Article], *, config: Config):
-    """Copy families. Signatures are computed on executors when the dedup package offers
-    ``fold(articles, signatures=...)`` plus a picklable ``signature_batch(texts)``; the
-    fold itself (banding, verification, provenance) runs on the driver."""
-    from newsfold import dedup
+    """Copy families, on the driver.
 
-    signature_batch = getattr(dedup, "signature_batch", None)
-    if signature_batch is None or not corpus:
-        return stages.fold_families(corpus, config=config)
-    texts = [(i, a.text) for i, a in enumerate(corpus)]
-    slices = max(1, min(len(texts) // 1000 + 1, sc.defaultParallelism * 4))
-
-    def sign(part):
-        part = list(part)
-        if not part:
-            return iter(())
-        sigs = signature_batch([t for _, t in part])
-        return iter(zip((i for i, _ in part), sigs))
-
-    sigs = dict(sc.parallelize(texts, slices).mapPartitions(sign).collect())
-    return dedup.fold(corpus, config=config, signatures=[sigs[i] for i in range(len(corpus))])
+    MinHash signatures are not computed on executors: ``newsfold.dedup.fold`` first masks
+    shingles that recur across outlets (a corpus-wide boilerplate filter) and only then
+    signs, so a signature depends on the whole corpus. Folding is near linear (banding as a
+    sort/group-by) and runs where the corpus already is.
+    """
+    return stages.fold_families(corpus, config=config)
