@@ -415,3 +415,21 @@ def test_clean_never_raises_and_never_loses_silently(content, fmt):
         # everything kept or removed is traceable to the input
         for r in art.removed:
             assert r["rule"] and r["text"] is not None
+
+
+def test_portal_header_lines_before_the_title():
+    doc = ("Home » World » Asia\nJapan quake: death toll rises to 12\n"
+           "By Reuters | Updated: Jan 02, 2024, 10:15 IST\n"
+           "TOKYO (Reuters) - The death toll from a powerful earthquake in central Japan rose to 12 on "
+           "Tuesday, local authorities said, as rescuers searched collapsed buildings.\n"
+           f"{BODY2}\nShare:\nTags: Japan, earthquake\n")
+    a = _clean(doc)
+    assert a.title == "Japan quake: death toll rises to 12"
+    assert _rules(a) == ["crumb", "title", "byline", "promo", "tags"]
+    assert a.published == "2024-01-02" and a.wire == "Reuters" and a.dateline == "TOKYO (Reuters)"
+    assert a.text.startswith("TOKYO (Reuters) - The death toll") and a.text.endswith("late in the evening.")
+
+
+def test_title_needs_a_body_after_it():
+    a = _clean("Short headline only\nAlso Read: something")
+    assert a.title is None and a.text == "Short headline only"

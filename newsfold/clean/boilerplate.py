@@ -10,10 +10,11 @@ what was removed. Regexes are compiled once, at import. Rules (see docs/ingest.m
 ``related_block``    "Recommended For You", "More from X", "Related stories"... headings and
                      the headline list after them (to the end or the next real paragraph)
 ``portal_byline``    "Editorji News Desk", "| World Desk", "Web Desk"
-``byline``           "By Staff Reporter", "By Jane Doe" lines
+``byline``           "By Staff Reporter", "By Jane Doe" lines, also "By Reuters | Updated: <date>"
 ``date_line``        "Updated : Jul 31, 2025 17:54", "Published: ...", "Last updated" lines
 ``separator``        lone "|", "---", "•" lines
-``crumb``            "editorji | World" section crumbs
+``crumb``            "editorji | World", "Home » World » Asia" section crumbs
+``tags``             "Tags: ...", "Topics: ...", "Filed under: ..." lines
 ``desk_codes``       wire desk codes after a credit: "(AP) SKS NPK NPK" -> "(AP)"
 ``disclaimer``       syndication disclaimers ("Only the headline of this report may have been
                      reworked by ...", "This story has not been edited by ... staff",
@@ -79,7 +80,8 @@ _DATE_LABEL = re.compile(
     re.I,
 )
 _SEPARATOR = re.compile(r"^[\s|•·\-–—_*=~#/\\]+$")
-_CRUMB = re.compile(r"^[\w .&'’-]{1,30}\s[|»>]\s[\w .&'’-]{1,30}$")
+_CRUMB = re.compile(r"^[\w .&'’-]{1,30}(?:\s[|»>›]\s[\w .&'’-]{1,30})+$")
+_TAGS = re.compile(r"^(?:tags|topics|keywords|filed\s+under|categories|section)\s*:", re.I)
 _WIRE_NAMES = (
     r"AP|AFP|Reuters|Anadolu|AA|TASS|Xinhua|PTI|IANS|ANI|dpa|DPA|EFE|Bernama|UPI|WAM|SPA|KUNA|"
     r"Yonhap|Kyodo|ANSA|IRNA|SANA|MENA|QNA|BNA|APA|CNA|UNI|Interfax|RIA|Sputnik|Bloomberg|"
@@ -109,7 +111,7 @@ _PROMO = re.compile(
     r"|all\s+rights\s+reserved|copyright\b.{0,100}$|click\s+to\s+(?:email|share|print|tweet)\b|.*\(opens\s+in\s+(?:a\s+)?new\s+window\)$"
     r"|tweet\s+with\s+a\s+location$|share\s+(?:on|via)\s+(?:facebook|twitter|whatsapp|email|linkedin)"
     r"|(?:email|print)\s+this\s+(?:article|story|page)|get\s+the\s+latest\s+news\b.{0,60}\bon\b"
-    r"|advertisement$|advertisement\s*[-–—]\s*scroll|story\s+continues\s+below)",
+    r"|share(?:\s+this)?\s*:?$|advertisement$|advertisement\s*[-–—]\s*scroll|story\s+continues\s+below)",
     re.I,
 )
 _PHOTO_START = re.compile(
@@ -155,7 +157,9 @@ def is_real_paragraph(line: str) -> bool:
 
 
 def _looks_title(line: str, rest: list[str]) -> bool:
-    if not rest or len(line) > 200 or _SOURCE_TAG.match(line):
+    if len(line) > 200 or _SOURCE_TAG.match(line):
+        return False
+    if not any(_words(r) >= 8 for r in rest[:30]):  # a body must follow
         return False
     n = _words(line)
     if n < 2 or n > 25:
@@ -202,17 +206,8 @@ def clean_text(raw: str, *, plain: bool = True, title: Optional[str] = None) -> 
     else:
         plain_title_ok = False
 
-    # title
-    if len(lines) > 1 and title and _norm(lines[0]) == _norm(title) and not _SENTENCE_END.search(lines[0]):
-        # a headline repeated above the body; a first *sentence* used as title stays
-        rm.append({"text": lines.pop(0), "rule": "title"})
-        out.title = title
-    elif lines and plain and plain_title_ok and not title and _looks_title(lines[0], lines[1:]) \
-            and not _is_boilerplate_line(lines[0]):
-        out.title = lines.pop(0)
-        rm.append({"text": out.title, "rule": "title"})
-
     kept: list[str] = []
+    first = True
     i = 0
     n = len(lines)
     while i < n:
@@ -229,6 +224,19 @@ def clean_text(raw: str, *, plain: bool = True, title: Optional[str] = None) -> 
             rm.append({"text": line, "rule": rule})
             i += 1
             continue
+        if first:  # the first line that is not boilerplate: a title?
+            first = False
+            if title and i + 1 < n and _norm(line) == _norm(title) and not _SENTENCE_END.search(line):
+                # a headline repeated above the body; a first *sentence* used as title stays
+                rm.append({"text": line, "rule": "title"})
+                out.title = title
+                i += 1
+                continue
+            if plain and plain_title_ok and not title and _looks_title(line, lines[i + 1:]):
+                out.title = line
+                rm.append({"text": line, "rule": "title"})
+                i += 1
+                continue
         line = _inline(line, out)
         if line:
             kept.append(line)
@@ -294,6 +302,10 @@ def _line_rule(line: str, out: CleanText) -> Optional[str]:
         if dates is not None:
             out.line_dates.extend(dates)
             return "date_line"
+    if "|" in line and len(line) <= 160:
+        rule = _meta_parts(line, out)
+        if rule:
+            return rule
     if len(line) <= 80:
         m = _DESK.match(line)
         if m:
@@ -305,12 +317,18 @@ def _line_rule(line: str, out: CleanText) -> Optional[str]:
             return "portal_byline"
         m = _BYLINE.match(line)
         if m and _words(line) <= 12:
-            out.byline = out.byline or m.group("name").strip(" ,")
+            name = m.group("name").strip(" ,")
+            wire = canonical_wire(name)
+            if wire:  # "By Reuters": a wire credit
+                out.wire_hints.append(wire)
+            out.byline = out.byline or name
             return "byline"
         if _CRUMB.match(line) and not _TERMINAL.search(line) and _words(line) <= 8:
             return "crumb"
     if _DISCLAIMER_LINE.match(line):
         return "disclaimer"
+    if len(line) <= 200 and _TAGS.match(line):
+        return "tags"
     if len(line) <= 300:
         m = _DISCLAIMER_SPAN.match(line)
         if m and m.end() >= len(line.rstrip()) - 1:
@@ -329,6 +347,39 @@ def _is_photo_credit(line: str) -> bool:
 
 
 _DISCLAIMER_WORDS = ("edited", "reworked", "feed", "agencies", "wires")
+
+
+def _meta_parts(line: str, out: CleanText) -> Optional[str]:
+    """A header line of ``|``-joined parts, each a byline, desk or date:
+    "By Reuters | Updated: Jan 02, 2024, 10:15 IST". Returns the rule, or None for prose."""
+    parts = [p.strip() for p in line.split("|") if p.strip()]
+    if len(parts) < 2:
+        return None
+    names: list[str] = []
+    dates: list[tuple[str, str]] = []
+    for part in parts:
+        m = _BYLINE.match(part)
+        if m and _words(part) <= 8:
+            names.append(m.group("name").strip(" ,"))
+            continue
+        if _DESK.match(part):
+            names.append(part)
+            continue
+        d = _date_line(part) if _DATE_LABEL.match(part) else None
+        if d is None:
+            iso = parse_date(part) if len(part) <= 40 else None
+            d = [("date", iso)] if iso else None
+        if d is None:
+            return None
+        dates.extend(d)
+    out.line_dates.extend(dates)
+    for name in names:
+        wire = canonical_wire(name)
+        if wire:
+            out.wire_hints.append(wire)
+        elif out.byline is None:
+            out.byline = name
+    return "byline" if names else "date_line"
 
 
 def _inline(line: str, out: CleanText) -> str:
