@@ -1,0 +1,59 @@
+"""The analysis evaluation commands on the shared labelled data (read in place)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from newsfold.config import Config
+
+
+def _subset(src, dst, n):
+    with open(src, encoding="utf-8") as fh, open(dst, "w", encoding="utf-8") as out:
+        for i, line in enumerate(fh):
+            if i >= n:
+                break
+            out.write(line)
+    return dst
+
+
+def test_cli_eval_quotes_prints_json(data_dir, tmp_path):
+    sub = _subset(data_dir / "quotes" / "polnear-dev.jsonl", tmp_path / "q.jsonl", 5)
+    proc = subprocess.run([sys.executable, "-m", "newsfold", "eval", "quotes", str(sub)],
+                          capture_output=True, text=True, env={**os.environ, "NEWSFOLD_NER_MODEL": "none"},
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert result["documents"] == 5 and result["gold_quotes"] > 0
+    assert 0.0 <= result["precision"] <= 1.0 and result["recall"] > 0.5
+
+
+@pytest.mark.slow
+def test_quotes_dev_quality(data_dir):
+    from newsfold.eval.quotes import evaluate
+
+    r = evaluate(data_dir / "quotes" / "polnear-dev.jsonl", config=Config(ner_model="none"))
+    assert r["precision"] >= 0.90 and r["recall"] >= 0.90
+    assert r["speaker_coverage"] >= 0.83 and r["speaker_accuracy"] >= 0.87
+
+
+@pytest.mark.slow
+def test_claims_dev_support_f1(data_dir):
+    from newsfold.eval.claims import evaluate
+
+    r = evaluate(data_dir / "claims" / "summhay-news-dev.jsonl")
+    assert r["insights"] > 150
+    assert r["support_f1"] >= 0.68
+
+
+@pytest.mark.slow
+def test_summaries_val(data_dir):
+    from newsfold.eval.summaries import evaluate
+
+    r = evaluate(data_dir / "summaries" / "multinews-val.jsonl", limit=80)
+    assert r["citation_support"] == 1.0
+    assert r["rouge2"] >= 12.0 and r["rouge1"] >= 40.0
