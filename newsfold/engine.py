@@ -109,6 +109,7 @@ class Engine:
 
     # ------------------------------------------------------------------ lifetime
     def close(self) -> None:
+        self.pipeline.flush()
         if self._own:
             self.store.close()
 

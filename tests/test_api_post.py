@@ -27,41 +27,53 @@ FOLLOW_UP = {
 }
 
 
+def republished(seeds_dir, seed="000_0616c9603aa7a7b2"):
+    """A portal's republication of a seed: its body paragraphs under another outlet and id.
+    By the clustering contract a copy lands in its origin's story: the right story is known."""
+    lines = [ln for ln in (seeds_dir / f"{seed}.txt").read_text(encoding="utf-8").splitlines() if ln.strip()]
+    return dict(FOLLOW_UP, text="\n".join(lines[2:-2]))  # truncated: not byte-identical
+
+
 @pytest.fixture()
 def seeded(tmp_path, seeds_dir):
     path = str(tmp_path / "post.db")
     with Engine(db=path) as eng:
-        [sid] = eng.ingest([seeds_dir])
+        eng.ingest([seeds_dir])
+        # the story of the agency report and its rewrite (000/001): the follow-up's event
+        sid = eng.article("000_0616c9603aa7a7b2").story
     store = open_store(path)
     yield store, sid
     store.close()
 
 
-def test_posted_article_is_in_its_story_when_the_response_returns(seeded):
+def test_posted_article_is_in_its_story_when_the_response_returns(seeded, seeds_dir):
     store, sid = seeded
     c = TestClient(create_app(store, token=TOKEN))
-    r = c.post("/api/articles", json=[FOLLOW_UP], headers=AUTH)
+    n_before = len(c.get(f"/api/stories/{sid}").json()["articles"])
+    posted = republished(seeds_dir)
+    r = c.post("/api/articles", json=[posted], headers=AUTH)
     assert r.status_code == 200, r.text
     body = r.json()
     assert body == {"received": 1, "added": ["posted-1"], "stories": [sid], "errors": []}
     story = c.get(f"/api/stories/{sid}").json()
-    assert "posted-1" in story["articles"] and story["sources"]["articles"] == 6
+    assert "posted-1" in story["articles"] and story["sources"]["articles"] == n_before + 1
     art = c.get("/api/articles/posted-1").json()
     assert art["story"] == sid and art["meta"].get("section") == "world"
+    assert art["relation"] != "original" and art["family"] == c.get("/api/articles/000_0616c9603aa7a7b2").json()["family"]
     html = c.get(f"/stories/{sid}").text
     assert 'href="/articles/posted-1"' in html
     # idempotent: the same article again adds nothing
-    again = c.post("/api/articles", json=[FOLLOW_UP], headers=AUTH).json()
+    again = c.post("/api/articles", json=[posted], headers=AUTH).json()
     assert again["added"] == [] and again["stories"] == []
 
 
-def test_jsonl_body_and_per_item_errors(seeded):
+def test_jsonl_body_and_per_item_errors(seeded, seeds_dir):
     store, sid = seeded
     c = TestClient(create_app(store, token=TOKEN))
     other = {"title": "Earthquake of magnitude 6.1 strikes off the coast of Chile", "source": "Andes Daily",
              "text": "An earthquake of magnitude 6.1 struck off northern Chile on Tuesday, the survey said. "
                      "There were no immediate reports of damage. Residents of Antofagasta felt the shaking."}
-    body = "\n".join(json.dumps(o) for o in (FOLLOW_UP, other)) + "\n"
+    body = "\n".join(json.dumps(o) for o in (republished(seeds_dir), other)) + "\n"
     r = c.post("/api/articles", content=body.encode(), headers={**AUTH, "Content-Type": "application/x-ndjson"})
     assert r.status_code == 200, r.text
     res = r.json()

@@ -13,6 +13,7 @@ import json
 import os
 import secrets
 import threading
+from contextlib import asynccontextmanager
 from typing import Any, Optional
 
 from newsfold.store.base import Store
@@ -56,6 +57,8 @@ class Backend:
         return self._pipeline
 
     def close(self) -> None:
+        if self._pipeline is not None:
+            self._pipeline.flush()
         if self._store is not None and not isinstance(self._db, Store):
             self._store.close()
             self._store = None
@@ -124,7 +127,14 @@ def create_app(db: str | Store = "newsfold.db", token: Any = _ENV, *, config=Non
         token = os.environ.get("NEWSFOLD_TOKEN") or None
     backend = Backend(db, config)
 
+    @asynccontextmanager
+    async def lifespan(_app):
+        yield
+        with backend.lock:  # save the streaming state; close a store we opened
+            backend.close()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="newsfold",
         version=newsfold.__version__,
         description="Stories folded from news articles: copy families, independent sources, "

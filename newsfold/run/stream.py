@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import pickle
 import threading
+import time
 from datetime import datetime, timezone
 from typing import Any, Iterable, Optional, Sequence
 
@@ -65,18 +66,27 @@ class StreamingPipeline:
     ['s0001']
     """
 
-    def __init__(self, store: Store, config: Optional[Config] = None) -> None:
+    def __init__(self, store: Store, config: Optional[Config] = None, *, save_every: float = 5.0) -> None:
+        """``save_every``: at most one state save per that many seconds (the first add and
+        :meth:`flush` always save). The state holds every article's signature, so saving it
+        costs time in proportion to the corpus; articles stored after the last save are
+        caught up from the store when a pipeline next loads the state, so nothing is lost."""
         self.store = store
         self.config = config or Config()
+        self.save_every = save_every
         self.lock = threading.RLock()
         self.errors: list[ErrorRecord] = []
         self.last_added: list[str] = []
         self._families = None
         self._clusterer = None
+        self._last_save: Optional[float] = None
+        self._dirty = False
 
     # -- state -------------------------------------------------------------------------
     def _load(self) -> None:
-        """Restore the family index and the clusterer from the store (or rebuild them)."""
+        """Restore the family index and the clusterer from the store, or start them afresh;
+        then catch up with stored articles the state does not know (a store filled by a batch
+        run, or articles stored after the last save)."""
         if self._clusterer is not None:
             return
         from newsfold.cluster import StreamClusterer
@@ -86,26 +96,37 @@ class StreamingPipeline:
         clu = _restore(self.store.get_state(STATE_CLUSTERER), StreamClusterer, self.config)
         if fam is None or clu is None:
             fam, clu = _new(FamilyIndex, self.config), _new(StreamClusterer, self.config)
-            self._families, self._clusterer = fam, clu
-            if self.store.count_articles():
-                self._replay()
         self._families, self._clusterer = fam, clu
+        known = set(clu.assignments()) if hasattr(clu, "assignments") else set()
+        missing = [a for a in self.store.iter_articles() if a.id not in known]
+        if missing:
+            self._replay(missing)
 
-    def _replay(self) -> None:
-        """A store filled by a batch run (or an older engine) has no usable streaming state:
-        rebuild it from the stored articles, in publication order."""
-        corpus = sorted(self.store.iter_articles(), key=stages._time_key)
-        for a in corpus:
+    def _replay(self, articles: list[Article]) -> None:
+        """Feed stored articles to the index and the clusterer, in publication order."""
+        articles.sort(key=stages._time_key)
+        for a in articles:
             self._families.add(a)
             a.story = self._clusterer.add(a)
-        self.store.update_articles(corpus)
-        self._reanalyse(list(dict.fromkeys(a.story for a in corpus if a.story)))
+        self.store.update_articles(articles)
+        self._reanalyse(list(dict.fromkeys(a.story for a in articles if a.story)))
+        self._dirty = True
+        self.save()
 
     def save(self) -> None:
+        """Write the family index and the clusterer state to the store now."""
         if self._clusterer is None:
             return
-        self.store.set_state(STATE_FAMILIES, pickle.dumps(self._families.state_dict()))
-        self.store.set_state(STATE_CLUSTERER, pickle.dumps(self._clusterer.state_dict()))
+        with self.lock:
+            self.store.set_state(STATE_FAMILIES, pickle.dumps(self._families.state_dict()))
+            self.store.set_state(STATE_CLUSTERER, pickle.dumps(self._clusterer.state_dict()))
+            self._last_save = time.monotonic()
+            self._dirty = False
+
+    def flush(self) -> None:
+        """Save the state if anything changed since the last save (call before closing)."""
+        if self._dirty:
+            self.save()
 
     # -- the work ----------------------------------------------------------------------
     def clean(self, items: Iterable[Any]) -> tuple[list[Article], list[ErrorRecord]]:
@@ -152,7 +173,9 @@ class StreamingPipeline:
                     touched.append(sid)
             self.store.update_articles(new)
             self._reanalyse(touched)
-            self.save()
+            self._dirty = True
+            if self._last_save is None or time.monotonic() - self._last_save >= self.save_every:
+                self.save()
             return touched
 
     def _reanalyse(self, story_ids: Sequence[str]) -> None:
