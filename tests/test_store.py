@@ -422,3 +422,41 @@ def test_fts5_terms_quote_every_word():
     assert fts5_terms('Lavrov AND "Moscow" near*') == ['"lavrov"', '"and"', '"moscow"', '"near"*']
     assert fts5_terms("Lavrov's visit") == ['"lavrov"', '"visit"']
     assert fts5_terms("  ") == []
+
+
+# ---------------------------------------------------------------- the pipeline on both
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_pipeline_gives_the_same_result_on_both_backends(pg_server, seeds_dir, fixtures_dir, tmp_path):
+    """run_local on the seeds + JSONL lines, twice, into SQLite and into PostgreSQL."""
+    from newsfold.config import Config
+    from newsfold.run.local import run_local
+
+    cfg = Config(ner_model="none", progress=False)
+    paths = [str(seeds_dir), str(fixtures_dir / "spark")]
+    results = {}
+    for backend, url in (("sqlite", str(tmp_path / "p.db")), ("postgres", pg_server.new_database())):
+        with open_store(url) as s:
+            first = run_local(paths, config=cfg, store=s)
+            second = run_local(paths, config=cfg, store=s)  # nothing new is stored
+            assert s.count_articles() == len(first.articles) == len(second.articles)
+            assert s.count_stories() == len(second.stories)
+            stored = {st.id: st.to_dict() for st in s.list_stories(limit=1000)}
+            assert stored == {st.id: st.to_dict() for st in second.stories}
+            top = max(second.stories, key=lambda st: len(st.articles))
+            word = max((w for w in top.title.split() if w.isalpha()), key=len)
+            found = [st.id for st in s.list_stories(q=word)]
+            assert top.id in found
+            results[backend] = (
+                [a.to_dict() for a in s.iter_articles()],
+                stored,
+                [e.to_dict() for e in s.errors()],
+                found,
+            )
+    for a in results["sqlite"][0] + results["postgres"][0]:
+        a.pop("first_seen", None)
+    for st in list(results["sqlite"][1].values()) + list(results["postgres"][1].values()):
+        st["timeline"] = [e for e in st["timeline"] if "first_seen" not in e["kind"]]
+    assert results["sqlite"] == results["postgres"]
