@@ -193,3 +193,39 @@ def test_utf16_file_with_bom_is_text_not_binary(tmp_path):
     p.write_bytes("A wide-character article about the river festival.\n".encode("utf-16"))
     recs, errs = _split(list(read_paths([str(p)])))
     assert errs == [] and recs[0].content.startswith("A wide-character article")
+
+
+def test_warc_payload_with_gzip_encoding_chunking_and_charset(tmp_path):
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    text = ("<html><body><article><p>Caf\u00e9 owners in the fictional town of Sorel protested on "
+            "Monday against a new parking fee in the old town.</p></article></body></html>")
+    gz = gzip.compress(text.encode("utf-8"))
+    chunked = b"".join(b"%x\r\n%s\r\n" % (len(gz[i:i + 50]), gz[i:i + 50]) for i in range(0, len(gz), 50)) + b"0\r\n\r\n"
+    latin = text.encode("latin-1")
+    p = tmp_path / "enc.warc.gz"
+    with open(p, "wb") as fh:
+        w = WARCWriter(fh, gzip=True)
+        for url, payload, headers in (
+            ("https://a.example/gz", chunked, [("Content-Type", "text/html; charset=utf-8"),
+                                              ("Content-Encoding", "gzip"), ("Transfer-Encoding", "chunked")]),
+            ("https://a.example/latin", latin, [("Content-Type", "text/html; charset=ISO-8859-1")]),
+        ):
+            h = StatusAndHeaders("200 OK", headers, protocol="HTTP/1.1")
+            w.write_record(w.create_warc_record(url, "response", payload=io.BytesIO(payload), http_headers=h))
+    items = list(read_paths([str(p)]))
+    recs, errs = _split(items)
+    assert [r.url for r in recs] == ["https://a.example/gz", "https://a.example/latin"]
+    assert all("Café owners" in r.content for r in recs)
+    # the latin-1 page declared its charset: decoded with it, nothing to report
+    assert errs == []
+
+
+def test_jsonl_line_with_invalid_utf8_is_kept_with_a_warning(tmp_path):
+    p = tmp_path / "bad.jsonl"
+    p.write_bytes(b'{"id": "x1", "text": "Caf\xe9 owners protested on Monday."}\n'
+                  b'{"id": "x2", "text": "A clean line."}\n')
+    recs, errs = _split(list(read_paths([str(p)])))
+    assert [r.id for r in recs] == ["x1", "x2"]
+    assert [(e.kind, e.position, e.article_id) for e in errs] == [("encoding", 1, "x1")]

@@ -21,6 +21,7 @@ _HTML_HINT = re.compile(
 _PAGE_HINT = re.compile(r"<(?:!doctype\s+html|html|body)\b", re.I)
 _FEED_HINT = re.compile(r"<(?:rss|feed|rdf:RDF)\b", re.I)
 _UNKNOWN_ENCODINGS = ("utf-8", "utf8")
+_LATIN1_LABELS = {"iso-8859-1", "iso8859-1", "latin-1", "latin1", "l1", "us-ascii", "ascii", "windows-1252"}
 
 
 _CONTROL = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
@@ -37,12 +38,15 @@ def is_binary(data: bytes) -> bool:
     return ctrl / len(head) > 0.10
 
 
-def decode(data: bytes, *, path: str, position=None) -> tuple[str, Optional[ErrorRecord]]:
+def decode(
+    data: bytes, *, path: str, position=None, declared: Optional[str] = None
+) -> tuple[str, Optional[ErrorRecord]]:
     """Decode bytes as UTF-8 (BOM allowed). Not silent on failure.
 
-    Invalid UTF-8 is decoded with the charset the document declares (HTML ``<meta charset>``,
-    XML ``encoding=``) when there is one, otherwise with replacement characters; in both cases
-    an ``encoding`` ErrorRecord says so (the article is kept, nothing is lost).
+    Bytes that are not UTF-8 are decoded with the charset the document (or its HTTP header)
+    declares, silently, since that is what it says it is. Otherwise they are decoded as
+    Windows-1252, else with replacement characters, and an ``encoding`` ErrorRecord says so
+    (the article is kept, nothing is lost).
     """
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
@@ -52,17 +56,18 @@ def decode(data: bytes, *, path: str, position=None) -> tuple[str, Optional[Erro
         bad_at = exc.start
     head = data[:SNIFF_BYTES]
     m = _META_CHARSET.search(head) or _XML_ENCODING.search(head)
-    if m:
-        enc = m.group(1).decode("ascii", "replace").lower()
+    enc = declared.lower() if declared else (m.group(1).decode("ascii", "replace").lower() if m else None)
+    if enc:
         if enc not in _UNKNOWN_ENCODINGS:
+            # as browsers do (WHATWG): a Latin-1 or ASCII label means Windows-1252
+            candidates = ("cp1252", enc) if enc in _LATIN1_LABELS else (enc,)
+            for cand in candidates:
+                try:
+                    return data.decode(cand), None
+                except (LookupError, UnicodeDecodeError):
+                    continue
             try:
-                text = data.decode(enc)
-                return text, ErrorRecord(
-                    path=path,
-                    position=position,
-                    reason=f"not valid UTF-8 (byte {bad_at}); decoded with the declared charset {enc}",
-                    kind="encoding",
-                )
+                return data.decode(enc), None  # the document said what it is, and it is
             except (LookupError, UnicodeDecodeError):
                 pass
     try:

@@ -30,14 +30,16 @@ def read_jsonl(
             continue
         if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
             raw = raw[3:]
+        warning = None
         try:
             line = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            yield ErrorRecord(
+            # keep the article; the bad bytes become U+FFFD and a warning says so
+            line = raw.decode("utf-8", errors="replace")
+            warning = ErrorRecord(
                 path=path, position=lineno, kind="encoding",
-                reason=f"line is not valid UTF-8 (byte {exc.start}); JSON must be UTF-8",
+                reason=f"line is not valid UTF-8 (byte {exc.start}); bad bytes replaced with U+FFFD",
             )
-            continue
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
@@ -53,6 +55,9 @@ def read_jsonl(
             )
             continue
         rec = record_from_obj(obj, path=path, position=lineno)
+        if warning is not None and isinstance(rec, RawRecord):
+            warning.article_id = rec.id
+            yield warning
         yield rec
 
 

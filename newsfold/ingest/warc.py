@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zlib
 from typing import BinaryIO, Iterator, Optional
 
@@ -9,6 +10,7 @@ from newsfold.ingest.common import decode, hash_id, url_id
 from newsfold.model import ErrorRecord, RawRecord
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
+_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_\-:.]+)")
 
 
 def read_warc(stream: BinaryIO, *, path: str, max_bytes: int) -> Iterator[RawRecord | ErrorRecord]:
@@ -52,7 +54,14 @@ def read_warc(stream: BinaryIO, *, path: str, max_bytes: int) -> Iterator[RawRec
                 continue
             if not any(t in ctype for t in _HTML_TYPES) or status >= 300:
                 continue  # not an article page
-            text, warning = decode(body, path=path, position=index)
+            try:
+                body = _decode_transfer(body, rec.http_headers)
+            except Exception as exc:  # noqa: BLE001 - zlib/brotli errors on corrupt payloads
+                yield ErrorRecord(path=path, position=index, kind="malformed_warc",
+                                  reason=f"record for {uri}: cannot decode the HTTP payload ({exc})")
+                continue
+            m = _CHARSET.search(ctype)
+            text, warning = decode(body, path=path, position=index, declared=m.group(1) if m else None)
             rid = url_id(uri) if uri else hash_id(text)
             if not text.strip():
                 yield ErrorRecord(path=path, position=index, kind="empty",
@@ -108,3 +117,41 @@ def _gzip_tail_problem(stream, last_pos: Optional[int]) -> Optional[str]:
         if members > 1:
             return "trailing data that is not a readable WARC record"
     return None
+
+
+def _decode_transfer(body: bytes, headers) -> bytes:
+    """Undo HTTP chunking and content encoding kept in the archived payload."""
+    te = (headers.get("Transfer-Encoding") or "").lower()
+    if "chunked" in te:
+        body = _dechunk(body)
+    ce = (headers.get("Content-Encoding") or "").lower().strip()
+    if ce in ("gzip", "x-gzip") and body[:2] == b"\x1f\x8b":
+        body = zlib.decompress(body, wbits=47)
+    elif ce == "deflate":
+        try:
+            body = zlib.decompress(body)
+        except zlib.error:
+            body = zlib.decompress(body, wbits=-15)
+    elif ce == "br":
+        import brotli  # optional; raises ImportError -> error record
+
+        body = brotli.decompress(body)
+    return body
+
+
+def _dechunk(body: bytes) -> bytes:
+    out = bytearray()
+    pos = 0
+    while pos < len(body):
+        eol = body.find(b"\r\n", pos)
+        if eol < 0:
+            return body  # not actually chunked: keep as is
+        try:
+            size = int(body[pos:eol].split(b";")[0].strip() or b"0", 16)
+        except ValueError:
+            return body
+        if size == 0:
+            break
+        out += body[eol + 2: eol + 2 + size]
+        pos = eol + 2 + size + 2
+    return bytes(out)
