@@ -250,6 +250,10 @@ def test_list_stories_filters_and_order(store):
     assert ids(outlet="nobody") == []
     assert ids(min_independent=2) == ["moscow", "tariffs"]
     assert ids(min_independent=2, outlet="daily planet") == ["tariffs"]
+    # counting with the same filters = the unpaged list
+    for kw in ({}, {"since": "2025-08-02"}, {"outlet": "Daily Planet"}, {"min_independent": 2},
+               {"q": "tariff"}, {"q": "tariff", "until": "2025-07-15"}, {"q": "!!!"}):
+        assert store.count_stories(**kw) == len(store.list_stories(limit=1000, **kw)), kw
 
 
 @backends

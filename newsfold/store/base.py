@@ -56,7 +56,16 @@ class Store(ABC):
         """Stories newest first; ``q`` is full-text over titles, summaries and article text."""
 
     @abstractmethod
-    def count_stories(self) -> int: ...
+    def count_stories(
+        self,
+        *,
+        q: Optional[str] = None,
+        since: Optional[str] = None,
+        until: Optional[str] = None,
+        outlet: Optional[str] = None,
+        min_independent: Optional[int] = None,
+    ) -> int:
+        """All stories; with filters, how many ``list_stories`` would return unpaged."""
 
     @abstractmethod
     def add_errors(self, errors: Iterable[ErrorRecord]) -> None: ...

@@ -281,12 +281,28 @@ class PostgresStore(Store):
         limit: int = 50,
         offset: int = 0,
     ) -> list[Story]:
+        found = self._where(q, since, until, outlet, min_independent)
+        if found is None:
+            return []
+        where, params = found
+        sql = "SELECT s.data FROM stories s" + where + (
+            " ORDER BY s.last_published DESC NULLS LAST, s.first_published DESC NULLS LAST,"
+            " s.id LIMIT %s OFFSET %s"
+        )
+        params += [max(0, int(limit)), max(0, int(offset))]
+        with self._tx() as cur:
+            cur.execute(sql, params)
+            rows = cur.fetchall()
+        return [Story.from_json(r[0]) for r in rows]
+
+    def _where(self, q, since, until, outlet, min_independent) -> Optional[tuple[str, list]]:
+        """The WHERE clause of a story query; None when ``q`` has no word (nothing matches)."""
         where: list[str] = []
         params: list = []
         if q is not None and q.strip():
             terms = common.query_terms(q)
             if not terms:
-                return []
+                return None
             # every word must occur in the story (title, summary) or in one of its articles;
             # words are letters/digits only, so they are safe inside a tsquery
             for word, prefix in terms:
@@ -314,22 +330,24 @@ class PostgresStore(Store):
         if min_independent is not None:
             where.append("coalesce(s.independent, 0) >= %s")
             params.append(int(min_independent))
-        sql = "SELECT s.data FROM stories s"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += (
-            " ORDER BY s.last_published DESC NULLS LAST, s.first_published DESC NULLS LAST,"
-            " s.id LIMIT %s OFFSET %s"
-        )
-        params += [max(0, int(limit)), max(0, int(offset))]
-        with self._tx() as cur:
-            cur.execute(sql, params)
-            rows = cur.fetchall()
-        return [Story.from_json(r[0]) for r in rows]
+        return (" WHERE " + " AND ".join(where) if where else ""), params
 
-    def count_stories(self) -> int:
+    def count_stories(
+        self,
+        *,
+        q: Optional[str] = None,
+        since: Optional[str] = None,
+        until: Optional[str] = None,
+        outlet: Optional[str] = None,
+        min_independent: Optional[int] = None,
+    ) -> int:
+        """All stories, or those ``list_stories`` would return with the same filters."""
+        found = self._where(q, since, until, outlet, min_independent)
+        if found is None:
+            return 0
+        where, params = found
         with self._tx() as cur:
-            cur.execute("SELECT count(*) FROM stories")
+            cur.execute("SELECT count(*) FROM stories s" + where, params)
             return cur.fetchone()[0]
 
     # ------------------------------------------------------------------ errors, state
