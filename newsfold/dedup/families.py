@@ -39,7 +39,7 @@ class DedupConfig:
     #: a shingle in this share of one outlet's (sampled) articles is that outlet's boilerplate
     boilerplate_share: float = 0.3
     boilerplate_sample: int = 64
-    aligner_sample_docs: int = 2000
+    aligner_sample_docs: int = 300
     seed: int = 0
     #: outlet -> owner, so outlets of one owner count once in ``story_sources``
     owners: Optional[dict] = None
@@ -129,9 +129,7 @@ class _Checker:
         f = self._feats.get(i)
         if f is None:
             sh = np.unique(self.flat[self.offsets[i] : self.offsets[i + 1]])
-            f = self._feats[i] = Features(self.texts[i], sh)
-            if self.boiler is not None:
-                f._sentences = _drop_boiler_sentences(f.sentences, self.boiler)
+            f = self._feats[i] = Features(self.texts[i], sh, boiler=self.boiler)
         return f
 
     def vecs(self, i: int):

@@ -89,11 +89,15 @@ def _grams(s: str, n: int = 3) -> set:
 def sentence_diff(d: Features, o: Features) -> tuple[list[str], list[str]]:
     """(added, dropped): sentences of d whose word 3-grams are mostly absent from o, and back."""
     def missing(x: Features, y: Features) -> list[str]:
+        ynorm = {" ".join(s.lower().split()) for s in y.sentences}
+        rest = [s for s in x.sentences if " ".join(s.lower().split()) not in ynorm]
+        if not rest:
+            return []
         ygrams: set = set()
         for s in y.sentences:
             ygrams |= _grams(s)
         out = []
-        for s in x.sentences:
+        for s in rest:
             g = _grams(s)
             if g and len(g & ygrams) / len(g) < 0.5:
                 out.append(s)

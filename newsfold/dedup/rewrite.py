@@ -25,13 +25,58 @@ LINK_MIN = 3
 N_FEATURES = 2**20
 
 
+_BYTE_MAP = bytearray(range(256))
+for _c in b"!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~\t\n\r":
+    _BYTE_MAP[_c] = 32
+_BYTE_MAP = bytes(_BYTE_MAP)
+_MUL = np.uint64(0x9E3779B97F4A7C15)
+
+
+def char_ngram_codes(sents: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(sentence index, hashed feature) of every character 3-, 4- and 5-gram, vectorised.
+
+    Text is lowercased and punctuation becomes a space; as scikit-learn's ``char_wb``, n-grams
+    stay inside one space-padded word. N-grams are packed bytes hashed into N_FEATURES."""
+    if not sents:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    enc = [(" " + s.lower() + " ").encode("utf-8").translate(_BYTE_MAP) for s in sents]
+    lens = np.fromiter((len(e) for e in enc), dtype=np.int64, count=len(enc))
+    buf = np.frombuffer(b"".join(enc), dtype=np.uint8).astype(np.uint64)
+    sid = np.repeat(np.arange(len(enc)), lens)
+    rows, cols = [], []
+    shift = np.uint64(64 - 20)
+    for n in (3, 4, 5):
+        m = buf.size - n + 1
+        if m <= 0:
+            continue
+        code = np.zeros(m, dtype=np.uint64)
+        for j in range(n):
+            code = (code << np.uint64(8)) | buf[j : j + m]
+        ok = sid[:m] == sid[n - 1 : n - 1 + m]  # inside one sentence
+        for j in range(1, n - 1):  # inside one space-padded word (as char_wb)
+            ok &= buf[j : j + m] != 32
+        with np.errstate(over="ignore"):
+            h = ((code[ok] + np.uint64(n)) * _MUL) >> shift
+        rows.append(sid[:m][ok])
+        cols.append(h.astype(np.int64))
+    return np.concatenate(rows), np.concatenate(cols)
+
+
+def _tf_matrix(sents: Sequence[str]):
+    from scipy.sparse import csr_matrix
+
+    r, c = char_ngram_codes(sents)
+    X = csr_matrix((np.ones(r.size, dtype=np.float32), (r, c)), shape=(len(sents), N_FEATURES))
+    X.sum_duplicates()
+    return X
+
+
 class SentenceAligner:
-    """Picklable: a hashing vectoriser (stateless) plus document-frequency counts."""
+    """Picklable: a (stateless) hashed character n-gram featuriser plus document frequencies."""
 
     def __init__(self) -> None:
         self.df = np.zeros(N_FEATURES, dtype=np.float32)
         self.n = 0
-        self._vec = None
 
     def __getstate__(self):
         return {"df": self.df, "n": self.n}
@@ -39,36 +84,25 @@ class SentenceAligner:
     def __setstate__(self, state):
         self.df = state["df"]
         self.n = state["n"]
-        self._vec = None
-
-    @property
-    def vec(self):
-        if self._vec is None:
-            from sklearn.feature_extraction.text import HashingVectorizer
-
-            self._vec = HashingVectorizer(
-                analyzer="char_wb", ngram_range=(3, 5), n_features=N_FEATURES,
-                alternate_sign=False, norm=None, lowercase=True,
-            )
-        return self._vec
 
     def observe(self, sents: Sequence[str]) -> None:
         if not sents:
             return
-        X = self.vec.transform(sents)
-        X.data[:] = 1
-        cols = np.bincount(X.indices, minlength=N_FEATURES)
-        self.df += cols.astype(np.float32)
+        X = _tf_matrix(sents)
+        self.df += np.bincount(X.indices, minlength=N_FEATURES).astype(np.float32)
         self.n += len(sents)
 
     def vectors(self, sents: Sequence[str]):
-        from sklearn.preprocessing import normalize
-
-        X = self.vec.transform(sents).astype(np.float32)
+        X = _tf_matrix(sents)
         X.data = 1.0 + np.log(X.data)
-        idf = np.log((1.0 + self.n) / (1.0 + self.df[X.indices])) + 1.0
-        X.data *= idf
-        return normalize(X)
+        X.data *= np.log((1.0 + self.n) / (1.0 + self.df[X.indices])) + 1.0
+        sq = np.zeros(X.shape[0], dtype=np.float64)
+        rows = np.repeat(np.arange(X.shape[0]), np.diff(X.indptr))
+        np.add.at(sq, rows, X.data.astype(np.float64) ** 2)
+        norms = np.sqrt(sq)
+        norms[norms == 0] = 1.0
+        X.data /= norms[rows].astype(np.float32)
+        return X
 
     def align(self, sa: Sequence[str], sb: Sequence[str], facts_a=None, facts_b=None,
               va=None, vb=None) -> list[tuple[int, int, float]]:

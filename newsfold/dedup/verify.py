@@ -40,19 +40,37 @@ def numbers(text: str) -> set[str]:
     return {n.replace(",", "").rstrip(".") for n in _NUM.findall(text or "")}
 
 
-def names(text: str) -> set[str]:
-    """Capitalised words that do not open a sentence (a cheap proper-name proxy), normalised:
-    lowercased, possessive dropped, cut to 5 letters (Syria/Syrian/Syria's agree).
-    Headline-case lines (most words capitalised) are skipped."""
-    found: set[str] = set()
-    for sent in sentences(text) or [text or ""]:
-        words = _WORD.findall(sent)
-        if len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.6 * len(words):
-            continue
-        for w in words[1:]:
-            if (w[0].isupper() and len(w) > 1 and not w.isupper()) or (w.isupper() and 2 <= len(w) <= 6):
-                found.add(norm_name(w))
+_CAP = re.compile(r"(?<![\w'’])[A-Z][^\W\d_]+(?:['’]s)?")
+_ACRO = re.compile(r"\b[A-Z]{2,6}\b")
+_INITIAL = re.compile(r"(?:^|[.!?:][\"'”’)\]]*\s+|\n\s*)[\"'“‘(\[]?([A-Z][^\W\d_]+(?:['’]s)?)")
+
+
+def names(text: str, sents: Optional[list[str]] = None) -> set[str]:
+    """Capitalised words other than sentence openers (a cheap proper-name proxy), normalised:
+    lowercased, possessive dropped, cut to 5 letters (Syria/Syrian/Syria's agree). A word seen
+    only at the start of sentences is not a name. Headline-case lines are skipped."""
+    text = text or ""
+    if "\n" in text:
+        lines = [ln for ln in text.split("\n") if not _headline(ln)]
+        text = "\n".join(lines)
+    caps = _CAP.findall(text)
+    if not caps:
+        return set()
+    from collections import Counter
+
+    total = Counter(caps)
+    initial = Counter(_INITIAL.findall(text))
+    found = {norm_name(w) for w, c in total.items() if c > initial.get(w, 0) and not w.isupper() or
+             (w.isupper() and c > initial.get(w, 0))}
     return found
+
+
+def _headline(line: str) -> bool:
+    words = line.split()
+    if len(words) < 3 or len(words) > 20:
+        return False
+    caps = sum(1 for w in words if w[:1].isupper())
+    return caps >= 0.6 * len(words) and not line.rstrip().endswith((".", '"', "”"))
 
 
 def norm_name(w: str) -> str:
@@ -79,11 +97,17 @@ class Features:
     _numbers: Optional[set[str]] = None
     _names: Optional[set[str]] = None
     extra: dict = field(default_factory=dict)
+    #: sorted boilerplate shingle hashes: sentences made mostly of them are left out
+    boiler: Optional[np.ndarray] = None
 
     @property
     def sentences(self) -> list[str]:
         if self._sentences is None:
             self._sentences = sentences(self.text)
+            if self.boiler is not None and self.boiler.size:
+                from newsfold.dedup.families import _drop_boiler_sentences
+
+                self._sentences = _drop_boiler_sentences(self._sentences, self.boiler)
         return self._sentences
 
     @property
@@ -95,7 +119,7 @@ class Features:
     @property
     def names(self) -> set[str]:
         if self._names is None:
-            self._names = names(self.text)
+            self._names = names(self.text, self.sentences)
         return self._names
 
 

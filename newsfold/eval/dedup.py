@@ -8,7 +8,8 @@ names the planted copy type (bench/dedup writes ``wire_copy``, ``light_edit``,
 
 Scores (the detector never sees the gold fields):
 
-* per type: family-pair recall = share of gold same-family pairs that involve an article of
+* per type: ``origin_recall`` = share of derived articles put in one family with their gold
+  origin (the headline recall); family-pair recall = share of gold same-family pairs that involve an article of
   that type and are predicted in one family; family-pair precision = share of predicted
   same-family pairs involving such an article that are gold same-family;
 * ``templated_in_family``: share of templated reports put in a predicted family of size > 1;
@@ -36,7 +37,8 @@ def _pairs_by_member(groups: Mapping[str, list[int]]) -> dict[int, set[int]]:
 
 
 def score(gold_family: Sequence[str], gold_type: Sequence[str], pred_family: Sequence[str],
-          gold_relation: Sequence[str] | None = None, pred_relation: Sequence[str] | None = None) -> dict:
+          gold_relation: Sequence[str] | None = None, pred_relation: Sequence[str] | None = None,
+          gold_origin: Sequence[str | None] | None = None, ids: Sequence[str] | None = None) -> dict:
     """Scores for one corpus: lists aligned by article index."""
     n = len(gold_family)
     g: dict[str, list[int]] = defaultdict(list)
@@ -60,11 +62,23 @@ def score(gold_family: Sequence[str], gold_type: Sequence[str], pred_family: Seq
         tp_all += tp
         gold_all += len(gs)
         pred_all += len(ps)
+    link_hit: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    if gold_origin is not None and ids is not None:
+        pos = {x: k for k, x in enumerate(ids)}
+        for i in range(n):
+            o = gold_origin[i]
+            if o and o in pos:
+                h = link_hit[gold_type[i]]
+                h[1] += 1
+                h[0] += pred_family[i] == pred_family[pos[o]]
     result: dict = {"articles": n, "by_type": {}}
     for t, d in sorted(by_type.items()):
         row = {"articles": d["n"]}
         row["recall"] = round(d["tp"] / d["gold"], 4) if d["gold"] else None
         row["precision"] = round(d["tp"] / d["pred"], 4) if d["pred"] else None
+        if t in link_hit:
+            hit, tot = link_hit[t]
+            row["origin_recall"] = round(hit / tot, 4)
         if t == "templated":
             put = sum(1 for i in range(n) if gold_type[i] == t and len(pm.get(i, ())) > 1)
             row["in_family"] = round(put / d["n"], 4) if d["n"] else None
@@ -95,6 +109,8 @@ def eval_dedup_command(gold: Path) -> None:
     gold_rel = [str(r.get("relation") or "original") for r in rows]
     gold_type = [str(r.get("type") or r.get("relation") or "original") for r in rows]
     fold(arts)
-    res = score(gold_family, gold_type, [a.family or a.id for a in arts], gold_rel, [a.relation for a in arts])
+    gold_origin = [r.get("origin") for r in rows]
+    res = score(gold_family, gold_type, [a.family or a.id for a in arts], gold_rel, [a.relation for a in arts],
+                gold_origin, [a.id for a in arts])
     res["gold"] = str(gold)
     print(json.dumps(res, indent=2))

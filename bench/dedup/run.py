@@ -1,0 +1,202 @@
+"""Copy-detection benchmark: newsfold vs datasketch MinHashLSH vs rensa RMinHashLSH, one process.
+
+    python -m bench.dedup.run --n 20000 [--seed 0] [--skip datasketch] [--json out.json]
+
+Generates the synthetic corpus of bench/dedup/generate.py (truth known), then times each
+system end to end, text in -> families out:
+
+* newsfold: ``newsfold.dedup.fold`` (shingles, rensa signatures, banding, exact verification,
+  sentence alignment, provenance with relation/reason/added/dropped);
+* datasketch: regex word 5-gram shingles (strings), ``MinHash(num_perm=128).update_batch``,
+  ``MinHashLSH(threshold=0.5, num_perm=128)`` insert + query, union-find;
+* rensa-LSH: the same shingles, ``RMinHash(128)``, ``RMinHashLSH(0.5, 128, 16 bands)``
+  insert + query, union-find.
+
+Reports per planted type family-pair precision/recall (newsfold.eval.dedup.score), docs/s
+(wall and CPU), peak RSS above the start of each phase (sampled every 20 ms), index bytes
+per document, and throughput ratios. CPU seconds are the fairer figure on a shared machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import pickle
+import re
+import sys
+import threading
+import time
+
+import numpy as np
+
+from bench.dedup.generate import generate
+from newsfold.eval.dedup import score
+
+
+class PeakRSS:
+    def __init__(self):
+        import psutil
+
+        self.p = psutil.Process()
+        self.base = self.p.memory_info().rss
+        self.peak = self.base
+        self._stop = False
+        self.t = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self):
+        while not self._stop:
+            self.peak = max(self.peak, self.p.memory_info().rss)
+            time.sleep(0.02)
+
+    def __enter__(self):
+        self.t.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop = True
+        self.t.join()
+        self.peak = max(self.peak, self.p.memory_info().rss)
+
+    @property
+    def mib(self) -> float:
+        return (self.peak - self.base) / 2**20
+
+
+def _uf_families(n: int, pairs) -> list[int]:
+    p = list(range(n))
+
+    def find(x):
+        while p[x] != x:
+            p[x] = p[p[x]]
+            x = p[x]
+        return x
+
+    for a, b in pairs:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            p[max(ra, rb)] = min(ra, rb)
+    return [find(i) for i in range(n)]
+
+
+_TOK = re.compile(r"\w+")
+
+
+def _str_shingles(text: str) -> list[str]:
+    w = _TOK.findall(text.lower())
+    if len(w) < 5:
+        return [" ".join(w)] if w else []
+    return [" ".join(w[i : i + 5]) for i in range(len(w) - 4)]
+
+
+def run_newsfold(rows):
+    from newsfold.dedup import fold
+    from newsfold.dedup import minhash
+    from newsfold.model import Article
+
+    arts = [Article(id=r["id"], text=r["text"], source=r.get("source"), published=r.get("date"),
+                    content_hash="-") for r in rows]
+    fold(arts)
+    fam = [a.family for a in arts]
+    rel = [a.relation for a in arts]
+    # persisted index = the uint32 signature matrix (num_perm x 4 bytes per document)
+    index_bytes = minhash.NUM_PERM * 4
+    return fam, rel, index_bytes
+
+
+def run_datasketch(rows):
+    from datasketch import MinHash, MinHashLSH
+
+    lsh = MinHashLSH(threshold=0.5, num_perm=128)
+    mhs = []
+    for i, r in enumerate(rows):
+        m = MinHash(num_perm=128)
+        m.update_batch([s.encode("utf-8") for s in set(_str_shingles(r["text"]))])
+        lsh.insert(i, m)
+        mhs.append(m)
+    pairs = []
+    for i, m in enumerate(mhs):
+        for j in lsh.query(m):
+            if j != i:
+                pairs.append((i, j))
+    roots = _uf_families(len(rows), pairs)
+    try:
+        index_bytes = len(pickle.dumps(lsh, protocol=5)) / len(rows)
+    except Exception:
+        index_bytes = float("nan")
+    return [rows[k]["id"] for k in roots], None, index_bytes
+
+
+def run_rensa(rows):
+    import rensa
+
+    lsh = rensa.RMinHashLSH(threshold=0.5, num_perm=128, num_bands=16)
+    mhs = []
+    for i, r in enumerate(rows):
+        m = rensa.RMinHash(num_perm=128, seed=42)
+        m.update(_str_shingles(r["text"]))
+        lsh.insert(i, m)
+        mhs.append(m)
+    pairs = []
+    for i, m in enumerate(mhs):
+        for j in lsh.query(m):
+            if j != i:
+                pairs.append((i, j))
+    roots = _uf_families(len(rows), pairs)
+    # 128 u32 digests kept per document + band tables (16 u64 keys + a u64 id per band entry)
+    index_bytes = 128 * 4 + 16 * 16
+    return [rows[k]["id"] for k in roots], None, index_bytes
+
+
+SYSTEMS = {"newsfold": run_newsfold, "datasketch": run_datasketch, "rensa-lsh": run_rensa}
+
+
+def main(argv=None) -> dict:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--n", type=int, default=20000)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--skip", action="append", default=[], help="system to skip (repeatable)")
+    ap.add_argument("--json", help="write the results here as JSON")
+    a = ap.parse_args(argv)
+    t0 = time.time()
+    rows = generate(a.n, a.seed)
+    print(f"generated {len(rows)} articles in {time.time() - t0:.1f}s", file=sys.stderr)
+    gold_family = [r["family"] for r in rows]
+    gold_type = [r["type"] for r in rows]
+    gold_rel = [r["relation"] for r in rows]
+    results = {"n": len(rows), "seed": a.seed, "systems": {}}
+    for name, fn in SYSTEMS.items():
+        if name in a.skip:
+            continue
+        gc.collect()
+        with PeakRSS() as mem:
+            w0, c0 = time.perf_counter(), time.process_time()
+            fam, rel, index_bytes = fn(rows)
+            wall, cpu = time.perf_counter() - w0, time.process_time() - c0
+        sc = score(gold_family, gold_type, fam, gold_rel, rel, [r["origin"] for r in rows], [r["id"] for r in rows])
+        results["systems"][name] = {
+            "wall_s": round(wall, 2), "cpu_s": round(cpu, 2),
+            "docs_per_s_wall": round(len(rows) / wall, 1), "docs_per_s_cpu": round(len(rows) / cpu, 1),
+            "peak_rss_mib": round(mem.mib, 1), "index_bytes_per_doc": round(index_bytes, 1),
+            "scores": sc,
+        }
+        print(f"{name}: {wall:.1f}s wall, {cpu:.1f}s cpu, {len(rows) / cpu:.0f} docs/s cpu, "
+              f"peak +{mem.mib:.0f} MiB", file=sys.stderr)
+        del fam, rel
+    s = results["systems"]
+    if "newsfold" in s:
+        for other in ("datasketch", "rensa-lsh"):
+            if other in s:
+                results[f"speedup_vs_{other}"] = {
+                    "cpu": round(s[other]["cpu_s"] / s["newsfold"]["cpu_s"], 2),
+                    "wall": round(s[other]["wall_s"] / s["newsfold"]["wall_s"], 2),
+                }
+    print(json.dumps(results, indent=1))
+    if a.json:
+        with open(a.json, "w") as fh:
+            json.dump(results, fh, indent=1)
+    return results
+
+
+if __name__ == "__main__":
+    main()
