@@ -284,7 +284,8 @@ def test_no_dateline_in_plain_sentence():
 def test_dateline_year_from_another_date_else_none():
     para = "Varn City, Dec. 30 (Reuters) - The council approved the budget after a long debate."
     a = _clean(f" date 2025-01-02\n{para}\n{BODY2}")
-    assert a.published == "2025-01-02"  # the crawl header is the publication date
+    assert a.published == "2024-12-30"  # the dateline's day, the year from the crawl header
+    assert _clean(f" date 2025-01-02\n{BODY1}\n{BODY2}").published == "2025-01-02"
     # a year-less dateline alone gives no date
     b = _clean(f"{para}\n{BODY2}")
     assert b.published is None and b.dateline == "Varn City, Dec. 30 (Reuters)"

@@ -116,12 +116,12 @@ def clean_record(
         published = min(line_dates)
     dateline = find_dateline(paragraphs[0]) if paragraphs else None
     if published is None and not bad_date and dateline is not None:
-        published = dateline_date(dateline, None)  # a dateline with its own year
+        # a dateline's own year, else the year of another date of the item (crawl header,
+        # WARC-Date): the crawl came on or after publication, the dateline names the day
+        ref = ct.crawl_date or (parse_date(fields.get("warc_date")) if fields.get("warc_date") else None)
+        published = dateline_date(dateline, ref)
     if published is None and not bad_date and ct.crawl_date:
         published = ct.crawl_date
-    if published is None and not bad_date and dateline is not None:
-        ref = parse_date(fields.get("warc_date")) if fields.get("warc_date") else None
-        published = dateline_date(dateline, ref)
 
     wire = find_wire(paragraphs, dateline, ct.wire_hints)
     source = (
