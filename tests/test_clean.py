@@ -434,3 +434,18 @@ def test_portal_header_lines_before_the_title():
 def test_title_needs_a_body_after_it():
     a = _clean("Short headline only\nAlso Read: something")
     assert a.title is None and a.text == "Short headline only"
+
+
+def test_hard_wrapped_plain_text_is_unwrapped_before_the_rules():
+    doc = ("The council of the fictional town of Lowmoor approved a new\n"
+           "flood barrier on Wednesday after two winters of flooding along\n"
+           "the river Esk, its planning chief said.\n"
+           "Construction is expected to start in the autumn and to take a well-\n"
+           "planned two years.\n")
+    a = _clean(doc)
+    assert a.title is None
+    assert a.text.split("\n\n") == [
+        "The council of the fictional town of Lowmoor approved a new flood barrier on Wednesday "
+        "after two winters of flooding along the river Esk, its planning chief said.",
+        "Construction is expected to start in the autumn and to take a well-planned two years.",
+    ]

@@ -156,6 +156,24 @@ def is_real_paragraph(line: str) -> bool:
     return _words(line) >= 15 and bool(_TERMINAL.search(line))
 
 
+_WRAP_END = re.compile(r"[\w,;’'\-–]$")
+
+
+def unwrap(lines: list[str]) -> list[str]:
+    """Join hard-wrapped lines: a line of 40+ characters that stops mid-sentence (ends with a
+    word, comma or hyphen) followed by a line starting in lower case (and not a ``|`` crumb)
+    continues the same paragraph."""
+    out: list[str] = []
+    for line in lines:
+        if (out and line[0].islower() and len(out[-1]) >= 40 and "|" not in line
+                and _WRAP_END.search(out[-1]) and not _CRAWL_HEADER.match(out[-1])):
+            prev = out[-1]
+            out[-1] = prev + line if prev.endswith("-") and not prev.endswith(" -") else prev + " " + line
+        else:
+            out.append(line)
+    return out
+
+
 def _looks_title(line: str, rest: list[str]) -> bool:
     if len(line) > 200 or _SOURCE_TAG.match(line):
         return False
@@ -187,6 +205,8 @@ def clean_text(raw: str, *, plain: bool = True, title: Optional[str] = None) -> 
     text = raw.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ").replace("\u200b", "")
     lines = [ln.strip() for ln in text.split("\n")]
     lines = [ln for ln in lines if ln]
+    if plain and len(lines) > 2:
+        lines = unwrap(lines)
 
     # crawl header, alone or glued to the first sentence
     if lines:
