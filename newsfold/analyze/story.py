@@ -69,11 +69,8 @@ def analyze_story(story: Story, articles: Sequence[Article], *, config=None) -> 
     if independent is None:
         independent = count([a.id for a in articles])
     story.basis = "single_origin" if independent <= 1 else "independent"
-    story.summary = summarize(articles, drafts, al, count, max_sentences=8, min_sentences=3)
-    if story.basis == "single_origin":
-        # withheld as fact: every sentence rests on one origin; keep it, clearly marked
-        for s in story.summary:
-            if not s.text.startswith("[single origin]"):
-                s.text = "[single origin] " + s.text
+    story.summary = summarize(articles, count, max_sentences=8)
+    # On a single origin the summary is kept verbatim but marked by ``basis``: readers and the
+    # report present it as "one source", never as corroborated fact.
     story.timeline = build_timeline(articles)
     return story

@@ -1,22 +1,31 @@
-"""Cited extractive summary built on the aligned claims.
+"""Cited extractive summary.
 
-Candidates are the claims' representative sentences. Ranking: independent sources (corroborated
-content first), then the number of supporting articles and summed alignment, then the earliest
-position in its article (news leads carry the main facts). Excluded: single-source claims whose
-only support is a derived article (copy/rewrite/embellished), sentences that repeat an article's
-dedup ``added`` text, sentences of a derived article whose numbers/dates no other supporting article states, and
-near-duplicates of a chosen sentence (cosine >= 0.5). Each sentence cites the claim's supporting
-articles (all of which state it); the text is taken verbatim from an article.
+Candidates are the story's sentences (all of them, aligned across articles with the TF-IDF
+space of :mod:`claims`). A sentence's *support* is its own article plus every other article whose
+best-matching sentence has cosine >= ``threshold`` (the claim alignment rule); its citations are
+those articles, all of which state it, and its independent sources are counted over them.
+
+Excluded: sentences of derived articles (copy/rewrite/embellished) that no independent source
+supports (a rewrite's own content is never stated as fact), sentences that repeat an article's
+dedup ``added`` text, sentences of derived articles whose numbers/dates the other supporting
+articles do not state, and near-duplicates of a chosen sentence (cosine >= ``redundancy``).
+
+Ranking: ``centrality`` (mean best-match cosine to the other articles) x ``centrality_weight``
+plus ``position_weight / (1 + rank)`` (rank of the sentence among its article's candidates: news
+leads carry the main facts). Story summaries (3-8 sentences, ``max_sentences``) keep only
+complete, third-person sentences (no quote fragments, headlines or first-person speech) and put
+corroborated content first (independent sources, then score). With a ``word_budget`` (eval:
+~250 words) the sentence cap is lifted and the order is by score alone.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Optional, Sequence
+from typing import Callable, Optional, Sequence
 
 import numpy as np
 
-from newsfold.analyze.claims import Alignment, ClaimDraft, _facts
+from newsfold.analyze.claims import Alignment, _facts, align, article_units
 from newsfold.model import Article, SummarySentence
 
 
@@ -27,60 +36,6 @@ def _in_added(text: str, added: Sequence[str]) -> bool:
         if len(an) >= 20 and (an in n or n in an):
             return True
     return False
-
-
-def summarize(articles: Sequence[Article], drafts: Sequence[ClaimDraft], al: Alignment,
-              count_sources, *, max_sentences: Optional[int] = 8, min_sentences: int = 3,
-              word_budget: Optional[int] = None, redundancy: float = 0.5,
-              position_weight: float = 1.0) -> list[SummarySentence]:
-    units = al.units
-    if not units:
-        return []
-    by_id = {a.id: a for a in articles}
-    derived = {a.id for a in articles if (a.relation or "original") != "original"}
-    candidates = []
-    for d in drafts:
-        arts = d.articles or sorted({units[m].article for m in d.members})
-        indep = count_sources(arts)
-        if indep <= 1 and all(x in derived for x in arts):
-            continue  # a rewrite's own content is never stated as fact
-        members = sorted(d.members, key=lambda m: (units[m].article in derived, units[m].pos))
-        rep = None
-        for m in members:
-            u = units[m]
-            if u.article in derived and _in_added(u.text, by_id[u.article].added):
-                continue
-            if _in_added(u.text, [x for a in arts for x in by_id[a].added]):
-                continue
-            others = " ".join(units[o].text for o in d.members if units[o].article != u.article)
-            if u.article in derived and not _facts(u.text) <= _facts(others):
-                continue  # carries a number/date the other sources do not state
-            if not _neutral_sentence(u.text):
-                continue
-            rep = m
-            break
-        if rep is None:
-            continue
-        support = float(sum(al.sim[rep, o] for o in d.members if o != rep))
-        pos = units[rep].pos
-        score = (indep if max_sentences else 0) + 0.5 * support + position_weight / (1.0 + pos)
-        candidates.append((score, indep, rep, arts))
-    candidates.sort(key=lambda c: (-c[1] if max_sentences else 0, -c[0]))
-    chosen: list[tuple[int, list[str]]] = []
-    words = 0
-    for score, indep, rep, arts in candidates:
-        if max_sentences and len(chosen) >= max_sentences:
-            break
-        if any(al.sim[rep, c] >= redundancy for c, _ in chosen):
-            continue
-        n_words = len(units[rep].text.split())
-        if word_budget is not None and words + n_words > word_budget and chosen:
-            if words >= word_budget * 0.9:
-                break
-            continue
-        chosen.append((rep, arts))
-        words += n_words
-    return [SummarySentence(text=_clean(units[r].text), citations=list(arts)) for r, arts in chosen]
 
 
 _FIRST_PERSON = re.compile(r"\b(?:I|we|We|our|Our|us|my|My|me)\b")
@@ -99,6 +54,80 @@ def _neutral_sentence(text: str) -> bool:
         return False
     outside = re.sub(r"[“\"][^”\"]*[”\"]", " ", t)
     return not _FIRST_PERSON.search(outside)
+
+
+def _plain_sentence(text: str) -> bool:
+    t = text.strip()
+    return len(t.split()) >= 6 and not t[:1].islower()
+
+
+def summarize(articles: Sequence[Article], count_sources: Callable[[Sequence[str]], int], *,
+              max_sentences: Optional[int] = 8, word_budget: Optional[int] = None,
+              threshold: float = 0.35, redundancy: float = 0.5, position_weight: float = 1.0,
+              centrality_weight: float = 2.0,
+              alignment: Optional[Alignment] = None) -> list[SummarySentence]:
+    strict = max_sentences is not None
+    if alignment is None:
+        units = [u for u in article_units(articles, factual_only=False)
+                 if (_neutral_sentence(u.text) if strict else _plain_sentence(u.text))]
+        alignment = align(articles, units)
+    al = alignment
+    units = al.units
+    n = len(units)
+    if n == 0:
+        return []
+    ids = [a.id for a in articles]
+    by_id = {a.id: a for a in articles}
+    derived = {a.id for a in articles if (a.relation or "original") != "original"}
+    own = al.art_of
+    other = al.best.copy()
+    other[np.arange(n), own] = 0.0
+    centrality = other.sum(axis=1) / max(1, len(articles) - 1)
+    rank = np.zeros(n)
+    for ai in range(len(articles)):
+        idx = np.where(own == ai)[0]
+        rank[idx] = np.arange(len(idx))
+    score = position_weight / (1.0 + rank) + centrality_weight * centrality
+
+    candidates = []
+    for i, u in enumerate(units):
+        support = [ids[a] for a in range(len(articles))
+                   if a == own[i] or other[i, a] >= threshold]
+        indep = count_sources(support)
+        if u.article in derived:
+            if indep <= 1 or all(x in derived for x in support):
+                continue  # a rewrite's own content is never stated as fact
+            if _in_added(u.text, by_id[u.article].added):
+                continue
+            others = " ".join(units[int(al.best_unit[i, a])].text for a in range(len(articles))
+                              if a != own[i] and other[i, a] >= threshold)
+            if not _facts(u.text) <= _facts(others):
+                continue  # carries a number/date the other sources do not state
+        if _in_added(u.text, [x for a in support for x in by_id[a].added]):
+            continue
+        candidates.append((float(score[i]), indep, i, support))
+    if strict:
+        candidates.sort(key=lambda c: (-c[1], -c[0]))
+    else:
+        candidates.sort(key=lambda c: -c[0])
+    chosen: list[tuple[int, list[str]]] = []
+    words = 0
+    for sc, indep, i, support in candidates:
+        if max_sentences and len(chosen) >= max_sentences:
+            break
+        if any(al.sim[i, c] >= redundancy for c, _ in chosen):
+            continue
+        n_words = len(units[i].text.split())
+        if word_budget is not None and words + n_words > word_budget and chosen:
+            if words >= word_budget * 0.9:
+                break
+            continue
+        chosen.append((i, support))
+        words += n_words
+    order = {a: k for k, a in enumerate(ids)}
+    return [SummarySentence(text=_clean(units[i].text),
+                            citations=sorted(sup, key=lambda x: order.get(x, 0)))
+            for i, sup in chosen]
 
 
 def _clean(text: str) -> str:

@@ -1,7 +1,7 @@
 """``newsfold eval summaries FILE``: ROUGE and citation support against Multi-News.
 
 Each cluster's articles form one story (independent articles). The summary comes from
-:func:`newsfold.analyze.summary.summarize` over the story's aligned claims, with a word budget
+:func:`newsfold.analyze.summary.summarize` over the story's aligned sentences, with a word budget
 (default 250) instead of the 3-8 sentence cap of ``stories.json``. ROUGE-1/2/L F1 x 100 with
 Porter stemming (``rouge-score``); ``rougeL`` is the summary-level LCS (rougeLsum, one sentence
 per line), as in the published Multi-News numbers. ``citation_support``: share of summary
@@ -36,7 +36,6 @@ def supported(sentence: str, article_text: str) -> bool:
 def evaluate(path: Path, *, word_budget: int = 250, limit: Optional[int] = None) -> dict:
     from rouge_score import rouge_scorer
 
-    from newsfold.analyze.claims import build_claims
     from newsfold.analyze.story import source_counter
     from newsfold.analyze.summary import summarize
     from newsfold.model import Article
@@ -54,8 +53,7 @@ def evaluate(path: Path, *, word_budget: int = 250, limit: Optional[int] = None)
             arts = [Article(id=f"d{i}", text=a.get("text") or "", title=a.get("title"))
                     for i, a in enumerate(cl["articles"])]
             count = source_counter(arts)
-            _, drafts, al = build_claims(arts, count)
-            summ = summarize(arts, drafts, al, count, max_sentences=None, word_budget=word_budget)
+            summ = summarize(arts, count, max_sentences=None, word_budget=word_budget)
             by_id = {a.id: a for a in arts}
             for s in summ:
                 cited_total += 1
