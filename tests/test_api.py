@@ -239,3 +239,31 @@ def test_untrusted_text_is_escaped_everywhere(client):
         assert 'href="javascript:' not in html.lower(), url
         if "evil" in url:
             assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in html
+
+
+def test_response_models_follow_the_dataclasses(client):
+    """One schema: every model.py dataclass appears in OpenAPI with exactly its fields."""
+    import dataclasses
+
+    from newsfold import model as m
+
+    schemas = client.get("/openapi.json").json()["components"]["schemas"]
+    for cls in (m.Story, m.Family, m.FamilyMember, m.Entity, m.Quote, m.Claim, m.SummarySentence,
+                m.TimelineEvent, m.ErrorRecord):
+        fields = {f.name for f in dataclasses.fields(cls)}
+        assert set(schemas[cls.__name__]["properties"]) == fields, cls.__name__
+    article_fields = {f.name for f in dataclasses.fields(m.Article)}
+    assert set(schemas["ArticleDetail"]["properties"]) == article_fields | {"family_members", "story_title"}
+    story_fields = {f.name for f in dataclasses.fields(m.Story)}
+    assert set(schemas["StorySummary"]["properties"]) >= story_fields - {
+        "families", "entities", "quotes", "claims", "timeline"}
+
+
+def test_list_page_filters_and_paging_links(client):
+    html = client.get("/", params={"outlet": "Alder Herald"}).text
+    assert 'data-story="s-harbor"' in html and 'data-story="s-evil"' not in html
+    assert 'value="Alder Herald"' in html
+    html = client.get("/", params={"since": "2025-03-05"}).text
+    assert 'data-story="s-evil"' in html and 'data-story="s-harbor"' not in html
+    html = client.get("/", params={"q": "storm", "offset": 50}).text
+    assert 'href="/?q=storm"' in html  # "newer" keeps the search

@@ -13,7 +13,7 @@ from collections import OrderedDict
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any, Optional
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 HERE = Path(__file__).resolve().parent
 RELATION_LABEL = {
@@ -184,14 +184,27 @@ def mount_web(app, backend) -> None:
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     async def index(request: Request, q: Optional[str] = Query(None, max_length=500),
                     min_independent: Optional[int] = Query(None, ge=0, le=1_000_000),
+                    outlet: Optional[str] = Query(None, max_length=200),
+                    since: Optional[str] = Query(None, max_length=40),
+                    until: Optional[str] = Query(None, max_length=40),
                     offset: int = Query(0, ge=0, le=10_000_000)):
-        q = (q or "").strip() or None
+        filters = {"q": (q or "").strip() or None, "min_independent": min_independent,
+                   "outlet": (outlet or "").strip() or None, "since": (since or "").strip() or None,
+                   "until": (until or "").strip() or None}
         with backend.lock:
-            stories, total = _query_stories(backend.store, q=q, since=None, until=None, outlet=None,
-                                            min_independent=min_independent, limit=page_size, offset=offset)
+            stories, total = _query_stories(backend.store, limit=page_size, offset=offset, **filters)
             n_articles = backend.store.count_articles()
-        ctx = dict(is_index=True, stories=stories, total=total, q=q or "", min_independent=min_independent,
-                   offset=offset, page_size=page_size, n_articles=n_articles)
+
+        def page_url(new_offset: int) -> str:
+            params = {k: v for k, v in filters.items() if v is not None}
+            if new_offset:
+                params["offset"] = new_offset
+            return "/?" + urlencode(params) if params else "/"
+
+        ctx = dict(is_index=True, stories=stories, total=total, q=filters["q"] or "",
+                   min_independent=min_independent, outlet=filters["outlet"] or "",
+                   since=filters["since"] or "", until=filters["until"] or "",
+                   offset=offset, page_size=page_size, n_articles=n_articles, page_url=page_url)
         if request.headers.get("hx-request") and request.headers.get("hx-target") == "story-list":
             return render("_story_rows.html", **ctx)
         return render("index.html", **ctx)
