@@ -493,7 +493,8 @@ class FamilyIndex:
         self.sigs.append(sig)
         self.texts.append(text)
         self.meta.append({"published": article.published, "wire": article.wire, "source": article.source,
-                          "first_seen": article.first_seen})
+                          "first_seen": article.first_seen,
+                          "removed": [r for r in (article.removed or []) if isinstance(r, dict) and r.get("rule") == "source_tag"]})
         if offsets[1] > 0:
             self._insert(row, sig)
         self._articles[article.id] = article
@@ -518,7 +519,7 @@ class FamilyIndex:
     def _stub(self, r: int) -> Article:
         m = self.meta[r]
         return Article(id=self.ids[r], text=self.texts[r], published=m.get("published"), wire=m.get("wire"),
-                       source=m.get("source"), first_seen=m.get("first_seen"))
+                       source=m.get("source"), first_seen=m.get("first_seen"), removed=m.get("removed") or [])
 
     def families(self) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}

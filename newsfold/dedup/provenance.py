@@ -28,7 +28,8 @@ class Link:
     def score(self) -> float:
         if self.kind == "near":
             return 1.0 + self.overlap["containment"]
-        return len(self.aligned) / max(min(self.n_sent), 1)
+        # share of the longer side that aligns: prefers the fullest origin in a chain
+        return len(self.aligned) / max(max(self.n_sent), 1)
 
 
 def _date(article) -> Optional[str]:
@@ -43,6 +44,11 @@ def new_facts(d: Features, o: Features) -> int:
 def derived_evidence(article, feats: Features) -> list[str]:
     why = []
     tag = republisher_tag(feats.text)
+    if not tag:  # the clean stage strips an opening "(MENAFN)" and records it as removed
+        for r in getattr(article, "removed", None) or []:
+            if isinstance(r, dict) and r.get("rule") == "source_tag":
+                tag = (r.get("text") or "").strip("() ") or "tag"
+                break
     if tag:
         why.append(f"republisher credit ({tag})")
     wire = getattr(article, "wire", None)

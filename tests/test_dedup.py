@@ -1,0 +1,193 @@
+"""Copy families: seeds through the real pipeline, one fixture per relation, templated reports,
+the incremental index, independence counting, the CLI and the eval command."""
+
+from __future__ import annotations
+
+import json
+import pickle
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from newsfold.config import Config
+from newsfold.dedup import FamilyIndex, fold, story_sources
+from newsfold.dedup.cli import read_articles
+from newsfold.model import Article, Family
+
+FIX = Path(__file__).resolve().parent / "fixtures" / "dedup"
+
+
+@pytest.fixture(scope="module")
+def seed_articles(seeds_dir):
+    from newsfold.stages import ingest_and_clean, split_errors
+
+    arts, errors = split_errors(ingest_and_clean(sorted(str(p) for p in seeds_dir.glob("*.txt")), config=Config()))
+    assert len(arts) == 5 and not errors
+    fold(arts)
+    return {a.id[:3]: a for a in arts}
+
+
+def test_seeds_three_families(seed_articles):
+    fams = {}
+    for key, a in seed_articles.items():
+        fams.setdefault(a.family, set()).add(key)
+    assert sorted(map(sorted, fams.values())) == [["000", "001"], ["002", "003"], ["004"]]
+    assert seed_articles["004"].relation == "original" and seed_articles["004"].origin is None
+
+
+def test_seeds_origins_and_relations(seed_articles):
+    s = seed_articles
+    # 000 is the MENAFN republisher's paraphrase of the agency report 001
+    assert s["000"].origin == s["001"].id and s["000"].relation == "rewrite"
+    assert s["001"].relation == "original" and s["001"].origin is None
+    assert s["003"].origin == s["002"].id and s["003"].relation == "embellished"
+    added = " ".join(s["003"].added)
+    assert "$1.2 billion" in added and "March 2026" in added
+    for a in s.values():
+        assert a.reason and isinstance(a.similarity, dict)
+    assert s["003"].similarity["aligned_sentences"] >= 3
+
+
+def test_seeds_story_sources(seed_articles):
+    src = story_sources(list(seed_articles.values()))
+    assert src["articles"] == 5 and src["independent"] == 3
+
+
+def test_seeds_fold_returns_families(seeds_dir):
+    from newsfold.stages import ingest_and_clean, split_errors
+
+    arts, _ = split_errors(ingest_and_clean(sorted(str(p) for p in seeds_dir.glob("*.txt")), config=Config()))
+    fams = fold(arts)
+    assert all(isinstance(f, Family) for f in fams)
+    assert sorted(len(f.members) for f in fams) == [1, 2, 2]
+    for f in fams:
+        roots = [m for m in f.members if m.relation == "original"]
+        assert len(roots) == 1 and roots[0].id == f.id == f.origin
+
+
+@pytest.fixture(scope="module")
+def fixture_articles():
+    arts, rows = read_articles(FIX / "relations.jsonl")
+    fold(arts)
+    return {a.id: a for a in arts}, {r["id"]: r for r in rows}
+
+
+@pytest.mark.parametrize("aid", ["wire", "trunc", "boiler", "para", "emb"])
+def test_each_relation(fixture_articles, aid):
+    arts, rows = fixture_articles
+    a = arts[aid]
+    assert a.family == "orig"
+    assert a.relation == rows[aid]["gold_relation"], a.reason
+    assert a.origin == "orig"
+
+
+def test_added_and_dropped(fixture_articles):
+    arts, _ = fixture_articles
+    assert any("Subscribe today" in s for s in arts["boiler"].added)
+    assert arts["trunc"].dropped and not arts["trunc"].added
+    emb_added = " ".join(arts["emb"].added)
+    assert "112 million" in emb_added and "September 2027" in emb_added
+    assert arts["wire"].added == [] and arts["wire"].dropped == []
+
+
+def test_independent_and_templated_not_linked(fixture_articles):
+    arts, _ = fixture_articles
+    for aid in ("indep", "tmpl1", "tmpl2", "tmpl3"):
+        assert arts[aid].family == aid and arts[aid].relation == "original" and arts[aid].origin is None
+
+
+def test_direction_without_dates_by_containment():
+    arts, _ = read_articles(FIX / "relations.jsonl")
+    keep = [a for a in arts if a.id in ("orig", "trunc")]
+    for a in keep:
+        a.published = None
+    keep.reverse()  # the truncated copy comes first in the input
+    fold(keep)
+    by = {a.id: a for a in keep}
+    assert by["trunc"].origin == "orig" and by["trunc"].relation == "truncated"
+
+
+def test_story_sources_wire_and_owner():
+    a = Article(id="a", text="x", source="Paper One", wire="AP", family="a")
+    b = Article(id="b", text="y", source="Paper Two", wire="AP", family="b")
+    c = Article(id="c", text="z", source="Daily Three", family="c")
+    d = Article(id="d", text="w", source="Evening Three", family="d")
+    e = Article(id="e", text="v", family="e")
+    assert story_sources([a, b, c, d, e]) == {"articles": 5, "outlets": 5, "independent": 4}
+    owners = {"Daily Three": "Three Media", "Evening Three": "Three Media"}
+    assert story_sources([a, b, c, d, e], owners=owners)["independent"] == 3
+
+
+def test_family_index_incremental_and_persisted(tmp_path):
+    arts, _ = read_articles(FIX / "relations.jsonl")
+    arts.sort(key=lambda a: a.published or "")
+    idx = FamilyIndex()
+    for a in arts[:5]:
+        idx.add(a)
+    # survive a pickle round trip and a state_dict round trip, then go on adding
+    idx2 = pickle.loads(pickle.dumps(idx))
+    state = idx2.state_dict()
+    assert state["algorithm"]["library"] == "rensa" and state["algorithm"]["algorithm"] == "RMinHash"
+    assert state["algorithm"]["library_version"] == "0.5.0"
+    assert state["sigs"].dtype == np.uint32 and state["sigs"].shape == (5, 128)
+    idx3 = FamilyIndex.from_state(state)
+    for a in arts[5:]:
+        idx3.add(a)
+    by = {a.id: a for a in arts}
+    for aid, rel in (("wire", "copy"), ("trunc", "truncated"), ("boiler", "copy"), ("para", "rewrite")):
+        assert by[aid].family == "orig" and by[aid].relation == rel, (aid, by[aid].reason)
+    for aid in ("indep", "tmpl1", "tmpl2", "tmpl3", "orig"):
+        assert by[aid].family == aid and by[aid].relation == "original"
+    bad = dict(state, algorithm=dict(state["algorithm"], algorithm_version=-1))
+    with pytest.raises(ValueError):
+        FamilyIndex.from_state(bad)
+
+
+def test_fold_empty_and_tiny_texts():
+    assert fold([]) == []
+    arts = [Article(id="a", text=""), Article(id="b", text="Hi."), Article(id="c", text="Hi.")]
+    fams = fold(arts)
+    assert len({a.family for a in arts}) >= 2 and len(fams) == len({a.family for a in arts})
+    assert all(a.relation in ("original", "copy") for a in arts)
+
+
+def test_dedup_cli(tmp_path):
+    from newsfold.dedup.cli import dedup_command
+
+    src = tmp_path / "in.jsonl"
+    src.write_text((FIX / "relations.jsonl").read_text() + "not json\n")
+    out = tmp_path / "out.jsonl"
+    dedup_command(src, out)
+    lines = [json.loads(x) for x in out.read_text().splitlines()]
+    assert len(lines) == 10
+    assert set(lines[0]) == {"id", "family", "origin", "relation", "similarity", "reason", "added", "dropped"}
+    by = {x["id"]: x for x in lines}
+    assert by["trunc"]["relation"] == "truncated" and by["orig"]["origin"] is None
+
+
+def test_banding_matches_brute_force():
+    from newsfold.dedup.banding import candidate_pairs
+
+    rng = np.random.default_rng(1)
+    sig = rng.integers(0, 5, size=(60, 8)).astype(np.uint32)
+    got = {tuple(p) for p in candidate_pairs(sig, rows_per_band=2).tolist()}
+    want = set()
+    for i in range(60):
+        for j in range(i + 1, 60):
+            if any((sig[i, b * 2 : b * 2 + 2] == sig[j, b * 2 : b * 2 + 2]).all() for b in range(4)):
+                want.add((i, j))
+    assert got == want
+
+
+def test_shingles_and_signatures_deterministic():
+    from newsfold.dedup import minhash
+    from newsfold.dedup.shingle import shingle_batch
+
+    texts = ["One two three four five six.", "one, two; three four five six", "", "short text"]
+    flat, off = shingle_batch(texts)
+    assert off.tolist() == [0, 2, 4, 4, 5]
+    assert flat[0:2].tolist() == flat[2:4].tolist()  # punctuation and case do not matter
+    s1 = minhash.signatures(flat, off)
+    s2 = minhash.signatures(*shingle_batch(texts))
+    assert (s1 == s2).all() and (s1[0] == s1[1]).all() and s1.shape == (4, 128)
