@@ -229,3 +229,12 @@ def test_jsonl_line_with_invalid_utf8_is_kept_with_a_warning(tmp_path):
     recs, errs = _split(list(read_paths([str(p)])))
     assert [r.id for r in recs] == ["x1", "x2"]
     assert [(e.kind, e.position, e.article_id) for e in errs] == [("encoding", 1, "x1")]
+
+
+def test_jsonl_headline_only_item_is_kept_with_a_warning(tmp_path):
+    p = tmp_path / "titles.jsonl"
+    p.write_text(json.dumps({"id": "t1", "title": "Shutdown's initial impact likely to be minor", "text": ""}) + "\n"
+                 + json.dumps({"id": "t2", "text": "", "title": ""}) + "\n")
+    recs, errs = _split(list(read_paths([str(p)])))
+    assert [r.id for r in recs] == ["t1"] and recs[0].content == "Shutdown's initial impact likely to be minor"
+    assert [(e.kind, e.position, e.article_id) for e in errs] == [("missing_text", 1, "t1"), ("missing_text", 2, None)]

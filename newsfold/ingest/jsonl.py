@@ -55,6 +55,12 @@ def read_jsonl(
             )
             continue
         rec = record_from_obj(obj, path=path, position=lineno)
+        if isinstance(rec, RawRecord) and rec.fields.get("text_from") == "title":
+            # headline-only item: kept (its title is all there is), and said so
+            warning = ErrorRecord(
+                path=path, position=lineno, kind="missing_text", article_id=rec.id,
+                reason="object has no body text; kept with its title as text",
+            )
         if warning is not None and isinstance(rec, RawRecord):
             warning.article_id = rec.id
             yield warning
@@ -74,6 +80,11 @@ def record_from_obj(obj: dict, *, path: str, position) -> RawRecord | ErrorRecor
             if isinstance(val, str) and val.strip():
                 content, content_type = val, "html"
                 break
+    if content is None and isinstance(obj.get("title"), str) and len(obj["title"].split()) >= 3:
+        content = obj["title"].strip()
+        from_title = True
+    else:
+        from_title = False
     if content is None:
         return ErrorRecord(
             path=path, position=position, kind="missing_text",
@@ -91,6 +102,8 @@ def record_from_obj(obj: dict, *, path: str, position) -> RawRecord | ErrorRecor
         rid = hash_id(content)
     fields = {k: v for k, v in obj.items() if k not in TEXT_KEYS and k not in HTML_KEYS}
     fields["content_type"] = content_type
+    if from_title:
+        fields["text_from"] = "title"
     return RawRecord(
         id=rid, path=path, format="jsonl", content=content, position=position, url=url,
         fields=fields,
