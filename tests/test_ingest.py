@@ -238,3 +238,24 @@ def test_jsonl_headline_only_item_is_kept_with_a_warning(tmp_path):
     recs, errs = _split(list(read_paths([str(p)])))
     assert [r.id for r in recs] == ["t1"] and recs[0].content == "Shutdown's initial impact likely to be minor"
     assert [(e.kind, e.position, e.article_id) for e in errs] == [("missing_text", 1, "t1"), ("missing_text", 2, None)]
+
+
+def test_gzipped_documents_and_big_containers_with_unknown_names(tmp_path, fixtures_dir, seeds_dir):
+    seed = seeds_dir / "000_0616c9603aa7a7b2.txt"
+    (tmp_path / "seed.txt.gz").write_bytes(gzip.compress(seed.read_bytes()))
+    (tmp_path / "page.html.gz").write_bytes(gzip.compress((fixtures_dir / "ingest" / "page.html").read_bytes()))
+    rows = (fixtures_dir / "ingest" / "articles.jsonl").read_bytes()
+    (tmp_path / "rows.gz").write_bytes(gzip.compress(rows))
+    (tmp_path / "bad.gz").write_bytes(gzip.compress(seed.read_bytes())[:40])
+    recs, errs = _split(list(read_paths([str(tmp_path)])))
+    assert [(e.path.split("/")[-1], e.kind) for e in errs] == [("bad.gz", "unreadable")]
+    names = [r.path.split("/")[-1] for r in recs]
+    assert names == ["page.html.gz", "rows.gz", "rows.gz", "rows.gz", "seed.txt.gz"]
+    assert recs[0].format == "html" and recs[0].id == "page"
+    assert recs[-1].format == "text" and recs[-1].id == "seed"
+    # a JSON Lines file with an unknown name, larger than max_bytes, streams line by line
+    (tmp_path / "dump.data").write_bytes(rows)
+    small = Config(max_bytes=600)
+    assert len(rows) > 600
+    recs, errs = _split(list(read_paths([str(tmp_path / "dump.data")], config=small)))
+    assert [r.id for r in recs] == ["jl-001", recs[1].id, recs[2].id] and errs == []

@@ -117,6 +117,13 @@ def read_file(path: Path, *, config: Config) -> Iterator[RawRecord | ErrorRecord
     kind = _kind_from_name(path)
     try:
         size = path.stat().st_size
+        if kind is None:  # unknown extension: sniff the head, so big containers still stream
+            with open(path, "rb") as fh:
+                head = fh.read(SNIFF_BYTES)
+            kind = _sniff_head(head)
+            if kind == "gz":
+                yield from _read_gz_document(path, sp, config)
+                return
         if kind == "jsonl.gz":
             yield from _read_jsonl_gz(path, sp, config)
             return
@@ -142,6 +149,49 @@ def read_file(path: Path, *, config: Config) -> Iterator[RawRecord | ErrorRecord
         yield ErrorRecord(path=sp, position=None, kind="unreadable", reason=f"cannot read file: {exc.strerror or exc}")
         return
     yield from read_bytes(data, path=sp, kind=kind, doc_id=_doc_id(path), config=config)
+
+
+def _sniff_head(head: bytes) -> Optional[str]:
+    """Container kinds from a file's first bytes (None: decide on the whole content)."""
+    if head[:2] == b"\x1f\x8b":
+        import zlib
+
+        try:
+            inner = zlib.decompressobj(wbits=31).decompress(head, SNIFF_BYTES)
+        except zlib.error:
+            return "warc"  # let the WARC reader report what is wrong
+        if inner.startswith(b"WARC/"):
+            return "warc"
+        if inner.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{":
+            return "jsonl.gz"
+        return "gz"
+    if head.startswith(b"WARC/"):
+        return "warc"
+    if head.strip() and sniff(head) == "jsonl" and not is_binary(head):
+        return "jsonl"
+    return None
+
+
+def _read_gz_document(path: Path, sp: str, config: Config):
+    """A gzip-compressed single document (``page.html.gz``): decompress, then sniff."""
+    import zlib
+
+    d = zlib.decompressobj(wbits=31)
+    try:
+        with open(path, "rb") as fh:
+            data = d.decompress(fh.read(), config.max_bytes + 1)
+    except zlib.error as exc:
+        yield ErrorRecord(path=sp, position=None, kind="unreadable", reason=f"corrupt gzip file: {exc}")
+        return
+    if len(data) > config.max_bytes:
+        yield ErrorRecord(path=sp, position=None, kind="too_large",
+                          reason=f"file decompresses to over the {config.max_bytes}-byte limit (max_bytes)")
+        return
+    if not d.eof:
+        yield ErrorRecord(path=sp, position=None, kind="unreadable", reason="gzip file is truncated")
+        return
+    inner = Path(path.name[:-3]) if path.name.lower().endswith(".gz") else path
+    yield from read_bytes(data, path=sp, kind=_kind_from_name(inner), doc_id=_doc_id(path), config=config)
 
 
 def read_bytes(
