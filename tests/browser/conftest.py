@@ -16,13 +16,14 @@ TOKEN = "browser-token"
 ROOT = Path(__file__).resolve().parents[2]
 DOCS_IMG = ROOT / "docs" / "img"
 ARTIFACTS = ROOT / "tests" / "artifacts"
+DEMO = ROOT / "examples" / "demo"
 
 #: A hostile article: every field carries markup that would run if it were not escaped.
 HOSTILE = {
     "id": "hostile-1",
     "title": 'Council vote <script>window.__pwned = "title"</script><img src=x onerror="window.__pwned=\'title-img\'">',
     "source": '<b onmouseover="window.__pwned=1">Hostile Outlet</b>',
-    "date": "2025-09-02",
+    "date": "2019-01-15",  # oldest: last in the list (the docs screenshot shows real stories)
     "url": "javascript:window.__pwned='url'",
     "text": (
         'The city council voted on the budget on Tuesday <script>window.__pwned = "body"</script> and '
@@ -55,7 +56,10 @@ def live_server(tmp_path_factory, seeds_dir):
     with Engine(db=db) as eng:
         eng.ingest([seeds_dir])
         # "the seeds' story": the one holding most of them
-        seed_story = max(eng.stories(), key=lambda s: len(s.articles)).id
+        homes = [eng.article(p.stem).story for p in sorted(seeds_dir.glob("*.txt"))]
+        seed_story = max(set(homes), key=homes.count)
+        if DEMO.is_dir():  # the fictional demo corpus: a fuller story list for the screenshots
+            eng.ingest([DEMO])
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(db, token=TOKEN), host="127.0.0.1", port=port,
                                            log_level="warning"))
