@@ -259,3 +259,12 @@ def test_gzipped_documents_and_big_containers_with_unknown_names(tmp_path, fixtu
     assert len(rows) > 600
     recs, errs = _split(list(read_paths([str(tmp_path / "dump.data")], config=small)))
     assert [r.id for r in recs] == ["jl-001", recs[1].id, recs[2].id] and errs == []
+
+
+def test_stdin_streams_jsonl_and_warc_from_a_binary_pipe(fixtures_dir):
+    raw = (fixtures_dir / "ingest" / "articles.jsonl").read_bytes()
+    recs, errs = _split(list(read_paths(["-"], stdin=io.BufferedReader(io.BytesIO(raw)))))
+    assert len(recs) == 3 and errs == [] and recs[0].id == "jl-001"
+    warc = (fixtures_dir / "ingest" / "pages.warc.gz").read_bytes()
+    recs, errs = _split(list(read_paths(["-"], stdin=io.BufferedReader(io.BytesIO(warc)))))
+    assert len(recs) == 2 and errs == [] and all(r.format == "warc" for r in recs)

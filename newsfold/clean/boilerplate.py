@@ -116,7 +116,7 @@ _PROMO = re.compile(
 )
 _PHOTO_START = re.compile(
     r"[\W_]*(?:(?:photo|image|picture|file\s+photo|photograph|caption)s?(?:\s+credit)?\s*[:|]"
-    r"|\(?(?:AP|AFP|Reuters|EPA)\s+Photo\b|image\s+copyright\b|media\s+playback\s+is\s+unsupported)",
+    r"|\(?(?:AP|AFP|Reuters|EPA)\s+Photo\b|image\s+(?:copyright|source|caption)\b|media\s+playback\s+is\s+unsupported)",
     re.I,
 )
 #: "... Michael Nagle/Getty Images", "... (Katherine Frey/The Washington Post)"; only tried on lines with "/"

@@ -307,8 +307,19 @@ def _read_json(data: bytes, path: str, config: Config):
 
 def read_stdin(stdin, *, config: Config) -> Iterator[RawRecord | ErrorRecord]:
     """``-``: read all of stdin, sniff JSONL / WARC / feed / HTML / plain text."""
+    buf = getattr(stdin, "buffer", None)
+    if buf is None and hasattr(stdin, "peek"):
+        buf = stdin
+    if buf is not None and hasattr(buf, "peek"):
+        try:
+            head = buf.peek(SNIFF_BYTES)[:SNIFF_BYTES]
+        except (OSError, ValueError):
+            head = b""
+        kind = _sniff_head(head) if head else None
+        if kind in ("jsonl", "warc"):  # stream: stdin may carry millions of lines
+            yield from _read_container(kind, buf, "-", config)
+            return
     try:
-        buf = getattr(stdin, "buffer", None)
         data = buf.read() if buf is not None else stdin.read()
     except (OSError, ValueError) as exc:
         yield ErrorRecord(path="-", position=None, kind="unreadable", reason=f"cannot read stdin: {exc}")
