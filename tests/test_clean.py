@@ -269,6 +269,8 @@ def test_source_tag_gives_outlet_and_wire():
     ("MOSCOW (Reuters) - Russia's top diplomat met his counterpart.", "MOSCOW (Reuters)", "Reuters"),
     ("NEW YORK, Jan. 5, 2024 (AFP) — Shares rose on Friday.", "NEW YORK, Jan. 5, 2024 (AFP)", "AFP"),
     ("ANKARA — Turkish officials said on Monday that talks would resume.", "ANKARA", None),
+    ("KYIV, Ukraine — Officials said on Monday that talks would resume.", "KYIV, Ukraine", None),
+    ("Beirut, Lebanon (AP) — Officials said on Monday that talks would resume.", "Beirut, Lebanon (AP)", "AP"),
 ])
 def test_datelines(para, text, wire):
     dl = find_dateline(para)

@@ -20,7 +20,9 @@ _DATELINE_DATE = re.compile(
 #: "MOSCOW (Reuters) -", "Washington, D.C. (AP) —"
 _DATELINE_CREDIT = re.compile(rf"^(?P<place>{_PLACE})\s*\((?P<credit>[^()]{{1,30}})\)(?={_DASH})")
 #: "MOSCOW —" (all capitals)
-_DATELINE_CAPS = re.compile(rf"^(?P<place>[A-Z][A-Z.'\-]{{2,}}(?:[ ,]+[A-Z][A-Z.'\-]+){{0,3}})(?={_DASH})")
+_DATELINE_CAPS = re.compile(
+    rf"^(?P<place>[A-Z][A-Z.'\-]{{2,}}(?:[ -][A-Z][A-Z.'\-]+){{0,3}}(?:,\s*[A-Z][A-Za-z.]+(?:\s[A-Z][A-Za-z.]+)?)?)(?={_DASH})"
+)
 _TRAILING_CREDIT = re.compile(r"\((?P<credit>[A-Za-z][A-Za-z/ .-]{0,30})\)\s*$")
 _TRAILING_DASH_CREDIT = re.compile(r"(?:^|\s)[-–—]\s*(?P<credit>[A-Z][A-Za-z .-]{1,30})\s*$")
 _AGENCY_NAME = re.compile(
