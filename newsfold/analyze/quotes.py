@@ -394,7 +394,14 @@ def extract_quotes(article_id: str, text: str,
         starts_upper = inner[:1].isupper() or inner[:1].isdigit() or inner[:1] in "…."
         cue_before = bool(_CUE.search(pre[-60:]))
         caps = sum(1 for w in words if w[:1].isupper())
-        if len(words) <= 7 and caps >= 0.75 * len(words) and len(words) >= 2:
+        tail = text[qe:qe + 20]
+        runs_on = bool(re.match(r"\s+[a-z]", tail)) and inner[-1:] not in ".?!,"
+        if False and para is not None and _headline(para.text) and len(words) < 15:
+            kind = "partial"  # quoted words inside a headline
+        elif (len(words) < 2 and not (pre_cue or _CUE.search(text[qe:qe + 25]))) or (
+                not starts_upper and runs_on and not pre_cue):
+            kind = "partial"  # one quoted word, or a fragment the sentence runs on from
+        elif len(words) <= 7 and caps >= 0.75 * len(words) and len(words) >= 2:
             kind = "partial"  # a title, slogan or name in quote marks ("Make America Great Again")
         elif not starts_upper and not (pre_cue or (pre.endswith((",", ":")) and cue_before)):
             kind = "partial"
@@ -405,7 +412,7 @@ def extract_quotes(article_id: str, text: str,
             kind = "direct"
         else:
             kind = "partial"
-        if kind == "partial" and len(words) < 2:
+        if kind == "partial" and len(words) < 2 and inner[-1:] not in "!?":
             continue  # scare quotes around a single word
         fq = FoundQuote(article_id, qs, qe, inner, kind)
         sp, cue = find_speaker(text, qs, qe, ps, pe_last, ss, max(se, qe))
