@@ -451,3 +451,11 @@ def test_hard_wrapped_plain_text_is_unwrapped_before_the_rules():
         "after two winters of flooding along the river Esk, its planning chief said.",
         "Construction is expected to start in the autumn and to take a well-planned two years.",
     ]
+
+
+def test_not_datelines_and_file_photo_captions():
+    assert find_dateline("FILE - In this Jan. 5, 2018, file photo, a man walks past the court.") is None
+    assert find_dateline("MONDAY, July 2 (HealthDay News) -- A new study says coffee is fine.") is None
+    cap = "FILE - In this Jan. 5, 2018, file photo, a man walks past the court in Varn."
+    a = _clean(f"{BODY1}\n{cap}\n{BODY2}")
+    assert a.text == f"{BODY1}\n\n{BODY2}" and _rules(a) == ["photo_credit"]

@@ -116,6 +116,7 @@ _PROMO = re.compile(
 )
 _PHOTO_START = re.compile(
     r"[\W_]*(?:(?:photo|image|picture|file\s+photo|photograph|caption)s?(?:\s+credit)?\s*[:|]"
+    r"|FILE\s*[-–—]\s|In\s+this\s+[\w.]+\s+\d{1,2},\s+\d{4},?\s+(?:file\s+)?photo"
     r"|\(?(?:AP|AFP|Reuters|EPA)\s+Photo\b|image\s+(?:copyright|source|caption)\b|media\s+playback\s+is\s+unsupported)",
     re.I,
 )

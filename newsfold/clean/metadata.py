@@ -39,11 +39,22 @@ class Dateline:
     credit: Optional[str]
 
 
+#: capitalised openers that are not places
+_NOT_PLACES = {
+    "FILE", "UPDATE", "UPDATED", "BREAKING", "EXCLUSIVE", "WATCH", "VIDEO", "PHOTOS", "PHOTO",
+    "ANALYSIS", "OPINION", "EDITORIAL", "COMMENTARY", "CORRECTION", "NOTE", "EDITOR'S NOTE",
+    "MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY", "TODAY",
+    "LIVE", "URGENT", "FLASH", "ALERT", "REVIEW", "INTERVIEW", "TRANSCRIPT", "Q&A",
+}
+
+
 def find_dateline(first_paragraph: str) -> Optional[Dateline]:
     for rx in (_DATELINE_DATE, _DATELINE_CREDIT, _DATELINE_CAPS):
         m = rx.match(first_paragraph)
         if m:
             gd = m.groupdict()
+            if gd["place"].split(",")[0].strip().upper() in _NOT_PLACES:
+                return None
             credit = gd.get("credit")
             if rx is _DATELINE_CREDIT and not canonical_wire(credit or ""):
                 # "Place (X) -" is a dateline only when X is a known wire or an outlet tag
