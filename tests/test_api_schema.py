@@ -64,3 +64,26 @@ def test_malformed_bodies_never_5xx(api_app):
                  b'[{"text": "x", "id": []}]', b'"just a string"', b"[" * 5000):
         r = c.post("/api/articles", content=body, headers={**auth, "Content-Type": "application/json"})
         assert r.status_code == 422, (body[:40], r.status_code, r.text[:200])
+
+
+@pytest.mark.slow
+def test_authenticated_writes_never_5xx(tmp_path):
+    """Generated article arrays, with the token, go through cleaning and the whole pipeline."""
+    from hypothesis import given
+
+    app = create_app(str(tmp_path / "w.db"), token=TOKEN)
+    op = schemathesis.openapi.from_asgi("/openapi.json", app)["/api/articles"]["POST"]
+
+    @given(case=op.as_strategy())
+    @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+    def check(case):
+        r = case.call(headers={"Authorization": f"Bearer {TOKEN}"})
+        assert r.status_code < 500, (case.body, r.status_code, r.text[:300])
+        if r.status_code == 200:
+            body = r.json()
+            assert body["received"] == len(case.body)
+            assert len(body["added"]) <= body["received"]
+            for aid in body["added"]:  # everything reported added is readable
+                assert app.state.backend.store.get_article(aid) is not None
+
+    check()
