@@ -230,8 +230,8 @@ def spacy_mentions(article_id: str, doc) -> list[Mention]:
         if etype is None or "\n" in ent.text:
             continue
         phrase, start, titled = _clean_phrase(ent.text, ent.start_char)
-        if not phrase or not phrase[:1].isalpha():
-            continue
+        if not phrase or not (phrase[:1].isupper() or _PARTICLE_PREFIX.match(phrase)):
+            continue  # "post-Assad", "the-" fragments: not a name
         out.append(Mention(article_id, start, start + len(phrase), phrase, etype, titled))
     return out
 

@@ -1,0 +1,52 @@
+"""spaCy-backed NER (config.ner_model) on the seeds: loads once, merges the same variants."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from newsfold.analyze import analyze_story
+from newsfold.analyze.nlp import load_nlp
+from newsfold.config import Config
+from newsfold.model import Article, Story
+
+FAMILY = {"000": "001", "001": "001", "002": "002", "003": "002", "004": "004"}
+RELATION = {"000": "rewrite", "001": "original", "002": "original", "003": "embellished",
+            "004": "original"}
+
+
+def test_model_resolution():
+    assert load_nlp(Config(ner_model="none")) is None
+    assert load_nlp(Config(ner_model="no_such_model_package")) is None
+    nlp = load_nlp(Config(ner_model="auto"))
+    if nlp is None:
+        pytest.skip("no spaCy English model installed")
+    assert "ner" in nlp.pipe_names
+    assert load_nlp(Config(ner_model="auto")) is nlp  # cached, loaded once
+
+
+@pytest.mark.slow
+def test_seeds_with_spacy(seeds_dir: Path):
+    if load_nlp(Config(ner_model="auto")) is None:
+        pytest.skip("no spaCy English model installed")
+    arts = []
+    for p in sorted(seeds_dir.glob("*.txt")):
+        i = p.name[:3]
+        arts.append(Article(id=i, text=p.read_text(encoding="utf-8"), family=FAMILY[i],
+                            relation=RELATION[i], origin=None if i == FAMILY[i] else FAMILY[i]))
+    story = analyze_story(Story(id="s", articles=[a.id for a in arts],
+                                sources={"independent": 3}), arts,
+                          config=Config(ner_model="auto"))
+    shaib = [e for e in story.entities
+             if any("shaibani" in v.casefold() or "shibani" in v.casefold() for v in e.variants)]
+    assert len(shaib) == 1 and shaib[0].type == "PERSON"
+    assert {"000", "001", "002", "003", "004"} == set(shaib[0].articles)
+    assad = [e for e in story.entities if any(v.casefold().endswith("assad") for v in e.variants)]
+    assert len(assad) == 1 and {"Assad", "Bashar Assad"} <= set(assad[0].variants)
+    lavrov = [q for q in story.quotes if "talks are expected to touch" in q.text]
+    assert lavrov[0].speaker == "Sergey Lavrov" and lavrov[0].independent_sources == 1
+    for add in ("$1.2 billion", "killed 12 and wounded 40", "March 2026", "Baku"):
+        assert any(add in c.text and c.status == "single_source" and c.articles == ["003"]
+                   for c in story.claims)
+        assert all(add not in s.text for s in story.summary)
