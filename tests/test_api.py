@@ -267,3 +267,9 @@ def test_list_page_filters_and_paging_links(client):
     assert 'data-story="s-evil"' in html and 'data-story="s-harbor"' not in html
     html = client.get("/", params={"q": "storm", "offset": 50}).text
     assert 'href="/?q=storm"' in html  # "newer" keeps the search
+
+
+@pytest.mark.parametrize("q", ['"', "AND", "*", "NEAR(", "'; DROP TABLE stories; --", "a OR", "-", "^x", "ü", "\x00"])
+def test_odd_search_strings_never_fail(client, q):
+    assert client.get("/", params={"q": q}).status_code == 200
+    assert client.get("/api/stories", params={"q": q}).status_code == 200
