@@ -40,6 +40,8 @@ BASE_FEATURES = (
     "gap_log",
     "log_size",
     "full_x_ent",
+    "lead_shared",
+    "max_shared_idf",
 )
 #: Two regimes with their own coefficients: short items (title + lead, e.g. feeds, headline
 #: roundups) and full-text pairs (both sides have body text); plus a regime intercept.
@@ -73,7 +75,7 @@ def load_model(path: Path = MODEL_PATH) -> dict:
     except FileNotFoundError:  # before the first calibration: a neutral, documented prior
         return {
             "features": list(FEATURES),
-            "coef": [3.0, 2.0, 2.0, 4.0, 0.5, 0.5, -1.0, -0.5, 0.0, 0.0] * 2 + [0.0],
+            "coef": [3.0, 2.0, 2.0, 4.0, 0.5, 0.5, -1.0, -0.5, 0.0, 0.0, 0.0, 0.0] * 2 + [0.0],
             "intercept": -4.0,
             "threshold": 0.5,
             "fitted_on": "unfitted prior",
@@ -138,6 +140,7 @@ class Prepared:
     has_body: bool
     family: Optional[str] = None
     years: frozenset = frozenset()
+    lead_idf: dict = field(default_factory=dict)
 
 
 def _is_year(key: str) -> bool:
@@ -173,8 +176,7 @@ class StreamClusterer:
         self.model = self.cc.model or load_model()
         self._coef = [float(c) for c in self.model["coef"]]
         self._b = float(self.model["intercept"])
-        self.threshold = self.cc.threshold if self.cc.threshold is not None else float(
-            self.model.get("threshold", 0.5))
+        self._set_thresholds(self.model)
         self.dfs = F.DocFreq()
         self.freeze_df = False  # batch mode: IDF fitted on the whole window beforehand
         self._stories: list[Optional[_Story]] = []
@@ -184,6 +186,19 @@ class StreamClusterer:
         self._postings: dict[str, dict[int, None]] = {}
         self._seq = 0
         self._dirty: set[int] = set()  # stories changed since the last maintain()
+
+    def _set_thresholds(self, model: dict) -> None:
+        """One calibrated threshold per regime (short items / full text); config may override."""
+        t = model.get("threshold", 0.5)
+        if not isinstance(t, dict):
+            t = {"short": t, "body": t}
+        if self.cc.threshold is not None:
+            t = {"short": self.cc.threshold, "body": self.cc.threshold}
+        self.thresholds = {k: float(v) for k, v in t.items()}
+        self.threshold = min(self.thresholds.values())
+
+    def threshold_for(self, x: Sequence[float]) -> float:
+        return self.thresholds["body" if x[-1] else "short"]
 
     # ------------------------------------------------------------------ features
     def prepare(self, article: Article) -> Prepared:
@@ -205,6 +220,7 @@ class StreamClusterer:
             has_body=p.has_body,
             family=article.family,
             years=frozenset(k for k in ents if _is_year(k)),
+            lead_idf={k: dfs.idf(k) for k in p.lead},
         )
 
     def features(self, a: Prepared, s: _Story) -> list[float]:
@@ -221,6 +237,8 @@ class StreamClusterer:
             elif a.day > s.last_day:
                 gap = a.day - s.last_day
         years = a.years
+        li = a.lead_idf
+        lead_sh = [li[k] for k in s.lead.t if k in li]
         s_years = {k for k in s.ent.t if _is_year(k)}
         year_conflict = 1.0 if (years and s_years and not (years & s_years)) else 0.0
         base = [
@@ -234,11 +252,16 @@ class StreamClusterer:
             math.log1p(gap),
             math.log(s.n),
             cos_full * ent_cos,
+            math.log1p(sum(lead_sh)),
+            max(lead_sh, default=0.0) / self._idf_max(),
         ]
         zero = [0.0] * len(base)
         if a.has_body or s.body:
             return zero + base + [1.0]
         return base + zero + [0.0]
+
+    def _idf_max(self) -> float:
+        return math.log(self.dfs.n + 1) + 1.0
 
     def prob(self, x: Sequence[float]) -> float:
         z = self._b + sum(c * v for c, v in zip(self._coef, x))
@@ -357,7 +380,7 @@ class StreamClusterer:
         idx = self._family_story(article)
         if idx is None:
             ranked = self.score(a)
-            if ranked and ranked[0][0] >= self.threshold:
+            if ranked and ranked[0][0] >= self.threshold_for(ranked[0][2]):
                 idx = ranked[0][1]
             else:
                 new = self._new_story(a)
@@ -402,7 +425,7 @@ class StreamClusterer:
         absorbed story are reassigned. Returns (and logs) one record per merge.
         """
         actions = []
-        need = min(0.99, self.threshold + self.cc.merge_margin)
+        margin = self.cc.merge_margin
         for idx in sorted(self._dirty):
             s = self._stories[idx]
             if s is None:
@@ -416,9 +439,11 @@ class StreamClusterer:
                 for k in vec:
                     vec[k] /= norm
             a.ent_idf = {k: self.dfs.idf(k) for k in a.ent}
+            a.lead_idf = {k: self.dfs.idf(k) for k in a.lead}
+            a.years = frozenset(k for k in a.ent if _is_year(k))
             best = None
-            for p, other, _x in self.score(a):
-                if other != idx and p >= need:
+            for p, other, x in self.score(a):
+                if other != idx and p >= min(0.99, self.threshold_for(x) + margin):
                     best = (p, other)
                     break
             if best is None:
@@ -478,7 +503,7 @@ class StreamClusterer:
         return {
             "version": 1,
             "model": self.model,
-            "threshold": self.threshold,
+            "threshold": self.thresholds,
             "dfs": self.dfs.state_dict(),
             "stories": self._stories,
             "by_id": self._by_id,
@@ -493,7 +518,7 @@ class StreamClusterer:
         self.model = state["model"]
         self._coef = [float(c) for c in self.model["coef"]]
         self._b = float(self.model["intercept"])
-        self.threshold = state["threshold"]
+        self._set_thresholds({"threshold": state["threshold"]})
         self.dfs = F.DocFreq.from_state(state["dfs"])
         self._stories = list(state["stories"])
         self._by_id = dict(state["by_id"])
