@@ -62,10 +62,11 @@ class ClusterConfig:
     postings_scan: int = 64  # most recent stories scanned per key
     max_candidates: int = 32  # candidates fully scored per article
     threshold: Optional[float] = None  # None: the model's calibrated threshold
-    window_days: int = 45  # stories idle longer than this (by dates) are not joined
+    window_days: int = 21  # a dated article joins only stories dated within this many days
+    storyline_days: int = 120  # storyline links reach this far back
     storyline_p: float = 0.1  # a new story links to an earlier one's storyline above this ...
     storyline_ent: float = 0.35  # ... when their entity vectors are at least this similar
-    merge_margin: float = 0.2  # maintain() merges two stories when p >= threshold + margin
+    merge_margin: float = 0.6  # maintain() merges two stories when p >= threshold + margin
     model: Optional[dict] = None  # override the committed model (calibration, tests)
 
 
@@ -354,16 +355,28 @@ class StreamClusterer:
         self._seq += 1
         return self._stories[idx].id
 
-    def score(self, a: Prepared) -> list[tuple[float, int, list[float]]]:
-        """(probability, story index, features) for each candidate story, best first."""
+    def _gap(self, a: Prepared, s: _Story) -> Optional[int]:
+        if a.day is None or s.first_day is None:
+            return None
+        if a.day < s.first_day:
+            return s.first_day - a.day
+        return max(0, a.day - s.last_day)
+
+    def score(self, a: Prepared, *, joinable_only: bool = True):
+        """(probability, story index, features) for each candidate story, best first.
+
+        Stories whose dated span lies more than ``window_days`` from the article's date cannot
+        be joined (one story = one event); with ``joinable_only=False`` they are kept up to
+        ``storyline_days`` (storyline links).
+        """
         out = []
+        limit = self.cc.window_days if joinable_only else self.cc.storyline_days
         for idx in self.candidates(a):
             s = self._stories[idx]
             if s is None:
                 continue
-            if (a.day is not None and s.last_day is not None
-                    and abs(a.day - s.last_day) > self.cc.window_days
-                    and abs(a.day - s.first_day) > self.cc.window_days):
+            gap = self._gap(a, s)
+            if gap is not None and gap > limit:
                 continue
             x = self.features(a, s)
             out.append((self.prob(x), idx, x))
@@ -379,10 +392,15 @@ class StreamClusterer:
         a = self.prepare(article)
         idx = self._family_story(article)
         if idx is None:
-            ranked = self.score(a)
-            if ranked and ranked[0][0] >= self.threshold_for(ranked[0][2]):
-                idx = ranked[0][1]
-            else:
+            ranked = self.score(a, joinable_only=False)
+            window = self.cc.window_days
+            for p, i, x in ranked:
+                gap = self._gap(a, self._stories[i])
+                if gap is None or gap <= window:
+                    if p >= self.threshold_for(x):
+                        idx = i
+                    break
+            if idx is None:
                 new = self._new_story(a)
                 self._link_storyline(new, ranked)
                 article.story = self._place(new, a)
@@ -545,12 +563,12 @@ def _time_key(article: Article) -> tuple:
 
 def cluster_batch(articles: Sequence[Article], *, config: Any = None,
                   cluster_config: Optional[ClusterConfig] = None) -> list[Story]:
-    """Cluster a whole window: IDF fitted on the window first, then the streaming assignment in
-    date order with that IDF, then merge passes (same model, same threshold + margin)."""
+    """Cluster a whole window: the streaming assignment in date order (same features, model
+    and thresholds), then merge passes over every story (threshold + ``merge_margin``).
+
+    IDF is *not* fitted on the whole window first: on small windows that makes every shared
+    topic word look common and splits stories (tried, see docs/clustering.md)."""
     sc = StreamClusterer(config, cluster_config=cluster_config)
-    for art in articles:
-        F.observe(sc.dfs, F.parse(art.title, art.text or "", art.published))
-    sc.freeze_df = True
     for art in sorted(articles, key=_time_key):
         sc.add(art)
     for _ in range(3):
