@@ -154,3 +154,15 @@ def test_timeline_mentions_anchor_to_article_date(fixtures_dir):
     # 2024-03-07 is a Thursday: "on Tuesday" is 2024-03-05
     assert any(e.time == "2024-03-05" for e in mentioned)
     assert any(e.kind == "family_first_seen" for e in tl)
+
+
+def test_transliteration_variants_merge_and_noise_dropped(fixtures_dir):
+    a = Article(id="k", text=(fixtures_dir / "analyze" / "karimi.txt").read_text())
+    index = build_entities([a], Config(ner_model="none"))
+    ents = index.to_entities()
+    karimi = [e for e in ents if "rimi" in e.name]
+    assert len(karimi) == 1 and {"Yusuf al-Karimi", "Yusuf al-Kerimi", "Al-Kerimi"} <= set(
+        karimi[0].variants)
+    assert not any("JLM" in e.name for e in ents)  # desk codes are not entities
+    found = extract_quotes("k", a.text, make_resolver(a, index))
+    assert found[0].speaker == "Piet Ardel"  # "said <descriptor> <Name>"

@@ -113,6 +113,24 @@ def norm_tokens(name: str) -> list[str]:
     return out
 
 
+def skeleton(tok: str) -> str:
+    """Consonant skeleton of a transliterated name: Karimi/Kerimi -> krm, Shaibani/Shibani ->
+    shbn (vowels and doubled letters carry most transliteration variation)."""
+    t = re.sub(r"[aeiouy]", "", tok.casefold())
+    return re.sub(r"(.)\1+", r"\1", t)
+
+
+def same_surname(a: str, b: str) -> bool:
+    from rapidfuzz import fuzz
+
+    if a == b:
+        return True
+    if min(len(a), len(b)) < 4:
+        return False
+    return fuzz.ratio(a, b) >= 85 or (len(skeleton(a)) >= 3 and skeleton(a) == skeleton(b)
+                                      and a[0] == b[0])
+
+
 def name_key(name: str) -> str:
     return " ".join(norm_tokens(name))
 
@@ -266,7 +284,7 @@ class EntityIndex:
                 continue
             key = " ".join(toks)
             is_person = key in person_keys
-            etype = "PERSON" if is_person else m.type
+            etype = "PERSON" if is_person else "NAME"
             idx = by_key.get((etype, key))
             if idx is None and is_person and len(toks) > 2:
                 for k in range(1, len(toks) - 1):
@@ -276,7 +294,7 @@ class EntityIndex:
             if idx is None and is_person:
                 for ftoks, fidx in full:
                     if (ftoks[:-1] == toks[:-1] and len(ftoks) == len(toks)
-                            and fuzz.ratio(ftoks[-1], toks[-1]) >= 85):
+                            and same_surname(ftoks[-1], toks[-1])):
                         idx = fidx
                         break
             if idx is None:
@@ -295,7 +313,7 @@ class EntityIndex:
                 return set(surname_to[tok])
             cands: set[int] = set()
             for s, ids in surname_to.items():
-                if len(tok) >= 4 and fuzz.ratio(s, tok) >= 85:
+                if same_surname(s, tok):
                     cands |= ids
             return cands
 
@@ -363,7 +381,15 @@ class EntityIndex:
 
     def resolve(self, surface: str, article_id: Optional[str] = None,
                 pos: Optional[int] = None) -> Optional[str]:
-        """Canonical entity name for a surface form (speaker text), or None."""
+        """Canonical entity name for a surface form (speaker text), or None. Titles and
+        lower-case descriptors before the name are ignored ("union leader Rosa Kell")."""
+        words = surface.split()
+        k = len(words)
+        while k > 0 and (words[k - 1][:1].isupper() or _PARTICLE_PREFIX.match(words[k - 1])):
+            k -= 1
+        if k < len(words):
+            surface = " ".join(words[k:])
+        surface, _, _ = _clean_phrase(surface, 0)
         toks = norm_tokens(surface)
         if not toks:
             return None
@@ -383,7 +409,7 @@ class EntityIndex:
                 continue
             for k in e.keys:
                 kt = k.split()
-                if kt and (kt[-1] == toks[-1] or fuzz.ratio(kt[-1], toks[-1]) >= 85) and (
+                if kt and same_surname(kt[-1], toks[-1]) and (
                         len(toks) == 1 or kt[:-1] == toks[:-1]):
                     return self.entity_name(i)
         return None
@@ -400,6 +426,22 @@ class EntityIndex:
         order = {"PERSON": 0, "ORG": 1, "PLACE": 2, "OTHER": 3}
         out.sort(key=lambda x: (order.get(x.type, 4), -x.mentions, x.name))
         return out
+
+
+_NO_VOWEL_CAPS = re.compile(r"^[B-DF-HJ-NP-TV-Z]{3,}$")
+
+
+def _noise(m: Mention, text: str, lower_words: set[str]) -> bool:
+    toks = m.text.split()
+    # wire/desk codes: "SKS NPK NPK"
+    if len(toks) >= 2 and all(t.isupper() for t in toks) and any(_NO_VOWEL_CAPS.match(t) for t in toks):
+        return True
+    # a capitalised common word at a sentence start: "Rescue teams ...", "Schools will ..."
+    if len(toks) == 1 and toks[0].casefold() in lower_words:
+        before = text[max(0, m.start - 3):m.start]
+        if m.start == 0 or re.search(r"(^|[.!?\n:“\"]\s*)$", before):
+            return True
+    return False
 
 
 def extract_mentions(articles: Sequence[Article], config=None) -> list[Mention]:
@@ -421,7 +463,11 @@ def extract_mentions(articles: Sequence[Article], config=None) -> list[Mention]:
     else:
         for a in articles:
             out.extend(rule_mentions(a.id, a.text))
-    return out
+    lower_words = set()
+    for a in articles:
+        lower_words.update(w for w in re.findall(r"\b[a-z][a-z]+\b", a.text))
+    texts = {a.id: a.text for a in articles}
+    return [m for m in out if not _noise(m, texts[m.article], lower_words)]
 
 
 def build_entities(articles: Sequence[Article], config=None) -> EntityIndex:

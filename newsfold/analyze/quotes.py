@@ -269,7 +269,13 @@ def _np_after(text: str, start: int, limit: int) -> Optional[tuple[int, int]]:
     lw = words[0].casefold()
     if not (words[0][:1].isupper() or lw in PRONOUNS or lw in {"the", "a", "an", "his", "her",
                                                               "their"}):
-        return None
+        # "said port authority spokesman Piet Ardel": a lower-case descriptor, then the name
+        m2 = re.search(r"(?:(?<=\s)|^)(?:[A-Z][\w’'.\-]*)(?:\s+[A-Z][\w’'.\-]*)*$", np)
+        if not m2 or len(words) > 6:
+            return None
+        np = m2.group(0)
+        words = np.split()
+        lw = words[0].casefold()
     if lw in {"reporters", "that", "it", "this"}:
         return None
     s = start + seg.find(np)
@@ -473,19 +479,26 @@ def make_resolver(article: Article, index) -> Callable[[str, int, str], Optional
     def subject_position(m) -> bool:
         start = max(text.rfind(". ", 0, m.start), text.rfind("\n", 0, m.start),
                     text.rfind("” ", 0, m.start), -1)
-        lead = text[start + 1:m.start].split()
-        return all(w[:1].isupper() or w.casefold() in {"the", "of", "and", "'s"} for w in lead)
+        lead_text = text[start + 1:m.start]
+        lead = lead_text.split()
+        if all(w[:1].isupper() or w.casefold() in {"the", "of", "and", "'s"} for w in lead):
+            return True
+        # appositive subject: "The project manager, Tom Reyes, ..."
+        return (lead_text.rstrip().endswith(",") and len(lead) <= 6
+                and lead[0].casefold() in {"the", "a", "an", "his", "her", "their", "its"}
+                and text[m.end:m.end + 2].startswith(","))
 
     def recent(pos: int, role_words: Sequence[str] = ()) -> Optional[str]:
         prev = [m for m in persons if m.end <= pos]
         if not prev:
             return None
-        if pos - prev[-1].end < 200 and not role_words:
-            return index.entity_name(prev[-1].entity)  # the person named just before
         near = [m for m in prev[-3:] if pos - m.end < 600]
         subj = [m for m in near if subject_position(m)]
-        if subj and not role_words:
-            return index.entity_name(subj[-1].entity)
+        if not role_words:
+            if subj:  # the most recent person in subject position
+                return index.entity_name(subj[-1].entity)
+            if pos - prev[-1].end < 200:
+                return index.entity_name(prev[-1].entity)  # the person named just before
         if role_words:
             keys = [w.casefold()[:5] for w in role_words]
             good = [m for m in prev if all(k in context.get(m.entity, ()) for k in keys)]
