@@ -459,3 +459,20 @@ def test_not_datelines_and_file_photo_captions():
     cap = "FILE - In this Jan. 5, 2018, file photo, a man walks past the court in Varn."
     a = _clean(f"{BODY1}\n{cap}\n{BODY2}")
     assert a.text == f"{BODY1}\n\n{BODY2}" and _rules(a) == ["photo_credit"]
+
+
+@pytest.mark.parametrize("line, date", [("July 31, 2025", "2025-07-31"), ("31 Jul 2025, 10:15 IST", "2025-07-31"),
+                                        ("Thursday, July 31, 2025 5:30 PM ET", "2025-07-31")])
+def test_bare_date_lines_are_removed_used_and_not_taken_for_titles(line, date):
+    a = _clean(f"{line}\n{BODY1}\n{BODY2}")
+    assert a.title is None and a.published == date
+    assert a.text == f"{BODY1}\n\n{BODY2}" and _rules(a) == ["date_line"]
+    prose = "July 31, 2025 was the hottest day on record in the fictional town of Varn, officials said."
+    assert prose in _clean(f"{BODY1}\n{prose}").text
+
+
+@pytest.mark.parametrize("line, wire", [("Source: AFP", "AFP"), ("(With inputs from PTI)", "PTI"),
+                                        ("With inputs from agencies", None), ("Courtesy: Ministry of Roads", None)])
+def test_source_credit_lines(line, wire):
+    a = _clean(f"{BODY1}\n{BODY2}\n{line}")
+    assert a.text == f"{BODY1}\n\n{BODY2}" and _rules(a) == ["credit_line"] and a.wire == wire

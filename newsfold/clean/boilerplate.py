@@ -11,7 +11,8 @@ what was removed. Regexes are compiled once, at import. Rules (see docs/ingest.m
                      the headline list after them (to the end or the next real paragraph)
 ``portal_byline``    "Editorji News Desk", "| World Desk", "Web Desk"
 ``byline``           "By Staff Reporter", "By Jane Doe" lines, also "By Reuters | Updated: <date>"
-``date_line``        "Updated : Jul 31, 2025 17:54", "Published: ...", "Last updated" lines
+``date_line``        "Updated : Jul 31, 2025 17:54", "Published: ...", "Last updated" lines, and
+                     lines that are only a date ("July 31, 2025", "31 Jul 2025, 10:15 IST")
 ``separator``        lone "|", "---", "•" lines
 ``crumb``            "editorji | World", "Home » World » Asia" section crumbs
 ``tags``             "Tags: ...", "Topics: ...", "Filed under: ..." lines
@@ -21,7 +22,7 @@ what was removed. Regexes are compiled once, at import. Rules (see docs/ingest.m
                      "Disclaimer: ...")
 ``promo``            "Follow us on ...", "Subscribe to our newsletter", "Click here to ...",
                      "Copyright ... All rights reserved"
-``credit_line``      "(Reporting by ...; Editing by ...)" lines
+``credit_line``      "(Reporting by ...; Editing by ...)", "Source: AFP", "(With inputs from PTI)" lines
 ``photo_credit``     captions credited to a photo agency ("... Michael Nagle/Getty Images")
 ``source_tag``       an outlet or wire tag opening the body: "(MENAFN) Russian ..."
 """
@@ -32,7 +33,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
-from newsfold.clean.dates import parse_date
+from newsfold.clean.dates import bare_date, parse_date
 from newsfold.clean.wires import canonical_wire
 
 _CRAWL_HEADER = re.compile(
@@ -128,6 +129,12 @@ _PHOTO_END = re.compile(
 )
 _CREDIT_LINE = re.compile(
     r"^\(?\s*(?:\(?additional\s+)?(?:reporting|writing|editing|compiled)\s+by\b.{0,200}$", re.I
+)
+#: "Source: AFP", "(With inputs from PTI)", "Courtesy: Reuters"
+_SOURCE_LINE = re.compile(
+    r"^\(?\s*(?:(?:source|sources|courtesy|agency)\s*:|with\s+(?:additional\s+)?inputs?\s+from)\s*"
+    r"(?P<name>[^()]{1,60}?)\s*\)?\.?$",
+    re.I,
 )
 _SOURCE_TAG = re.compile(r"^\((?P<tag>[A-Z][A-Za-z0-9&.\- ]{1,24})\)\s*[-–—:]?\s*(?=\S)")
 _TERMINAL = re.compile(r"[.!?…\"”’')\]]\s*$")
@@ -318,6 +325,11 @@ def _line_rule(line: str, out: CleanText) -> Optional[str]:
         return "separator"
     if len(line) <= 250 and _RELATED_LINK.match(line):
         return "related_link"
+    if len(line) <= 48:
+        iso = bare_date(line)
+        if iso:
+            out.line_dates.append(("date", iso))
+            return "date_line"
     if len(line) <= 120 and _DATE_LABEL.match(line):
         dates = _date_line(line)
         if dates is not None:
@@ -346,6 +358,14 @@ def _line_rule(line: str, out: CleanText) -> Optional[str]:
             return "byline"
         if _CRUMB.match(line) and not _TERMINAL.search(line) and _words(line) <= 8:
             return "crumb"
+    m = _SOURCE_LINE.match(line) if len(line) <= 90 else None
+    if m:
+        for name in re.split(r"\s*(?:,|/|\band\b|&)\s*", m.group("name")):
+            wire = canonical_wire(name)
+            if wire:
+                out.wire_hints.append(wire)
+                break
+        return "credit_line"
     if _DISCLAIMER_LINE.match(line):
         return "disclaimer"
     if len(line) <= 200 and _TAGS.match(line):
@@ -358,6 +378,7 @@ def _line_rule(line: str, out: CleanText) -> Optional[str]:
             return "promo"
         if _CREDIT_LINE.match(line):
             return "credit_line"
+
         if _is_photo_credit(line):
             return "photo_credit"
     return None

@@ -122,3 +122,26 @@ def infer_year(month: int, day: int, reference: str) -> Optional[str]:
         if best is None or (ref - cand) < (ref - best):
             best = cand
     return best.isoformat() if best else None
+
+
+_TIME_TAIL = re.compile(
+    r"[\s,|@–-]*(?:at\s+)?\d{1,2}[:.]\d{2}(?:[:.]\d{2})?\s*(?:[ap]\.?m\.?)?"
+    r"(?:\s*(?:\(?[A-Z]{2,5}\)?|GMT|UTC)(?:\s*[+-]\s*\d{1,2}(?::?\d{2})?)?)?\s*$",
+    re.I,
+)
+_FULL_DATE = re.compile(
+    rf"^\s*{_WEEKDAY}(?:{MONTH_RE}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTH_RE},?\s+\d{{4}}"
+    r"|\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.]\d{1,2}[/.]\d{4})[\s,]*$",
+    re.I,
+)
+
+
+def bare_date(line: str) -> Optional[str]:
+    """ISO date when the whole line is a date (and maybe a time and zone), else None:
+    ``July 31, 2025``, ``31 Jul 2025, 10:15 IST``, ``2025-07-31 10:15``."""
+    if len(line) > 48 or not _HAS_DIGIT.search(line):
+        return None
+    core = _TIME_TAIL.sub("", line)
+    if not _FULL_DATE.match(core):
+        return None
+    return parse_date(core.strip(" ,"))
