@@ -354,15 +354,6 @@ def _subject(text: str, start: int, end: int) -> Optional[tuple[int, int]]:
     return s, s + len(m.group(1).rstrip())
 
 
-def _headline(para: str) -> bool:
-    """A title-case line (headline) rather than running text."""
-    words = re.findall(r"[A-Za-z][\w’']*", para)
-    if not words or len(words) > 25:
-        return False
-    caps = sum(1 for w in words if w[:1].isupper())
-    return caps / len(words) >= 0.6 and len(words) >= 4
-
-
 def _sentence_bounds(text: str, pos: int, para_start: int, para_end: int) -> tuple[int, int]:
     """Sentence around ``pos`` (quote marks included), within its paragraph."""
     s = para_start
@@ -402,16 +393,14 @@ def extract_quotes(article_id: str, text: str,
         caps = sum(1 for w in words if w[:1].isupper())
         tail = text[qe:qe + 20]
         runs_on = bool(re.match(r"\s+[a-z]", tail)) and inner[-1:] not in ".?!,"
-        if False and para is not None and _headline(para.text) and len(words) < 15:
-            kind = "partial"  # quoted words inside a headline
-        elif (len(words) < 2 and not (pre_cue or _CUE.search(text[qe:qe + 25]))) or (
+        if (len(words) < 2 and not (pre_cue or _CUE.search(text[qe:qe + 25]))) or (
                 not starts_upper and runs_on and not pre_cue):
             kind = "partial"  # one quoted word, or a fragment the sentence runs on from
         elif len(words) <= 7 and caps >= 0.75 * len(words) and len(words) >= 2:
             kind = "partial"  # a title, slogan or name in quote marks ("Make America Great Again")
         elif not starts_upper and not (pre_cue or (pre.endswith((",", ":")) and cue_before)):
             kind = "partial"
-        elif not pre or pre.endswith((":", ",", "—", "–")) or pre_cue:
+        elif not pre or pre.endswith((":", ",")) or pre_cue:
             kind = "direct"
         elif ends_punct and inner[:1].isupper() and len(words) >= 4 and not re.search(
                 r"\b(?:to|the|a|an|of|as|and|or|that)$", pre, re.I):
