@@ -152,6 +152,17 @@ class PostgresStore(Store):
         added: list[str] = []
         for chunk in common.chunks(common.unique_articles(articles), BATCH):
             with self._tx() as cur:
+                # known ids/hashes first: re-reading a folder sends no bodies to the server
+                cur.execute("SELECT id FROM articles WHERE id = ANY(%s)", ([a.id for a in chunk],))
+                ids = {row[0] for row in cur.fetchall()}
+                cur.execute(
+                    "SELECT content_hash FROM articles WHERE content_hash = ANY(%s)",
+                    ([a.content_hash for a in chunk if a.content_hash],),
+                )
+                hashes = {row[0] for row in cur.fetchall()}
+                chunk = [a for a in chunk if a.id not in ids and a.content_hash not in hashes]
+                if not chunk:
+                    continue
                 self._copy_in(cur, (
                     (n, *common.article_row(a), *common.article_search(a, MAX_TEXT_CHARS))
                     for n, a in enumerate(chunk)
