@@ -13,7 +13,7 @@
    similar to the other members.
 5. Independence: ``count_sources`` (distinct copy families, wires counted once).
 6. Status: ``corroborated`` (>= 2 independent sources), ``single_source``, or ``conflicting``
-   when two closely aligned member sentences (cosine >= ``conflict_threshold``) from different
+   when two aligned member sentences (cosine >= ``conflict_threshold``) from different
    families give different numbers for the same unit word ("killed 12" vs "killed 15"), listed
    in ``values``.
 7. Additions: a clause of a member sentence whose numbers/dates/names no other supporting
@@ -157,7 +157,7 @@ class ClaimDraft:
 
 
 def build_claims(articles: Sequence[Article], count_sources: Callable[[Sequence[str]], int], *,
-                 threshold: float = 0.35, conflict_threshold: float = 0.5,
+                 threshold: float = 0.35, conflict_threshold: float = 0.35,
                  units: Optional[Sequence[Unit]] = None,
                  alignment: Optional[Alignment] = None) -> tuple[list[Claim], list[ClaimDraft], Alignment]:
     """Claims of a story (see module doc). Returns the claims, their drafts and the alignment."""
