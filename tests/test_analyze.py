@@ -166,3 +166,16 @@ def test_transliteration_variants_merge_and_noise_dropped(fixtures_dir):
     assert not any("JLM" in e.name for e in ents)  # desk codes are not entities
     found = extract_quotes("k", a.text, make_resolver(a, index))
     assert found[0].speaker == "Piet Ardel"  # "said <descriptor> <Name>"
+
+
+def test_large_story_alignment_is_capped():
+    from newsfold.analyze.claims import article_units, cap_units
+
+    body = " ".join(f"Officials in Town{i} said {i} bridges were inspected on Monday." for i in range(40))
+    arts = [Article(id=f"a{k}", text=body) for k in range(30)]
+    units = article_units(arts)
+    capped = cap_units(units, len(arts), max_units=300)
+    assert len(units) > 300 and len(capped) <= 300
+    # every article keeps its lead sentences
+    assert {u.article for u in capped} == {a.id for a in arts}
+    assert all(u.pos < 10 for u in capped)

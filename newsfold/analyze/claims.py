@@ -125,16 +125,37 @@ def article_units(articles: Sequence[Article], factual_only: bool = True) -> lis
     return units
 
 
+MAX_UNITS = 4000  # dense sentence x sentence cosine: 4000^2 floats = 128 MB at most
+
+
+def cap_units(units: Sequence[Unit], n_articles: int, max_units: int = MAX_UNITS) -> list[Unit]:
+    """Very large stories keep each article's first sentences (leads carry the facts) so the
+    alignment stays within memory: at most ``max_units`` sentences in all."""
+    units = list(units)
+    if len(units) <= max_units:
+        return units
+    per = max(3, max_units // max(1, n_articles))
+    seen: dict[int, int] = {}
+    out = []
+    for u in units:
+        k = seen.get(u.idx, 0)
+        if k < per:
+            out.append(u)
+        seen[u.idx] = k + 1
+    return out[:max_units]
+
+
 def align(articles: Sequence[Article], units: Sequence[Unit]) -> Alignment:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
+    units = cap_units(units, len(articles))
     n_art = len(articles)
     if not units:
         z = np.zeros((0, n_art))
         return Alignment([], np.zeros((0, 0)), np.zeros(0, int), z, z.astype(int))
     vec = TfidfVectorizer(analyzer=tokens, sublinear_tf=True, min_df=1)
     X = vec.fit_transform([u.text for u in units])
-    sim = (X @ X.T).toarray()
+    sim = (X @ X.T).toarray().astype(np.float32)
     art_of = np.array([u.idx for u in units])
     best = np.zeros((len(units), n_art))
     best_unit = np.full((len(units), n_art), -1)
