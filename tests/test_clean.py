@@ -476,3 +476,10 @@ def test_bare_date_lines_are_removed_used_and_not_taken_for_titles(line, date):
 def test_source_credit_lines(line, wire):
     a = _clean(f"{BODY1}\n{BODY2}\n{line}")
     assert a.text == f"{BODY1}\n\n{BODY2}" and _rules(a) == ["credit_line"] and a.wire == wire
+
+
+def test_odd_field_types_do_not_break_cleaning():
+    rec = _raw(BODY1, format="jsonl", date={"year": 2024}, title=["not", "a", "string"], source=7)
+    art, errs = clean_record(rec, config=CFG)
+    assert art is not None and art.published is None and art.title is None and art.source is None
+    assert [e.kind for e in errs] == ["bad_date"]

@@ -32,7 +32,14 @@ def clean_records(
         if isinstance(rec, ErrorRecord):
             yield rec
             continue
-        article, errors = clean_record(rec, config=config)
+        try:
+            article, errors = clean_record(rec, config=config)
+        except Exception as exc:  # noqa: BLE001 - a bug or an odd item must not stop the batch
+            yield ErrorRecord(
+                path=rec.path, position=rec.position, kind="clean_failed", article_id=rec.id,
+                reason=f"cleaning failed ({type(exc).__name__}: {exc}); item skipped",
+            )
+            continue
         yield from errors
         if article is not None:
             yield article
@@ -101,7 +108,7 @@ def clean_record(
     raw_date = next((fields[k] for k in _DATE_KEYS if fields.get(k) not in (None, "")), None)
     bad_date = False
     if raw_date is not None:
-        published = parse_date(raw_date if not isinstance(raw_date, list) else None)
+        published = parse_date(raw_date) if isinstance(raw_date, (str, int, float)) else None
         if published is None:
             bad_date = True
             errors.append(ErrorRecord(
