@@ -66,11 +66,20 @@ def _read_all(paths, config: Config, stdin) -> Iterator[RawRecord | ErrorRecord]
         path = Path(p)
         if path.is_dir():
             for f in _walk(path):
-                yield from read_file(f, config=config)
+                yield from _guarded(f, config)
         elif path.exists():
-            yield from read_file(path, config=config)
+            yield from _guarded(path, config)
         else:
             yield ErrorRecord(path=p, position=None, kind="unreadable", reason="no such file or folder")
+
+
+def _guarded(path: Path, config: Config) -> Iterator[RawRecord | ErrorRecord]:
+    """read_file, with a last safety net: an unexpected failure on one file is one error."""
+    try:
+        yield from read_file(path, config=config)
+    except Exception as exc:  # noqa: BLE001 - a reader bug or odd file must not stop the run
+        yield ErrorRecord(path=str(path), position=None, kind="unreadable",
+                          reason=f"reading failed ({type(exc).__name__}: {exc})")
 
 
 def _walk(folder: Path) -> Iterator[Path]:
