@@ -483,3 +483,15 @@ def test_odd_field_types_do_not_break_cleaning():
     art, errs = clean_record(rec, config=CFG)
     assert art is not None and art.published is None and art.title is None and art.source is None
     assert [e.kind for e in errs] == ["bad_date"]
+
+
+def test_short_html_feed_teaser_is_kept_as_text():
+    rec = RawRecord(id="teaser", path="f.rss", format="rss", position=1,
+                    content="<html><body><article><p>Ferry strike ends.</p></article></body></html>",
+                    fields={"title": "Ferry strike ends", "content_type": "html", "date": "2024-05-01"})
+    art, errs = clean_record(rec, config=CFG)
+    assert errs == [] and art.text == "Ferry strike ends." and art.published == "2024-05-01"
+    # a standalone HTML page with no article text is still malformed
+    page = RawRecord(id="p", path="p.html", format="html", content=rec.content)
+    art, errs = clean_record(page, config=CFG)
+    assert art is None and [e.kind for e in errs] == ["malformed_html"]

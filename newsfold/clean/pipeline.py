@@ -68,6 +68,20 @@ def _extract_html(record: RawRecord) -> Optional[dict[str, Any]]:
     return d
 
 
+def _fragment_text(markup: str) -> Optional[dict[str, Any]]:
+    try:
+        import lxml.html
+
+        root = lxml.html.fromstring(markup)
+        for bad in root.xpath("//script|//style|//noscript"):
+            bad.drop_tree()
+        blocks = [" ".join(el.text_content().split()) for el in root.xpath("//p|//li|//h1|//h2|//h3|//blockquote")]
+        text = "\n".join(b for b in blocks if b) or " ".join(root.text_content().split())
+    except Exception:  # noqa: BLE001 - lxml raises several kinds on broken fragments
+        return None
+    return {"text": text} if text.strip() else None
+
+
 def clean_record(
     record: RawRecord, *, config: Optional[Config] = None
 ) -> tuple[Optional[Article], list[ErrorRecord]]:
@@ -84,6 +98,9 @@ def clean_record(
             why = f"HTML could not be parsed: {exc}"
         else:
             why = "no article text could be extracted from the HTML"
+        if extracted is None and record.format in ("rss", "jsonl"):
+            # a feed teaser or HTML fragment too short for trafilatura: its plain text will do
+            extracted = _fragment_text(record.content)
         if extracted is None:
             errors.append(ErrorRecord(path=record.path, position=record.position, reason=why,
                                       kind="malformed_html", article_id=None))
