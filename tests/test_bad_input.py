@@ -94,3 +94,31 @@ def test_each_bad_file_alone_gives_exactly_one_error(fixtures_dir):
         assert len(items) == 1 and isinstance(items[0], ErrorRecord), (name, items)
     items = list(ingest_and_clean([str(corpus / "truncated.warc.gz")], config=CONFIG))
     assert [type(i) for i in items] == [Article, ErrorRecord]
+
+
+@pytest.mark.slow
+def test_run_command_writes_one_error_line_per_bad_item(fixtures_dir, tmp_path):
+    """Issue 2, item 9, end to end: errors.jsonl and stories.json's errors; exit codes."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from newsfold.cli import app
+
+    runner = CliRunner()
+    out = tmp_path / "out"
+    res = runner.invoke(app, ["run", str(fixtures_dir / "bad_input"), "--out", str(out),
+                              "--db", str(tmp_path / "db.sqlite"), "--max-bytes", "5000"])
+    assert res.exit_code == 0, res.output
+    lines = [json.loads(x) for x in (out / "errors.jsonl").read_text().splitlines() if x.strip()]
+    assert len(lines) == len(BAD)
+    assert all({"path", "position", "reason"} <= set(x) for x in lines)
+    data = json.loads((out / "stories.json").read_text())
+    assert len(data["errors"]) == len(BAD)
+    assert GOOD <= {a["id"] for a in data["articles"]}
+    only_bad = tmp_path / "only_bad"
+    only_bad.mkdir()
+    shutil.copy(fixtures_dir / "bad_input" / "empty.txt", only_bad / "empty.txt")
+    res = runner.invoke(app, ["run", str(only_bad), "--out", str(tmp_path / "out2"),
+                              "--db", str(tmp_path / "db2.sqlite")])
+    assert res.exit_code != 0
