@@ -81,7 +81,16 @@ def main() -> None:
         t_spark = time.perf_counter() - t
         rss_spark = rss_mb()
         session.stop()
-    same = normalise(local) == normalise(dist)
+    a, b = normalise(local), normalise(dist)
+    same = a == b
+    if not same:  # say where (a stage file edited during the run also shows up here)
+        for key in ("articles", "stories", "errors"):
+            for x, y in zip(a[key], b[key]):
+                if x != y:
+                    field = next(k for k in x if x[k] != y.get(k))
+                    print(f"first difference: {key} {x.get('id', '')} .{field}\n  local: "
+                          f"{str(x[field])[:300]}\n  spark: {str(y.get(field))[:300]}")
+                    break
     print(
         f"articles={len(local.articles)} stories={len(local.stories)} ner={args.ner}\n"
         f"local  {t_local:.1f} s  (driver rss {rss_local:.0f} MiB)\n"
