@@ -495,3 +495,28 @@ def test_short_html_feed_teaser_is_kept_as_text():
     page = RawRecord(id="p", path="p.html", format="html", content=rec.content)
     art, errs = clean_record(page, config=CFG)
     assert art is None and [e.kind for e in errs] == ["malformed_html"]
+
+
+@pytest.mark.parametrize("line, rule, wire", [
+    ("(Only the headline and picture of this report may have been reworked by the Varn Standard staff; "
+     "the rest of the content is auto-generated from a syndicated feed.)", "disclaimer", None),
+    ("This report is auto-generated from syndicated news agency feeds. VarnPrint holds no responsibility "
+     "for its content.", "disclaimer", None),
+    ("(The above story first appeared on VarnLY on Jul 31, 2025 05:30 PM IST. For more news, log on to "
+     "our website.)", "disclaimer", None),
+    ("Legal Disclaimer: The publisher provides the information as is without warranty of any kind.",
+     "disclaimer", None),
+    ("Catch all the Business News and Latest News Updates on Varn Mint.", "promo", None),
+    ("— With inputs from agencies", "credit_line", None),
+    ("- IANS", "credit_line", "IANS"),
+    ("AFP", "credit_line", "AFP"),
+    ("VARN31072025000045017169ID1109865734", "tracking_id", None),
+    ("Edited By: Pragati Varn", "byline", None),
+    ("ANI | Updated: Jul 31, 2025 17:54 IST", "byline", "ANI"),
+    ("Published Date: Jul 31, 2025", "date_line", None),
+])
+def test_more_portal_boilerplate(line, rule, wire):
+    a = _clean(f"{BODY1}\n{line}\n{BODY2}")
+    assert a.text == f"{BODY1}\n\n{BODY2}", a.removed
+    assert _rules(a) == [rule]
+    assert a.wire == wire

@@ -14,6 +14,7 @@ what was removed. Regexes are compiled once, at import. Rules (see docs/ingest.m
 ``date_line``        "Updated : Jul 31, 2025 17:54", "Published: ...", "Last updated" lines, and
                      lines that are only a date ("July 31, 2025", "31 Jul 2025, 10:15 IST")
 ``separator``        lone "|", "---", "•" lines
+``tracking_id``      a lone machine id line (20+ letters and digits), e.g. a syndication code
 ``crumb``            "editorji | World", "Home » World » Asia" section crumbs
 ``tags``             "Tags: ...", "Topics: ...", "Filed under: ..." lines
 ``desk_codes``       wire desk codes after a credit: "(AP) SKS NPK NPK" -> "(AP)"
@@ -71,15 +72,19 @@ _DESK = re.compile(
     r"(?P<kind>(?:News|Web|Online|Digital|Editorial)\s+)?Desk\s*$"
 )
 _BYLINE = re.compile(
-    r"^(?:[Ww]ritten\s+)?(?:[Bb]y|BY)[:\s]+(?P<name>(?:[A-Z][\w.'’-]*|de|van|von|al|bin|and|&)"
+    r"^(?:(?:[Ww]ritten|[Ee]dited|[Rr]eported|WRITTEN|EDITED|REPORTED)\s+)?(?:[Bb]y|BY)\s*[:\s]\s*(?P<name>(?:[A-Z][\w.'’-]*|de|van|von|al|bin|and|&)"
     r"(?:[ ,]+(?:[A-Z][\w.'’-]*|de|van|von|al|bin|and|&)){0,7})\s*"
     r"(?:[|,–—-]\s*[\w .'’|,-]{0,60})?$"
 )
 _DATE_LABEL = re.compile(
     r"^\s*(?P<label>(?:last\s+)?(?:updated|published|posted|modified|first\s+published|"
-    r"date(?:d)?|created))(?:\s+(?:on|at))?\s*[:\-–|]?\s*(?P<date>.{0,80}?)\s*$",
+    r"date(?:d)?|created))(?:\s+(?:on|at|date))?\s*[:\-–|]?\s*(?P<date>.{0,80}?)\s*$",
     re.I,
 )
+#: a line that is only a wire credit: "AFP", "— Reuters", "-IANS", "(AP)"
+_WIRE_ONLY = re.compile(r"^[\s(—–-]*([A-Za-z][A-Za-z .]{1,25}?)[\s).]*$")
+#: a lone machine id such as a syndication tracking code (20+ letters and digits, with digits)
+_TRACKING_ID = re.compile(r"^(?=[A-Za-z]*\d)[A-Za-z0-9]{20,}$")
 _SEPARATOR = re.compile(r"^[\s|•·\-–—_*=~#/\\]+$")
 _CRUMB = re.compile(r"^[\w .&'’-]{1,30}(?:\s[|»>›]\s[\w .&'’-]{1,30})+$")
 _TAGS = re.compile(r"^(?:tags|topics|keywords|filed\s+under|categories|section)\s*:", re.I)
@@ -91,7 +96,10 @@ _WIRE_NAMES = (
 )
 _DESK_CODES = re.compile(rf"(\((?:{_WIRE_NAMES})\))((?:\s+[A-Z]{{2,5}}){{1,8}})\s*$")
 _DISCLAIMER_SPAN = re.compile(
-    r"\(?\s*(?:only\s+the\s+headline\s+of\s+this\s+(?:report|story|article)\s+may\s+have\s+been\s+reworked"
+    r"\(?\s*(?:only\s+the\s+headline[\w\s,]{0,40}?\s+of\s+this\s+(?:report|story|article)\s+may\s+have\s+been\s+reworked"
+    r"|this\s+(?:report|story|article)\s+is\s+auto-?generated\s+from\s+syndicated"
+    r"|the\s+above\s+(?:story|article|report)\s+first\s+appeared\s+on"
+    r"|\w+\s+holds\s+no\s+responsibility\s+for\s+its\s+content"
     r"|this\s+(?:story|article|report)\s+has\s+not\s+been\s+edited\s+by"
     r"|(?:this\s+(?:story|article|report)\s+(?:is|was|has\s+been)\s+)?(?:auto-?generated|published)\s+from\s+an?\s+"
     r"(?:syndicated|agency|wire)\s+feed"
@@ -101,7 +109,7 @@ _DISCLAIMER_SPAN = re.compile(
     re.I,
 )
 _DISCLAIMER_LINE = re.compile(
-    r"^[\W_]*(?:disclaimer|editor'?s\s+note\s*:\s*this|views\s+expressed\s+(?:above|here|in\s+this)"
+    r"^[\W_]*(?:(?:legal\s+)?disclaimer|editor'?s\s+note\s*:\s*this|views\s+expressed\s+(?:above|here|in\s+this)"
     r"|the\s+views\s+and\s+opinions\s+expressed)\b",
     re.I,
 )
@@ -112,7 +120,8 @@ _PROMO = re.compile(
     r"|all\s+rights\s+reserved|copyright\b.{0,100}$|click\s+to\s+(?:email|share|print|tweet)\b|.*\(opens\s+in\s+(?:a\s+)?new\s+window\)$"
     r"|tweet\s+with\s+a\s+location$|share\s+(?:on|via)\s+(?:facebook|twitter|whatsapp|email|linkedin)"
     r"|(?:email|print)\s+this\s+(?:article|story|page)|get\s+the\s+latest\s+news\b.{0,60}\bon\b"
-    r"|share(?:\s+this)?\s*:?$|advertisement$|advertisement\s*[-–—]\s*scroll|story\s+continues\s+below)",
+    r"|share(?:\s+this)?\s*:?$|advertisement$|catch\s+all\s+the\s+(?:latest\s+)?\w+(?:\s+\w+)?\s+news\b"
+    r"|for\s+(?:more|the\s+latest)\s+(?:news|updates|stories)\b.{0,80}(?:follow|visit|log\s+on|download|click|subscribe)|advertisement\s*[-–—]\s*scroll|story\s+continues\s+below)",
     re.I,
 )
 _PHOTO_START = re.compile(
@@ -132,7 +141,7 @@ _CREDIT_LINE = re.compile(
 )
 #: "Source: AFP", "(With inputs from PTI)", "Courtesy: Reuters"
 _SOURCE_LINE = re.compile(
-    r"^\(?\s*(?:(?:source|sources|courtesy|agency)\s*:|with\s+(?:additional\s+)?inputs?\s+from)\s*"
+    r"^[\s(—–-]*(?:(?:source|sources|courtesy|agency)\s*:|with\s+(?:additional\s+)?inputs?\s+from)\s*"
     r"(?P<name>[^()]{1,60}?)\s*\)?\.?$",
     re.I,
 )
@@ -323,6 +332,13 @@ def _line_rule(line: str, out: CleanText) -> Optional[str]:
         return "disclaimer" if _DISCLAIMER_LINE.match(line) else None
     if _SEPARATOR.match(line):
         return "separator"
+    if len(line) <= 40:
+        m = _WIRE_ONLY.match(line)
+        if m and canonical_wire(m.group(1)):
+            out.wire_hints.append(canonical_wire(m.group(1)))
+            return "credit_line"
+        if _TRACKING_ID.match(line):
+            return "tracking_id"
     if len(line) <= 250 and _RELATED_LINK.match(line):
         return "related_link"
     if len(line) <= 48:
@@ -404,7 +420,7 @@ def _meta_parts(line: str, out: CleanText) -> Optional[str]:
         if m and _words(part) <= 8:
             names.append(m.group("name").strip(" ,"))
             continue
-        if _DESK.match(part):
+        if _DESK.match(part) or canonical_wire(part):
             names.append(part)
             continue
         d = _date_line(part) if _DATE_LABEL.match(part) else None
