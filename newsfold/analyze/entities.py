@@ -90,8 +90,8 @@ DEMONYM_SUFFIX = ("ian", "ean", "ese", "ish", "ans")
 _WORD = r"[A-Z][\w’'\.-]*[\w]|[A-Z]"
 _PART = r"(?:(?:al|el|ad|as|an|ar|bin|ibn|bint|abu|van|von|de|der|den|da|di|du|del|la|le|dos|of)[ -]?)"
 _CAP_PHRASE = re.compile(
-    rf"(?:{_WORD})(?:(?:\s+|[-‑‐])(?:{_PART})?(?:{_WORD}))*|"
-    rf"(?<![\w-])(?:al|el)[-‑‐](?:{_WORD})(?:\s+(?:{_WORD}))*"
+    rf"(?:{_WORD})(?:(?:[ \t\xa0]+|[-‑‐])(?:{_PART})?(?:{_WORD}))*|"
+    rf"(?<![\w-])(?:al|el)[-‑‐](?:{_WORD})(?:[ \t\xa0]+(?:{_WORD}))*"
 )
 _TOKEN = re.compile(r"\S+")
 
@@ -368,12 +368,17 @@ class EntityIndex:
         return votes.most_common(1)[0][0]
 
     def entity_name(self, idx: int) -> str:
+        """The most frequent full form (>= 2 tokens when there is one), then the shorter,
+        then the one starting with a capital: "Asaad al-Shaibani", not a longer phrase that
+        merely ends with it."""
         e = self.entities[idx]
-        # prefer the most frequent among the longest (most informative) surface forms
-        maxlen = max(len(norm_tokens(s)) for s in e.surfaces)
-        longest = [(c, s) for s, c in e.surfaces.items() if len(norm_tokens(s)) == maxlen]
-        longest.sort(key=lambda cs: (-cs[0], -sum(ch.isupper() for ch in cs[1][:1]), cs[1]))
-        return longest[0][1]
+        key_count: Counter = Counter()
+        for surf, c in e.surfaces.items():
+            key_count[name_key(surf)] += c
+        multi = [s for s in e.surfaces if len(norm_tokens(s)) >= 2] or list(e.surfaces)
+        multi.sort(key=lambda x: (-key_count[name_key(x)], len(norm_tokens(x)),
+                                  -e.surfaces[x], not x[:1].isupper(), x))
+        return multi[0]
 
     def person_mentions(self, article_id: str) -> list[Mention]:
         return [m for m in self.mentions if m.article == article_id and m.entity is not None
@@ -436,12 +441,19 @@ def _noise(m: Mention, text: str, lower_words: set[str]) -> bool:
     # wire/desk codes: "SKS NPK NPK"
     if len(toks) >= 2 and all(t.isupper() for t in toks) and any(_NO_VOWEL_CAPS.match(t) for t in toks):
         return True
-    # a capitalised common word at a sentence start: "Rescue teams ...", "Schools will ..."
+    # a capitalised common word ("Rescue teams ...", "Foreign Affairs"): not a name
     if len(toks) == 1 and toks[0].casefold() in lower_words:
-        before = text[max(0, m.start - 3):m.start]
-        if m.start == 0 or re.search(r"(^|[.!?\n:“\"]\s*)$", before):
-            return True
+        return True
     return False
+
+
+def _demote(m: Mention, lower_words: set[str]) -> None:
+    """A rule PERSON guessed only from title case ("Syria Talks Set", "Human Rights") is
+    OTHER when one of its words is used in lower case in the story."""
+    if m.type == "PERSON" and not m.titled and not any(
+            _PARTICLE_PREFIX.match(t) or t.casefold() in PARTICLES for t in m.text.split()):
+        if any(t.casefold().strip(".,") in lower_words for t in m.text.split()):
+            m.type = "OTHER"
 
 
 def extract_mentions(articles: Sequence[Article], config=None) -> list[Mention]:
@@ -467,7 +479,11 @@ def extract_mentions(articles: Sequence[Article], config=None) -> list[Mention]:
     for a in articles:
         lower_words.update(w for w in re.findall(r"\b[a-z][a-z]+\b", a.text))
     texts = {a.id: a.text for a in articles}
-    return [m for m in out if not _noise(m, texts[m.article], lower_words)]
+    kept = [m for m in out if not _noise(m, texts[m.article], lower_words)]
+    if nlp is None:
+        for m in kept:
+            _demote(m, lower_words)
+    return kept
 
 
 def build_entities(articles: Sequence[Article], config=None) -> EntityIndex:

@@ -341,8 +341,14 @@ def find_speaker(text: str, qs: int, qe: int, para_start: int, para_end: int,
 
 def _subject(text: str, start: int, end: int) -> Optional[tuple[int, int]]:
     """First name-like phrase or pronoun of a sentence: the subject of a participle cue."""
+    seg = text[start:end]
+    role = re.match(r"\s*((?:The|A|An|His|Her)\s+(?:[\w’'\-]+\s+){0,3}?(?:%s))\b"
+                    % "|".join(sorted(ROLE_NOUNS)), seg)
+    if role:  # "The minister ...", "The Syrian official ..."
+        s0 = start + role.start(1)
+        return s0, s0 + len(role.group(1))
     m = re.match(r"\s*((?:(?:The|A|An|His|Her)\s+)?(?:[A-Z][\w’'\-]*\s*){1,5}|He|She|They)",
-                 text[start:end])
+                 seg)
     if not m:
         return None
     from newsfold.analyze.entities import STOP_INITIAL
