@@ -39,7 +39,7 @@ class DedupConfig:
     #: a shingle in this share of one outlet's (sampled) articles is that outlet's boilerplate
     boilerplate_share: float = 0.3
     boilerplate_sample: int = 64
-    aligner_sample_docs: int = 300
+    aligner_sample_docs: int = 200
     seed: int = 0
     #: outlet -> owner, so outlets of one owner count once in ``story_sources``
     owners: Optional[dict] = None

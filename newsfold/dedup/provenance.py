@@ -93,23 +93,43 @@ def _grams(s: str, n: int = 3) -> set:
 
 
 def sentence_diff(d: Features, o: Features) -> tuple[list[str], list[str]]:
-    """(added, dropped): sentences of d whose word 3-grams are mostly absent from o, and back."""
-    def missing(x: Features, y: Features) -> list[str]:
-        ynorm = {" ".join(s.lower().split()) for s in y.sentences}
-        rest = [s for s in x.sentences if " ".join(s.lower().split()) not in ynorm]
-        if not rest:
-            return []
-        ygrams: set = set()
-        for s in y.sentences:
-            ygrams |= _grams(s)
-        out = []
-        for s in rest:
-            g = _grams(s)
-            if g and len(g & ygrams) / len(g) < 0.5:
-                out.append(s)
-        return out
+    """(added, dropped): sentences of d most of whose word 5-grams are absent from o, and back.
 
-    return missing(d, o), missing(o, d)
+    Vectorised: the sentences of one side are shingled in one batch and looked up in the
+    other side's sorted shingle set. Sentences under five words compare as exact text."""
+    return _missing(d, o), _missing(o, d)
+
+
+def _missing(x: Features, y: Features) -> list[str]:
+    import numpy as np
+
+    from newsfold.dedup.shingle import shingle_batch
+
+    sents = x.sentences
+    if not sents:
+        return []
+    ynorm = None
+    flat, offs = x.sentence_shingles
+    ys = y.shingles
+    if ys.size:
+        pos = np.searchsorted(ys, flat)
+        pos[pos >= ys.size] = 0
+        hit = (ys[pos] == flat).astype(np.int64)
+    else:
+        hit = np.zeros(flat.size, dtype=np.int64)
+    c = np.concatenate(([0], np.cumsum(hit)))
+    n = offs[1:] - offs[:-1]
+    share = (c[offs[1:]] - c[offs[:-1]]) / np.maximum(n, 1)
+    out = []
+    for s, sh, k in zip(sents, share, n):
+        if k <= 1 and len(s.split()) < 5:
+            if ynorm is None:
+                ynorm = {" ".join(t.lower().split()) for t in y.sentences}
+            if " ".join(s.lower().split()) not in ynorm:
+                out.append(s)
+        elif sh < 0.5:
+            out.append(s)
+    return out
 
 
 def describe(arts, feats, link: Link, origin: int, derived: int, why_dir: str) -> dict:

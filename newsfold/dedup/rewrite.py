@@ -1,6 +1,6 @@
-"""Rewrites MinHash cannot see: sentence alignment with character n-gram TF-IDF.
+"""Rewrites MinHash cannot see: sentence alignment with character 4-gram TF-IDF.
 
-Each sentence is a vector of character 3-5-grams (hashed, sublinear tf, IDF learnt from the
+Each sentence is a vector of character 4-grams (hashed, sublinear tf, IDF learnt from the
 sentences seen so far); two articles are aligned greedily one-to-one on cosine >= ALIGN_SIM.
 A pair of sentences whose numbers (or names) are disjoint is never aligned, so templated
 sentences with different facts do not count. A paraphrased rewrite keeps most of its origin's
@@ -33,7 +33,7 @@ _MUL = np.uint64(0x9E3779B97F4A7C15)
 
 
 def char_ngram_codes(sents: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    """(sentence index, hashed feature) of every character 3-, 4- and 5-gram, vectorised.
+    """(sentence index, hashed feature) of every character 4-gram, vectorised.
 
     Text is lowercased and punctuation becomes a space; as scikit-learn's ``char_wb``, n-grams
     stay inside one space-padded word. N-grams are packed bytes hashed into N_FEATURES."""
@@ -45,7 +45,7 @@ def char_ngram_codes(sents: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     sid = np.repeat(np.arange(len(enc)), lens)
     rows, cols = [], []
     shift = np.uint64(64 - 20)
-    for n in (3, 4, 5):
+    for n in (4,):
         m = buf.size - n + 1
         if m <= 0:
             continue
@@ -113,7 +113,7 @@ class SentenceAligner:
             return []
         va = self.vectors(sa) if va is None else va
         vb = self.vectors(sb) if vb is None else vb
-        M = (va @ vb.T).toarray()
+        M = cosine_matrix(va, vb)
         ii, jj = np.nonzero(M >= ALIGN_SIM)
         if ii.size == 0:
             return []
@@ -131,6 +131,35 @@ class SentenceAligner:
             used_b.add(j)
             out.append((i, j, float(M[i, j])))
         return out
+
+
+def cosine_matrix(va, vb) -> np.ndarray:
+    """Dense va @ vb.T over the union of their columns (avoids a 2**20-column transpose)."""
+    from scipy.sparse import csr_matrix
+
+    uniq, inv = np.unique(np.concatenate((va.indices, vb.indices)), return_inverse=True)
+    k = uniq.size
+    na = va.indices.size
+    A = csr_matrix((va.data, inv[:na], va.indptr), shape=(va.shape[0], k))
+    B = csr_matrix((vb.data, inv[na:], vb.indptr), shape=(vb.shape[0], k))
+    return (A @ B.T.tocsr()).toarray()
+
+
+class LazyFacts:
+    """Per-sentence (numbers, names), computed only for sentences that get compared."""
+
+    def __init__(self, sents: Sequence[str]):
+        self.sents = sents
+        self.cache: dict[int, tuple[set, set]] = {}
+
+    def __getitem__(self, i: int) -> tuple[set, set]:
+        v = self.cache.get(i)
+        if v is None:
+            from newsfold.dedup.verify import numbers, sentence_names
+
+            s = self.sents[i]
+            v = self.cache[i] = (numbers(s), sentence_names(s))
+        return v
 
 
 def _conflict(fa: tuple[set, set], fb: tuple[set, set]) -> bool:
@@ -181,10 +210,8 @@ def doc_neighbours(texts: Sequence[str], k: int = 10, min_cos: float = 0.2, chun
     return np.unique(np.asarray(pairs, dtype=np.int64), axis=0)
 
 
-def sentence_facts(sents: Sequence[str]) -> list[tuple[set, set]]:
-    from newsfold.dedup.verify import names, numbers
-
-    return [(numbers(s), names(s)) for s in sents]
+def sentence_facts(sents: Sequence[str]) -> LazyFacts:
+    return LazyFacts(sents)
 
 
 def lis_share(pairs: list[tuple[int, int, float]]) -> float:

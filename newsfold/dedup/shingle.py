@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from itertools import chain
 from typing import Sequence
 
 import numpy as np
@@ -64,13 +65,21 @@ def shingle_batch(texts: Sequence[str], k: int = SHINGLE_SIZE) -> tuple[np.ndarr
     if len(_CACHE) > _CACHE_LIMIT:
         _CACHE.clear()
     get = _CACHE.__getitem__
-    lengths = np.empty(len(texts), dtype=np.int64)
-    parts: list[np.ndarray] = []
-    for i, text in enumerate(texts):
-        toks = tokens(text)
-        lengths[i] = len(toks)
-        parts.append(np.fromiter(map(get, toks), dtype=np.uint64, count=len(toks)))
-    flat = np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint64)
+    if sum(map(len, texts)) < 1000 * max(len(texts), 1):
+        # many short texts (sentences): one fromiter over all tokens is cheaper
+        toks = [tokens(t) for t in texts]
+        lengths = np.fromiter((len(t) for t in toks), dtype=np.int64, count=len(toks))
+        flat = np.fromiter(map(get, chain.from_iterable(toks)), dtype=np.uint64, count=int(lengths.sum()))
+        del toks
+    else:  # long texts: never hold more than one text's token objects at a time
+        lengths = np.empty(len(texts), dtype=np.int64)
+        parts = []
+        for i, t in enumerate(texts):
+            tk = tokens(t)
+            lengths[i] = len(tk)
+            parts.append(np.fromiter(map(get, tk), dtype=np.uint64, count=len(tk)))
+        flat = np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint64)
+        del parts
     n = flat.size
     starts = np.zeros(len(texts) + 1, dtype=np.int64)
     np.cumsum(lengths, out=starts[1:])

@@ -65,6 +65,14 @@ def names(text: str, sents: Optional[list[str]] = None) -> set[str]:
     return found
 
 
+def sentence_names(sent: str) -> set[str]:
+    """Names in one sentence: capitalised words after its first word."""
+    caps = _CAP.findall(sent)
+    if caps and sent.lstrip("\"'“‘([ ").startswith(caps[0]):
+        caps = caps[1:]
+    return {norm_name(w) for w in caps}
+
+
 def _headline(line: str) -> bool:
     words = line.split()
     if len(words) < 3 or len(words) > 20:
@@ -99,16 +107,38 @@ class Features:
     extra: dict = field(default_factory=dict)
     #: sorted boilerplate shingle hashes: sentences made mostly of them are left out
     boiler: Optional[np.ndarray] = None
+    _sent_shingles: Optional[tuple] = None
 
     @property
     def sentences(self) -> list[str]:
         if self._sentences is None:
-            self._sentences = sentences(self.text)
-            if self.boiler is not None and self.boiler.size:
-                from newsfold.dedup.families import _drop_boiler_sentences
+            from newsfold.dedup.shingle import shingle_batch
 
-                self._sentences = _drop_boiler_sentences(self._sentences, self.boiler)
+            sents = sentences(self.text)
+            flat, offs = shingle_batch(sents)
+            if self.boiler is not None and self.boiler.size and sents:
+                import numpy as np
+
+                # sentences made mostly of outlet boilerplate shingles are left out
+                b = self.boiler
+                pos = np.searchsorted(b, flat)
+                pos[pos >= b.size] = 0
+                hit = np.concatenate(([0], np.cumsum(b[pos] == flat)))
+                n = offs[1:] - offs[:-1]
+                keep = (hit[offs[1:]] - hit[offs[:-1]]) < 0.5 * np.maximum(n, 1)
+                if not keep.all():
+                    sents = [x for x, k in zip(sents, keep) if k]
+                    flat = flat[np.repeat(keep, n)]
+                    offs = np.concatenate(([0], np.cumsum(n[keep])))
+            self._sentences = sents
+            self._sent_shingles = (flat, offs)
         return self._sentences
+
+    @property
+    def sentence_shingles(self):
+        """(flat 5-gram hashes, offsets) of ``sentences``."""
+        self.sentences
+        return self._sent_shingles
 
     @property
     def numbers(self) -> set[str]:
@@ -119,7 +149,7 @@ class Features:
     @property
     def names(self) -> set[str]:
         if self._names is None:
-            self._names = names(self.text, self.sentences)
+            self._names = names(self.text)
         return self._names
 
 
