@@ -520,3 +520,8 @@ def test_more_portal_boilerplate(line, rule, wire):
     assert a.text == f"{BODY1}\n\n{BODY2}", a.removed
     assert _rules(a) == [rule]
     assert a.wire == wire
+
+
+def test_sources_headline_is_not_a_credit():
+    a = _clean(f"Sources: Team May Not Be Out Of The Chase\n{BODY1}\n{BODY2}")
+    assert a.title == "Sources: Team May Not Be Out Of The Chase"

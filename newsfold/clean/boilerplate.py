@@ -141,7 +141,7 @@ _CREDIT_LINE = re.compile(
 )
 #: "Source: AFP", "(With inputs from PTI)", "Courtesy: Reuters"
 _SOURCE_LINE = re.compile(
-    r"^[\s(—–-]*(?:(?:source|sources|courtesy|agency)\s*:|with\s+(?:additional\s+)?inputs?\s+from)\s*"
+    r"^[\s(—–-]*(?:(?:source|courtesy|agency)\s*:|with\s+(?:additional\s+)?inputs?\s+from)\s*"
     r"(?P<name>[^()]{1,60}?)\s*\)?\.?$",
     re.I,
 )
