@@ -16,6 +16,7 @@ RELATION = {"000": "rewrite", "001": "original", "002": "original", "003": "embe
             "004": "original"}
 
 
+@pytest.mark.slow
 def test_model_resolution():
     assert load_nlp(Config(ner_model="none")) is None
     assert load_nlp(Config(ner_model="no_such_model_package")) is None
