@@ -191,3 +191,24 @@ def test_shingles_and_signatures_deterministic():
     s1 = minhash.signatures(flat, off)
     s2 = minhash.signatures(*shingle_batch(texts))
     assert (s1 == s2).all() and (s1[0] == s1[1]).all() and s1.shape == (4, 128)
+
+
+@pytest.mark.slow
+def test_eval_dedup_on_generated_corpus(tmp_path, capsys):
+    """The eval command on a small synthetic corpus with planted copies (bench/dedup)."""
+    from bench.dedup.generate import generate
+    from newsfold.eval.dedup import eval_dedup_command
+
+    gold = tmp_path / "gold.jsonl"
+    with open(gold, "w") as fh:
+        for r in generate(1500, seed=3):
+            fh.write(json.dumps(r) + "\n")
+    eval_dedup_command(gold)
+    res = json.loads(capsys.readouterr().out)
+    bt = res["by_type"]
+    for t in ("wire_copy", "light_edit", "added_boilerplate", "truncated"):
+        assert bt[t]["origin_recall"] >= 0.95, (t, bt[t])
+        assert bt[t]["precision"] >= 0.98, (t, bt[t])
+    assert bt["paraphrase"]["origin_recall"] >= 0.85
+    assert bt["templated"]["in_family"] <= 0.02
+    assert res["pairwise"]["precision"] >= 0.98

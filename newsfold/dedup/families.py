@@ -125,9 +125,16 @@ class _Checker:
         self._sfacts: dict[int, list] = {}
         self._vecs: dict[int, Any] = {}
 
+    #: features of at most this many articles are cached (memory stays bounded at scale)
+    CACHE = 20_000
+
     def feats(self, i: int) -> Features:
         f = self._feats.get(i)
         if f is None:
+            if len(self._feats) >= self.CACHE:
+                self._feats.clear()
+                self._vecs.clear()
+                self._sfacts.clear()
             sh = np.unique(self.flat[self.offsets[i] : self.offsets[i + 1]])
             f = self._feats[i] = Features(self.texts[i], sh, boiler=self.boiler)
         return f
