@@ -179,3 +179,11 @@ def test_large_story_alignment_is_capped():
     # every article keeps its lead sentences
     assert {u.article for u in capped} == {a.id for a in arts}
     assert all(u.pos < 10 for u in capped)
+
+
+def test_every_seed_direct_quote_has_the_right_speaker(seed_story):
+    story, _, _ = seed_story
+    direct = [q for q in story.quotes if q.kind == "direct"]
+    assert len(direct) >= 10
+    assert all(q.speaker in ("Sergey Lavrov", "Asaad al-Shaibani") for q in direct), [
+        (q.speaker, q.text[:40]) for q in direct]

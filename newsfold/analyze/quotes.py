@@ -307,9 +307,7 @@ def find_speaker(text: str, qs: int, qe: int, para_start: int, para_end: int,
     # 2. before the quote: 'X said: “…' / 'X told reporters, “…' / 'according to X, “'
     before_start = max(sent_start, para_start)
     seg = text[before_start:qs]
-    cues = list(_CUE.finditer(seg))
-    if cues:
-        c = cues[-1]
+    for c in reversed(list(_CUE.finditer(seg))[-3:]):
         cs, ce = before_start + c.start(), before_start + c.end()
         if c.group(0).casefold() == "according to":
             sp = _np_after(text, ce, qs)
@@ -358,6 +356,46 @@ def _subject(text: str, start: int, end: int) -> Optional[tuple[int, int]]:
         return None
     s = start + m.start(1)
     return s, s + len(m.group(1).rstrip())
+
+
+def _previous_subject(text: str, para_start: int, qs: int) -> Optional[tuple[int, int]]:
+    """Subject (name, pronoun or role phrase) of the sentence just before a quote, in the same
+    paragraph or the paragraph before."""
+    start = max(0, text.rfind("\n", 0, max(0, para_start - 1)) + 1)
+    seg = text[start:qs]
+    sents = [m for m in re.finditer(r"[^.!?]+[.!?]+[”\"’]?", seg)]
+    if not sents:
+        return None
+    last = sents[-1]
+    if re.search(r"[“\"”]", last.group(0)):
+        return None  # the sentence before is itself a quote: no narrative subject
+    sp = _subject(text, start + last.start(), start + last.end())
+    if sp is None:
+        return None
+    words = text[sp[0]:sp[1]].split()
+    if not words or not (_namey(words[-1]) or words[-1].casefold() in PERSON_PRONOUNS
+                         or words[-1].casefold() in ROLE_NOUNS):
+        return None
+    return sp
+
+
+def _only_attribution_between(text: str, a: int, b: int) -> bool:
+    """Only the previous quote's attribution tail (', he said.') or narrative that reports
+    no one else between two quotes: the later quote continues the same speaker."""
+    gap = text[a:b]
+    m = re.search(r"[.!?]\s+(?=\S)", gap)
+    if m is None:
+        return True
+    rest = gap[m.end():]
+    # a sentence in between that reports someone (a cue verb) or starts with a pronoun
+    # subject may have changed the speaker
+    for sent in re.split(r"(?<=[.!?])\s+", rest):
+        words = sent.split()
+        if words and words[0].casefold() in {"he", "she", "they"}:
+            return False  # a new subject acting or speaking
+        if _CUE.search(sent):
+            return False  # someone else reported in between
+    return True
 
 
 def _sentence_bounds(text: str, pos: int, para_start: int, para_end: int) -> tuple[int, int]:
@@ -420,14 +458,28 @@ def extract_quotes(article_id: str, text: str,
         if sp is None and pre.endswith(":") and len(pre.split()) <= 25:
             sp = _subject(text, ss, qs)  # "She then addressed the crowd: “…”"
             cue = ":" if sp else None
+        if sp is None and not pre and para is not None and para.para > 0:
+            # 'X released the following statement:' / 'Stated Stone:' then the quote paragraph
+            pp = next((p for p in paras if p.para == para.para - 1), None)
+            if pp is not None and pp.text.rstrip().endswith(":"):
+                s2, _ = _sentence_bounds(text, pp.end - 1, pp.start, pp.end)
+                sp, cue = find_speaker(text, pp.end, pp.end, pp.start, pp.end, s2, pp.end)
+                if sp is None:
+                    sp = _subject(text, s2, pp.end)
+                    cue = ":" if sp else None
         if sp is None and kind == "direct" and prev_direct is not None and \
-                prev_direct.speaker_text and qs - prev_direct.end < 600:
+                prev_direct.speaker_text and qs - prev_direct.end < 600 and \
+                _only_attribution_between(text, prev_direct.end, qs):
             # quote-only paragraph continuing the previous speaker
             fq.speaker_text = prev_direct.speaker_text
             fq.speaker_start, fq.speaker_end = prev_direct.speaker_start, prev_direct.speaker_end
             fq.speaker = prev_direct.speaker
             fq.cue = prev_direct.cue
-        elif sp is not None:
+        elif sp is None and kind == "direct" and not pre:
+            # a quote sentence after narrative: the subject of the sentence just before
+            sp = _previous_subject(text, ps, qs)
+            cue = "context" if sp else None
+        if fq.speaker_text is None and sp is not None:
             fq.speaker_start, fq.speaker_end = sp
             fq.speaker_text = text[sp[0]:sp[1]]
             fq.cue = cue
