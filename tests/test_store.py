@@ -414,6 +414,10 @@ def test_sqlite_store_shared_between_threads(tmp_path):
 
 
 def test_open_store_urls(tmp_path):
+    s = open_store(str(tmp_path / "new" / "dir" / "x.db"))  # folders are created
+    s.add_articles([art(1)])
+    s.close()
+    assert (tmp_path / "new" / "dir" / "x.db").exists()
     s = open_store(None)
     assert isinstance(s, SQLiteStore) and s.path == ":memory:"
     s.close()

@@ -21,6 +21,7 @@ active (a notebook, a test module, ``spark-submit``) it is used and left running
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -54,6 +55,11 @@ def spark_session(master: Optional[str] = None, *, app_name: str = "newsfold"):
     active = SparkSession.getActiveSession()
     if active is not None:
         return active
+    if not (os.environ.get("JAVA_HOME") or shutil.which("java")):
+        raise RuntimeError(
+            "the Spark executor needs Java 17+ (no `java` on PATH and JAVA_HOME unset); "
+            "install a JRE (e.g. apt-get install openjdk-17-jre-headless) or use --executor local"
+        )
     # executors must run this interpreter (with newsfold and its dependencies installed)
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)

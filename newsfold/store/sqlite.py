@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from pathlib import Path
 from typing import Iterable, Iterator, Optional, Sequence
 
 from newsfold.model import Article, ErrorRecord, Story
@@ -94,6 +95,8 @@ class SQLiteStore(Store):
     def __init__(self, path: str = ":memory:", *, timeout: float = 30.0) -> None:
         self.path = str(path)
         self._lock = threading.RLock()
+        if self.path != ":memory:" and not self.path.startswith("file:"):
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._conn = sqlite3.connect(
             self.path, timeout=timeout, check_same_thread=False, isolation_level=None
         )
