@@ -61,7 +61,8 @@ def _dedup_config(config: Any) -> DedupConfig:
 
 def boilerplate_mask(flat: np.ndarray, offsets: np.ndarray, sources: Sequence[Optional[str]], dc: DedupConfig) -> np.ndarray:
     """True for shingles to keep. An outlet's boilerplate = shingles found in at least
-    ``boilerplate_share`` (and >= 3) of a sample of that outlet's articles."""
+    ``boilerplate_share`` (and >= 3) of a sample of that outlet's articles; for an outlet with
+    only 2-3 articles, shingles shared by the heads or tails of all of them."""
     by_src: dict[str, list[int]] = {}
     for i, s in enumerate(sources):
         if s:
@@ -69,7 +70,17 @@ def boilerplate_mask(flat: np.ndarray, offsets: np.ndarray, sources: Sequence[Op
     rng = random.Random(dc.seed)
     bad: list[np.ndarray] = []
     for idx in by_src.values():
+        if len(idx) < 2:
+            continue
         if len(idx) < 4:
+            # too few articles to judge by frequency: shingles found in the head (first 40) or
+            # tail (last 60 shingles) of every one of them are the outlet's header/footer
+            parts = []
+            for i in idx:
+                o, e = int(offsets[i]), int(offsets[i + 1])
+                parts.append(np.unique(np.concatenate((flat[o : min(o + 40, e)], flat[max(e - 60, o) : e]))))
+            vals, counts = np.unique(np.concatenate(parts), return_counts=True)
+            bad.append(vals[counts >= len(idx)])
             continue
         sample = idx if len(idx) <= dc.boilerplate_sample else rng.sample(idx, dc.boilerplate_sample)
         parts = [np.unique(flat[offsets[i] : offsets[i + 1]]) for i in sample]
