@@ -187,3 +187,37 @@ def test_every_seed_direct_quote_has_the_right_speaker(seed_story):
     assert len(direct) >= 10
     assert all(q.speaker in ("Sergey Lavrov", "Asaad al-Shaibani") for q in direct), [
         (q.speaker, q.text[:40]) for q in direct]
+
+
+def test_degenerate_articles_do_not_break_analysis():
+    arts = [Article(id="a", text="A b c d e f g. H i j k l m n."), Article(id="b", text=""),
+            Article(id="c", text="“Unclosed quote at the end"), Article(id="d", text="Said: \"")]
+    story = analyze_story(Story(id="x", articles=[a.id for a in arts]), arts,
+                          config=Config(ner_model="none"))
+    assert story.summary == [] and story.claims == []
+    assert all(q.verbatim for q in story.quotes)
+    assert story.basis == "independent"
+
+
+def test_analysis_never_raises_on_arbitrary_text():
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    alphabet = st.sampled_from(list("abcXYZ al-Shaibani said “”\"'‘’.,:;!?\n0123456789$%—-"))
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.lists(st.text(alphabet, max_size=300), min_size=1, max_size=4))
+    def run(texts):
+        arts = [Article(id=f"t{i}", text=t, family="f" if i % 2 else None,
+                        relation="rewrite" if i % 2 else "original")
+                for i, t in enumerate(texts)]
+        story = analyze_story(Story(id="h", articles=[a.id for a in arts]), arts,
+                              config=Config(ner_model="none"))
+        by_id = {a.id: a for a in arts}
+        for s in story.summary:
+            assert s.citations and all(c in by_id for c in s.citations)
+        for c in story.claims:
+            assert c.status in ("corroborated", "single_source", "conflicting")
+            assert 1 <= c.independent_sources <= len(c.articles)
+
+    run()

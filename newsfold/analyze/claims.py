@@ -154,7 +154,11 @@ def align(articles: Sequence[Article], units: Sequence[Unit]) -> Alignment:
         z = np.zeros((0, n_art))
         return Alignment([], np.zeros((0, 0)), np.zeros(0, int), z, z.astype(int))
     vec = TfidfVectorizer(analyzer=tokens, sublinear_tf=True, min_df=1)
-    X = vec.fit_transform([u.text for u in units])
+    try:
+        X = vec.fit_transform([u.text for u in units])
+    except ValueError:  # no content word at all (stop words, single letters): nothing aligns
+        z = np.zeros((0, n_art))
+        return Alignment([], np.zeros((0, 0)), np.zeros(0, int), z, z.astype(int))
     sim = (X @ X.T).toarray().astype(np.float32)
     art_of = np.array([u.idx for u in units])
     best = np.zeros((len(units), n_art))

@@ -31,6 +31,7 @@ def evaluate(path: Path, *, threshold: Optional[float] = None, limit: Optional[i
     from newsfold.model import Article
 
     t0 = time.time()
+    skipped = 0
     f1s: list[float] = []
     per_haystack = []
     with open(path, encoding="utf-8") as fh:
@@ -39,9 +40,20 @@ def evaluate(path: Path, *, threshold: Optional[float] = None, limit: Optional[i
                 continue
             if limit and n >= limit:
                 break
-            hay = json.loads(line)
-            arts = [Article(id=str(a["doc_id"]), text=a.get("text") or "", title=a.get("title"))
-                    for a in hay["articles"]]
+            try:
+                hay = json.loads(line)
+            except json.JSONDecodeError:
+                skipped += 1
+                continue
+            if not isinstance(hay, dict):
+                skipped += 1
+                continue
+            arts = [Article(id=str(a.get("doc_id", k)), text=a.get("text") or "",
+                            title=a.get("title"))
+                    for k, a in enumerate(hay.get("articles") or []) if isinstance(a, dict)]
+            if not arts:
+                skipped += 1
+                continue
             kw = {} if threshold is None else {"threshold": threshold}
             claims, drafts, al = build_claims(arts, source_counter(arts), **kw)
             if not claims:
@@ -53,7 +65,7 @@ def evaluate(path: Path, *, threshold: Optional[float] = None, limit: Optional[i
                     gold = {str(x) for x in ins.get("supporting_doc_ids", [])}
                     if not gold:
                         continue
-                    q = al.vectorizer.transform([ins["insight"]])
+                    q = al.vectorizer.transform([ins.get("insight") or ""])
                     sims = (C @ q.T).toarray().ravel()
                     best = int(np.argmax(sims))
                     local.append(_f1(set(claims[best].articles), gold))
@@ -67,6 +79,7 @@ def evaluate(path: Path, *, threshold: Optional[float] = None, limit: Optional[i
         "insights": len(f1s),
         "support_f1": round(float(np.mean(f1s)), 4) if f1s else 0.0,
         "per_haystack": per_haystack,
+        "skipped_lines": skipped,
         "seconds": round(time.time() - t0, 1),
     }
 

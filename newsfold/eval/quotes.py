@@ -104,11 +104,19 @@ def evaluate(path: Path, *, config=None, limit: Optional[int] = None, verbose: b
     sp_total = sp_ok = 0
     docs = 0
     t0 = time.time()
+    skipped = 0
     with open(path, encoding="utf-8") as fh:
         for line in fh:
             if not line.strip():
                 continue
-            doc = json.loads(line)
+            try:
+                doc = json.loads(line)
+            except json.JSONDecodeError:
+                skipped += 1
+                continue
+            if not isinstance(doc, dict):
+                skipped += 1
+                continue
             text = doc.get("text") or ""
             art = Article(id=str(doc.get("doc_id", docs)), text=text)
             index = build_entities([art], config)
@@ -163,6 +171,7 @@ def evaluate(path: Path, *, config=None, limit: Optional[int] = None, verbose: b
         "speaker_coverage": round(with_speaker / n_found, 4) if n_found else 0.0,
         "speaker_accuracy": round(sp_ok / sp_total, 4) if sp_total else 0.0,
         "matching": "overlap >= 50% of the shorter span",
+        "skipped_lines": skipped,
         "seconds": round(time.time() - t0, 1),
     }
 

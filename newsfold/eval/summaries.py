@@ -42,6 +42,7 @@ def evaluate(path: Path, *, word_budget: int = 250, limit: Optional[int] = None)
 
     scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeLsum"], use_stemmer=True)
     t0 = time.time()
+    skipped = 0
     r1, r2, rl = [], [], []
     cited_ok = cited_total = 0
     n = 0
@@ -49,9 +50,19 @@ def evaluate(path: Path, *, word_budget: int = 250, limit: Optional[int] = None)
         for line in fh:
             if not line.strip():
                 continue
-            cl = json.loads(line)
+            try:
+                cl = json.loads(line)
+            except json.JSONDecodeError:
+                skipped += 1
+                continue
+            if not isinstance(cl, dict):
+                skipped += 1
+                continue
             arts = [Article(id=f"d{i}", text=a.get("text") or "", title=a.get("title"))
-                    for i, a in enumerate(cl["articles"])]
+                    for i, a in enumerate(cl.get("articles") or []) if isinstance(a, dict)]
+            if not arts or not cl.get("reference_summary"):
+                skipped += 1
+                continue
             count = source_counter(arts)
             summ = summarize(arts, count, max_sentences=None, word_budget=word_budget)
             by_id = {a.id: a for a in arts}
@@ -76,6 +87,7 @@ def evaluate(path: Path, *, word_budget: int = 250, limit: Optional[int] = None)
         "rougeL": round(100 * float(np.mean(rl)), 2) if rl else 0.0,
         "citation_support": round(cited_ok / cited_total, 4) if cited_total else 0.0,
         "summary_sentences": cited_total,
+        "skipped_lines": skipped,
         "seconds": round(time.time() - t0, 1),
     }
 
