@@ -16,6 +16,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date
 from typing import Optional
 
@@ -48,6 +49,7 @@ BODY_CHARS = 4000
 LEAD_CHARS = 320
 
 
+@lru_cache(maxsize=262144)
 def stem(tok: str) -> str:
     """Lower-case + light plural/possessive stemming (``talks`` -> ``talk``)."""
     t = tok.lower().replace("’", "'")

@@ -18,6 +18,8 @@ import json
 import logging
 import math
 from array import array
+from itertools import repeat
+from operator import mul
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Optional, Sequence
@@ -60,7 +62,7 @@ class ClusterConfig:
     index_keys: int = 16  # keys per channel a story is indexed under
     query_keys: int = 12  # keys per channel an article queries
     postings_scan: int = 64  # most recent stories scanned per key
-    max_candidates: int = 32  # candidates fully scored per article
+    max_candidates: int = 16  # candidates fully scored per article
     threshold: Optional[float] = None  # None: the model's calibrated threshold
     window_days: int = 21  # a dated article joins only stories dated within this many days
     storyline_days: int = 120  # storyline links reach this far back
@@ -98,8 +100,7 @@ class Vec:
         self.norm = math.sqrt(sum(v * v for v in self.w)) or 1.0
 
     def dot(self, other: dict[str, float]) -> float:
-        g = other.get
-        return sum(w * g(t, 0.0) for t, w in zip(self.t, self.w))
+        return sum(map(mul, self.w, map(other.get, self.t, repeat(0.0, len(self.t)))))
 
     def cos(self, other: dict[str, float]) -> float:
         """Cosine with an L2-normalised dict vector."""
