@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter, defaultdict
+from collections import Counter, OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from typing import Optional, Sequence
 
@@ -433,6 +433,19 @@ class EntityIndex:
         return out
 
 
+# spaCy mentions per (model, text): a story re-analysed as it grows (streaming) does not run
+# the model again on the articles it already had
+_SPACY_CACHE: "OrderedDict[tuple, list]" = OrderedDict()
+_SPACY_CACHE_MAX = 4096
+
+
+def _cache_put(key, value) -> None:
+    _SPACY_CACHE[key] = value
+    _SPACY_CACHE.move_to_end(key)
+    while len(_SPACY_CACHE) > _SPACY_CACHE_MAX:
+        _SPACY_CACHE.popitem(last=False)
+
+
 _NO_VOWEL_CAPS = re.compile(r"^[B-DF-HJ-NP-TV-Z]{3,}$")
 
 
@@ -462,9 +475,18 @@ def extract_mentions(articles: Sequence[Article], config=None) -> list[Mention]:
     nlp = load_nlp(config)
     out: list[Mention] = []
     if nlp is not None:
-        texts = [a.text for a in articles]
-        for a, doc in zip(articles, nlp.pipe(texts, batch_size=16)):
-            ms = spacy_mentions(a.id, doc)
+        import hashlib
+
+        keys = {a.id: (id(nlp), hashlib.blake2b(a.text.encode("utf-8", "replace"),
+                                                digest_size=16).digest()) for a in articles}
+        found = {a.id: _SPACY_CACHE.get(keys[a.id]) for a in articles}
+        todo = [a for a in articles if found[a.id] is None]
+        for a, doc in zip(todo, nlp.pipe([a.text for a in todo], batch_size=16)):
+            found[a.id] = [(m.start, m.end, m.text, m.type, m.titled)
+                           for m in spacy_mentions(a.id, doc)]
+            _cache_put(keys[a.id], found[a.id])
+        for a in articles:
+            ms = [Mention(a.id, s0, e0, t, ty, ti) for s0, e0, t, ty, ti in found[a.id]]
             # rules add persons spaCy missed (titled names), never overriding spaCy spans
             taken = [(m.start, m.end) for m in ms]
             for rm in rule_mentions(a.id, a.text):
