@@ -468,3 +468,63 @@ def test_pipeline_gives_the_same_result_on_both_backends(pg_server, seeds_dir, f
     for st in list(results["sqlite"][1].values()) + list(results["postgres"][1].values()):
         st["timeline"] = [e for e in st["timeline"] if "first_seen" not in e["kind"]]
     assert results["sqlite"] == results["postgres"]
+
+
+# ---------------------------------------------------------------- idempotency, any order
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_batches = st.lists(
+    st.lists(st.tuples(st.sampled_from("abcdef"), st.sampled_from(["x", "X ", "y", "z z", "w"])),
+             max_size=8),
+    max_size=5,
+)
+
+
+def _check_idempotency_rule(store, batches):
+    seen_ids: set[str] = set()
+    seen_hashes: set[str] = set()
+    for batch in batches:
+        arts = [Article(id=i, text=t) for i, t in batch]
+        expected = []
+        for a in arts:
+            if a.id in seen_ids or a.content_hash in seen_hashes:
+                continue
+            seen_ids.add(a.id)
+            seen_hashes.add(a.content_hash)
+            expected.append(a.id)
+        assert store.add_articles(arts) == expected
+    assert store.count_articles() == len(seen_ids)
+    assert {a.id for a in store.iter_articles()} == seen_ids
+
+
+@settings(max_examples=60, deadline=None)
+@given(_batches)
+def test_add_articles_matches_the_idempotency_rule(batches):
+    """Whatever the batches, an article is added iff neither its id nor its normalised
+    content was taken before (by earlier calls, or earlier in the same call); a skipped
+    article takes nothing, so its twin later in the call can still be new."""
+    store = SQLiteStore(":memory:")
+    try:
+        _check_idempotency_rule(store, batches)
+    finally:
+        store.close()
+
+
+@pytest.fixture(scope="module")
+def pg_scratch(pg_server):
+    store = open_store(pg_server.new_database())
+    yield store
+    store.close()
+
+
+@pytest.mark.postgres
+@settings(max_examples=25, deadline=None)
+@given(batches=_batches)
+def test_add_articles_matches_the_idempotency_rule_postgres(pg_scratch, batches):
+    import psycopg
+
+    with psycopg.connect(pg_scratch.url, autocommit=True) as conn:
+        conn.execute("TRUNCATE articles")
+    _check_idempotency_rule(pg_scratch, batches)

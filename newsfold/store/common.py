@@ -32,17 +32,20 @@ def chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
         yield batch
 
 
-def unique_articles(articles: Iterable[Article]) -> Iterator[Article]:
-    """Drop articles repeated within one call (same id or same content hash); first wins."""
-    ids: set[str] = set()
-    hashes: set[str] = set()
+def select_new(articles: Iterable[Article], ids: set[str], hashes: set[str]) -> list[Article]:
+    """The articles to add, in order: neither the id nor the content hash is in ``ids`` /
+    ``hashes`` (what is stored, plus what this call already took). The sets grow with
+    every article taken, so a repeat later in the call is skipped; an article that is
+    skipped takes nothing (its twin later in the call may still be new)."""
+    out: list[Article] = []
     for a in articles:
         if a.id in ids or (a.content_hash and a.content_hash in hashes):
             continue
         ids.add(a.id)
         if a.content_hash:
             hashes.add(a.content_hash)
-        yield a
+        out.append(a)
+    return out
 
 
 def no_nul(value: Optional[str]) -> Optional[str]:

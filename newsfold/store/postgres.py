@@ -150,17 +150,21 @@ class PostgresStore(Store):
 
     def add_articles(self, articles: Iterable[Article]) -> list[str]:
         added: list[str] = []
-        for chunk in common.chunks(common.unique_articles(articles), BATCH):
+        taken_ids: set[str] = set()
+        taken_hashes: set[str] = set()
+        for chunk in common.chunks(articles, BATCH):
             with self._tx() as cur:
                 # known ids/hashes first: re-reading a folder sends no bodies to the server
                 cur.execute("SELECT id FROM articles WHERE id = ANY(%s)", ([a.id for a in chunk],))
-                ids = {row[0] for row in cur.fetchall()}
+                ids = {row[0] for row in cur.fetchall()} | taken_ids
                 cur.execute(
                     "SELECT content_hash FROM articles WHERE content_hash = ANY(%s)",
                     ([a.content_hash for a in chunk if a.content_hash],),
                 )
-                hashes = {row[0] for row in cur.fetchall()}
-                chunk = [a for a in chunk if a.id not in ids and a.content_hash not in hashes]
+                hashes = {row[0] for row in cur.fetchall()} | taken_hashes
+                chunk = common.select_new(chunk, ids, hashes)
+                taken_ids.update(a.id for a in chunk)
+                taken_hashes.update(a.content_hash for a in chunk if a.content_hash)
                 if not chunk:
                     continue
                 self._copy_in(cur, (

@@ -157,17 +157,17 @@ class SQLiteStore(Store):
     # ------------------------------------------------------------------ articles
     def add_articles(self, articles: Iterable[Article]) -> list[str]:
         added: list[str] = []
-        for chunk in common.chunks(common.unique_articles(articles), BATCH):
+        taken_ids: set[str] = set()
+        taken_hashes: set[str] = set()
+        for chunk in common.chunks(articles, BATCH):
             with self._tx() as cur:
-                ids = [a.id for a in chunk]
-                hashes = [a.content_hash for a in chunk if a.content_hash]
-                seen_ids = self._existing(cur, "id", ids)
-                seen_hashes = self._existing(cur, "content_hash", hashes)
-                fresh = [
-                    a
-                    for a in chunk
-                    if a.id not in seen_ids and (not a.content_hash or a.content_hash not in seen_hashes)
-                ]
+                ids = self._existing(cur, "id", [a.id for a in chunk]) | taken_ids
+                hashes = self._existing(
+                    cur, "content_hash", [a.content_hash for a in chunk if a.content_hash]
+                ) | taken_hashes
+                fresh = common.select_new(chunk, ids, hashes)
+                taken_ids.update(a.id for a in fresh)
+                taken_hashes.update(a.content_hash for a in fresh if a.content_hash)
                 if not fresh:
                     continue
                 # the write lock is held since the look-up: nothing else inserted meanwhile
