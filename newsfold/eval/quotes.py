@@ -11,7 +11,9 @@ Matching (boundary-tolerant): a found span and a gold span match when their over
 least 50% of the shorter of the two (quote marks, trailing attribution text and gold quotes made
 of several pieces -- '"A," he said, "B."' is one gold attribution, two found quotes -- make exact
 boundaries too strict). precision = found quotes matching some gold span / found; recall = gold
-spans matched by some found quote / gold.
+spans matched by some found quote / gold. ``precision_in_any_attribution`` (diagnostic only)
+also accepts a found quote lying >= 50% inside any gold attribution content -- PolNeAR often
+annotates 'that ... on both sides: “…”' as one content that does not open with a quote mark.
 speaker_coverage = share of found direct quotes with a speaker. speaker_accuracy, over matched
 pairs where both sides have a speaker: the found speaker mention overlaps the gold source span,
 or its head word (last token, case- and particle-insensitive) equals the gold source's head word,
@@ -99,7 +101,7 @@ def evaluate(path: Path, *, config=None, limit: Optional[int] = None, verbose: b
     from newsfold.analyze.quotes import extract_quotes, make_resolver
     from newsfold.model import Article
 
-    n_found = n_gold = n_match_f = n_match_g = 0
+    n_found = n_gold = n_match_f = n_match_g = n_in_attr = 0
     with_speaker = 0
     sp_total = sp_ok = 0
     docs = 0
@@ -124,6 +126,10 @@ def evaluate(path: Path, *, config=None, limit: Optional[int] = None, verbose: b
                      if q.kind == "direct"]
             gold = gold_quotes(doc)
             mf, mg, pairs = match_doc(found, gold)
+            contents = [(min(c["start"] for c in a["content"]), max(c["end"] for c in a["content"]))
+                        for a in doc.get("attributions") or [] if a.get("content")]
+            n_in_attr += sum(1 for i, f in enumerate(found) if i in mf or any(
+                _overlap(f.start, f.end, a0, b0) >= 0.5 * (f.end - f.start) for a0, b0 in contents))
             n_found += len(found)
             n_gold += len(gold)
             n_match_f += len(mf)
@@ -167,6 +173,7 @@ def evaluate(path: Path, *, config=None, limit: Optional[int] = None, verbose: b
         "matched_gold": n_match_g,
         "precision": round(precision, 4),
         "recall": round(recall, 4),
+        "precision_in_any_attribution": round(n_in_attr / n_found, 4) if n_found else 0.0,
         "f1": round(2 * precision * recall / (precision + recall), 4) if n_match_f else 0.0,
         "speaker_coverage": round(with_speaker / n_found, 4) if n_found else 0.0,
         "speaker_accuracy": round(sp_ok / sp_total, 4) if sp_total else 0.0,
