@@ -41,6 +41,15 @@ def new_facts(d: Features, o: Features) -> int:
     return len(d.numbers - o.numbers) + len(d.names - o.names)
 
 
+_DATELINE = re.compile(r"^[^\n]{0,80}?\(([A-Z][\w&.' ]{1,40}?)\)\s*[\u2014\u2013:-]")
+
+
+def dateline_credit(text: str) -> Optional[str]:
+    """The agency credited in an opening dateline: "CITY, April 8 (Meridian Press) — ..."."""
+    m = _DATELINE.match((text or "").lstrip())
+    return m.group(1).strip() if m else None
+
+
 def derived_evidence(article, feats: Features) -> list[str]:
     why = []
     tag = republisher_tag(feats.text)
@@ -51,9 +60,10 @@ def derived_evidence(article, feats: Features) -> list[str]:
                 break
     if tag:
         why.append(f"republisher credit ({tag})")
-    wire = getattr(article, "wire", None)
-    if wire and (getattr(article, "source", None) or "").lower() != wire.lower():
-        why.append(f"wire credit {wire}")
+    wire = getattr(article, "wire", None) or dateline_credit(feats.text)
+    source = (getattr(article, "source", None) or "").lower()
+    if wire and source and source != wire.lower():
+        why.append(f"wire credit {wire} on {getattr(article, 'source', None)}")
     return why
 
 
@@ -73,6 +83,11 @@ def direction(arts, feats, link: Link) -> tuple[int, int, str]:
         if cs >= TRUNC_CONTAINED and min(sa, sb) < max(sa, sb):
             return short, long_, "the longer text holds all of the shorter one and adds material"
     else:
+        # a condensed rewrite: the shorter side is mostly aligned, the longer only partly
+        (sa_n, sb_n), k = link.n_sent, len(link.aligned)
+        short, long_, ns, nl = (a, b, sa_n, sb_n) if sa_n <= sb_n else (b, a, sb_n, sa_n)
+        if ns and k / ns >= 0.75 and ns < TRUNC_LENGTH * nl and k / max(nl, 1) <= 0.5:
+            return long_, short, "a condensed rewrite: most of its sentences align with the longer text"
         na, nb = new_facts(fa, fb), new_facts(fb, fa)
         if abs(na - nb) >= 2 and max(na, nb) >= 1.5 * max(min(na, nb), 1):
             return (b, a, "it adds facts absent from the other") if na > nb else (a, b, "it adds facts absent from the other")
