@@ -10,7 +10,8 @@ Two extractors produce *mentions* (article, offsets, surface, type):
 Merging (both extractors): a mention's *key* is its casefolded, diacritic-free form with name
 particles (al-/el-/bin...), hyphens and apostrophes dropped ("Al-Shaibani" -> "shaibani").
 Multi-token person names merge when their keys are equal, or when the given names are equal and
-the surnames are fuzzy-equal (rapidfuzz ratio >= 85: Shaibani ~ Shibani). Different given names
+the surnames are fuzzy-equal (rapidfuzz ratio >= 85: Shaibani ~ Shibani, or the same consonant
+skeleton and first letter: Karimi ~ Kerimi). Different given names
 keep people apart (Ahmad al-Sharaa vs Farouk al-Sharaa). A single-token mention (a surname) links
 to the unique full name of the story whose surname matches (exact or fuzzy); when several full
 names share it, it attaches to the nearest preceding full-name mention in the same article, and
@@ -265,8 +266,6 @@ class EntityIndex:
 
     # -- merging ---------------------------------------------------------------------------
     def _merge(self) -> None:
-        from rapidfuzz import fuzz
-
         by_key: dict[tuple[str, str], int] = {}
         full: list[tuple[list[str], int]] = []  # (tokens, entity) for multi-token PERSON keys
         # person type votes per key over the whole story: a key called PERSON once is a person
@@ -407,8 +406,6 @@ class EntityIndex:
         for i, e in enumerate(self.entities):
             if key in e.keys:
                 return self.entity_name(i)
-        from rapidfuzz import fuzz
-
         for i, e in enumerate(self.entities):
             if self.entity_type(i) != "PERSON":
                 continue
