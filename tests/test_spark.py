@@ -133,3 +133,21 @@ def test_spark_run_is_idempotent_and_reads_stdin(spark, inputs, tmp_path, fixtur
             sorted(s.articles) for s in second.stories
         )
     assert {a.id for a in first.articles} <= {a.id for a in second.articles}
+
+
+def test_a_crashing_reader_costs_one_error_record_not_the_run():
+    """Executors turn an exception in reading or cleaning into an internal_error record."""
+    from newsfold.model import RawRecord
+    from newsfold.run import spark
+
+    def reader():
+        yield RawRecord(id="ok", path="f.jsonl", format="jsonl", position=1,
+                        content="A perfectly ordinary article body about a harbour festival.")
+        raise ValueError("boom")
+
+    entries = spark._entries(reader(), _config(), path="f.jsonl")
+    assert entries[0][0] == "record" and entries[0][1] == "ok"
+    assert any(not isinstance(c, ErrorRecord) for c in entries[0][-1])  # the article survived
+    kind, err = entries[-1]
+    assert kind == "error" and err.kind == "internal_error" and "boom" in err.reason
+    assert err.path == "f.jsonl"

@@ -149,22 +149,37 @@ def _walk(folder: Path) -> Iterator[Path]:  # pragma: no cover - fallback only
                 yield Path(root) / name
 
 
-def _entries(items: Iterable[RawRecord | ErrorRecord], config: Config) -> list[tuple]:
+def _entries(items: Iterable[RawRecord | ErrorRecord], config: Config, *, path: str = "") -> list[tuple]:
     """Clean each raw record on its own; keep what the reader's id rules need.
 
     Entries: ("error", ErrorRecord) or ("record", id, raw content hash, path, position,
-    cleaned items).
+    cleaned items). A reader or cleaner that raises on one input costs that input an
+    ``internal_error`` record, not the whole Spark job (what was read before is kept).
     """
     out: list[tuple] = []
-    for item in items:
+    it = iter(items)
+    while True:
+        try:
+            item = next(it)
+        except StopIteration:
+            return out
+        except Exception as exc:  # a reader bug: report it, keep the rest of the run
+            out.append(("error", ErrorRecord(
+                path=path, position=None, stage="ingest", kind="internal_error",
+                reason=f"reading stopped: {type(exc).__name__}: {exc}",
+            )))
+            return out
         if isinstance(item, ErrorRecord):
             out.append(("error", item))
-        else:
-            out.append((
-                "record", item.id, content_hash(item.content), item.path, item.position,
-                stages.clean_batch([item], config=config),
-            ))
-    return out
+            continue
+        try:
+            cleaned = stages.clean_batch([item], config=config)
+        except Exception as exc:
+            cleaned = [ErrorRecord(
+                path=item.path, position=item.position, stage="clean", kind="internal_error",
+                reason=f"cleaning failed: {type(exc).__name__}: {exc}",
+            )]
+        out.append(("record", item.id, content_hash(item.content), item.path, item.position, cleaned))
 
 
 def _read_partition(config: Config):
@@ -172,7 +187,7 @@ def _read_partition(config: Config):
         from newsfold.ingest.readers import read_file
 
         for index, path in part:
-            yield index, _entries(read_file(Path(path), config=config), config)
+            yield index, _entries(read_file(Path(path), config=config), config, path=path)
 
     return read
 
@@ -189,7 +204,8 @@ def _ingest(sc, paths, *, config: Config, stdin) -> tuple[list[Article], list[Er
         if kind == "stdin":
             from newsfold.ingest.readers import read_stdin
 
-            per_input[i] = _entries(read_stdin(stdin if stdin is not None else sys.stdin, config=config), config)
+            source = stdin if stdin is not None else sys.stdin
+            per_input[i] = _entries(read_stdin(source, config=config), config, path="-")
         elif kind == "missing":
             per_input[i] = [("error", ErrorRecord(path=p, position=None, kind="unreadable",
                                                   reason="no such file or folder"))]
