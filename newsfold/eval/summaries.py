@@ -3,7 +3,7 @@
 Each cluster's articles form one story (independent articles). The summary comes from
 :func:`newsfold.analyze.summary.summarize` over the story's aligned sentences, with a word budget
 (default 250) instead of the 3-8 sentence cap of ``stories.json``. ROUGE-1/2/L F1 x 100 with
-Porter stemming (``rouge-score``); ``rougeL`` is the summary-level LCS (rougeLsum, one sentence
+Porter stemming (``rouge-score-rs``, else ``rouge-score``: identical scores); ``rougeL`` is the summary-level LCS (rougeLsum, one sentence
 per line), as in the published Multi-News numbers. ``citation_support``: share of summary
 sentences for which at least one cited article contains the sentence (whitespace- and
 case-normalised substring, or >= 80% of its word tokens in that article).
@@ -34,7 +34,13 @@ def supported(sentence: str, article_text: str) -> bool:
 
 
 def evaluate(path: Path, *, word_budget: int = 250, limit: Optional[int] = None) -> dict:
-    from rouge_score import rouge_scorer
+    try:  # the Rust port (newsfold[eval]); same API and scores as Google's rouge-score
+        from rouge_score_rs import rouge_scorer
+    except ImportError:  # pragma: no cover - fallback
+        try:
+            from rouge_score import rouge_scorer
+        except ImportError as exc:
+            raise SystemExit("ROUGE needs: pip install newsfold[eval]") from exc
 
     from newsfold.analyze.story import source_counter
     from newsfold.analyze.summary import summarize
