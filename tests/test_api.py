@@ -53,15 +53,15 @@ def test_health(client):
     assert r.status_code == 200
     body = r.json()
     assert body["status"] == "ok"
-    assert body["articles"] == 5 and body["stories"] == 2
+    assert body["articles"] == 6 and body["stories"] == 3
     assert body["writes_enabled"] is True
 
 
 def test_story_list_and_filters(client):
     body = client.get("/api/stories").json()
-    assert body["total"] == 2
+    assert body["total"] == 3
     ids = {s["id"] for s in body["items"]}
-    assert ids == {"s-harbor", "s-evil"}
+    assert ids == {"s-harbor", "s-evil", "s-harbor-reopen"}
     harbor = next(s for s in body["items"] if s["id"] == "s-harbor")
     assert harbor["sources"] == {"articles": 4, "outlets": 4, "independent": 2}
     assert harbor["n_claims"] == 3 and harbor["n_single_source"] == 1 and harbor["n_conflicting"] == 1
@@ -74,7 +74,7 @@ def test_story_list_and_filters(client):
     assert [s["id"] for s in q["items"]] == ["s-harbor"]
 
     page = client.get("/api/stories", params={"limit": 1, "offset": 1}).json()
-    assert len(page["items"]) == 1 and page["total"] == 2 and page["offset"] == 1
+    assert len(page["items"]) == 1 and page["total"] == 3 and page["offset"] == 1
 
     assert client.get("/api/stories", params={"limit": 0}).status_code == 422
 
@@ -273,3 +273,9 @@ def test_list_page_filters_and_paging_links(client):
 def test_odd_search_strings_never_fail(client, q):
     assert client.get("/", params={"q": q}).status_code == 200
     assert client.get("/api/stories", params={"q": q}).status_code == 200
+
+
+def test_story_page_links_its_storyline(client):
+    html = client.get("/stories/s-harbor").text
+    assert re.search(r'<p class="storyline">Storyline: <a href="/stories/s-harbor-reopen">', html)
+    assert 'class="storyline"' not in client.get("/stories/s-evil").text

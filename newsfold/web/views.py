@@ -216,7 +216,11 @@ def mount_web(app, backend) -> None:
             if story is None:
                 return render("not_found.html", status=404, what="story", ident=story_id)
             arts = {a.id: a for a in backend.store.get_articles(list(story.articles))}
-        return render("story.html", story=story, articles=arts, v=story_view(story, arts))
+            related = []
+            if story.storyline:  # other stories of the same storyline, newest first
+                related = [s for s in backend.store.list_stories(limit=500)
+                           if s.storyline == story.storyline and s.id != story.id][:20]
+        return render("story.html", story=story, articles=arts, v=story_view(story, arts), related=related)
 
     @app.get("/articles/{article_id:path}", response_class=HTMLResponse, include_in_schema=False)
     async def article_page(article_id: str):
