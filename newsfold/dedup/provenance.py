@@ -11,6 +11,8 @@ from newsfold.dedup.verify import Features, numbers, names, republisher_tag, sen
 #: truncated: the derived text is (almost) wholly inside its origin and clearly shorter
 TRUNC_CONTAINED = 0.9
 TRUNC_LENGTH = 0.75
+#: an added sentence counts as new factual material only if it is a statement of this length
+FACT_MIN_WORDS = 6
 
 _W = re.compile(r"\w+")
 
@@ -181,6 +183,8 @@ def describe(arts, feats, link: Link, origin: int, derived: int, why_dir: str) -
     o_nums, o_names = fo.numbers, fo.names
     fact_sents = []
     for s in added:
+        if len(s.split()) < FACT_MIN_WORDS:  # a credit or copyright line is not a new fact
+            continue
         nn = numbers(s) - o_nums
         mm = names(s) - o_names
         if nn or len(mm) >= 2:

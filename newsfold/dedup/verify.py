@@ -50,9 +50,9 @@ def names(text: str, sents: Optional[list[str]] = None) -> set[str]:
     lowercased, possessive dropped, cut to 5 letters (Syria/Syrian/Syria's agree). A word seen
     only at the start of sentences is not a name. Headline-case lines are skipped."""
     text = text or ""
-    if "\n" in text:
-        lines = [ln for ln in text.split("\n") if not _headline(ln)]
-        text = "\n".join(lines)
+    lines = text.split("\n")
+    if any(_headline(ln) for ln in lines):
+        text = "\n".join(ln for ln in lines if not _headline(ln))
     caps = _CAP.findall(text)
     if not caps:
         return set()
