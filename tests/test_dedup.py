@@ -212,3 +212,17 @@ def test_eval_dedup_on_generated_corpus(tmp_path, capsys):
     assert bt["paraphrase"]["origin_recall"] >= 0.85
     assert bt["templated"]["in_family"] <= 0.02
     assert res["pairwise"]["precision"] >= 0.98
+
+
+def test_family_index_on_seeds(seeds_dir):
+    from newsfold.stages import _time_key, ingest_and_clean, split_errors
+
+    arts, _ = split_errors(ingest_and_clean(sorted(str(p) for p in seeds_dir.glob("*.txt")), config=Config()))
+    idx = FamilyIndex()
+    for a in sorted(arts, key=_time_key):
+        idx.add(a)
+    groups = sorted(sorted(x[:3] for x in members) for members in idx.families().values())
+    assert groups == [["000", "001"], ["002", "003"], ["004"]]
+    by = {a.id[:3]: a for a in arts}
+    assert by["003"].relation == "embellished" and by["003"].origin == by["002"].id
+    assert story_sources(arts)["independent"] == 3

@@ -414,8 +414,8 @@ class FamilyIndex:
 
     ``add(article)`` sets family/origin/relation/similarity/reason/added/dropped on the new
     article, comparing it with earlier ones through persisted signatures and band keys (one
-    table: (band, key) -> row ids) and, for rewrites, with the last ``window`` articles'
-    document vectors. Picklable; ``state_dict()``/``from_state()`` store rensa's algorithm
+    table: (band, key) -> row ids) and, for rewrites, with those of the last ``window``
+    articles that share enough names with it (>= 2 and >= 30% of the smaller name set). Picklable; ``state_dict()``/``from_state()`` store rensa's algorithm
     name and version with the signatures and refuse a mismatching state.
     """
 
@@ -485,7 +485,20 @@ class FamilyIndex:
         if offsets[1] > 0:
             for key in self._keys(sig):
                 cands.update(self.table.get(key, ()))
-        rewrite_cands = set(range(max(0, row - self.window), row)) - cands
+        # rewrite candidates: recent articles sharing enough names with this one
+        from newsfold.dedup.verify import names as _names
+
+        my_names = _names(text)
+        rewrite_cands = set()
+        for r in range(max(0, row - self.window), row):
+            if r in cands:
+                continue
+            theirs = self.meta[r].get("names")
+            if theirs is None:
+                theirs = self.meta[r]["names"] = sorted(_names(self.texts[r]))
+            shared = len(my_names.intersection(theirs))
+            if shared >= max(2, 0.3 * min(len(my_names), len(theirs))):
+                rewrite_cands.add(r)
         self.aligner.observe(Features(text, np.zeros(0, np.uint64)).sentences)
         # features of the new article and its candidates, as a small batch
         rows = sorted(cands | rewrite_cands)
@@ -512,7 +525,8 @@ class FamilyIndex:
         self.texts.append(text)
         self.meta.append({"published": article.published, "wire": article.wire, "source": article.source,
                           "first_seen": article.first_seen,
-                          "removed": [r for r in (article.removed or []) if isinstance(r, dict) and r.get("rule") == "source_tag"]})
+                          "removed": [r for r in (article.removed or []) if isinstance(r, dict) and r.get("rule") == "source_tag"],
+                          "names": sorted(my_names)})
         if offsets[1] > 0:
             self._insert(row, sig)
         self._articles[article.id] = article
