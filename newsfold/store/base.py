@@ -12,7 +12,9 @@ class Store(ABC):
     """Articles, stories, errors and engine state.
 
     Ingestion is idempotent: ``add_articles`` skips an article whose id, or whose
-    ``content_hash``, is already stored, and returns the ids it really added.
+    ``content_hash`` from the same outlet and web host (``store.common.content_key``), is
+    already stored, and returns the ids it really added. The same body from another outlet
+    is a syndicated exact copy and is kept (copy folding names its origin).
     """
 
     @abstractmethod

@@ -11,12 +11,22 @@ import hashlib
 import json
 import re
 from itertools import islice
+from urllib.parse import urlsplit
 from typing import Iterable, Iterator, Optional, TypeVar
 
 from newsfold.model import Article, ErrorRecord, Story
 
 #: Bumped when the table layout changes (stored in the ``meta`` table).
-STORE_SCHEMA_VERSION = 1
+STORE_SCHEMA_VERSION = 2
+def check_version(found: str, where: str) -> None:
+    if str(found) != str(STORE_SCHEMA_VERSION):
+        raise RuntimeError(
+            f"the store at {where} has layout version {found}; this newsfold uses "
+            f"{STORE_SCHEMA_VERSION} (version 2 keys content duplicates by body + outlet + host). "
+            "Re-create it: run newsfold again into a new --db."
+        )
+
+
 #: Rows per page when iterating over all articles.
 PAGE = 1000
 
@@ -32,18 +42,42 @@ def chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
         yield batch
 
 
-def select_new(articles: Iterable[Article], ids: set[str], hashes: set[str]) -> list[Article]:
-    """The articles to add, in order: neither the id nor the content hash is in ``ids`` /
-    ``hashes`` (what is stored, plus what this call already took). The sets grow with
-    every article taken, so a repeat later in the call is skipped; an article that is
-    skipped takes nothing (its twin later in the call may still be new)."""
+def content_key(a: Article) -> Optional[str]:
+    """What makes two articles "the same article" by content: the same normalised body
+    (``content_hash``) from the same outlet (``source``) and the same web host.
+
+    The same body under another id from the same place (a re-crawl, a re-run, a second
+    feed of the same site) is the same article; the same body from another outlet or host
+    is a syndicated exact copy: a separate article, which the copy folding then names as
+    a ``copy`` of its origin, and which counts in the story's outlets.
+    """
+    if not a.content_hash:
+        return None
+    host = ""
+    if a.url:
+        try:
+            host = (urlsplit(str(a.url)).hostname or "").casefold()
+        except ValueError:
+            host = ""
+        if host.startswith("www."):
+            host = host[4:]
+    return f"{a.content_hash}|{norm_outlet(a.source or '')}|{host}"
+
+
+def select_new(articles: Iterable[Article], ids: set[str], keys: set[str]) -> list[Article]:
+    """The articles to add, in order: neither the id nor the content key (see
+    :func:`content_key`) is in ``ids`` / ``keys`` (what is stored, plus what this call
+    already took). The sets grow with every article taken, so a repeat later in the call
+    is skipped; an article that is skipped takes nothing (its twin later in the call may
+    still be new)."""
     out: list[Article] = []
     for a in articles:
-        if a.id in ids or (a.content_hash and a.content_hash in hashes):
+        key = content_key(a)
+        if a.id in ids or (key is not None and key in keys):
             continue
         ids.add(a.id)
-        if a.content_hash:
-            hashes.add(a.content_hash)
+        if key is not None:
+            keys.add(key)
         out.append(a)
     return out
 
@@ -83,10 +117,10 @@ def to_json(obj) -> str:
 
 
 def article_row(a: Article) -> tuple:
-    """(id, content_hash, published, source, story, family, data)."""
+    """(id, content_key, published, source, story, family, data)."""
     return (
         a.id,
-        a.content_hash,
+        no_nul(content_key(a)),
         no_nul(a.published),
         no_nul(a.source),
         a.story,

@@ -26,7 +26,7 @@ CREATE TABLE IF NOT EXISTS meta (key text PRIMARY KEY, value text);
 CREATE TABLE IF NOT EXISTS articles (
     seq bigserial PRIMARY KEY,
     id text COLLATE "C" NOT NULL UNIQUE,
-    content_hash text COLLATE "C" UNIQUE,
+    content_key text COLLATE "C" UNIQUE,  -- content_hash|outlet|host
     published text COLLATE "C",
     source text COLLATE "C",
     story text COLLATE "C",
@@ -105,9 +105,11 @@ class PostgresStore(Store):
                 " ON CONFLICT (key) DO NOTHING",
                 (str(common.STORE_SCHEMA_VERSION),),
             )
+            cur.execute("SELECT value FROM meta WHERE key = 'schema_version'")
+            common.check_version(cur.fetchone()[0], url)
             # bulk rows arrive by binary COPY into this per-connection table
             cur.execute(
-                "CREATE TEMP TABLE IF NOT EXISTS nf_incoming (n bigint, id text, content_hash text,"
+                "CREATE TEMP TABLE IF NOT EXISTS nf_incoming (n bigint, id text, content_key text,"
                 " published text, source text, story text, family text, data text, title text,"
                 " body text) ON COMMIT DELETE ROWS"
             )
@@ -158,30 +160,30 @@ class PostgresStore(Store):
                 cur.execute("SELECT id FROM articles WHERE id = ANY(%s)", ([a.id for a in chunk],))
                 ids = {row[0] for row in cur.fetchall()} | taken_ids
                 cur.execute(
-                    "SELECT content_hash FROM articles WHERE content_hash = ANY(%s)",
-                    ([a.content_hash for a in chunk if a.content_hash],),
+                    "SELECT content_key FROM articles WHERE content_key = ANY(%s)",
+                    ([k for k in map(common.content_key, chunk) if k],),
                 )
                 hashes = {row[0] for row in cur.fetchall()} | taken_hashes
                 chunk = common.select_new(chunk, ids, hashes)
                 taken_ids.update(a.id for a in chunk)
-                taken_hashes.update(a.content_hash for a in chunk if a.content_hash)
+                taken_hashes.update(k for k in map(common.content_key, chunk) if k)
                 if not chunk:
                     continue
                 self._copy_in(cur, (
                     (n, *common.article_row(a), *common.article_search(a, MAX_TEXT_CHARS))
                     for n, a in enumerate(chunk)
                 ))
-                # ON CONFLICT DO NOTHING covers both unique keys (id, content_hash);
+                # ON CONFLICT DO NOTHING covers both unique keys (id, content_key);
                 # RETURNING tells exactly which rows went in, even with concurrent writers.
                 cur.execute(
-                    "INSERT INTO articles(id, content_hash, published, source, story, family, data,"
-                    " search) SELECT id, content_hash, published, source, story, family, data,"
+                    "INSERT INTO articles(id, content_key, published, source, story, family, data,"
+                    " search) SELECT id, content_key, published, source, story, family, data,"
                     f" setweight(to_tsvector('{TS_CONFIG}', title), 'A')"
                     f" || to_tsvector('{TS_CONFIG}', body)"
                     " FROM nf_incoming i"
                     # known rows are left out before their tsvector is computed
                     " WHERE NOT EXISTS (SELECT 1 FROM articles x WHERE x.id = i.id)"
-                    " AND NOT EXISTS (SELECT 1 FROM articles x WHERE x.content_hash = i.content_hash)"
+                    " AND NOT EXISTS (SELECT 1 FROM articles x WHERE x.content_key = i.content_key)"
                     " ORDER BY n ON CONFLICT DO NOTHING RETURNING id"
                 )
                 got = {row[0] for row in cur.fetchall()}

@@ -2,7 +2,7 @@
 
 Layout (see docs/storage.md)::
 
-    articles(seq, id UNIQUE, content_hash UNIQUE, published, source, story, family, data JSON)
+    articles(seq, id UNIQUE, content_key UNIQUE, published, source, story, family, data JSON)
     stories(seq, id UNIQUE, title, first_published, last_published, independent, n_articles, data JSON)
     story_articles(story_id, article_id)          -- membership, for filters
     story_outlets(story_id, outlet)               -- lower-cased outlet names, for ``outlet=``
@@ -33,7 +33,7 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS articles (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     id TEXT NOT NULL UNIQUE,
-    content_hash TEXT UNIQUE,
+    content_key TEXT UNIQUE,  -- content_hash|outlet|host (store.common.content_key)
     published TEXT,
     source TEXT,
     story TEXT,
@@ -114,13 +114,15 @@ class SQLiteStore(Store):
             )
 
     def _has_schema(self) -> bool:
-        row = self._conn.execute(
-            "SELECT value FROM sqlite_master, meta WHERE sqlite_master.name = 'state'"
-            " AND meta.key = 'schema_version'"
-        ).fetchone() if self._conn.execute(
+        if not self._conn.execute(
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'"
-        ).fetchone() else None
-        return row is not None
+        ).fetchone():
+            return False
+        row = self._conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        if row is None:
+            return False
+        common.check_version(row[0], self.path)
+        return True
 
     # ------------------------------------------------------------------ plumbing
     class _Tx:
@@ -163,16 +165,16 @@ class SQLiteStore(Store):
             with self._tx() as cur:
                 ids = self._existing(cur, "id", [a.id for a in chunk]) | taken_ids
                 hashes = self._existing(
-                    cur, "content_hash", [a.content_hash for a in chunk if a.content_hash]
+                    cur, "content_key", [k for k in map(common.content_key, chunk) if k]
                 ) | taken_hashes
                 fresh = common.select_new(chunk, ids, hashes)
                 taken_ids.update(a.id for a in fresh)
-                taken_hashes.update(a.content_hash for a in fresh if a.content_hash)
+                taken_hashes.update(k for k in map(common.content_key, fresh) if k)
                 if not fresh:
                     continue
                 # the write lock is held since the look-up: nothing else inserted meanwhile
                 cur.executemany(
-                    "INSERT INTO articles(id, content_hash, published, source, story, family, data)"
+                    "INSERT INTO articles(id, content_key, published, source, story, family, data)"
                     " VALUES (?, ?, ?, ?, ?, ?, ?)",
                     [common.article_row(a) for a in fresh],
                 )
