@@ -62,19 +62,20 @@ def pairs_for(rows: list[dict], cc: Optional[ClusterConfig] = None):
     return X, y
 
 
-def fit(train_sets: list[list[dict]], C: float = 1.0) -> dict:
+def fit(train_sets: list[list[dict]], C: float = 1.0, balance: bool = False) -> dict:
     import numpy as np
     from sklearn.linear_model import LogisticRegression
 
-    X, y = [], []
+    X, y, w = [], [], []
     for rows in train_sets:
         xs, ys = pairs_for(rows)
         X += xs
         y += ys
+        # with balance=True each fitting set weighs the same in total, whatever its size
+        w += [(1.0 / len(ys)) if balance else 1.0] * len(ys)
     X = np.asarray(X)
     y = np.asarray(y)
-    # each set weighs the same whatever its size
-    w = np.concatenate([np.full(len(pairs_for.__defaults__ or ()) or 0, 1.0)]) if False else None
+    w = np.asarray(w) * (len(w) / sum(w))
     lr = LogisticRegression(C=C, max_iter=2000)
     lr.fit(X, y, sample_weight=w)
     return {
@@ -144,11 +145,16 @@ def main(argv=None) -> None:
     ap.add_argument("--report", default="ecb_train,ecb_dev,neus_a,neus_b,ecb_all,neus_all")
     ap.add_argument("--out", type=Path, default=None, help="write the model here")
     ap.add_argument("--tune-threshold", action="store_true")
+    ap.add_argument("--balance", action="store_true", help="each fitting set weighs the same")
+    ap.add_argument("--threshold", type=float, default=None, help="fixed threshold (no tuning)")
     args = ap.parse_args(argv)
     sp = splits(args.data)
     fit_names = args.fit.split(",")
-    model = fit([sp[n] for n in fit_names])
+    model = fit([sp[n] for n in fit_names], balance=args.balance)
+    model["balanced"] = args.balance
     model["fitted_on"] = fit_names
+    if args.threshold is not None:
+        model["threshold"] = {"short": args.threshold, "body": args.threshold}
     if args.tune_threshold:
         model["threshold"] = tune_thresholds(model, sp, fit_names)
     print(json.dumps(model), file=sys.stderr)
