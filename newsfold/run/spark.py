@@ -74,6 +74,9 @@ def spark_session(master: Optional[str] = None, *, app_name: str = "newsfold"):
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.driver.memory", os.environ.get("NEWSFOLD_SPARK_DRIVER_MEMORY", "1g"))
+        # read/cleaned articles and analysed stories come back to the driver: driver memory,
+        # not Spark's 1g result cap, is the bound
+        .config("spark.driver.maxResultSize", os.environ.get("NEWSFOLD_SPARK_MAX_RESULT", "0"))
         .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile=file:{log_conf}")
         .config("spark.sql.shuffle.partitions", "4")
         .config("spark.python.worker.reuse", "true")
