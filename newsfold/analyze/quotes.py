@@ -282,6 +282,72 @@ def _np_after(text: str, start: int, limit: int) -> Optional[tuple[int, int]]:
     return s, s + len(np)
 
 
+# ------------------------------------------------------------------------------------------
+# speaker validation
+# ------------------------------------------------------------------------------------------
+_SPK_DET = {"the", "a", "an", "one", "another", "two", "three", "four", "several", "some", "many",
+            "most", "his", "her", "their", "its", "our", "my", "your", "both", "all", "other",
+            "former", "top", "senior", "longtime", "then", "this", "that", "these", "those"}
+_SPK_BAD_FIRST = {
+    "in", "on", "at", "by", "of", "for", "from", "to", "with", "without", "like", "unlike", "until",
+    "as", "than", "about", "after", "before", "during", "into", "over", "under", "since", "while",
+    "when", "where", "which", "what", "whether", "if", "because", "and", "or", "but", "so", "not",
+    "no", "is", "are", "was", "were", "be", "been", "has", "have", "had", "will", "would", "can",
+    "could", "should", "may", "might", "must", "do", "does", "did", "percent", "per", "there",
+    "here", "also", "just", "even", "only", "very", "too", "yet", "still", "however",
+}
+_SPK_TRAIL = {"will", "would", "can", "could", "should", "may", "might", "must", "has", "have",
+              "had", "is", "was", "are", "were", "also", "then", "later", "once", "again", "the",
+              "a", "an", "of", "to", "and", "or", "in", "on", "at", "for", "with", "by", "as",
+              "that", "who", "which", "has", "recently", "previously", "repeatedly", "further"}
+_SPK_LEAD = {"though", "although", "and", "but", "so", "while", "because", "as", "when", "since",
+             "then", "yet", "whereas", "if"}
+_SPK_WORD = re.compile(r"[^\s]+")
+
+
+def clean_speaker(text: str, sp: Optional[tuple[int, int]]) -> Optional[tuple[int, int]]:
+    """A speaker span only when it names someone: a pronoun, a name (a capitalised word that is
+    not a sentence-initial function word) or a descriptor noun phrase ('the senator', 'a source',
+    'political scientist X'). Trailing auxiliaries are trimmed ('the senator can' -> 'the
+    senator'); clauses and fragments ('without naming Assad', 'The', 'in Kentucky', 'is reviled by
+    progressives') give None."""
+    if sp is None:
+        return None
+    a, b = sp
+    toks = [(m.start() + a, m.end() + a, m.group().strip(".,;:’'\"”“()").casefold())
+            for m in _SPK_WORD.finditer(text[a:b])]
+    while toks and (toks[-1][2] in _SPK_TRAIL or not toks[-1][2]):
+        toks.pop()
+    if not toks:
+        return None
+    words = [t[2] for t in toks]
+    raw = [text[t[0]:t[1]] for t in toks]
+    if len(words) == 1 and words[0] in PRONOUNS:
+        return toks[0][0], toks[-1][1]
+    if words[0] in _SPK_LEAD and len(words) > 1:
+        return clean_speaker(text, (toks[1][0], toks[-1][1]))  # 'though he' -> 'he'
+    seps = [m.end() for m in re.finditer(r"[―—–;]|,\s", text[toks[0][0]:toks[-1][1]])]
+    if seps:  # 'were made public ― Trump' -> 'Trump'
+        tail = clean_speaker(text, (toks[0][0] + seps[-1], toks[-1][1]))
+        if tail is not None or words[0] in _SPK_BAD_FIRST:
+            return tail
+    if words[0] in _SPK_BAD_FIRST or words[0] in PRONOUNS:
+        return None
+    if any(w in {"is", "are", "was", "were", "be", "been", "has", "have", "had", "will", "would",
+                 "does", "did", "not"} for w in words):
+        return None  # a clause, not a noun phrase
+    if raw[0][:1].islower() and words[0] not in _SPK_DET and re.search(r"(?:ing|ed|ly)$", words[0]):
+        return None  # 'naming Assad', 'reportedly ...'
+    named = any((r[:1].isupper() or _NAME_PARTICLE.match(r) is not None)
+                and w not in _SPK_DET and w not in _SPK_BAD_FIRST for r, w in zip(raw, words))
+    if not named:
+        descriptor = len(words) <= 4 and words[-1].rstrip("s") in ROLE_NOUNS | {"expert", "source",
+                                                                                 "aide", "adviser"}
+        if not descriptor and (words[0] not in _SPK_DET or len(words) < 2 or len(words) > 6):
+            return None  # 'a', 'The', or a lower-case run that is no descriptor
+    return toks[0][0], toks[-1][1]
+
+
 def find_speaker(text: str, qs: int, qe: int, para_start: int, para_end: int,
                  sent_start: int, sent_end: int) -> tuple[Optional[tuple[int, int]], Optional[str]]:
     """Speaker span for the quote [qs, qe) and the cue used."""
@@ -345,6 +411,11 @@ def _subject(text: str, start: int, end: int) -> Optional[tuple[int, int]]:
     if role:  # "The minister ...", "The Syrian official ..."
         s0 = start + role.start(1)
         return s0, s0 + len(role.group(1))
+    m = re.match(r"\s*((?:The|A|An|His|Her|Their|Its)\s+(?:[a-z][\w’'\-]*-)?[a-z][\w’'\-]*)(?=[\s,])",
+                 seg)
+    if m and m.group(1).split()[-1] not in {"first", "same", "other", "only", "most", "more"}:
+        s = start + m.start(1)  # "The ad uses footage ...", "The piece used ..."
+        return s, s + len(m.group(1))
     m = re.match(r"\s*((?:(?:The|A|An|His|Her)\s+)?(?:[A-Z][\w’'\-]*\s*){1,5}|He|She|They)",
                  seg)
     if not m:
@@ -455,8 +526,9 @@ def extract_quotes(article_id: str, text: str,
             continue  # scare quotes around a single word
         fq = FoundQuote(article_id, qs, qe, inner, kind)
         sp, cue = find_speaker(text, qs, qe, ps, pe_last, ss, max(se, qe))
+        sp = clean_speaker(text, sp)
         if sp is None and pre.endswith(":") and len(pre.split()) <= 25:
-            sp = _subject(text, ss, qs)  # "She then addressed the crowd: “…”"
+            sp = clean_speaker(text, _subject(text, ss, qs))  # "She then addressed the crowd: “…”"
             cue = ":" if sp else None
         if sp is None and not pre and para is not None and para.para > 0:
             # 'X released the following statement:' / 'Stated Stone:' then the quote paragraph
@@ -464,8 +536,9 @@ def extract_quotes(article_id: str, text: str,
             if pp is not None and pp.text.rstrip().endswith(":"):
                 s2, _ = _sentence_bounds(text, pp.end - 1, pp.start, pp.end)
                 sp, cue = find_speaker(text, pp.end, pp.end, pp.start, pp.end, s2, pp.end)
+                sp = clean_speaker(text, sp)
                 if sp is None:
-                    sp = _subject(text, s2, pp.end)
+                    sp = clean_speaker(text, _subject(text, s2, pp.end))
                     cue = ":" if sp else None
         if sp is None and kind == "direct" and prev_direct is not None and \
                 prev_direct.speaker_text and qs - prev_direct.end < 600 and \
@@ -477,7 +550,7 @@ def extract_quotes(article_id: str, text: str,
             fq.cue = prev_direct.cue
         elif sp is None and kind == "direct" and not pre:
             # a quote sentence after narrative: the subject of the sentence just before
-            sp = _previous_subject(text, ps, qs)
+            sp = clean_speaker(text, _previous_subject(text, ps, qs))
             cue = "context" if sp else None
         if fq.speaker_text is None and sp is not None:
             fq.speaker_start, fq.speaker_end = sp
