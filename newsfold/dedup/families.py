@@ -431,6 +431,10 @@ class FamilyIndex:
         self.family: list[str] = []
         self.aligner = SentenceAligner()
         self._articles: dict[str, Article] = {}
+        self.boiler: set[int] = set()
+        self._boiler_arr: Optional[np.ndarray] = None
+        self.site_counts: dict[str, dict] = {}
+        self.site_done: set[str] = set()
 
     # --- persistence
     def state_dict(self) -> dict:
@@ -439,6 +443,7 @@ class FamilyIndex:
             "sigs": np.stack(self.sigs) if self.sigs else np.zeros((0, self.dc.num_perm), np.uint32),
             "texts": self.texts, "meta": self.meta, "family": self.family,
             "aligner": self.aligner.__getstate__(),
+            "boiler": self._boiler_array(), "site_counts": self.site_counts, "site_done": sorted(self.site_done),
         }
 
     @classmethod
@@ -454,6 +459,9 @@ class FamilyIndex:
         idx.meta = list(state["meta"])
         idx.family = list(state["family"])
         idx.aligner.__setstate__(state["aligner"])
+        idx.boiler = set(np.asarray(state.get("boiler", np.zeros(0, np.uint64))).tolist())
+        idx.site_counts = dict(state.get("site_counts", {}))
+        idx.site_done = set(state.get("site_done", []))
         for row, sig in enumerate(idx.sigs):
             idx._insert(row, sig)
         return idx
@@ -476,9 +484,52 @@ class FamilyIndex:
         for key in self._keys(sig):
             self.table.setdefault(key, []).append(row)
 
+    #: per outlet, header/footer shingles are counted over its first SITE_DOCS articles
+    SITE_DOCS = 16
+
+    def _learn_boilerplate(self, source: Optional[str], flat: np.ndarray) -> None:
+        """Count this article's head/tail shingles for its outlet; shingles found in the heads
+        or tails of all (2-3 articles) or >= 30% (4+) of the outlet's articles become boilerplate."""
+        if not source or flat.size == 0:
+            return
+        key = source.casefold()
+        if key in self.site_done:
+            return
+        st = self.site_counts.setdefault(key, {"n": 0, "c": {}})
+        st["n"] += 1
+        c = st["c"]
+        for h in set(np.concatenate((flat[:40], flat[-60:])).tolist()):
+            c[h] = c.get(h, 0) + 1
+        n = st["n"]
+        if n >= 2:
+            need = n if n < 4 else max(3, int(np.ceil(self.dc.boilerplate_share * n)))
+            new = {h for h, k in c.items() if k >= need} - self.boiler
+            if new:
+                self.boiler |= new
+                self._boiler_arr = None
+        if n >= self.SITE_DOCS:
+            self.site_done.add(key)
+            del self.site_counts[key]
+
+    def _boiler_array(self) -> np.ndarray:
+        if self._boiler_arr is None:
+            self._boiler_arr = np.array(sorted(self.boiler), dtype=np.uint64)
+        return self._boiler_arr
+
+    def _mask(self, flat: np.ndarray, offsets: np.ndarray):
+        b = self._boiler_array()
+        if b.size == 0 or flat.size == 0:
+            return flat, offsets
+        pos = np.searchsorted(b, flat)
+        pos[pos >= b.size] = 0
+        keep = b[pos] != flat
+        return _apply_mask(flat, offsets, keep) if not keep.all() else (flat, offsets)
+
     def add(self, article: Article) -> None:
         text = article.text or ""
         flat, offsets = shingle_batch([text])
+        self._learn_boilerplate(article.source, flat)
+        flat, offsets = self._mask(flat, offsets)
         sig = minhash.signatures(flat, offsets, self.dc.num_perm)[0]
         row = len(self.ids)
         cands: set[int] = set()
@@ -503,8 +554,8 @@ class FamilyIndex:
         # features of the new article and its candidates, as a small batch
         rows = sorted(cands | rewrite_cands)
         texts = [self.texts[r] for r in rows] + [text]
-        bflat, boffs = shingle_batch(texts)
-        checker = _Checker(texts, bflat, boffs, self.dc)
+        bflat, boffs = self._mask(*shingle_batch(texts))
+        checker = _Checker(texts, bflat, boffs, self.dc, self._boiler_array())
         checker._aligner = self.aligner
         me = len(rows)
         links = []
