@@ -321,7 +321,7 @@ def fold(articles: Sequence[Article], *, config: Any = None) -> list[Family]:
     if n == 0:
         return []
     texts = [a.text or "" for a in arts]
-    flat, offsets = shingle_batch(texts)
+    flat, offsets = _shingle_chunked(texts)
     keep = boilerplate_mask(flat, offsets, [a.source for a in arts], dc)
     boiler = boilerplate_values(flat, keep)
     if not keep.all():
@@ -331,6 +331,19 @@ def fold(articles: Sequence[Article], *, config: Any = None) -> list[Family]:
     feats_of = _FeatView(checker)
     parent = _build_tree(arts, feats_of, links)
     return _assign(arts, feats_of, parent)
+
+
+def _shingle_chunked(texts: Sequence[str], chunk: int = 4096):
+    """shingle_batch over chunks, so the temporaries of only one chunk are alive at a time."""
+    if len(texts) <= chunk:
+        return shingle_batch(texts)
+    flats, offs, base = [], [np.zeros(1, dtype=np.int64)], 0
+    for s in range(0, len(texts), chunk):
+        f, o = shingle_batch(texts[s : s + chunk])
+        flats.append(f)
+        offs.append(o[1:] + base)
+        base += int(o[-1])
+    return np.concatenate(flats), np.concatenate(offs)
 
 
 class _FeatView:
