@@ -161,7 +161,10 @@ def describe(arts, feats, link: Link, origin: int, derived: int, why_dir: str) -
     }
     oid = arts[origin].id
     if link.kind == "near":
-        added, dropped = sentence_diff(fd, fo)
+        if ov["c_a"] >= 0.999 and ov["c_b"] >= 0.999:
+            added, dropped = [], []  # the same shingle set: nothing added or dropped
+        else:
+            added, dropped = sentence_diff(fd, fo)
         if c_d >= TRUNC_CONTAINED and fd.shingles.size < TRUNC_LENGTH * fo.shingles.size:
             rel = "truncated"
             reason = (f"truncated copy of {oid}: {c_d:.0%} of its 5-word shingles are in the origin, "
