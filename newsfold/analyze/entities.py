@@ -44,10 +44,16 @@ TITLE_WORDS = {
     "state", "of", "the", "lord", "lady", "sir", "dame", "coach", "manager", "founder", "host",
     "anchor", "cardinal", "bishop", "rabbi", "imam", "father", "sister", "brother", "detective",
     "inspector", "superintendent", "commander", "marshal", "sheriff", "trooper", "agent",
+    "author", "actor", "actress", "singer", "writer", "columnist", "reporter", "journalist",
+    "analyst", "economist", "activist", "businessman", "businesswoman", "billionaire",
+    "celebrity", "celebrities", "comedian", "rapper", "star", "pastor", "reverend", "rev",
+    "democrat", "republican", "democratic", "independent", "gop", "liberal", "conservative",
 }
 # words that are titles on their own (the others only qualify a title: "Foreign", "Prime")
 HEAD_TITLES = TITLE_WORDS - {"of", "the", "foreign", "defense", "defence", "interior", "finance",
-                             "interim", "former", "acting", "state", "prime", "vice", "deputy"}
+                             "interim", "former", "acting", "state", "prime", "vice", "deputy",
+                             "democrat", "republican", "democratic", "independent", "gop",
+                             "liberal", "conservative"}
 
 STOP_INITIAL = {
     "the", "a", "an", "in", "on", "at", "for", "from", "to", "by", "with", "after", "before",
@@ -65,6 +71,7 @@ STOP_INITIAL = {
     "oct", "nov", "dec", "both", "such", "only", "even", "just", "because", "until", "once",
     "do", "does", "did", "is", "are", "was", "were", "be", "will", "would", "can", "could",
     "should", "may", "might", "must", "has", "have", "had", "yes", "well", "oh", "please",
+    "follow", "between", "convincing", "like", "via", "watch", "see", "listen", "click", "photo",
 }
 ORG_WORDS = {
     "ministry", "league", "union", "council", "committee", "party", "bank", "agency", "university",
@@ -83,10 +90,67 @@ PLACE_WORDS = {
     "airport", "province", "region", "republic", "kingdom", "sea", "gulf", "bay", "valley",
     "square", "lake", "ocean", "coast", "desert", "district", "port", "park", "bridge", "avenue",
     "road", "strait", "peninsula", "heights", "state", "states", "east", "west", "north", "south",
+    "creek", "bowl", "hills", "beach", "springs", "falls", "canyon", "harbor", "harbour",
 }
+PLACE_PREFIX = {"east", "west", "north", "south", "fort", "ft", "mount", "mt", "lake", "port",
+                "saint", "st", "san", "santa", "los", "las", "río", "rio", "river", "cape", "camp"}
 PLACE_PREPS = {"in", "at", "from", "to", "into", "across", "near", "toward", "towards", "outside",
                "inside", "throughout", "visited", "visit", "visiting"}
 DEMONYM_SUFFIX = ("ian", "ean", "ese", "ish", "ans")
+DEMONYMS = {"israeli", "israelis", "arab", "arabs", "saudi", "saudis", "iraqi", "iraqis",
+            "pakistani", "kuwaiti", "qatari", "yemeni", "emirati", "somali", "bangladeshi",
+            "nepali", "thai", "afghan", "kurd", "kurds", "kurdish", "turk", "turks", "jew",
+            "jewish", "muslim", "muslims", "christian", "christians", "sunni", "shia", "shiite",
+            "alawite", "druze", "western", "eastern", "northern", "southern", "european",
+            "african", "asian", "latino", "latina", "hispanic", "french", "dutch", "greek",
+            "swiss", "irish", "welsh", "scottish", "british", "english", "spanish", "polish",
+            "danish", "swedish", "finnish", "czech", "slovak", "serb", "croat", "uzbek", "kazakh",
+            "tajik", "azeri", "filipino", "democratic", "republican", "democrats", "republicans",
+            "conservative", "liberal", "progressive"}
+# title-case words that are headings, fields or common nouns rather than names: a "person"
+# made of them ("Human Rights", "Maldives Tour", "Foreign Affairs") is no person
+COMMON_CAPS = {
+    "human", "rights", "affairs", "tour", "half", "state", "states", "breaking", "news", "live",
+    "update", "updates", "video", "videos", "photo", "photos", "watch", "opinion", "analysis",
+    "editorial", "exclusive", "read", "more", "share", "comment", "comments", "click",
+    "subscribe", "advertisement", "image", "images", "getty", "story", "stories", "report",
+    "reports", "summit", "talks", "talk", "meeting", "conference", "election", "elections",
+    "debate", "primary", "campaign", "war", "crisis", "deal", "act", "bill", "law", "policy",
+    "day", "week", "year", "night", "morning", "time", "times", "world", "national",
+    "international", "global", "security", "foreign", "domestic", "economic", "economy",
+    "health", "care", "public", "general", "civil", "social", "media", "trade", "tax", "budget",
+    "energy", "climate", "change", "market", "markets", "business", "finance", "sport", "sports",
+    "culture", "science", "tech", "technology", "politics", "political", "government", "power",
+    "peace", "justice", "freedom", "liberty", "amendment", "constitution", "court", "party",
+    "parties", "office", "house", "senate", "congress", "committee", "movement", "front",
+    "relations", "cooperation", "development", "reconstruction", "transition", "recovery",
+    "attack", "attacks", "strike", "strikes", "protest", "protests", "rally", "vote", "votes",
+    "poll", "polls", "survey", "plan", "program", "programme", "project", "initiative", "fund",
+    "forum", "festival", "cup", "league", "championship", "series", "season", "game", "games",
+    "show", "series", "fact", "facts", "check", "key", "top", "latest", "new", "old", "big",
+    "great", "good", "best", "first", "last", "final", "full", "official", "officials", "led",
+    "based", "backed", "born", "run", "owned", "related", "post", "pre", "anti", "pro", "former",
+    "order", "caucus", "caucuses", "pit", "lives", "matter", "matters", "society", "publishers",
+    "books", "breakfast", "monitor", "resolves", "compass", "grille", "lodge", "legion", "room",
+    "hill", "left", "right", "center", "centre",
+}
+_CALENDAR = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+             "january", "february", "march", "april", "june", "july", "august", "september",
+             "october", "november", "december"}
+
+
+def implausible_person(name: str) -> bool:
+    """A PERSON span that cannot be a name: it ends in a title or a party/demonym word ("Florida
+    Gov", "Kentucky Republican"), holds a weekday or month ("Hampshire Monday"), a contraction
+    ("I’ve") or a common title-case word ("Human Rights", "Maldives Tour")."""
+    parts = _parts(name)
+    if not parts:
+        return True
+    if parts[-1] in TITLE_WORDS or parts[-1] in DEMONYMS:
+        return True
+    if any(p in _CALENDAR or p in COMMON_CAPS for p in parts):
+        return True
+    return bool(re.search(r"[’'](?:ve|ll|re|d|m|t)\b", name))
 
 _WORD = r"[A-Z][\w’'\.-]*[\w]|[A-Z]"
 _PART = r"(?:(?:al|el|ad|as|an|ar|bin|ibn|bint|abu|van|von|de|der|den|da|di|du|del|la|le|dos|of)[ -]?)"
@@ -182,6 +246,9 @@ def _clean_phrase(text: str, start: int) -> tuple[str, int, bool]:
         if toks[j].group(0).rstrip(".,").casefold() in HEAD_TITLES:
             i = j + 1
             titled = True
+            # "US Secretary of State Marco Rubio": the title's own qualifiers go too
+            while i < len(toks) - 1 and toks[i].group(0).rstrip(".,").casefold() in TITLE_WORDS:
+                i += 1
             break
     new_start = toks[i].start()
     out = text[new_start:]
@@ -209,6 +276,13 @@ def rule_mentions(article_id: str, text: str) -> list[Mention]:
         etype = _rule_type(toks, low, titled, prev, after, text, start)
         if etype is None:
             continue
+        # "Syrian Observatory for Human Rights": the rest of an organisation's name
+        if out and out[-1].type == "ORG" and re.fullmatch(
+                r"\s+(?:for|on|of)\s+(?:the\s+)?", text[out[-1].end:start]) and \
+                norm_tokens(out[-1].text)[-1:] and norm_tokens(out[-1].text)[-1] in ORG_WORDS:
+            out[-1].end = start + len(phrase)
+            out[-1].text = text[out[-1].start:out[-1].end]
+            continue
         out.append(Mention(article_id, start, start + len(phrase), phrase, etype, titled))
     return out
 
@@ -222,8 +296,8 @@ def _rule_type(toks, low, titled, prev, after, text, start) -> Optional[str]:
         return "ORG"
     if len(toks) == 1 and toks[0].isupper() and len(toks[0]) >= 2:
         return "ORG"
-    if any(t in PLACE_WORDS for t in low[1:]):
-        return "PLACE"
+    if any(t in PLACE_WORDS for t in low[1:]) or (len(low) > 1 and low[0] in PLACE_PREFIX):
+        return "PLACE"  # "Fort Hood", "East Jerusalem", "San Bernardino", "Oak Creek"
     if titled:
         return "PERSON"
     if len(toks) == 1 and low[0].endswith(DEMONYM_SUFFIX) and not _CUE_AFTER.match(after):
@@ -446,8 +520,32 @@ def _cache_put(key, value) -> None:
 _NO_VOWEL_CAPS = re.compile(r"^[B-DF-HJ-NP-TV-Z]{3,}$")
 
 
+_ACRONYM_ADJ = {"us", "uk", "eu", "un", "nato", "led", "backed", "based"}
+
+
+def _parts(name: str) -> list[str]:
+    return [p.casefold().strip(".,’'") for p in re.split(r"[\s\-‑‐]+", name) if p.strip(".,’'")]
+
+
 def _noise(m: Mention, text: str, lower_words: set[str]) -> bool:
     toks = m.text.split()
+    parts = _parts(m.text)
+    # fragments: a lower-case prefix ("post-Assad", "anti-Trump"), or made only of demonyms and
+    # common title-case words ("US-led Western", "Syrian-Israeli", "Human Rights", "Half")
+    if m.text[:1].islower() and not _PARTICLE_PREFIX.match(m.text):
+        return True
+    if parts and not m.titled:
+        if all(p in DEMONYMS or (p.endswith(DEMONYM_SUFFIX) and len(parts) > 1) or
+               (p in _ACRONYM_ADJ and len(parts) > 1) or (p in COMMON_CAPS and len(parts) > 1)
+               for p in parts) and any(p in DEMONYMS or p.endswith(DEMONYM_SUFFIX) for p in parts):
+            return True  # "Syrian-Israeli", "US-led Western", "Israeli"
+        if m.type in ("PERSON", "OTHER") and all(p in COMMON_CAPS or p in DEMONYMS for p in parts):
+            return True  # "Human Rights", "Half"
+    # "Russia-Syria relations": a hyphenated compound used as a modifier
+    if len(toks) == 1 and re.search(r"[A-Za-z]{2}[-‑‐][A-Z]", m.text) and \
+            not _PARTICLE_PREFIX.match(m.text) and \
+            re.match(r"\s+[a-z]", text[m.end:m.end + 3]) and m.type != "PERSON":
+        return True
     # wire/desk codes: "SKS NPK NPK"
     if len(toks) >= 2 and all(t.isupper() for t in toks) and any(_NO_VOWEL_CAPS.match(t) for t in toks):
         return True
@@ -498,7 +596,10 @@ def extract_mentions(articles: Sequence[Article], config=None) -> list[Mention]:
     for a in articles:
         lower_words.update(w for w in re.findall(r"\b[a-z][a-z]+\b", a.text))
     texts = {a.id: a.text for a in articles}
-    kept = [m for m in out if not _noise(m, texts[m.article], lower_words)]
+    # a person needs a plausible name (both extractors): "Affairs", "Maldives Tour", "Florida
+    # Gov", "Hampshire Monday" are dropped
+    kept = [m for m in out if not _noise(m, texts[m.article], lower_words)
+            and not (m.type == "PERSON" and implausible_person(m.text))]
     if nlp is None:
         for m in kept:
             _demote(m, lower_words)
