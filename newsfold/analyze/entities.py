@@ -520,6 +520,10 @@ def _cache_put(key, value) -> None:
 _NO_VOWEL_CAPS = re.compile(r"^[B-DF-HJ-NP-TV-Z]{3,}$")
 
 
+_SINGLE_JUNK = {"state", "states", "defense", "defence", "left", "right", "note", "notes", "update",
+                "updates", "editor", "editors", "photo", "photos", "video", "watch", "read",
+                "share", "affairs", "rights", "half", "mischief", "lordy", "breaking", "exclusive",
+                "opinion", "analysis", "advertisement", "related", "source", "sources", "tour"}
 _ACRONYM_ADJ = {"us", "uk", "eu", "un", "nato", "led", "backed", "based"}
 
 
@@ -548,6 +552,13 @@ def _noise(m: Mention, text: str, lower_words: set[str]) -> bool:
         return True
     # wire/desk codes: "SKS NPK NPK"
     if len(toks) >= 2 and all(t.isupper() for t in toks) and any(_NO_VOWEL_CAPS.match(t) for t in toks):
+        return True
+    if re.search(r"[’'](?:ve|ll|re|d|m|t)\b", m.text):
+        return True  # "I’ve", "Don’t": a contraction, not a name
+    if m.start >= 2 and text[m.start - 1] in "-‑‐" and text[m.start - 2].islower():
+        return True  # "post-Assad", "anti-Trump": a modifier built on a name
+    # headings and common words spaCy tags as names on their own ("State", "Note", "Left")
+    if len(parts) == 1 and (parts[0] in _SINGLE_JUNK or parts[0] in DEMONYMS):
         return True
     # a capitalised common word ("Rescue teams ...", "Foreign Affairs"): not a name
     if len(toks) == 1 and toks[0].casefold() in lower_words:
