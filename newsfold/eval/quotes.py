@@ -1,8 +1,11 @@
 """``newsfold eval quotes FILE``: direct-quote spans and speakers against PolNeAR.
 
-Gold direct quotes: attributions whose first content span opens with a quote mark; the gold span
-runs from the first content span's start to the last one's end (multi-paragraph quotes are one
-span), its speaker is the ``source`` span(s).
+Gold direct quotes (:func:`gold_quotes`): attributions whose first content span opens with a
+quote mark -- the gold span runs from the first content span's start to the last one's end
+(multi-paragraph quotes are one span) -- plus quotations embedded in a content that opens with
+the reporter's words ('that, “…”', '…," he added. "…"'), which PolNeAR annotates as one content;
+the speaker is the ``source`` span(s). ``strict_precision`` / ``strict_recall`` are measured
+against the first kind alone (the earlier definition), so both numbers are visible.
 
 Found quotes: the ``direct`` quotes of :func:`newsfold.analyze.quotes.extract_quotes`, run on
 each article with a per-article entity index (the same code path as the story analysis).
@@ -12,8 +15,7 @@ least 50% of the shorter of the two (quote marks, trailing attribution text and 
 of several pieces -- '"A," he said, "B."' is one gold attribution, two found quotes -- make exact
 boundaries too strict). precision = found quotes matching some gold span / found; recall = gold
 spans matched by some found quote / gold. ``precision_in_any_attribution`` (diagnostic only)
-also accepts a found quote lying >= 50% inside any gold attribution content -- PolNeAR often
-annotates 'that ... on both sides: “…”' as one content that does not open with a quote mark.
+also accepts a found quote lying >= 50% inside any gold attribution content.
 speaker_coverage = share of found direct quotes with a speaker. speaker_accuracy, over matched
 pairs where both sides have a speaker: the found speaker mention overlaps the gold source span,
 or its head word (last token, case- and particle-insensitive) equals the gold source's head word,
