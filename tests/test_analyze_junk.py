@@ -131,3 +131,14 @@ def test_polnear_dev_embedded_gold_is_reported_beside_strict(data_dir):
     assert r["gold_quotes"] > r["strict_gold_quotes"] > 0
     assert r["precision"] >= r["strict_precision"]
     assert r["precision"] >= 0.9 and r["recall"] >= 0.85
+
+
+def test_quote_after_a_sentence_in_the_same_paragraph_opens_its_sentence():
+    text = ("The charts show a warming planet. \"And they're terrifying,\" he said on Tuesday.")
+    qs = extract_quotes("a", text)
+    assert len(qs) == 1 and qs[0].kind == "direct" and qs[0].speaker_text == "he"
+
+
+def test_weekday_is_no_speaker():
+    text = "Earlier, Tuesday said so."
+    assert _speaker(text, "Tuesday") is None

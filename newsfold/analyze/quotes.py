@@ -302,6 +302,9 @@ _SPK_TRAIL = {"will", "would", "can", "could", "should", "may", "might", "must",
               "that", "who", "which", "has", "recently", "previously", "repeatedly", "further"}
 _SPK_LEAD = {"though", "although", "and", "but", "so", "while", "because", "as", "when", "since",
              "then", "yet", "whereas", "if"}
+_SPK_CALENDAR = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+                 "today", "yesterday", "tonight", "january", "february", "march", "april", "june",
+                 "july", "august", "september", "october", "november", "december"}
 _SPK_WORD = re.compile(r"[^\s]+")
 
 
@@ -333,6 +336,8 @@ def clean_speaker(text: str, sp: Optional[tuple[int, int]]) -> Optional[tuple[in
             return tail
     if words[0] in _SPK_BAD_FIRST or words[0] in PRONOUNS:
         return None
+    if all(w in _SPK_CALENDAR for w in words):
+        return None  # '…,” he said Tuesday.' read as a name
     if any(w in {"is", "are", "was", "were", "be", "been", "has", "have", "had", "will", "would",
                  "does", "did", "not"} for w in words):
         return None  # a clause, not a noun phrase
@@ -472,8 +477,10 @@ def _only_attribution_between(text: str, a: int, b: int) -> bool:
 def _sentence_bounds(text: str, pos: int, para_start: int, para_end: int) -> tuple[int, int]:
     """Sentence around ``pos`` (quote marks included), within its paragraph."""
     s = para_start
-    for m in re.finditer(r"[.!?][”\"’]?\s+(?=[A-Z“\"])", text[para_start:pos]):
-        s = para_start + m.end()
+    # (the slice includes the character at ``pos``: the lookahead sees a quote opening there)
+    for m in re.finditer(r"[.!?][”\"’]?\s+(?=[A-Z“\"])", text[para_start:pos + 1]):
+        if para_start + m.end() <= pos:
+            s = para_start + m.end()
     m = re.search(r"[.!?][”\"’]?(?=\s+[A-Z“\"]|$)", text[pos:para_end])
     e = pos + m.end() if m else para_end
     return s, e
