@@ -510,7 +510,8 @@ def extract_quotes(article_id: str, text: str,
         words = inner.split()
         ends_punct = inner[-1:] in ".,?!…—-" or content.rstrip()[-2:-1] in ".,?!"
         pre_cue = bool(re.search(rf"\b(?:{CUE_VERBS})\s*$", pre, re.I))
-        starts_upper = inner[:1].isupper() or inner[:1].isdigit() or inner[:1] in "…."
+        starts_upper = inner[:1].isupper() or inner[:1].isdigit() or inner[:1] in "…." or \
+            bool(re.match(r"\[[A-Z]", inner))  # “[W]e are reminded …”
         cue_before = bool(_CUE.search(pre[-60:]))
         caps = sum(1 for w in words if w[:1].isupper())
         tail = text[qe:qe + 20]

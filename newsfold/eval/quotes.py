@@ -94,8 +94,8 @@ def gold_quotes(doc: dict, embedded: bool = True) -> list[dict]:
        quotation is often preceded inside the content by the reporter's words ('that, “…”',
        'on the other hand, “…”', '"too little," he added. "…"'). A quote-mark segment inside
        such a content is a direct-quote span when it opens an utterance (see
-       :func:`_opens_utterance`), has >= 3 words, and starts with a capital or ends its
-       sentence inside the marks ('Mr. Barrett said, "we were floored."'); quoted words or phrases inside the
+       :func:`_opens_utterance`), has >= 3 words, starts with a capital or ends its
+       sentence inside the marks, and is not followed by the rest of a sentence in lower case ('Mr. Barrett said, "we were floored."'); quoted words or phrases inside the
        reporter's own clause ('to “keep the details … under wraps”') are partial quotes, not
        gold direct spans.
     """
@@ -124,6 +124,8 @@ def gold_quotes(doc: dict, embedded: bool = True) -> list[dict]:
                 inner = text[s:e].strip(QUOTE_OPEN + "”’» ")
                 if not (inner[:1].isupper() or inner[:1].isdigit()) and inner[-1:] not in ".?!":
                     continue  # 'X, “because he’s right now for the oil”': the sentence runs on
+                if inner[-1:] not in ".?!,…" and re.match(r"\s+[a-z]", text[e:e + 3]):
+                    continue  # '“You squeezed employees …” to drive up …': a phrase in a sentence
                 e = min(e, max(x["end"] for x in content) + 2)
                 if any(_overlap(s, e, g["start"], g["end"]) for g in out):
                     continue  # already a gold span (attributions nested in one another)
