@@ -143,6 +143,7 @@ def main(argv=None) -> None:
     ap.add_argument("--data", type=Path, default=DATA)
     ap.add_argument("--fit", default="ecb_train,neus_a", help="comma-separated split names")
     ap.add_argument("--report", default="ecb_train,ecb_dev,neus_a,neus_b,ecb_all,neus_all")
+    ap.add_argument("--modes", default="stream,batch")
     ap.add_argument("--out", type=Path, default=None, help="write the model here")
     ap.add_argument("--tune-threshold", action="store_true")
     ap.add_argument("--balance", action="store_true", help="each fitting set weighs the same")
@@ -159,7 +160,7 @@ def main(argv=None) -> None:
         model["threshold"] = tune_thresholds(model, sp, fit_names)
     print(json.dumps(model), file=sys.stderr)
     for name in args.report.split(","):
-        for mode in ("stream", "batch"):
+        for mode in args.modes.split(","):
             r = evaluate(sp[name], model, mode=mode)
             print(json.dumps({"set": name, "mode": mode, "fit": fit_names, **r}))
     if args.out:
