@@ -134,6 +134,9 @@ COMMON_CAPS = {
     "books", "breakfast", "monitor", "resolves", "compass", "grille", "lodge", "legion", "room",
     "hill", "left", "right", "center", "centre",
 }
+_NOT_SURNAME = {"county", "city", "party", "committee", "campaign", "pac", "foundation",
+                "institute", "university", "league", "council", "agency", "ministry", "donor",
+                "donors", "super", "control", "file", "show", "hour", "tonight", "live"}
 _CALENDAR = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
              "january", "february", "march", "april", "june", "july", "august", "september",
              "october", "november", "december"}
@@ -146,8 +149,10 @@ def implausible_person(name: str) -> bool:
     parts = _parts(name)
     if not parts:
         return True
-    if parts[-1] in TITLE_WORDS or parts[-1] in DEMONYMS:
-        return True
+    if parts[-1] in TITLE_WORDS or parts[-1] in DEMONYMS or parts[-1] in _NOT_SURNAME:
+        return True  # "Florida Gov", "Kentucky Republican", "Bellwether County"
+    if any(p.isdigit() for p in parts):
+        return True  # "Anderson Cooper 360"
     if any(p in _CALENDAR or p in COMMON_CAPS for p in parts):
         return True
     return bool(re.search(r"[’'](?:ve|ll|re|d|m|t)\b", name))
