@@ -14,7 +14,8 @@ class Store(ABC):
     Ingestion is idempotent: ``add_articles`` skips an article whose id, or whose
     ``content_hash`` from the same outlet and web host (``store.common.content_key``), is
     already stored, and returns the ids it really added. The same body from another outlet
-    is a syndicated exact copy and is kept (copy folding names its origin).
+    is a syndicated exact copy and is kept (copy folding names its origin); so is the same
+    body with neither outlet nor URL to say where it came from.
     """
 
     @abstractmethod

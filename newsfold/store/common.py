@@ -53,6 +53,11 @@ def content_key(a: Article) -> Optional[str]:
     """
     if not a.content_hash:
         return None
+    if not (a.source or a.url):
+        # Nothing says where it came from: the same body under another id may be another
+        # outlet's exact copy, so only the id can make it "the same article" (the copy
+        # folding then names it a ``copy``). Dropping it here would lose it silently.
+        return None
     host = ""
     if a.url:
         try:
