@@ -226,6 +226,15 @@ def test_desk_codes_after_credit():
     assert a.wire == "AP"
 
 
+def test_desk_codes_after_an_unknown_credit():
+    a = _clean(f"{BODY1}\n{BODY2} (Meridian Press) KTR JLM JLM")
+    assert a.text.endswith("late in the evening. (Meridian Press)")
+    assert {"text": "KTR JLM JLM", "rule": "desk_codes"} in a.removed
+    # one capitalised acronym after a parenthesis is prose, not a desk code
+    b = _clean(f"{BODY1}\n{BODY2} (Reuters Poll) NATO")
+    assert b.text.endswith("(Reuters Poll) NATO")
+
+
 @pytest.mark.parametrize("line", [
     "(Only the headline of this report may have been reworked by Varnpost; the rest of the content "
     "is auto-generated from a syndicated feed.)",

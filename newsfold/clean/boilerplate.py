@@ -17,7 +17,8 @@ what was removed. Regexes are compiled once, at import. Rules (see docs/ingest.m
 ``tracking_id``      a lone machine id line (20+ letters and digits), e.g. a syndication code
 ``crumb``            "editorji | World", "Home » World » Asia" section crumbs
 ``tags``             "Tags: ...", "Topics: ...", "Filed under: ..." lines
-``desk_codes``       wire desk codes after a credit: "(AP) SKS NPK NPK" -> "(AP)"
+``desk_codes``       wire desk codes after a credit: "(AP) SKS NPK NPK" -> "(AP)"; after an
+                     unknown credit ("(Meridian Press) KTR JLM") only when 2+ codes follow
 ``disclaimer``       syndication disclaimers ("Only the headline of this report may have been
                      reworked by ...", "This story has not been edited by ... staff",
                      "Disclaimer: ...")
@@ -95,6 +96,11 @@ _WIRE_NAMES = (
     r"Antara|PNA|VNA|Prensa Latina|Notimex|Xinhua/[A-Z]+"
 )
 _DESK_CODES = re.compile(rf"(\((?:{_WIRE_NAMES})\))((?:\s+[A-Z]{{2,5}}){{1,8}})\s*$")
+# A credit the wire list does not know ("(Meridian Press)", a regional agency): one to four
+# capitalised words in parentheses closing the paragraph, then at least two all-capital codes.
+_DESK_CODES_ANY_CREDIT = re.compile(
+    r"(\((?:[A-Z][\w&.'-]*)(?:\s+[A-Z][\w&.'-]*){0,3}\))((?:\s+[A-Z]{2,5}){2,8})\s*$"
+)
 _DISCLAIMER_SPAN = re.compile(
     r"\(?\s*(?:only\s+the\s+headline[\w\s,]{0,40}?\s+of\s+this\s+(?:report|story|article)\s+may\s+have\s+been\s+reworked"
     r"|this\s+(?:report|story|article)\s+is\s+auto-?generated\s+from\s+syndicated"
@@ -442,7 +448,7 @@ def _meta_parts(line: str, out: CleanText) -> Optional[str]:
 
 def _inline(line: str, out: CleanText) -> str:
     """Spans inside a kept line: desk codes after a credit, a trailing disclaimer."""
-    m = _DESK_CODES.search(line) if ")" in line[-60:] else None
+    m = (_DESK_CODES.search(line) or _DESK_CODES_ANY_CREDIT.search(line)) if ")" in line[-60:] else None
     if m:
         out.removed.append({"text": m.group(2).strip(), "rule": "desk_codes"})
         wire = canonical_wire(m.group(1).strip("()"))
