@@ -68,6 +68,8 @@ def run(
             f"  {s.id}  {len(s.articles)} art / {src.get('outlets', '?')} outlets / "
             f"{src.get('independent', '?')} independent  {s.title[:70]}"
         )
+    if result.stats.get("already_stored"):
+        console.print(f"  {result.stats['already_stored']} of {result.stats['read']} articles read were already stored (skipped)")
     console.print(f"wrote {files['stories']}, {files['report']}, {files['errors']}")
     if n_art == 0:
         console.print("[red]error:[/] no article could be processed; see errors.jsonl")

@@ -39,9 +39,11 @@ def run_local(
                     articles.append(item)
                 if progress:
                     progress.advance(task)
-            store.add_articles(articles)
+            added = store.add_articles(articles)
             store.add_errors(errors)
-            return finish(store, errors, config=config, progress=progress)
+            result = finish(store, errors, config=config, progress=progress)
+            result.stats = run_stats(len(articles), len(added))
+            return result
     finally:
         if own_store:
             store.close()
@@ -61,6 +63,12 @@ def finish(store: Store, errors: list[ErrorRecord], *, config: Config, progress=
     store.update_articles(corpus)
     store.put_stories(stories, replace_all=True)
     return RunResult(articles=corpus, stories=stories, errors=errors)
+
+
+def run_stats(read: int, added: int) -> dict[str, int]:
+    """What a run did with what it read: articles already stored (same id, or the same body
+    from the same outlet) are skipped, not lost: the stored copy stands for them."""
+    return {"read": read, "added": added, "already_stored": read - added}
 
 
 def _stepper(progress):

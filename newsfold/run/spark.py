@@ -30,6 +30,7 @@ from typing import Iterable, Iterator, Optional, Sequence
 from newsfold import stages
 from newsfold.config import Config
 from newsfold.model import Article, ErrorRecord, RawRecord, RunResult, Story, content_hash
+from newsfold.run.local import run_stats
 from newsfold.store import Store, open_store
 
 _LOG4J = """\
@@ -108,9 +109,11 @@ def run_spark(
     try:
         sc = spark.sparkContext
         articles, errors = _ingest(sc, paths, config=config, stdin=stdin)
-        store.add_articles(articles)
+        added = store.add_articles(articles)
         store.add_errors(errors)
-        return _finish(sc, store, errors, config=config)
+        result = _finish(sc, store, errors, config=config)
+        result.stats = run_stats(len(articles), len(added))
+        return result
     finally:
         if owned_session:
             spark.stop()
