@@ -116,6 +116,7 @@ def create_app(db: str | Store = "newsfold.db", token: Any = _ENV, *, config=Non
     try:
         from fastapi import FastAPI, HTTPException, Query, Request
         from fastapi.responses import JSONResponse
+        from starlette.concurrency import run_in_threadpool
     except ImportError as exc:  # pragma: no cover
         raise ImportError("the server needs FastAPI: pip install 'newsfold[serve]'") from exc
 
@@ -155,7 +156,7 @@ def create_app(db: str | Store = "newsfold.db", token: Any = _ENV, *, config=Non
 
     # ---------------------------------------------------------------- JSON API
     @app.get("/api/health", response_model=S.Health, tags=["api"])
-    async def health():
+    def health():
         with backend.lock:
             store = backend.store
             return {
@@ -165,7 +166,7 @@ def create_app(db: str | Store = "newsfold.db", token: Any = _ENV, *, config=Non
             }
 
     @app.get("/api/stories", response_model=S.StoryList, tags=["api"])
-    async def list_stories(
+    def list_stories(
         q: Optional[str] = Query(None, max_length=500, description="Full text over titles, summaries and article text."),
         since: Optional[str] = Query(None, max_length=40, description="ISO date: stories last published on/after."),
         until: Optional[str] = Query(None, max_length=40, description="ISO date: stories first published on/before."),
@@ -182,7 +183,7 @@ def create_app(db: str | Store = "newsfold.db", token: Any = _ENV, *, config=Non
 
     @app.get("/api/stories/{story_id}", response_model=S.StoryModel, tags=["api"],
              responses={404: {"model": S.Problem}})
-    async def get_story(story_id: str):
+    def get_story(story_id: str):
         with backend.lock:
             story = backend.store.get_story(story_id)
         if story is None:
@@ -191,7 +192,7 @@ def create_app(db: str | Store = "newsfold.db", token: Any = _ENV, *, config=Non
 
     @app.get("/api/articles/{article_id:path}", response_model=S.ArticleDetailModel, tags=["api"],
              responses={404: {"model": S.Problem}})
-    async def get_article(article_id: str):
+    def get_article(article_id: str):
         with backend.lock:
             detail = article_detail(backend.store, article_id)
         if detail is None:
@@ -233,10 +234,15 @@ def create_app(db: str | Store = "newsfold.db", token: Any = _ENV, *, config=Non
             items = _parse_articles(b"".join(chunks), request.headers.get("content-type", ""))
         except ValueError as exc:
             return JSONResponse({"detail": str(exc)}, status_code=422)
-        with backend.lock:
-            pipeline = backend.pipeline
-            stories = pipeline.add(items)
-            added, errors = list(pipeline.last_added), [e.to_dict() for e in pipeline.errors]
+        def ingest():
+            with backend.lock:
+                pipeline = backend.pipeline
+                stories = pipeline.add(items)
+                return stories, list(pipeline.last_added), [e.to_dict() for e in pipeline.errors]
+
+        # the pipeline is CPU work under the store lock: off the event loop, so requests
+        # that need no lock (static files, docs) are served meanwhile
+        stories, added, errors = await run_in_threadpool(ingest)
         return {"received": len(items), "added": added, "stories": stories, "errors": errors}
 
     # ---------------------------------------------------------------- web UI
@@ -254,7 +260,7 @@ def _query_stories(store: Store, *, limit: int, offset: int, **filters):
     elif len(items) < limit and (items or offset == 0):
         total = offset + len(items)
     else:
-        total = len(store.list_stories(limit=1_000_000, offset=0, **filters))
+        total = store.count_stories(**filters)
     return items, total
 
 

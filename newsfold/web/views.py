@@ -182,7 +182,7 @@ def mount_web(app, backend) -> None:
     page_size = 50
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    async def index(request: Request, q: Optional[str] = Query(None, max_length=500),
+    def index(request: Request, q: Optional[str] = Query(None, max_length=500),
                     min_independent: Optional[int] = Query(None, ge=0, le=1_000_000),
                     outlet: Optional[str] = Query(None, max_length=200),
                     since: Optional[str] = Query(None, max_length=40),
@@ -210,7 +210,7 @@ def mount_web(app, backend) -> None:
         return render("index.html", **ctx)
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
-    async def story_page(story_id: str):
+    def story_page(story_id: str):
         with backend.lock:
             story = backend.store.get_story(story_id)
             if story is None:
@@ -223,7 +223,7 @@ def mount_web(app, backend) -> None:
         return render("story.html", story=story, articles=arts, v=story_view(story, arts), related=related)
 
     @app.get("/articles/{article_id:path}", response_class=HTMLResponse, include_in_schema=False)
-    async def article_page(article_id: str):
+    def article_page(article_id: str):
         with backend.lock:
             detail = article_detail(backend.store, article_id)
             if detail is None:
