@@ -92,7 +92,7 @@ def brute_force(sc: StreamClusterer, art: Article) -> float:
     best = 0.0
     for s in sc._stories:
         if s is not None:
-            best = max(best, sc.prob(sc.features(a, s)))
+            best = max(best, sc.story_score(a, s)[0])
     return best
 
 

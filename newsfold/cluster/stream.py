@@ -2,18 +2,21 @@
 
 Each article is parsed into weighted term vectors (full text, title, lead) and an entity/number
 vector (see :mod:`newsfold.cluster.features`), IDF coming from the data seen so far. Candidate
-stories come from an inverted index over the top terms and entities of story centroids; only the
+stories come from an inverted index over the top terms and entities of their members; only the
 most recent postings of each key are scanned, so the cost per article does not grow with the
-number of stories. For each candidate a logistic model over pair features (fitted offline by
-:mod:`newsfold.cluster.calibrate`, coefficients in ``model.json``) gives P(same story); the
-article joins the best candidate when that probability reaches the calibrated threshold, else it
-opens a new story. Copies join their family's story. Story ids derive from the first article's
+number of stories. A story is scored by its *members* (the ``members`` most recent ones, vectors
+truncated to their heaviest terms): a logistic PAIR model (article vs article, fitted offline by
+:mod:`newsfold.cluster.calibrate`, coefficients in ``model.json``) gives P(same story) per member
+and the story's score is the mean of the ``top_k`` best member probabilities. The article joins
+the best candidate when that score reaches the calibrated threshold, else it opens a new story.
+Batch mode is agglomerative average-link clustering over the same pair probabilities. Copies join their family's story. Story ids derive from the first article's
 id and never change (a merge keeps the older id).
 """
 
 from __future__ import annotations
 
 import hashlib
+import heapq
 import json
 import logging
 import math
@@ -40,13 +43,13 @@ BASE_FEATURES = (
     "num_shared",
     "year_conflict",
     "gap_log",
-    "log_size",
     "full_x_ent",
     "lead_shared",
     "max_shared_idf",
 )
-#: Two regimes with their own coefficients: short items (title + lead, e.g. feeds, headline
-#: roundups) and full-text pairs (both sides have body text); plus a regime intercept.
+#: Features of an article *pair* (never of a story: no story-size feature). Two regimes with
+#: their own coefficients: short items (either side is title + lead only, e.g. feeds, headline
+#: roundups) and full text (both sides have body text); plus a regime intercept.
 FEATURES = tuple(f + "@short" for f in BASE_FEATURES) + tuple(
     f + "@body" for f in BASE_FEATURES) + ("body_both",)
 
@@ -55,20 +58,23 @@ FEATURES = tuple(f + "@short" for f in BASE_FEATURES) + tuple(
 class ClusterConfig:
     """Tunables of the clusterer (the join threshold itself comes from the fitted model)."""
 
-    top_full: int = 64  # terms kept per story centroid, full-text channel
-    top_title: int = 24
-    top_lead: int = 32
-    top_ent: int = 32
-    index_keys: int = 16  # keys per channel a story is indexed under
+    top_full: int = 40  # terms kept per stored member, full-text channel
+    top_title: int = 16
+    top_lead: int = 24
+    top_ent: int = 16
+    members: int = 8  # most recent members kept (and compared) per story
+    top_k: int = 0  # story score = mean of the top_k member probabilities (0: the better half)
+    index_keys: int = 10  # keys per channel an article indexes its story under
     query_keys: int = 12  # keys per channel an article queries
     postings_scan: int = 64  # most recent stories scanned per key
-    max_candidates: int = 16  # candidates fully scored per article
+    max_candidates: int = 16  # candidate stories fully scored per article
+    batch_candidates: int = 40  # batch mode: earlier articles scored per article
     threshold: Optional[float] = None  # None: the model's calibrated threshold
     window_days: int = 21  # a dated article joins only stories dated within this many days
     storyline_days: int = 120  # storyline links reach this far back
     storyline_p: float = 0.1  # a new story links to an earlier one's storyline above this ...
     storyline_ent: float = 0.35  # ... when their entity vectors are at least this similar
-    merge_margin: float = 0.6  # maintain() merges two stories when p >= threshold + margin
+    merge_margin: float = 0.3  # maintain() merges two stories when avg-link p >= threshold + margin
     model: Optional[dict] = None  # override the committed model (calibration, tests)
 
 
@@ -78,7 +84,7 @@ def load_model(path: Path = MODEL_PATH) -> dict:
     except FileNotFoundError:  # before the first calibration: a neutral, documented prior
         return {
             "features": list(FEATURES),
-            "coef": [3.0, 2.0, 2.0, 4.0, 0.5, 0.5, -1.0, -0.5, 0.0, 0.0, 0.0, 0.0] * 2 + [0.0],
+            "coef": [3.0, 2.0, 2.0, 4.0, 0.5, 0.5, -1.0, -0.5, 0.0, 0.0, 0.0] * 2 + [0.0],
             "intercept": -4.0,
             "threshold": 0.5,
             "fitted_on": "unfitted prior",
@@ -118,6 +124,10 @@ class Vec:
         order = sorted(range(len(self.t)), key=lambda i: -self.w[i])[:k]
         return [self.t[i] for i in order]
 
+    def as_dict(self) -> dict[str, float]:
+        """L2-normalised dict."""
+        return {t: v / self.norm for t, v in zip(self.t, self.w)}
+
     def __getstate__(self):
         return (self.t, self.w.tobytes(), self.norm)
 
@@ -127,9 +137,15 @@ class Vec:
         self.w.frombytes(raw)
 
 
+def _top(vec: dict, k: int) -> dict:
+    if len(vec) <= k:
+        return vec
+    return dict(sorted(vec.items(), key=lambda kv: -kv[1])[:k])
+
+
 @dataclass
 class Prepared:
-    """An article's vectors, ready to score against stories."""
+    """An article's vectors, ready to score against stored members."""
 
     id: str
     title: str
@@ -149,19 +165,40 @@ def _is_year(key: str) -> bool:
     return len(key) == 5 and key[0] == "#" and key[1:3] in ("19", "20") and key[1:].isdigit()
 
 
+class Member:
+    """A stored story member: truncated vectors of one article (what pairs are scored against)."""
+
+    __slots__ = ("id", "full", "title", "lead", "ent", "day", "body")
+
+    def __init__(self, a: Prepared, cc: "ClusterConfig") -> None:
+        self.id = a.id
+        self.full = Vec(_top(a.full, cc.top_full))
+        self.title = Vec(_top(a.tvec, cc.top_title))
+        self.lead = Vec(_top(a.lead, cc.top_lead))
+        self.ent = Vec(_top(a.ent, cc.top_ent))
+        self.day = a.day
+        self.body = a.has_body
+
+    def keys(self, k: int) -> list[str]:
+        return self.ent.top(k) + ["~" + t for t in self.lead.top(k)]
+
+    def __getstate__(self):
+        return (self.id, self.full, self.title, self.lead, self.ent, self.day, self.body)
+
+    def __setstate__(self, s):
+        self.id, self.full, self.title, self.lead, self.ent, self.day, self.body = s
+
+
 @dataclass
 class _Story:
-    __slots__ = ("id", "n", "full", "title", "lead", "ent", "first_day", "last_day", "body",
-                 "best_title", "best_score", "articles", "storyline", "seq")
+    __slots__ = ("id", "n", "members", "title", "first_day", "last_day", "best_title",
+                 "best_score", "articles", "storyline", "seq")
     id: str
     n: int
-    full: Vec
-    title: Vec
-    lead: Vec
-    ent: Vec
+    members: list  # the most recent Member records (at most ClusterConfig.members)
+    title: Vec  # title centroid (representative title only)
     first_day: Optional[int]
     last_day: Optional[int]
-    body: int
     best_title: str
     best_score: float
     articles: list
@@ -180,7 +217,7 @@ class StreamClusterer:
         self._b = float(self.model["intercept"])
         self._set_thresholds(self.model)
         self.dfs = F.DocFreq()
-        self.freeze_df = False  # batch mode: IDF fitted on the whole window beforehand
+        self.freeze_df = False
         self._stories: list[Optional[_Story]] = []
         self._by_id: dict[str, int] = {}
         self._assign: dict[str, int] = {}  # article id -> story index
@@ -209,7 +246,7 @@ class StreamClusterer:
             F.observe(self.dfs, p)
         dfs = self.dfs
         ents = F.entities(p, dfs)
-        ent_vec = F.weigh(ents, dfs, self.cc.top_ent) if ents else {}
+        ent_vec = F.weigh(ents, dfs, self.cc.top_ent * 2) if ents else {}
         return Prepared(
             id=article.id,
             title=(article.title or "").strip() or (article.text or "").strip()[:90],
@@ -225,40 +262,35 @@ class StreamClusterer:
             lead_idf={k: dfs.idf(k) for k in p.lead},
         )
 
-    def features(self, a: Prepared, s: _Story) -> list[float]:
-        cos_full = s.full.cos(a.full)
-        ent_cos = s.ent.cos(a.ent) if a.ent else 0.0
-        shared = [k for k in s.ent.t if k in a.ent_idf]
+    def features(self, a: Prepared, m: Member) -> list[float]:
+        """Pair features of article ``a`` and a stored member ``m`` (no story-level features)."""
+        cos_full = m.full.cos(a.full)
+        ent_cos = m.ent.cos(a.ent) if a.ent else 0.0
+        shared = [k for k in m.ent.t if k in a.ent_idf]
         ent_shared = math.log1p(sum(a.ent_idf[k] for k in shared))
         num_shared = math.log1p(sum(1 for k in shared if k[0] == "#"))
-        has_time = 1.0 if (a.day is not None and s.first_day is not None) else 0.0
-        gap = 0.0
-        if has_time:
-            if a.day < s.first_day:
-                gap = s.first_day - a.day
-            elif a.day > s.last_day:
-                gap = a.day - s.last_day
-        years = a.years
+        gap = 0.0  # unknown when either side is undated: no time evidence either way
+        if a.day is not None and m.day is not None:
+            gap = abs(a.day - m.day)
         li = a.lead_idf
-        lead_sh = [li[k] for k in s.lead.t if k in li]
-        s_years = {k for k in s.ent.t if _is_year(k)}
-        year_conflict = 1.0 if (years and s_years and not (years & s_years)) else 0.0
+        lead_sh = [li[k] for k in m.lead.t if k in li]
+        m_years = {k for k in m.ent.t if _is_year(k)}
+        year_conflict = 1.0 if (a.years and m_years and not (a.years & m_years)) else 0.0
         base = [
             cos_full,
-            s.title.cos(a.tvec) if a.tvec else 0.0,
-            s.lead.cos(a.lead) if a.lead else 0.0,
+            m.title.cos(a.tvec) if a.tvec else 0.0,
+            m.lead.cos(a.lead) if a.lead else 0.0,
             ent_cos,
             ent_shared,
             num_shared,
             year_conflict,
             math.log1p(gap),
-            math.log(s.n),
             cos_full * ent_cos,
             math.log1p(sum(lead_sh)),
             max(lead_sh, default=0.0) / self._idf_max(),
         ]
         zero = [0.0] * len(base)
-        if a.has_body or s.body:
+        if a.has_body and m.body:
             return zero + base + [1.0]
         return base + zero + [0.0]
 
@@ -269,32 +301,43 @@ class StreamClusterer:
         z = self._b + sum(c * v for c, v in zip(self._coef, x))
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
-    # ------------------------------------------------------------------ index
-    def _keys(self, s: _Story) -> list[str]:
-        k = self.cc.index_keys
-        return s.ent.top(k) + ["~" + t for t in s.lead.top(k)]
+    def story_score(self, a: Prepared, s: _Story):
+        """(aggregated probability, features of the best member pair) of article vs story:
+        mean of the ``top_k`` best member probabilities."""
+        scored = []
+        for m in s.members:
+            x = self.features(a, m)
+            scored.append((self.prob(x), x))
+        scored.sort(key=lambda r: -r[0])
+        k = self.cc.top_k or (len(scored) + 1) // 2  # 0: the better half of the members
+        top = scored[: max(1, k)]
+        return sum(p for p, _ in top) / len(top), scored[0][1]
 
+    # ------------------------------------------------------------------ index
     def _index(self, idx: int) -> None:
         s = self._stories[idx]
-        for key in self._keys(s):
-            post = self._postings.get(key)
-            if post is None:
-                self._postings[key] = {idx: None}
-            else:
-                post.pop(idx, None)
-                post[idx] = None  # move to the recent end
+        for m in s.members:
+            for key in m.keys(self.cc.index_keys):
+                post = self._postings.get(key)
+                if post is None:
+                    self._postings[key] = {idx: None}
+                else:
+                    post.pop(idx, None)
+                    post[idx] = None  # move to the recent end
+
+    def _query(self, a: Prepared) -> list[tuple[str, float]]:
+        q = self.cc.query_keys
+        keys = [(k, a.ent[k]) for k in sorted(a.ent, key=lambda k: -a.ent[k])[:q]]
+        keys += [("~" + t, a.lead[t]) for t in sorted(a.lead, key=lambda k: -a.lead[k])[:q]]
+        return keys
 
     def candidates(self, a: Prepared) -> list[int]:
-        q = self.cc.query_keys
-        keys = sorted(a.ent, key=lambda k: -a.ent[k])[:q]
-        keys += ["~" + t for t in sorted(a.lead, key=lambda k: -a.lead[k])[:q]]
         scores: dict[int, float] = {}
         scan = self.cc.postings_scan
-        for key in keys:
+        for key, w in self._query(a):
             post = self._postings.get(key)
             if not post:
                 continue
-            w = a.ent.get(key) or a.lead.get(key[1:], 0.0)
             for i, idx in enumerate(reversed(post)):
                 if i >= scan:
                     break
@@ -305,17 +348,13 @@ class StreamClusterer:
 
     # ------------------------------------------------------------------ stories
     def _new_story(self, a: Prepared) -> int:
-        cc = self.cc
         s = _Story(
             id=_sid(a.id),
             n=1,
-            full=Vec(dict(sorted(a.full.items(), key=lambda kv: -kv[1])[: cc.top_full])),
-            title=Vec(dict(sorted(a.tvec.items(), key=lambda kv: -kv[1])[: cc.top_title])),
-            lead=Vec(dict(sorted(a.lead.items(), key=lambda kv: -kv[1])[: cc.top_lead])),
-            ent=Vec(a.ent),
+            members=[Member(a, self.cc)],
+            title=Vec(_top(a.tvec, self.cc.top_title)),
             first_day=a.day,
             last_day=a.day,
-            body=1 if a.has_body else 0,
             best_title=a.title,
             best_score=-1.0,
             articles=[a.id],
@@ -329,29 +368,32 @@ class StreamClusterer:
         self._by_id[s.id] = idx
         return idx
 
-    def _join(self, idx: int, a: Prepared) -> None:
+    def _join(self, idx: int, a: Prepared, member: bool = True) -> None:
+        """Add ``a`` to story ``idx``. Copies placed by their family are not stored as scoring
+        members (their origin already represents them, and their text may be unrelated)."""
         cc = self.cc
         s = self._stories[idx]
         score = s.title.cos(a.tvec) if a.tvec else -1.0
         s.n += 1
-        s.full = s.full.add(a.full, cc.top_full)
-        s.title = s.title.add(a.tvec, cc.top_title)
-        s.lead = s.lead.add(a.lead, cc.top_lead)
-        s.ent = s.ent.add(a.ent, cc.top_ent)
+        if member:
+            s.members.append(Member(a, cc))
+            if len(s.members) > cc.members:
+                del s.members[0]
+            s.title = s.title.add(a.tvec, cc.top_title)
         if a.day is not None:
             s.first_day = a.day if s.first_day is None else min(s.first_day, a.day)
             s.last_day = a.day if s.last_day is None else max(s.last_day, a.day)
-        s.body += 1 if a.has_body else 0
         if score > s.best_score:  # representative title: the one closest to the others
             s.best_title, s.best_score = a.title, score
         s.articles.append(a.id)
         s.seq = self._seq
 
-    def _place(self, idx: int, a: Prepared) -> str:
+    def _place(self, idx: int, a: Prepared, index: bool = True) -> str:
         self._assign[a.id] = idx
         if a.family:
             self._family.setdefault(a.family, idx)
-        self._index(idx)
+        if index:
+            self._index(idx)
         self._dirty.add(idx)
         self._seq += 1
         return self._stories[idx].id
@@ -364,7 +406,7 @@ class StreamClusterer:
         return max(0, a.day - s.last_day)
 
     def score(self, a: Prepared, *, joinable_only: bool = True):
-        """(probability, story index, features) for each candidate story, best first.
+        """(probability, story index, best-pair features) per candidate story, best first.
 
         Stories whose dated span lies more than ``window_days`` from the article's date cannot
         be joined (one story = one event); with ``joinable_only=False`` they are kept up to
@@ -379,8 +421,8 @@ class StreamClusterer:
             gap = self._gap(a, s)
             if gap is not None and gap > limit:
                 continue
-            x = self.features(a, s)
-            out.append((self.prob(x), idx, x))
+            p, x = self.story_score(a, s)
+            out.append((p, idx, x))
         out.sort(key=lambda r: -r[0])
         return out
 
@@ -392,6 +434,7 @@ class StreamClusterer:
             return sid
         a = self.prepare(article)
         idx = self._family_story(article)
+        forced = idx is not None  # a copy: placed by its family, not by its content
         if idx is None:
             ranked = self.score(a, joinable_only=False)
             window = self.cc.window_days
@@ -406,8 +449,8 @@ class StreamClusterer:
                 self._link_storyline(new, ranked)
                 article.story = self._place(new, a)
                 return article.story
-        self._join(idx, a)
-        article.story = self._place(idx, a)
+        self._join(idx, a, member=not forced)
+        article.story = self._place(idx, a, index=not forced)
         return article.story
 
     def _family_story(self, article: Article) -> Optional[int]:
@@ -436,12 +479,34 @@ class StreamClusterer:
                 return
 
     # ------------------------------------------------------------------ maintenance
+    def _as_prepared(self, m: Member) -> Prepared:
+        ent = m.ent.as_dict()
+        lead = m.lead.as_dict()
+        return Prepared(id=m.id, title="", full=m.full.as_dict(), tvec=m.title.as_dict(),
+                        lead=lead, ent=ent, ent_idf={k: self.dfs.idf(k) for k in ent},
+                        day=m.day, has_body=m.body,
+                        years=frozenset(k for k in ent if _is_year(k)),
+                        lead_idf={k: self.dfs.idf(k) for k in lead})
+
+    def link_prob(self, s: _Story, o: _Story) -> tuple[float, list]:
+        """Average-link probability between two stories over their stored members."""
+        ps, best = [], (-1.0, None)
+        for m in s.members:
+            a = self._as_prepared(m)
+            for om in o.members:
+                x = self.features(a, om)
+                p = self.prob(x)
+                ps.append(p)
+                if p > best[0]:
+                    best = (p, x)
+        return sum(ps) / len(ps), best[1]
+
     def maintain(self) -> list[dict]:
         """Merge stories changed since the last call into a more probable story.
 
-        A merge needs P(same) >= threshold + merge_margin, scoring the smaller story's
-        centroid as if it were an article. The older story keeps its id; members of the
-        absorbed story are reassigned. Returns (and logs) one record per merge.
+        A merge needs the average-link probability over the two stories' stored members to reach
+        threshold + merge_margin. The older story keeps its id; members of the absorbed story are
+        reassigned. Returns (and logs) one record per merge.
         """
         actions = []
         margin = self.cc.merge_margin
@@ -449,22 +514,22 @@ class StreamClusterer:
             s = self._stories[idx]
             if s is None:
                 continue
-            a = Prepared(id=s.id, title=s.best_title, full=dict(zip(s.full.t, s.full.w)),
-                         tvec=dict(zip(s.title.t, s.title.w)), lead=dict(zip(s.lead.t, s.lead.w)),
-                         ent=dict(zip(s.ent.t, s.ent.w)), ent_idf={}, day=s.last_day,
-                         has_body=bool(s.body))
-            for vec in (a.full, a.tvec, a.lead, a.ent):
-                norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
-                for k in vec:
-                    vec[k] /= norm
-            a.ent_idf = {k: self.dfs.idf(k) for k in a.ent}
-            a.lead_idf = {k: self.dfs.idf(k) for k in a.lead}
-            a.years = frozenset(k for k in a.ent if _is_year(k))
+            cands: dict[int, None] = {}
+            for m in s.members:
+                for c in self.candidates(self._as_prepared(m)):
+                    if c != idx and self._stories[c] is not None:
+                        cands[c] = None
             best = None
-            for p, other, x in self.score(a):
-                if other != idx and p >= min(0.99, self.threshold_for(x) + margin):
+            for other in cands:
+                o = self._stories[other]
+                days = [d for d in (s.first_day, s.last_day) if d is not None]
+                odays = [d for d in (o.first_day, o.last_day) if d is not None]
+                if days and odays and (min(odays) - max(days) > self.cc.window_days
+                                       or min(days) - max(odays) > self.cc.window_days):
+                    continue
+                p, x = self.link_prob(s, o)
+                if p >= min(0.99, self.threshold_for(x) + margin) and (best is None or p > best[0]):
                     best = (p, other)
-                    break
             if best is None:
                 continue
             keep, gone = sorted((idx, best[1]))  # the older story keeps its id
@@ -479,12 +544,9 @@ class StreamClusterer:
     def _merge(self, keep: int, gone: int) -> None:
         k, g = self._stories[keep], self._stories[gone]
         cc = self.cc
-        k.full = k.full.add(dict(zip(g.full.t, g.full.w)), cc.top_full)
         k.title = k.title.add(dict(zip(g.title.t, g.title.w)), cc.top_title)
-        k.lead = k.lead.add(dict(zip(g.lead.t, g.lead.w)), cc.top_lead)
-        k.ent = k.ent.add(dict(zip(g.ent.t, g.ent.w)), cc.top_ent)
+        k.members = (k.members + g.members)[-cc.members:]
         k.n += g.n
-        k.body += g.body
         days = [d for d in (k.first_day, k.last_day, g.first_day, g.last_day) if d is not None]
         if days:
             k.first_day, k.last_day = min(days), max(days)
@@ -520,7 +582,7 @@ class StreamClusterer:
     def state_dict(self) -> dict:
         """Everything needed to resume (picklable; rebuild with :meth:`from_state`)."""
         return {
-            "version": 1,
+            "version": 2,
             "model": self.model,
             "threshold": self.thresholds,
             "dfs": self.dfs.state_dict(),
@@ -534,6 +596,9 @@ class StreamClusterer:
     def from_state(cls, state: dict, config: Any = None,
                    cluster_config: Optional[ClusterConfig] = None) -> "StreamClusterer":
         self = cls(config, cluster_config=cluster_config)
+        if state.get("version", 1) < 2:
+            raise ValueError("clusterer state version 1 (centroid stories) cannot be resumed; "
+                             "re-cluster the window")
         self.model = state["model"]
         self._coef = [float(c) for c in self.model["coef"]]
         self._b = float(self.model["intercept"])
@@ -562,20 +627,158 @@ def _time_key(article: Article) -> tuple:
     return (article.published is None, article.published or "")
 
 
-def cluster_batch(articles: Sequence[Article], *, config: Any = None,
-                  cluster_config: Optional[ClusterConfig] = None) -> list[Story]:
-    """Cluster a whole window: the streaming assignment in date order (same features, model
-    and thresholds), then merge passes over every story (threshold + ``merge_margin``).
+def _average_link(n: int, edges: dict[tuple[int, int], float], threshold: float,
+                  must: Iterable[tuple[int, int]] = ()) -> list[int]:
+    """Agglomerative average-link over a sparse graph of pair probabilities.
 
-    IDF is *not* fitted on the whole window first: on small windows that makes every shared
-    topic word look common and splits stories (tried, see docs/clustering.md)."""
-    sc = StreamClusterer(config, cluster_config=cluster_config)
-    for art in sorted(articles, key=_time_key):
-        sc.add(art)
-    for _ in range(3):
-        if not sc.maintain():
+    The link between two clusters is the mean probability over their *scored* pairs (pairs
+    never proposed by the index are unknown, not zero); clusters merge best-first while that
+    mean reaches ``threshold``. ``must`` pairs (copies) are merged first. Returns a cluster
+    label (a representative index) per item.
+    """
+    parent = list(range(n))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, j in must:
+        ri, rj = find(i), find(j)
+        if ri != rj:
+            parent[max(ri, rj)] = min(ri, rj)
+    # cluster -> neighbour -> [sum of p, number of scored pairs]
+    nb: dict[int, dict[int, list]] = {}
+    for (i, j), p in edges.items():
+        a, b = find(i), find(j)
+        if a == b:
+            continue
+        ab = nb.setdefault(a, {}).setdefault(b, [0.0, 0])
+        ab[0] += p
+        ab[1] += 1
+        nb.setdefault(b, {})[a] = ab
+    heap = [(-v[0] / v[1], a, b) for a, d in nb.items() for b, v in d.items() if a < b]
+    heapq.heapify(heap)
+    alive = {find(i) for i in range(n)}
+    while heap:
+        negp, a, b = heapq.heappop(heap)
+        if -negp < threshold:
             break
-    assign = sc.assignments()
-    for art in articles:
-        art.story = assign.get(art.id, art.story)
-    return sc.stories()
+        if a not in alive or b not in alive:
+            continue
+        v = nb.get(a, {}).get(b)
+        if v is None or abs(v[0] / v[1] + negp) > 1e-12:
+            continue  # stale entry
+        # merge b into a (keep the lower index)
+        parent[b] = a
+        alive.discard(b)
+        da, db = nb.setdefault(a, {}), nb.pop(b, {})
+        da.pop(b, None)
+        for c, vc in db.items():
+            nb[c].pop(b, None)
+            if c == a:
+                continue
+            cur = da.get(c)
+            if cur is None:
+                cur = [0.0, 0]
+                da[c] = cur
+                nb[c][a] = cur
+            cur[0] += vc[0]
+            cur[1] += vc[1]
+        for c, vc in da.items():
+            lo, hi = (a, c) if a < c else (c, a)
+            heapq.heappush(heap, (-vc[0] / vc[1], lo, hi))
+    return [find(i) for i in range(n)]
+
+
+def cluster_batch(articles: Sequence[Article], *, config: Any = None,
+                  cluster_config: Optional[ClusterConfig] = None,
+                  max_batch: int = 10000) -> list[Story]:
+    """Cluster a whole window: agglomerative average-link over pair probabilities.
+
+    Articles are prepared in date order (IDF from the articles before each one, as in the
+    stream); each article is scored against up to ``batch_candidates`` earlier articles proposed
+    by the inverted index (sparse similarity graph, no quadratic matrix); then average-link
+    merging with the model's threshold. Copies are merged with their family first. Windows
+    larger than ``max_batch`` fall back to the stream clusterer.
+    """
+    sc = StreamClusterer(config, cluster_config=cluster_config)
+    ordered = sorted(articles, key=_time_key)
+    if len(ordered) > max_batch:
+        for art in ordered:
+            sc.add(art)
+        sc.maintain()
+        assign = sc.assignments()
+        for art in articles:
+            art.story = assign.get(art.id, art.story)
+        return sc.stories()
+    cc = sc.cc
+    preps: list[Prepared] = []
+    mems: list[Member] = []
+    postings: dict[str, dict[int, None]] = {}
+    edges: dict[tuple[int, int], float] = {}
+    must: list[tuple[int, int]] = []
+    fam_first: dict[str, int] = {}
+    pos_of: dict[str, int] = {}
+    for i, art in enumerate(ordered):
+        a = sc.prepare(art)
+        preps.append(a)
+        m = Member(a, cc)
+        mems.append(m)
+        pos_of.setdefault(art.id, i)
+        for key in (art.family, art.origin):
+            if key and key in fam_first:
+                must.append((fam_first[key], i))
+            elif key and key in pos_of and pos_of[key] != i:
+                must.append((pos_of[key], i))
+        if art.family:
+            fam_first.setdefault(art.family, i)
+        scores: dict[int, float] = {}
+        for key, w in sc._query(a):
+            post = postings.get(key)
+            if not post:
+                continue
+            for r, j in enumerate(reversed(post)):
+                if r >= cc.postings_scan:
+                    break
+                scores[j] = scores.get(j, 0.0) + w
+        cands = sorted(scores, key=lambda j: -scores[j])[: cc.batch_candidates]
+        for j in cands:
+            mj = mems[j]
+            if a.day is not None and mj.day is not None and abs(a.day - mj.day) > cc.window_days:
+                continue
+            edges[(j, i)] = sc.prob(sc.features(a, mj))
+        for key in m.keys(cc.index_keys):
+            post = postings.setdefault(key, {})
+            post[i] = None
+    thr = sc.threshold if cc.threshold is not None else _batch_threshold(sc)
+    labels = _average_link(len(ordered), edges, thr, must)
+    groups: dict[int, list[int]] = {}
+    for i, lab in enumerate(labels):
+        groups.setdefault(lab, []).append(i)
+    stories = []
+    seen: set[str] = set()
+    for lab in sorted(groups):
+        idxs = groups[lab]
+        sid = _sid(ordered[idxs[0]].id)
+        while sid in seen:
+            sid = _sid(sid)
+        seen.add(sid)
+        # representative title: the member whose title is closest to the others'
+        best, best_score = idxs[0], -1.0
+        if len(idxs) > 1:
+            for i in idxs[:50]:
+                sc_ = sum(mems[j].title.cos(preps[i].tvec) for j in idxs[:50] if j != i)
+                if sc_ > best_score:
+                    best, best_score = i, sc_
+        for i in idxs:
+            ordered[i].story = sid
+        stories.append(Story(id=sid, title=preps[best].title,
+                             articles=[ordered[i].id for i in idxs]))
+    return stories
+
+
+def _batch_threshold(sc: StreamClusterer) -> float:
+    t = sc.model.get("batch_threshold")
+    return float(t) if t is not None else 0.5
