@@ -180,6 +180,26 @@ def norm_outlet(name: str) -> str:
     return name[4:] if name.startswith("www.") else name
 
 
+def story_filters(where: list[str], params: list, since, until, outlet, min_independent, *,
+                  ph: str) -> None:
+    """Append the non-search story filters (time range, outlet, minimum independent sources)
+    to ``where``/``params``; ``ph`` is the backend's placeholder (``?`` or ``%s``)."""
+    if since:
+        where.append(f"substr(s.last_published, 1, length({ph})) >= {ph}")
+        params += [since, since]
+    if until:
+        where.append(f"substr(s.first_published, 1, length({ph})) <= {ph}")
+        params += [until, until]
+    if outlet:
+        where.append(
+            f"EXISTS (SELECT 1 FROM story_outlets o WHERE o.story_id = s.id AND o.outlet = {ph})"
+        )
+        params.append(norm_outlet(outlet))
+    if min_independent is not None:
+        where.append(f"coalesce(s.independent, 0) >= {ph}")
+        params.append(int(min_independent))
+
+
 def story_outlets(story: Story, sources: Iterable[Optional[str]]) -> set[str]:
     """Outlets of a story: its members' sources and its families' outlets."""
     outlets = {norm_outlet(src) for src in sources if src}

@@ -333,20 +333,7 @@ class PostgresStore(Store):
                     f" ON sa.article_id = a.id WHERE a.search @@ {tsq}))"
                 )
                 params += [word, word, word]
-        if since:
-            where.append("substr(s.last_published, 1, length(%s)) >= %s")
-            params += [since, since]
-        if until:
-            where.append("substr(s.first_published, 1, length(%s)) <= %s")
-            params += [until, until]
-        if outlet:
-            where.append(
-                "EXISTS (SELECT 1 FROM story_outlets o WHERE o.story_id = s.id AND o.outlet = %s)"
-            )
-            params.append(common.norm_outlet(outlet))
-        if min_independent is not None:
-            where.append("coalesce(s.independent, 0) >= %s")
-            params.append(int(min_independent))
+        common.story_filters(where, params, since, until, outlet, min_independent, ph="%s")
         return (" WHERE " + " AND ".join(where) if where else ""), params
 
     def count_stories(

@@ -345,20 +345,7 @@ class SQLiteStore(Store):
                     " WHERE a.seq IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)))"
                 )
                 params += [term, term]
-        if since:
-            where.append("substr(s.last_published, 1, length(?)) >= ?")
-            params += [since, since]
-        if until:
-            where.append("substr(s.first_published, 1, length(?)) <= ?")
-            params += [until, until]
-        if outlet:
-            where.append(
-                "EXISTS (SELECT 1 FROM story_outlets o WHERE o.story_id = s.id AND o.outlet = ?)"
-            )
-            params.append(common.norm_outlet(outlet))
-        if min_independent is not None:
-            where.append("coalesce(s.independent, 0) >= ?")
-            params.append(int(min_independent))
+        common.story_filters(where, params, since, until, outlet, min_independent, ph="?")
         return (" WHERE " + " AND ".join(where) if where else ""), params
 
     def count_stories(
