@@ -187,5 +187,52 @@ def test_ecbplus_dev_quality(data_dir):
     rows = [json.loads(l) for l in open(data_dir / "clustering" / "ecbplus-dev.jsonl")]
     r = evaluate_rows(rows, mode="stream")
     # far above "everything in its topic" and "all singletons"; see docs/clustering.md
-    assert r["pairwise_precision"] >= 0.8 and r["pairwise_f1"] >= 0.7
+    # member-level average link trades some precision for recall (P ~0.79, R ~0.77): the bar is
+    # on F1 (raised from 0.70) and precision stays well above merge-everything
+    assert r["pairwise_precision"] >= 0.75 and r["pairwise_f1"] >= 0.75
     assert r["predicted_stories"] >= r["gold_stories"] // 2
+
+
+def test_pair_model_has_no_story_level_feature():
+    from newsfold.cluster.stream import FEATURES
+
+    # pairs of articles only: a story-size feature would encode one data set's size prior
+    assert not any("size" in f or "story" in f for f in FEATURES)
+
+
+def test_average_link_merges_dense_groups_not_weak_bridges():
+    from newsfold.cluster.stream import _average_link
+
+    edges = {(0, 1): 0.9, (0, 2): 0.8, (1, 2): 0.85,  # group A
+             (3, 4): 0.9,  # group B
+             (2, 3): 0.6, (1, 3): 0.05, (0, 3): 0.05, (2, 4): 0.1}  # one fairly strong bridge
+    labels = _average_link(6, edges, 0.5)
+    assert labels[0] == labels[1] == labels[2]
+    assert labels[3] == labels[4] != labels[0]
+    assert labels[5] not in (labels[0], labels[3])  # no scored pair: stays alone
+    # a must-link (copy) always joins, whatever the probabilities
+    assert _average_link(6, edges, 0.5, must=[(5, 0)])[5] == labels[0]
+
+
+def test_batch_average_link_keeps_events_apart_and_copies_with_family(fixtures_dir):
+    arts = _events(fixtures_dir)
+    gold = _gold(fixtures_dir)
+    copy = Article(id="copy-1", title="Weather: sunny spells for the weekend",
+                   text="Sunny spells and light winds are expected across the region.",
+                   family="eq-a1", origin="eq-a1", relation="copy")
+    cluster_batch(arts + [copy])
+    by_gold = {}
+    for a in arts:
+        by_gold.setdefault(gold[a.id], set()).add(a.story)
+    assert by_gold["eq-sumatra"] != by_gold["eq-oaxaca"]
+    assert copy.story == next(a for a in arts if a.id == "eq-a1").story
+
+
+def test_state_stays_under_2kib_per_article(data_dir):
+    rows = [json.loads(l) for l in open(data_dir / "clustering" / "ecbplus-dev.jsonl")][:300]
+    arts = [article_from_row(r, i) for i, r in enumerate(rows, 1)]
+    sc = _stream(arts)
+    per_article = len(pickle.dumps(sc.state_dict(), protocol=pickle.HIGHEST_PROTOCOL)) / len(arts)
+    assert per_article <= 2048
+    # large stories keep only their most recent members for scoring
+    assert all(len(s.members) <= sc.cc.members for s in sc._stories if s is not None)

@@ -163,6 +163,8 @@ def main(argv=None) -> None:
     ap.add_argument("--tune-threshold", action="store_true")
     ap.add_argument("--balance", action="store_true", help="each fitting set weighs the same")
     ap.add_argument("--threshold", type=float, default=None, help="fixed threshold (no tuning)")
+    ap.add_argument("--thresholds", default=None,
+                    help="fixed stream thresholds SHORT,BODY (after any tuning; see docs)")
     args = ap.parse_args(argv)
     sp = splits(args.data)
     fit_names = args.fit.split(",")
@@ -176,6 +178,10 @@ def main(argv=None) -> None:
     if args.tune_threshold:
         model["threshold"] = tune_thresholds(model, sp, fit_names)
         model["batch_threshold"] = tune_batch_threshold(model, sp, fit_names)
+    if args.thresholds:
+        short, body = (float(v) for v in args.thresholds.split(","))
+        model["tuned_threshold"] = model.get("threshold")
+        model["threshold"] = {"short": short, "body": body}
     print(json.dumps(model), file=sys.stderr)
     for name in args.report.split(","):
         for mode in args.modes.split(","):

@@ -63,7 +63,7 @@ class ClusterConfig:
     top_lead: int = 24
     top_ent: int = 16
     members: int = 8  # most recent members kept (and compared) per story
-    top_k: int = 0  # story score = mean of the top_k member probabilities (0: the better half)
+    top_k: int = 8  # story score = mean of the top_k member probabilities (8 = all compared members: average link; 0 = the better half)
     index_keys: int = 10  # keys per channel an article indexes its story under
     query_keys: int = 12  # keys per channel an article queries
     postings_scan: int = 64  # most recent stories scanned per key
