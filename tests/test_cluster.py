@@ -236,3 +236,15 @@ def test_state_stays_under_2kib_per_article(data_dir):
     assert per_article <= 2048
     # large stories keep only their most recent members for scoring
     assert all(len(s.members) <= sc.cc.members for s in sc._stories if s is not None)
+
+
+def test_batch_falls_back_to_stream_for_big_windows(fixtures_dir):
+    arts = _events(fixtures_dir)
+    gold = _gold(fixtures_dir)
+    stories = cluster_batch(arts, max_batch=3)  # "too big" for the pairwise graph
+    assert {a.story for a in arts} == {s.id for s in stories}
+    assert sorted(i for s in stories for i in s.articles) == sorted(a.id for a in arts)
+    by_gold = {}
+    for a in arts:
+        by_gold.setdefault(gold[a.id], set()).add(a.story)
+    assert by_gold["eq-sumatra"] != by_gold["eq-oaxaca"]

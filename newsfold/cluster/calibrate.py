@@ -161,6 +161,7 @@ def main(argv=None) -> None:
     ap.add_argument("--modes", default="stream,batch")
     ap.add_argument("--out", type=Path, default=None, help="write the model here")
     ap.add_argument("--tune-threshold", action="store_true")
+    ap.add_argument("--C", type=float, default=1.0, help="inverse L2 regularisation strength")
     ap.add_argument("--balance", action="store_true", help="each fitting set weighs the same")
     ap.add_argument("--threshold", type=float, default=None, help="fixed threshold (no tuning)")
     ap.add_argument("--thresholds", default=None,
@@ -168,7 +169,8 @@ def main(argv=None) -> None:
     args = ap.parse_args(argv)
     sp = splits(args.data)
     fit_names = args.fit.split(",")
-    model = fit([sp[n] for n in fit_names], balance=args.balance)
+    model = fit([sp[n] for n in fit_names], C=args.C, balance=args.balance)
+    model["C"] = args.C
     model["balanced"] = args.balance
     model["fit_note"] = ("pair model: ECB+ split=train + NeuS first half of cluster ids "
                          "(sorted); thresholds tuned on the same fitting sets only")
