@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Iterable, Optional
 
+from newsfold.ingest import rows
 from newsfold.model import Article
 
 #: Fields a clusterer must never see (gold labels and label-derived partitions).
@@ -14,33 +14,12 @@ GOLD_FIELDS = ("cluster", "topic", "split", "story_gold", "label")
 
 def article_from_row(row: dict, position: int) -> Article:
     """One JSONL object -> Article, with gold fields dropped and `date` read as `published`."""
-    row = {k: v for k, v in row.items() if k not in GOLD_FIELDS}
-    aid = str(row.pop("id", None) or f"line-{position}")
-    text = row.pop("text", None) or row.pop("body", None) or row.pop("content", None) or ""
-    published = row.pop("published", None) or row.pop("date", None)
-    known = {k: row.pop(k) for k in ("title", "source", "url", "family", "origin", "language")
-             if k in row}
-    art = Article(id=aid, text=str(text), published=published, position=position,
-                  format="jsonl", **known)
-    art.meta.update(row)
-    return art
+    return rows.article_from_row(row, position, hide=GOLD_FIELDS)
 
 
 def read_jsonl(path: Path) -> tuple[list[Article], list[str]]:
     """Articles from a JSONL file (gold fields dropped) and the problems met on the way."""
-    arts: list[Article] = []
-    problems: list[str] = []
-    with open(path, encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-                if not isinstance(row, dict):
-                    raise ValueError("not a JSON object")
-                arts.append(article_from_row(row, n))
-            except ValueError as exc:
-                problems.append(f"{path}:{n}: {exc}")
+    arts, _, problems = rows.read_article_rows(path, hide=GOLD_FIELDS)
     return arts, problems
 
 
