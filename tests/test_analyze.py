@@ -146,6 +146,31 @@ def test_conflicting_numbers_and_single_origin(fixtures_dir):
     assert not any(c.status in ("corroborated", "conflicting") for c in story.claims)
 
 
+def test_summary_never_cites_an_article_that_states_another_number():
+    """A toll sentence cites only articles stating that toll, even when another article's
+    aligned sentence holds the same digits as a date ("March 14" vs "14 people")."""
+    a = Article(id="a", text=(
+        "VARNA CITY, March 14 (Wire) - A strong earthquake struck the coastal city of Varna City "
+        "on Saturday, killing 12 people and injuring more than 80, officials said.\n\n"
+        "The earthquake destroyed dozens of houses in the old harbour district of Varna City.\n\n"
+        "Rescue teams from the capital reached the coastal city on Saturday afternoon."))
+    b = Article(id="b", text=(
+        "Rescuers in Varna City said on Saturday evening that 14 people had died in the strong "
+        "earthquake that struck the coastal city.\n\n"
+        "The earthquake destroyed dozens of houses in the old harbour district of Varna City.\n\n"
+        "Rescue teams from the capital reached the coastal city on Saturday afternoon."))
+    story = analyze_story(Story(id="v", articles=["a", "b"], sources={"independent": 2}), [a, b],
+                          config=Config(ner_model="none"))
+    assert story.summary
+    for sent in story.summary:
+        if "14 people" in sent.text:
+            assert sent.citations == ["b"]
+        if "12 people" in sent.text:
+            assert sent.citations == ["a"]
+    shared = [x for x in story.summary if "dozens of houses" in x.text]
+    assert shared and set(shared[0].citations) == {"a", "b"}
+
+
 def test_timeline_mentions_anchor_to_article_date(fixtures_dir):
     d = fixtures_dir / "analyze"
     a = Article(id="a", text=(d / "quake_a.txt").read_text(), published="2024-03-07")

@@ -2,13 +2,14 @@
 
 Candidates are the story's sentences (all of them, aligned across articles with the TF-IDF
 space of :mod:`claims`). A sentence's *support* is its own article plus every other article whose
-best-matching sentence has cosine >= ``threshold`` (the claim alignment rule); its citations are
-those articles, all of which state it, and its independent sources are counted over them.
+best-matching sentence has cosine >= ``threshold`` (the claim alignment rule) *and* states every
+number and date of it (so "12 dead" never cites an article that says "14 dead"); its citations
+are those articles, all of which state it, and its independent sources are counted over them.
 
 Excluded: sentences of derived articles (copy/rewrite/embellished) that no independent source
-supports (a rewrite's own content is never stated as fact), sentences that repeat an article's
-dedup ``added`` text, sentences of derived articles whose numbers/dates the other supporting
-articles do not state, and near-duplicates of a chosen sentence (cosine >= ``redundancy``).
+supports (a rewrite's own content, numbers included, is never stated as fact), sentences that
+repeat an article's dedup ``added`` text, and near-duplicates of a chosen sentence (cosine >=
+``redundancy``).
 
 Ranking: ``centrality`` (mean best-match cosine to the other articles) x ``centrality_weight``
 plus ``position_weight / (1 + rank)`` (rank of the sentence among its article's candidates: news
@@ -25,7 +26,7 @@ from typing import Callable, Optional, Sequence
 
 import numpy as np
 
-from newsfold.analyze.claims import Alignment, _facts, align, article_units
+from newsfold.analyze.claims import _MONTH_RE, Alignment, align, article_units, numbers
 from newsfold.model import Article, SummarySentence
 
 
@@ -91,18 +92,19 @@ def summarize(articles: Sequence[Article], count_sources: Callable[[Sequence[str
 
     candidates = []
     for i, u in enumerate(units):
+        facts = _stated(u.text)
+        # an article supports the sentence when its best-matching sentence aligns AND states
+        # every number (with the word it counts) and date of it: "14 people had died" never
+        # cites an article that says "12 people" (even one dated "March 14")
         support = [ids[a] for a in range(len(articles))
-                   if a == own[i] or other[i, a] >= threshold]
+                   if a == own[i] or (other[i, a] >= threshold and facts <= _stated(
+                       units[int(al.best_unit[i, a])].text))]
         indep = count_sources(support)
         if u.article in derived:
             if indep <= 1 or all(x in derived for x in support):
                 continue  # a rewrite's own content is never stated as fact
             if _in_added(u.text, by_id[u.article].added):
                 continue
-            others = " ".join(units[int(al.best_unit[i, a])].text for a in range(len(articles))
-                              if a != own[i] and other[i, a] >= threshold)
-            if not _facts(u.text) <= _facts(others):
-                continue  # carries a number/date the other sources do not state
         if _in_added(u.text, [x for a in support for x in by_id[a].added]):
             continue
         candidates.append((float(score[i]), indep, i, support))
@@ -128,6 +130,12 @@ def summarize(articles: Sequence[Article], count_sources: Callable[[Sequence[str
     return [SummarySentence(text=_clean(units[i].text),
                             citations=sorted(sup, key=lambda x: order.get(x, 0)))
             for i, sup in chosen]
+
+
+def _stated(text: str) -> set:
+    """Numbers as (value, counted word) pairs, plus month names: what a citing sentence must
+    repeat for the citation to stand."""
+    return set(numbers(text)) | {m.group(0).casefold().rstrip(".") for m in _MONTH_RE.finditer(text)}
 
 
 def _clean(text: str) -> str:
