@@ -21,7 +21,7 @@ from newsfold.dedup import banding, minhash
 from newsfold.dedup.provenance import Link, describe, direction
 from newsfold.dedup.rewrite import SentenceAligner, doc_neighbours, is_rewrite, lis_share, sentence_facts
 from newsfold.dedup.shingle import shingle_batch
-from newsfold.dedup.verify import NEAR_COPY_CONTAINMENT, Features, facts_agree, set_overlap
+from newsfold.dedup.verify import NEAR_COPY_CONTAINMENT, Features, facts_agree, prefetch_sentences, set_overlap
 from newsfold.model import Article, Family, FamilyMember
 
 
@@ -164,8 +164,10 @@ class _Checker:
             n = len(self.texts)
             idx = range(n) if n <= self.dc.aligner_sample_docs else random.Random(self.dc.seed).sample(range(n), self.dc.aligner_sample_docs)
             sents = []
-            for i in idx:
-                sents.extend(self.feats(i).sentences)
+            fs = [self.feats(i) for i in idx]
+            prefetch_sentences(fs)
+            for f in fs:
+                sents.extend(f.sentences)
             al.observe(sents)
             self._aligner = al
         return self._aligner
@@ -176,9 +178,37 @@ class _Checker:
             v = self._sfacts[i] = sentence_facts(self.feats(i).sentences)
         return v
 
-    def check(self, a: int, b: int, try_rewrite: bool) -> Optional[Link]:
+    def needs_sentences(self, a: int, b: int, try_rewrite: bool, ov: dict) -> bool:
+        """Whether ``check`` will look at the sentences of this pair (same tests, same order)."""
+        if ov["containment"] >= self.dc.near_containment:
+            return False
+        if not try_rewrite and ov["jaccard"] < self.dc.rewrite_min_jaccard:
+            return False
+        if ov["containment"] >= self.dc.template_containment and not facts_agree(self.feats(a), self.feats(b))[0]:
+            return False
+        return True
+
+    def check_many(self, pairs: list, try_rewrite: bool, chunk: int = 2048) -> list:
+        """``check`` over many pairs, in input order; the sentences of the articles that
+        alignment will need are computed in one batch per chunk of pairs."""
+        out = []
+        for s in range(0, len(pairs), chunk):
+            part = pairs[s : s + chunk]
+            ovs = [set_overlap(self.feats(a).shingles, self.feats(b).shingles) for a, b in part]
+            need = []
+            for (a, b), ov in zip(part, ovs):
+                if self.needs_sentences(a, b, try_rewrite, ov):
+                    need.append(self.feats(a))
+                    need.append(self.feats(b))
+            prefetch_sentences(need)
+            for (a, b), ov in zip(part, ovs):
+                out.append(self.check(a, b, try_rewrite, ov))
+        return out
+
+    def check(self, a: int, b: int, try_rewrite: bool, ov: Optional[dict] = None) -> Optional[Link]:
         fa, fb = self.feats(a), self.feats(b)
-        ov = set_overlap(fa.shingles, fb.shingles)
+        if ov is None:
+            ov = set_overlap(fa.shingles, fb.shingles)
         if ov["containment"] >= self.dc.near_containment:
             ok, _why = facts_agree(fa, fb)
             if ok:
@@ -281,6 +311,14 @@ def _assign(arts: Sequence[Article], feats_of, parent: dict) -> list[Family]:
             art.similarity = {}
             art.added = []
             art.dropped = []
+    # sentences of the pairs that ``describe`` will diff, computed in one batch
+    need = []
+    for i, (o, ln, _why) in parent.items():
+        if ln.kind != "near" or not (ln.overlap["c_a"] >= 0.999 and ln.overlap["c_b"] >= 0.999):
+            need.append(i)
+            need.append(o)
+    for s in range(0, len(need), 4096):
+        prefetch_sentences([feats_of[i] for i in need[s : s + 4096]])
     for r, members in families.items():
         for i in members:
             if i in parent:
@@ -362,19 +400,12 @@ def find_links(texts, flat, offsets, dc: DedupConfig, boiler=None) -> list:
     cands = banding.candidate_pairs(sig, dc.rows_per_band, valid=valid)
     checker = _Checker(texts, flat, offsets, dc, boiler)
     links: list = []
-    seen = set()
-    for a, b in cands.tolist():
-        seen.add((a, b))
-        ln = checker.check(a, b, try_rewrite=False)
-        if ln is not None:
-            links.append(ln)
+    pairs = [tuple(p) for p in cands.tolist()]
+    seen = set(pairs)
+    links.extend(ln for ln in checker.check_many(pairs, try_rewrite=False) if ln is not None)
     if n <= dc.knn_limit:
-        for a, b in doc_neighbours(texts, k=dc.knn_k).tolist():
-            if (a, b) in seen:
-                continue
-            ln = checker.check(a, b, try_rewrite=True)
-            if ln is not None:
-                links.append(ln)
+        extra = [tuple(p) for p in doc_neighbours(texts, k=dc.knn_k).tolist() if tuple(p) not in seen]
+        links.extend(ln for ln in checker.check_many(extra, try_rewrite=True) if ln is not None)
     links.append(checker)
     return links
 

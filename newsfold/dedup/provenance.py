@@ -141,7 +141,7 @@ def _missing(x: Features, y: Features) -> list[str]:
     for s, sh, k in zip(sents, share, n):
         if k <= 1 and len(s.split()) < 5:
             if ynorm is None:
-                ynorm = {" ".join(t.lower().split()) for t in y.sentences}
+                ynorm = y.sentence_norms()
             if " ".join(s.lower().split()) not in ynorm:
                 out.append(s)
         elif sh < 0.5:

@@ -40,7 +40,9 @@ def numbers(text: str) -> set[str]:
     return {n.replace(",", "").rstrip(".") for n in _NUM.findall(text or "")}
 
 
-_CAP = re.compile(r"(?<![\w'’])[A-Z][^\W\d_]+(?:['’]s)?")
+# same matches as (?<![\w'’])[A-Z][^\W\d_]+(?:['’]s)? but the leading [A-Z] lets the regex
+# engine skip to candidate positions instead of testing the lookbehind at every character
+_CAP = re.compile(r"[A-Z](?<![\w'’][A-Z])[^\W\d_]+(?:['’]s)?")
 _ACRO = re.compile(r"\b[A-Z]{2,6}\b")
 _INITIAL = re.compile(r"(?:^|[.!?:][\"'”’)\]]*\s+|\n\s*)[\"'“‘(\[]?([A-Z][^\W\d_]+(?:['’]s)?)")
 
@@ -112,27 +114,15 @@ class Features:
     @property
     def sentences(self) -> list[str]:
         if self._sentences is None:
-            from newsfold.dedup.shingle import shingle_batch
-
-            sents = sentences(self.text)
-            flat, offs = shingle_batch(sents)
-            if self.boiler is not None and self.boiler.size and sents:
-                import numpy as np
-
-                # sentences made mostly of outlet boilerplate shingles are left out
-                b = self.boiler
-                pos = np.searchsorted(b, flat)
-                pos[pos >= b.size] = 0
-                hit = np.concatenate(([0], np.cumsum(b[pos] == flat)))
-                n = offs[1:] - offs[:-1]
-                keep = (hit[offs[1:]] - hit[offs[:-1]]) < 0.5 * np.maximum(n, 1)
-                if not keep.all():
-                    sents = [x for x, k in zip(sents, keep) if k]
-                    flat = flat[np.repeat(keep, n)]
-                    offs = np.concatenate(([0], np.cumsum(n[keep])))
-            self._sentences = sents
-            self._sent_shingles = (flat, offs)
+            prefetch_sentences([self])
         return self._sentences
+
+    def sentence_norms(self) -> set[str]:
+        """Whitespace- and case-normalised sentences (exact-text comparison of short ones)."""
+        v = self.extra.get("sentence_norms")
+        if v is None:
+            v = self.extra["sentence_norms"] = {" ".join(t.lower().split()) for t in self.sentences}
+        return v
 
     @property
     def sentence_shingles(self):
@@ -151,6 +141,49 @@ class Features:
         if self._names is None:
             self._names = names(self.text)
         return self._names
+
+
+def prefetch_sentences(feats: "list[Features]") -> None:
+    """Compute ``sentences``/``sentence_shingles`` of many articles at once: one
+    ``shingle_batch`` call over all their sentences (the per-call overhead dominated when each
+    article was shingled alone). Same result as computing each article on its own: shingles
+    of one text never depend on the others in the batch."""
+    from newsfold.dedup.shingle import shingle_batch
+
+    todo = [f for f in feats if f._sentences is None]
+    if not todo:
+        return
+    todo = list({id(f): f for f in todo}.values())
+    per = [sentences(f.text) for f in todo]
+    counts = np.fromiter((len(p) for p in per), dtype=np.int64, count=len(per))
+    first = np.zeros(len(per) + 1, dtype=np.int64)
+    np.cumsum(counts, out=first[1:])
+    allsents = [x for p in per for x in p]
+    flat, offs = shingle_batch(allsents)
+    n = offs[1:] - offs[:-1]
+    hits: dict[int, np.ndarray] = {}  # per distinct boilerplate array: cumulative hits over flat
+    for k, f in enumerate(todo):
+        sents = per[k]
+        s0, s1 = int(first[k]), int(first[k + 1])
+        o0, o1 = int(offs[s0]), int(offs[s1])
+        fl = flat[o0:o1]
+        no = offs[s0 : s1 + 1] - o0
+        b = f.boiler
+        if b is not None and b.size and sents:
+            # sentences made mostly of outlet boilerplate shingles are left out
+            c = hits.get(id(b))
+            if c is None:
+                pos = np.searchsorted(b, flat)
+                pos[pos >= b.size] = 0
+                c = hits[id(b)] = np.concatenate(([0], np.cumsum(b[pos] == flat)))
+            nk = n[s0:s1]
+            keep = (c[offs[s0 + 1 : s1 + 1]] - c[offs[s0:s1]]) < 0.5 * np.maximum(nk, 1)
+            if not keep.all():
+                sents = [x for x, kp in zip(sents, keep) if kp]
+                fl = fl[np.repeat(keep, nk)]
+                no = np.concatenate(([0], np.cumsum(nk[keep])))
+        f._sentences = sents
+        f._sent_shingles = (fl, no)
 
 
 def set_overlap(a: np.ndarray, b: np.ndarray) -> dict:
