@@ -44,7 +44,17 @@ def numbers(text: str) -> set[str]:
 # engine skip to candidate positions instead of testing the lookbehind at every character
 _CAP = re.compile(r"[A-Z](?<![\w'’][A-Z])[^\W\d_]+(?:['’]s)?")
 _ACRO = re.compile(r"\b[A-Z]{2,6}\b")
-_INITIAL = re.compile(r"(?:^|[.!?:][\"'”’)\]]*\s+|\n\s*)[\"'“‘(\[]?([A-Z][^\W\d_]+(?:['’]s)?)")
+# sentence-initial capitalised words: (?:^|[.!?:]["')\]]*\s+|\n\s*)["'(\[]?(Word), split into
+# the text-start case and the rest, so the rest starts with a character class the regex
+# engine can skip to (same matches: the start match cannot overlap the others)
+_INITIAL_HEAD = re.compile(r"[\"'“‘(\[]?([A-Z][^\W\d_]+(?:['’]s)?)")
+_INITIAL_REST = re.compile(r"(?:[.!?:][\"'”’)\]]*\s+|\n\s*)[\"'“‘(\[]?([A-Z][^\W\d_]+(?:['’]s)?)")
+
+
+def _initial_words(text: str) -> list[str]:
+    m = _INITIAL_HEAD.match(text)
+    rest = _INITIAL_REST.findall(text)
+    return [m.group(1)] + rest if m else rest
 
 
 def names(text: str, sents: Optional[list[str]] = None) -> set[str]:
@@ -61,7 +71,7 @@ def names(text: str, sents: Optional[list[str]] = None) -> set[str]:
     from collections import Counter
 
     total = Counter(caps)
-    initial = Counter(_INITIAL.findall(text))
+    initial = Counter(_initial_words(text))
     found = {norm_name(w) for w, c in total.items() if c > initial.get(w, 0) and not w.isupper() or
              (w.isupper() and c > initial.get(w, 0))}
     return found
