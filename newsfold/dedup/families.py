@@ -126,8 +126,10 @@ def _apply_mask(flat, offsets, keep):
 
 class _Checker:
     def __init__(self, texts: Sequence[str], flat: np.ndarray, offsets: np.ndarray, dc: DedupConfig,
-                 boiler: Optional[np.ndarray] = None):
+                 boiler: Optional[np.ndarray] = None, raw_sents: Optional[dict] = None):
         self.texts = texts
+        #: index -> cached (sentences, flat, offsets) before boilerplate filtering
+        self.raw_sents = raw_sents or {}
         self.flat = flat
         self.offsets = offsets
         self.dc = dc
@@ -149,6 +151,7 @@ class _Checker:
                 self._sfacts.clear()
             sh = np.unique(self.flat[self.offsets[i] : self.offsets[i + 1]])
             f = self._feats[i] = Features(self.texts[i], sh, boiler=self.boiler)
+            f._raw_sents = self.raw_sents.get(i)
         return f
 
     def vecs(self, i: int):
@@ -481,6 +484,8 @@ class FamilyIndex:
         self._boiler_arr: Optional[np.ndarray] = None
         self.site_counts: dict[str, dict] = {}
         self.site_done: set[str] = set()
+        #: row -> (raw shingles, raw sentences): a cache, not part of the state
+        self._rows: dict[int, tuple] = {}
 
     # --- persistence
     def state_dict(self) -> dict:
@@ -560,6 +565,24 @@ class FamilyIndex:
             self.site_done.add(key)
             del self.site_counts[key]
 
+    #: rows whose raw shingles and sentences are kept (recomputed when evicted)
+    ROW_CACHE = 4096
+
+    def _remember(self, row: int, raw_flat: np.ndarray, raw_sents) -> None:
+        rc = self._rows
+        rc[row] = (raw_flat, raw_sents)
+        while len(rc) > self.ROW_CACHE:
+            rc.pop(next(iter(rc)))
+
+    def _row_features(self, r: int) -> tuple:
+        """(raw 5-gram hashes before boilerplate masking, raw sentences or None) of row r."""
+        rc = self._rows
+        v = rc.get(r)
+        if v is None:
+            self._remember(r, shingle_batch([self.texts[r]])[0], None)
+            v = rc[r]
+        return v
+
     def _boiler_array(self) -> np.ndarray:
         if self._boiler_arr is None:
             self._boiler_arr = np.array(sorted(self.boiler), dtype=np.uint64)
@@ -577,6 +600,7 @@ class FamilyIndex:
     def add(self, article: Article) -> None:
         text = article.text or ""
         flat, offsets = shingle_batch([text])
+        raw_flat = flat
         self._learn_boilerplate(article.source, flat)
         flat, offsets = self._mask(flat, offsets)
         sig = minhash.signatures(flat, offsets, self.dc.num_perm)[0]
@@ -602,12 +626,21 @@ class FamilyIndex:
         # sentence alignment costs ~5 ms a pair: like the batch path (10 nearest neighbours),
         # align only with the REWRITE_NEIGHBOURS recent articles sharing the most names
         rewrite_cands = {r for _, r in heapq.nlargest(self.REWRITE_NEIGHBOURS, scored)}
-        self.aligner.observe(Features(text, np.zeros(0, np.uint64)).sentences)
-        # features of the new article and its candidates, as a small batch
+        f0 = Features(text, np.zeros(0, np.uint64))
+        self.aligner.observe(f0.sentences)
+        # features of the new article and its candidates, as a small batch; the candidates'
+        # shingles and sentences come from the per-row cache (the same values re-computed)
         rows = sorted(cands | rewrite_cands)
         texts = [self.texts[r] for r in rows] + [text]
-        bflat, boffs = self._mask(*shingle_batch(texts))
-        checker = _Checker(texts, bflat, boffs, self.dc, self._boiler_array())
+        cached = [self._row_features(r) for r in rows]
+        parts = [c[0] for c in cached] + [raw_flat]
+        boffs = np.zeros(len(parts) + 1, dtype=np.int64)
+        np.cumsum([p.size for p in parts], out=boffs[1:])
+        bflat = np.concatenate(parts) if parts else np.zeros(0, np.uint64)
+        bflat, boffs = self._mask(bflat, boffs)
+        raw_sents = {k: c[1] for k, c in enumerate(cached) if c[1] is not None}
+        raw_sents[len(rows)] = f0._raw_sents
+        checker = _Checker(texts, bflat, boffs, self.dc, self._boiler_array(), raw_sents)
         checker._aligner = self.aligner
         me = len(rows)
         links = []
@@ -623,6 +656,11 @@ class FamilyIndex:
             key = (d == me, ln.kind == "near", ln.score)
             if best is None or key > best[0]:
                 best = (key, r, ln, o, d, why)
+        for k, r in enumerate(rows):  # keep what this call computed for the candidate rows
+            f = checker._feats.get(k)
+            if f is not None and f._raw_sents is not None and cached[k][1] is None:
+                self._remember(r, cached[k][0], f._raw_sents)
+        self._remember(row, raw_flat, f0._raw_sents)
         self.ids.append(article.id)
         self.sigs.append(sig)
         self.texts.append(text)

@@ -120,6 +120,9 @@ class Features:
     #: sorted boilerplate shingle hashes: sentences made mostly of them are left out
     boiler: Optional[np.ndarray] = None
     _sent_shingles: Optional[tuple] = None
+    #: (sentences, flat 5-gram hashes, offsets) before boilerplate sentences are left out:
+    #: set by ``prefetch_sentences``, or given in advance by a caller that cached it
+    _raw_sents: Optional[tuple] = None
 
     @property
     def sentences(self) -> list[str]:
@@ -164,30 +167,27 @@ def prefetch_sentences(feats: "list[Features]") -> None:
     if not todo:
         return
     todo = list({id(f): f for f in todo}.values())
-    per = [sentences(f.text) for f in todo]
-    counts = np.fromiter((len(p) for p in per), dtype=np.int64, count=len(per))
-    first = np.zeros(len(per) + 1, dtype=np.int64)
-    np.cumsum(counts, out=first[1:])
-    allsents = [x for p in per for x in p]
-    flat, offs = shingle_batch(allsents)
-    n = offs[1:] - offs[:-1]
-    hits: dict[int, np.ndarray] = {}  # per distinct boilerplate array: cumulative hits over flat
-    for k, f in enumerate(todo):
-        sents = per[k]
-        s0, s1 = int(first[k]), int(first[k + 1])
-        o0, o1 = int(offs[s0]), int(offs[s1])
-        fl = flat[o0:o1]
-        no = offs[s0 : s1 + 1] - o0
+    fresh = [f for f in todo if f._raw_sents is None]
+    if fresh:
+        per = [sentences(f.text) for f in fresh]
+        counts = np.fromiter((len(p) for p in per), dtype=np.int64, count=len(per))
+        first = np.zeros(len(per) + 1, dtype=np.int64)
+        np.cumsum(counts, out=first[1:])
+        flat, offs = shingle_batch([x for p in per for x in p])
+        for k, f in enumerate(fresh):
+            s0, s1 = int(first[k]), int(first[k + 1])
+            o0, o1 = int(offs[s0]), int(offs[s1])
+            f._raw_sents = (per[k], flat[o0:o1], offs[s0 : s1 + 1] - o0)
+    for f in todo:
+        sents, fl, no = f._raw_sents
         b = f.boiler
         if b is not None and b.size and sents:
             # sentences made mostly of outlet boilerplate shingles are left out
-            c = hits.get(id(b))
-            if c is None:
-                pos = np.searchsorted(b, flat)
-                pos[pos >= b.size] = 0
-                c = hits[id(b)] = np.concatenate(([0], np.cumsum(b[pos] == flat)))
-            nk = n[s0:s1]
-            keep = (c[offs[s0 + 1 : s1 + 1]] - c[offs[s0:s1]]) < 0.5 * np.maximum(nk, 1)
+            pos = np.searchsorted(b, fl)
+            pos[pos >= b.size] = 0
+            c = np.concatenate(([0], np.cumsum(b[pos] == fl)))
+            nk = no[1:] - no[:-1]
+            keep = (c[no[1:]] - c[no[:-1]]) < 0.5 * np.maximum(nk, 1)
             if not keep.all():
                 sents = [x for x, kp in zip(sents, keep) if kp]
                 fl = fl[np.repeat(keep, nk)]
