@@ -226,3 +226,87 @@ def test_family_index_on_seeds(seeds_dir):
     by = {a.id[:3]: a for a in arts}
     assert by["003"].relation == "embellished" and by["003"].origin == by["002"].id
     assert story_sources(arts)["independent"] == 3
+
+
+# --------------------------------------------------------------------------- speed-ups keep outputs
+
+
+def _generated_articles(tmp_path, n, seed):
+    from bench.dedup.generate import generate
+
+    path = tmp_path / "gen.jsonl"
+    with open(path, "w") as fh:
+        for r in generate(n, seed=seed):
+            fh.write(json.dumps(r) + "\n")
+    return read_articles(path)[0]
+
+
+def test_name_regexes_match_their_reference_forms(seeds_dir, tmp_path):
+    """The reordered name regexes find exactly what the plain forms find."""
+    import re
+
+    from newsfold.dedup import verify
+
+    cap = re.compile(r"(?<![\w'’])[A-Z][^\W\d_]+(?:['’]s)?")
+    initial = re.compile(r"(?:^|[.!?:][\"'”’)\]]*\s+|\n\s*)[\"'“‘(\[]?([A-Z][^\W\d_]+(?:['’]s)?)")
+    texts = [p.read_text() for p in sorted(seeds_dir.glob("*.txt"))]
+    texts += [a.text for a in _generated_articles(tmp_path, 150, seed=7)]
+    texts += ['"Foo. Bar', ". Foo bar", "\nFoo", "Foo:\nBar", "(Ab) x. 'Cd's", "", "A. B. Cc. Dd",
+              "O'Neil D’Arcy xAb _Ab 1Ab Über. Ärger", "“Quoted” Word’s end."]
+    for t in texts:
+        assert verify._CAP.findall(t) == cap.findall(t)
+        assert verify._initial_words(t) == initial.findall(t)
+
+
+def test_batched_sentence_features_match_per_sentence(tmp_path):
+    """Sentences computed for many articles at once: each kept sentence's shingles are those
+    of the sentence alone, and exactly the sentences mostly made of boilerplate are left out."""
+    from newsfold.dedup.families import boilerplate_mask, boilerplate_values
+    from newsfold.dedup.shingle import shingle_batch
+    from newsfold.dedup.verify import Features, prefetch_sentences, sentences
+
+    arts = _generated_articles(tmp_path, 200, seed=11)
+    flat, offs = shingle_batch([a.text for a in arts])
+    from newsfold.dedup.families import DedupConfig
+
+    boiler = boilerplate_values(flat, boilerplate_mask(flat, offs, [a.source for a in arts], DedupConfig()))
+    assert boiler.size  # the generator plants outlet boilerplate
+    feats = [Features(a.text, np.zeros(0, np.uint64), boiler=boiler) for a in arts]
+    prefetch_sentences(feats)
+    dropped_any = False
+    bset = set(boiler.tolist())
+    for a, f in zip(arts, feats):
+        fl, no = f.sentence_shingles
+        assert len(no) == len(f.sentences) + 1
+        all_s = sentences(a.text)
+        it = iter(all_s)
+        assert all(s in it for s in f.sentences)  # an ordered subsequence
+        kept = iter(range(len(f.sentences)))
+        k = next(kept, None)
+        for s in all_s:
+            sh = shingle_batch([s])[0]
+            boilery = np.mean([h in bset for h in sh.tolist()]) >= 0.5 if sh.size else False
+            if k is not None and f.sentences[k] == s and not boilery:
+                assert np.array_equal(fl[no[k] : no[k + 1]], sh)
+                k = next(kept, None)
+            else:
+                assert boilery
+                dropped_any = True
+        assert k is None
+    assert dropped_any
+
+
+def test_family_index_row_cache_changes_nothing(tmp_path):
+    """FamilyIndex with its per-row cache gives the same result as one that recomputes."""
+    fields = ("family", "origin", "relation", "similarity", "reason", "added", "dropped")
+    runs = []
+    for cache in (FamilyIndex.ROW_CACHE, 0):
+        arts = _generated_articles(tmp_path, 160, seed=4)
+        idx = FamilyIndex()
+        idx.ROW_CACHE = cache
+        for a in arts:
+            idx.add(a)
+        assert len(idx._rows) <= cache
+        runs.append([[getattr(a, k) for k in fields] for a in arts])
+    assert runs[0] == runs[1]
+    assert sum(r[2] != "original" for r in runs[0]) >= 20  # the corpus has copies to find

@@ -579,8 +579,8 @@ class FamilyIndex:
         rc = self._rows
         v = rc.get(r)
         if v is None:
-            self._remember(r, shingle_batch([self.texts[r]])[0], None)
-            v = rc[r]
+            v = (shingle_batch([self.texts[r]])[0], None)
+            self._remember(r, *v)
         return v
 
     def _boiler_array(self) -> np.ndarray:
