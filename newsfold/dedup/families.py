@@ -130,6 +130,7 @@ class _Checker:
         self.texts = texts
         #: index -> cached (sentences, flat, offsets) before boilerplate filtering
         self.raw_sents = raw_sents or {}
+        self.keep_raw = raw_sents is not None
         self.flat = flat
         self.offsets = offsets
         self.dc = dc
@@ -151,7 +152,9 @@ class _Checker:
                 self._sfacts.clear()
             sh = np.unique(self.flat[self.offsets[i] : self.offsets[i + 1]])
             f = self._feats[i] = Features(self.texts[i], sh, boiler=self.boiler)
-            f._raw_sents = self.raw_sents.get(i)
+            if self.keep_raw:  # FamilyIndex keeps raw sentences per row
+                f.extra["keep_raw"] = True
+                f._raw_sents = self.raw_sents.get(i)
         return f
 
     def vecs(self, i: int):

@@ -132,10 +132,7 @@ class Features:
 
     def sentence_norms(self) -> set[str]:
         """Whitespace- and case-normalised sentences (exact-text comparison of short ones)."""
-        v = self.extra.get("sentence_norms")
-        if v is None:
-            v = self.extra["sentence_norms"] = {" ".join(t.lower().split()) for t in self.sentences}
-        return v
+        return {" ".join(t.lower().split()) for t in self.sentences}
 
     @property
     def sentence_shingles(self):
@@ -158,8 +155,8 @@ class Features:
 
 def prefetch_sentences(feats: "list[Features]") -> None:
     """Compute ``sentences``/``sentence_shingles`` of many articles at once: one
-    ``shingle_batch`` call over all their sentences (the per-call overhead dominated when each
-    article was shingled alone). Same result as computing each article on its own: shingles
+    ``shingle_batch`` call over the sentences of up to 256 articles (the per-call overhead
+    dominated when each article was shingled alone). Same result as computing each article on its own: shingles
     of one text never depend on the others in the batch."""
     from newsfold.dedup.shingle import shingle_batch
 
@@ -167,8 +164,11 @@ def prefetch_sentences(feats: "list[Features]") -> None:
     if not todo:
         return
     todo = list({id(f): f for f in todo}.values())
-    fresh = [f for f in todo if f._raw_sents is None]
-    if fresh:
+    fresh_all = [f for f in todo if f._raw_sents is None]
+    # a few hundred articles per shingle_batch call: the call overhead is amortised while the
+    # token temporaries (Python bytes objects) of only one chunk are alive at a time
+    for c0 in range(0, len(fresh_all), 256):
+        fresh = fresh_all[c0 : c0 + 256]
         per = [sentences(f.text) for f in fresh]
         counts = np.fromiter((len(p) for p in per), dtype=np.int64, count=len(per))
         first = np.zeros(len(per) + 1, dtype=np.int64)
@@ -192,6 +192,8 @@ def prefetch_sentences(feats: "list[Features]") -> None:
                 sents = [x for x, kp in zip(sents, keep) if kp]
                 fl = fl[np.repeat(keep, nk)]
                 no = np.concatenate(([0], np.cumsum(nk[keep])))
+                if not f.extra.get("keep_raw"):
+                    f._raw_sents = None  # only FamilyIndex reuses it
         f._sentences = sents
         f._sent_shingles = (fl, no)
 
