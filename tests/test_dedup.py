@@ -253,9 +253,19 @@ def test_name_regexes_match_their_reference_forms(seeds_dir, tmp_path):
     texts += [a.text for a in _generated_articles(tmp_path, 150, seed=7)]
     texts += ['"Foo. Bar', ". Foo bar", "\nFoo", "Foo:\nBar", "(Ab) x. 'Cd's", "", "A. B. Cc. Dd",
               "O'Neil D’Arcy xAb _Ab 1Ab Über. Ärger", "“Quoted” Word’s end."]
+    def headline(line):  # the plain form of verify._headline
+        words = line.split()
+        if len(words) < 3 or len(words) > 20:
+            return False
+        return sum(1 for w in words if w[:1].isupper()) >= 0.6 * len(words) and not line.rstrip().endswith((".", '"', "”"))
+
+    texts += [" ".join(["Ab"] * k) for k in range(25)] + ["  A B C  ", "A  B\tC D"]
     for t in texts:
         assert verify._CAP.findall(t) == cap.findall(t)
         assert verify._initial_words(t) == initial.findall(t)
+        for line in t.split("\n"):
+            assert verify._headline(line) == headline(line)
+        assert verify.sentences(t) == [x.strip() for x in verify._SENT_SPLIT.split(t) if len(x.split()) >= 3]
 
 
 def test_batched_sentence_features_match_per_sentence(tmp_path):

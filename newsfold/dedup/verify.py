@@ -31,7 +31,7 @@ def sentences(text: str) -> list[str]:
     out = []
     for s in _SENT_SPLIT.split(text or ""):
         s = s.strip()
-        if len(s.split()) >= 3:
+        if len(s.split(None, 2)) >= 3:  # at least three words (without splitting them all)
             out.append(s)
     return out
 
@@ -63,8 +63,9 @@ def names(text: str, sents: Optional[list[str]] = None) -> set[str]:
     only at the start of sentences is not a name. Headline-case lines are skipped."""
     text = text or ""
     lines = text.split("\n")
-    if any(_headline(ln) for ln in lines):
-        text = "\n".join(ln for ln in lines if not _headline(ln))
+    heads = [_headline(ln) for ln in lines]
+    if any(heads):
+        text = "\n".join(ln for ln, h in zip(lines, heads) if not h)
     caps = _CAP.findall(text)
     if not caps:
         return set()
@@ -86,7 +87,7 @@ def sentence_names(sent: str) -> set[str]:
 
 
 def _headline(line: str) -> bool:
-    words = line.split()
+    words = line.split(None, 20)  # 21 pieces: more than 20 words (long lines stop early)
     if len(words) < 3 or len(words) > 20:
         return False
     caps = sum(1 for w in words if w[:1].isupper())
