@@ -268,3 +268,13 @@ def test_stdin_streams_jsonl_and_warc_from_a_binary_pipe(fixtures_dir):
     warc = (fixtures_dir / "ingest" / "pages.warc.gz").read_bytes()
     recs, errs = _split(list(read_paths(["-"], stdin=io.BufferedReader(io.BytesIO(warc)))))
     assert len(recs) == 2 and errs == [] and all(r.format == "warc" for r in recs)
+
+
+def test_json_objects_skip_bad_lines_with_their_line_numbers(tmp_path):
+    from newsfold.ingest.rows import JsonObjects
+
+    p = tmp_path / "rows.jsonl"
+    p.write_text('{"id": "a"}\n\n{bad\n[1]\n{"id": "b"}\n', encoding="utf-8")
+    objects = JsonObjects(p)
+    assert [(n, o["id"]) for n, o in objects] == [(1, "a"), (5, "b")]
+    assert [n for n, _ in objects.problems] == [3, 4] and objects.skipped == 2

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Optional
 
 import numpy as np
+from newsfold.ingest.rows import JsonObjects
 
 
 def _f1(pred: set, gold: set) -> float:
@@ -34,52 +35,42 @@ def evaluate(path: Path, *, threshold: Optional[float] = None, limit: Optional[i
     skipped = 0
     f1s: list[float] = []
     per_haystack = []
-    with open(path, encoding="utf-8") as fh:
-        for n, line in enumerate(fh):
-            if not line.strip():
-                continue
-            if limit and n >= limit:
-                break
-            try:
-                hay = json.loads(line)
-            except json.JSONDecodeError:
-                skipped += 1
-                continue
-            if not isinstance(hay, dict):
-                skipped += 1
-                continue
-            arts = [Article(id=str(a.get("doc_id", k)), text=a.get("text") or "",
-                            title=a.get("title"))
-                    for k, a in enumerate(hay.get("articles") or []) if isinstance(a, dict)]
-            if not arts:
-                skipped += 1
-                continue
-            kw = {} if threshold is None else {"threshold": threshold}
-            claims, drafts, al = build_claims(arts, source_counter(arts), **kw)
-            if not claims:
-                continue
-            C = al.vectorizer.transform([c.text for c in claims])
-            local = []
-            for sub in hay.get("subtopics", []):
-                for ins in sub.get("insights", []):
-                    gold = {str(x) for x in ins.get("supporting_doc_ids", [])}
-                    if not gold:
-                        continue
-                    q = al.vectorizer.transform([ins.get("insight") or ""])
-                    sims = (C @ q.T).toarray().ravel()
-                    best = int(np.argmax(sims))
-                    local.append(_f1(set(claims[best].articles), gold))
-            f1s.extend(local)
-            per_haystack.append({"id": hay.get("cluster_id"), "insights": len(local),
-                                 "claims": len(claims),
-                                 "support_f1": round(float(np.mean(local)), 4) if local else 0.0})
+    objects = JsonObjects(path)
+    for n, hay in objects:
+        if limit and n > limit:  # n is the 1-based line number: the first `limit` lines
+            break
+        arts = [Article(id=str(a.get("doc_id", k)), text=a.get("text") or "",
+                        title=a.get("title"))
+                for k, a in enumerate(hay.get("articles") or []) if isinstance(a, dict)]
+        if not arts:
+            skipped += 1
+            continue
+        kw = {} if threshold is None else {"threshold": threshold}
+        claims, drafts, al = build_claims(arts, source_counter(arts), **kw)
+        if not claims:
+            continue
+        C = al.vectorizer.transform([c.text for c in claims])
+        local = []
+        for sub in hay.get("subtopics", []):
+            for ins in sub.get("insights", []):
+                gold = {str(x) for x in ins.get("supporting_doc_ids", [])}
+                if not gold:
+                    continue
+                q = al.vectorizer.transform([ins.get("insight") or ""])
+                sims = (C @ q.T).toarray().ravel()
+                best = int(np.argmax(sims))
+                local.append(_f1(set(claims[best].articles), gold))
+        f1s.extend(local)
+        per_haystack.append({"id": hay.get("cluster_id"), "insights": len(local),
+                             "claims": len(claims),
+                             "support_f1": round(float(np.mean(local)), 4) if local else 0.0})
     return {
         "file": str(path),
         "haystacks": len(per_haystack),
         "insights": len(f1s),
         "support_f1": round(float(np.mean(f1s)), 4) if f1s else 0.0,
         "per_haystack": per_haystack,
-        "skipped_lines": skipped,
+        "skipped_lines": skipped + objects.skipped,
         "seconds": round(time.time() - t0, 1),
     }
 

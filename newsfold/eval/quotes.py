@@ -30,6 +30,7 @@ import sys
 import time
 from pathlib import Path
 from typing import Optional
+from newsfold.ingest.rows import JsonObjects
 
 QUOTE_OPEN = "\"“‘'«„"
 
@@ -190,67 +191,56 @@ def evaluate(path: Path, *, config=None, limit: Optional[int] = None, verbose: b
     sp_total = sp_ok = 0
     docs = 0
     t0 = time.time()
-    skipped = 0
-    with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            if not line.strip():
-                continue
-            try:
-                doc = json.loads(line)
-            except json.JSONDecodeError:
-                skipped += 1
-                continue
-            if not isinstance(doc, dict):
-                skipped += 1
-                continue
-            text = doc.get("text") or ""
-            art = Article(id=str(doc.get("doc_id", docs)), text=text)
-            index = build_entities([art], config)
-            found = [q for q in extract_quotes(art.id, text, make_resolver(art, index))
-                     if q.kind == "direct"]
-            gold = gold_quotes(doc)
-            mf, mg, pairs = match_doc(found, gold)
-            strict = [g for g in gold if not g["embedded"]]
-            smf, smg, _ = match_doc(found, strict)
-            n_strict_gold += len(strict)
-            n_strict_f += len(smf)
-            n_strict_g += len(smg)
-            contents = [(min(c["start"] for c in a["content"]), max(c["end"] for c in a["content"]))
-                        for a in doc.get("attributions") or [] if a.get("content")]
-            n_in_attr += sum(1 for i, f in enumerate(found) if i in mf or any(
-                _overlap(f.start, f.end, a0, b0) >= 0.5 * (f.end - f.start) for a0, b0 in contents))
-            n_found += len(found)
-            n_gold += len(gold)
-            n_match_f += len(mf)
-            n_match_g += len(mg)
-            with_speaker += sum(1 for q in found if q.speaker_text)
-            if verbose:
-                for q in found:
-                    if not q.speaker_text:
-                        print("NOSPK", repr(text[max(0, q.start - 150):q.start] + "[[" +
-                                            text[q.start:q.end] + "]]" + text[q.end:q.end + 80]),
-                              file=sys.stderr)
-            for i, j in pairs:
-                f, g = found[i], gold[j]
-                if f.speaker_text and g["source"]:
-                    sp_total += 1
-                    ok = speaker_correct(f, g)
-                    sp_ok += ok
-                    if verbose and not ok:
-                        print("SPK", repr(f.speaker_text), "->", f.speaker, "| gold",
-                              [s[2] for s in g["source"]], "|", text[f.start:f.end][:60],
-                              file=sys.stderr)
-            if verbose:
-                for i, f in enumerate(found):
-                    if i not in mf:
-                        print("FP", repr(text[max(0, f.start - 40):f.end + 20]), file=sys.stderr)
-                for j, g in enumerate(gold):
-                    if j not in mg:
-                        print("FN", repr(text[max(0, g["start"] - 40):g["end"] + 20][:300]),
-                              file=sys.stderr)
-            docs += 1
-            if limit and docs >= limit:
-                break
+    objects = JsonObjects(path)
+    for _, doc in objects:
+        text = doc.get("text") or ""
+        art = Article(id=str(doc.get("doc_id", docs)), text=text)
+        index = build_entities([art], config)
+        found = [q for q in extract_quotes(art.id, text, make_resolver(art, index))
+                 if q.kind == "direct"]
+        gold = gold_quotes(doc)
+        mf, mg, pairs = match_doc(found, gold)
+        strict = [g for g in gold if not g["embedded"]]
+        smf, smg, _ = match_doc(found, strict)
+        n_strict_gold += len(strict)
+        n_strict_f += len(smf)
+        n_strict_g += len(smg)
+        contents = [(min(c["start"] for c in a["content"]), max(c["end"] for c in a["content"]))
+                    for a in doc.get("attributions") or [] if a.get("content")]
+        n_in_attr += sum(1 for i, f in enumerate(found) if i in mf or any(
+            _overlap(f.start, f.end, a0, b0) >= 0.5 * (f.end - f.start) for a0, b0 in contents))
+        n_found += len(found)
+        n_gold += len(gold)
+        n_match_f += len(mf)
+        n_match_g += len(mg)
+        with_speaker += sum(1 for q in found if q.speaker_text)
+        if verbose:
+            for q in found:
+                if not q.speaker_text:
+                    print("NOSPK", repr(text[max(0, q.start - 150):q.start] + "[[" +
+                                        text[q.start:q.end] + "]]" + text[q.end:q.end + 80]),
+                          file=sys.stderr)
+        for i, j in pairs:
+            f, g = found[i], gold[j]
+            if f.speaker_text and g["source"]:
+                sp_total += 1
+                ok = speaker_correct(f, g)
+                sp_ok += ok
+                if verbose and not ok:
+                    print("SPK", repr(f.speaker_text), "->", f.speaker, "| gold",
+                          [s[2] for s in g["source"]], "|", text[f.start:f.end][:60],
+                          file=sys.stderr)
+        if verbose:
+            for i, f in enumerate(found):
+                if i not in mf:
+                    print("FP", repr(text[max(0, f.start - 40):f.end + 20]), file=sys.stderr)
+            for j, g in enumerate(gold):
+                if j not in mg:
+                    print("FN", repr(text[max(0, g["start"] - 40):g["end"] + 20][:300]),
+                          file=sys.stderr)
+        docs += 1
+        if limit and docs >= limit:
+            break
     precision = n_match_f / n_found if n_found else 0.0
     recall = n_match_g / n_gold if n_gold else 0.0
     return {
@@ -271,7 +261,7 @@ def evaluate(path: Path, *, config=None, limit: Optional[int] = None, verbose: b
         "speaker_coverage": round(with_speaker / n_found, 4) if n_found else 0.0,
         "speaker_accuracy": round(sp_ok / sp_total, 4) if sp_total else 0.0,
         "matching": "overlap >= 50% of the shorter span",
-        "skipped_lines": skipped,
+        "skipped_lines": objects.skipped,
         "seconds": round(time.time() - t0, 1),
     }
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Optional
 
 import numpy as np
+from newsfold.ingest.rows import JsonObjects
 
 
 def _norm(t: str) -> str:
@@ -52,38 +53,28 @@ def evaluate(path: Path, *, word_budget: int = 250, limit: Optional[int] = None)
     r1, r2, rl = [], [], []
     cited_ok = cited_total = 0
     n = 0
-    with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            if not line.strip():
-                continue
-            try:
-                cl = json.loads(line)
-            except json.JSONDecodeError:
-                skipped += 1
-                continue
-            if not isinstance(cl, dict):
-                skipped += 1
-                continue
-            arts = [Article(id=f"d{i}", text=a.get("text") or "", title=a.get("title"))
-                    for i, a in enumerate(cl.get("articles") or []) if isinstance(a, dict)]
-            if not arts or not cl.get("reference_summary"):
-                skipped += 1
-                continue
-            count = source_counter(arts)
-            summ = summarize(arts, count, max_sentences=None, word_budget=word_budget)
-            by_id = {a.id: a for a in arts}
-            for s in summ:
-                cited_total += 1
-                cited_ok += any(supported(s.text, by_id[c].text) for c in s.citations if c in by_id)
-            pred = "\n".join(s.text for s in summ)
-            ref = "\n".join(x.strip() for x in re.split(r"(?<=[.!?])\s+", cl["reference_summary"]))
-            sc = scorer.score(ref, pred)
-            r1.append(sc["rouge1"].fmeasure)
-            r2.append(sc["rouge2"].fmeasure)
-            rl.append(sc["rougeLsum"].fmeasure)
-            n += 1
-            if limit and n >= limit:
-                break
+    objects = JsonObjects(path)
+    for _, cl in objects:
+        arts = [Article(id=f"d{i}", text=a.get("text") or "", title=a.get("title"))
+                for i, a in enumerate(cl.get("articles") or []) if isinstance(a, dict)]
+        if not arts or not cl.get("reference_summary"):
+            skipped += 1
+            continue
+        count = source_counter(arts)
+        summ = summarize(arts, count, max_sentences=None, word_budget=word_budget)
+        by_id = {a.id: a for a in arts}
+        for s in summ:
+            cited_total += 1
+            cited_ok += any(supported(s.text, by_id[c].text) for c in s.citations if c in by_id)
+        pred = "\n".join(s.text for s in summ)
+        ref = "\n".join(x.strip() for x in re.split(r"(?<=[.!?])\s+", cl["reference_summary"]))
+        sc = scorer.score(ref, pred)
+        r1.append(sc["rouge1"].fmeasure)
+        r2.append(sc["rouge2"].fmeasure)
+        rl.append(sc["rougeLsum"].fmeasure)
+        n += 1
+        if limit and n >= limit:
+            break
     return {
         "file": str(path),
         "clusters": n,
@@ -93,7 +84,7 @@ def evaluate(path: Path, *, word_budget: int = 250, limit: Optional[int] = None)
         "rougeL": round(100 * float(np.mean(rl)), 2) if rl else 0.0,
         "citation_support": round(cited_ok / cited_total, 4) if cited_total else 0.0,
         "summary_sentences": cited_total,
-        "skipped_lines": skipped,
+        "skipped_lines": skipped + objects.skipped,
         "seconds": round(time.time() - t0, 1),
     }
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from newsfold.model import Article
 
@@ -31,24 +31,39 @@ def article_from_row(row: dict, position: int, *, hide: Iterable[str] = ()) -> A
     return art
 
 
+class JsonObjects:
+    """The JSON objects of a JSONL file with their 1-based line numbers. Blank lines are
+    passed over; a line that is not a JSON object is recorded in ``problems`` as
+    ``(line, why)`` and skipped, never a stop."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self.problems: list[tuple[int, str]] = []
+
+    @property
+    def skipped(self) -> int:
+        return len(self.problems)
+
+    def __iter__(self) -> Iterator[tuple[int, dict]]:
+        with open(self.path, encoding="utf-8") as fh:
+            for n, line in enumerate(fh, 1):
+                if not line.strip():
+                    continue
+                try:
+                    obj = json.loads(line)
+                    if not isinstance(obj, dict):
+                        raise ValueError("not a JSON object")
+                except ValueError as exc:  # json.JSONDecodeError is a ValueError
+                    self.problems.append((n, str(exc)))
+                    continue
+                yield n, obj
+
+
 def read_article_rows(path: Path, *, hide: Iterable[str] = ()) -> tuple[list[Article], list[dict], list[str]]:
     """(articles, raw rows, problems) from a JSONL file; a bad line is a problem
     (``path:line: why``), never a stop."""
     hide = tuple(hide)
-    arts: list[Article] = []
-    rows: list[dict] = []
-    problems: list[str] = []
-    with open(path, encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-                if not isinstance(row, dict):
-                    raise ValueError("not a JSON object")
-            except ValueError as exc:
-                problems.append(f"{path}:{n}: {exc}")
-                continue
-            rows.append(row)
-            arts.append(article_from_row(row, n, hide=hide))
-    return arts, rows, problems
+    objects = JsonObjects(path)
+    rows = [(n, row) for n, row in objects]
+    arts = [article_from_row(row, n, hide=hide) for n, row in rows]
+    return arts, [row for _, row in rows], [f"{path}:{n}: {why}" for n, why in objects.problems]
