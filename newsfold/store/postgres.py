@@ -9,11 +9,11 @@ a weighted ``tsvector`` (title A, summary B, member articles C) with a GIN index
 from __future__ import annotations
 
 import threading
-from typing import Iterable, Iterator, Optional, Sequence
+from typing import Iterable, Optional, Sequence
 
 from newsfold.model import Article, ErrorRecord, Story
 from newsfold.store import common
-from newsfold.store.base import Store
+from newsfold.store.sql import SQLStore
 
 #: Rows per statement (arrays passed to unnest / executemany batches).
 BATCH = 2000
@@ -88,7 +88,7 @@ def _psycopg():
     return psycopg
 
 
-class PostgresStore(Store):
+class PostgresStore(SQLStore):
     """A store in a PostgreSQL database given by a ``postgresql://`` URL."""
 
     def __init__(self, url: str) -> None:
@@ -136,6 +136,11 @@ class PostgresStore(Store):
                 self.tx.__exit__(exc_type, exc, tb)
             finally:
                 self.store._lock.release()
+
+    PH = "%s"
+
+    def _read(self) -> "PostgresStore._Tx":
+        return self._tx()
 
     def _tx(self) -> "PostgresStore._Tx":
         return PostgresStore._Tx(self)
@@ -202,10 +207,6 @@ class PostgresStore(Store):
                     " FROM nf_incoming i WHERE a.id = i.id"
                 )
 
-    def get_article(self, article_id: str) -> Optional[Article]:
-        found = self.get_articles([article_id])
-        return found[0] if found else None
-
     def get_articles(self, ids: Sequence[str]) -> list[Article]:
         ids = list(ids)
         by_id: dict[str, Article] = {}
@@ -215,26 +216,6 @@ class PostgresStore(Store):
                 for aid, data in cur.fetchall():
                     by_id[aid] = Article.from_json(data)
         return [by_id[i] for i in ids if i in by_id]
-
-    def iter_articles(self) -> Iterator[Article]:
-        last = 0
-        while True:
-            with self._tx() as cur:
-                cur.execute(
-                    "SELECT seq, data FROM articles WHERE seq > %s ORDER BY seq LIMIT %s",
-                    (last, common.PAGE),
-                )
-                rows = cur.fetchall()
-            if not rows:
-                return
-            last = rows[-1][0]
-            for _, data in rows:
-                yield Article.from_json(data)
-
-    def count_articles(self) -> int:
-        with self._tx() as cur:
-            cur.execute("SELECT count(*) FROM articles")
-            return cur.fetchone()[0]
 
     # ------------------------------------------------------------------ stories
     def put_stories(self, stories: Iterable[Story], *, replace_all: bool = False) -> None:
@@ -281,37 +262,6 @@ class PostgresStore(Store):
             out.update(cur.fetchall())
         return out
 
-    def get_story(self, story_id: str) -> Optional[Story]:
-        with self._tx() as cur:
-            cur.execute("SELECT data FROM stories WHERE id = %s", (story_id,))
-            row = cur.fetchone()
-        return Story.from_json(row[0]) if row else None
-
-    def list_stories(
-        self,
-        *,
-        q: Optional[str] = None,
-        since: Optional[str] = None,
-        until: Optional[str] = None,
-        outlet: Optional[str] = None,
-        min_independent: Optional[int] = None,
-        limit: int = 50,
-        offset: int = 0,
-    ) -> list[Story]:
-        found = self._where(q, since, until, outlet, min_independent)
-        if found is None:
-            return []
-        where, params = found
-        sql = "SELECT s.data FROM stories s" + where + (
-            " ORDER BY s.last_published DESC NULLS LAST, s.first_published DESC NULLS LAST,"
-            " s.id LIMIT %s OFFSET %s"
-        )
-        params += [max(0, int(limit)), max(0, int(offset))]
-        with self._tx() as cur:
-            cur.execute(sql, params)
-            rows = cur.fetchall()
-        return [Story.from_json(r[0]) for r in rows]
-
     def _where(self, q, since, until, outlet, min_independent) -> Optional[tuple[str, list]]:
         """The WHERE clause of a story query; None when ``q`` has no word (nothing matches)."""
         where: list[str] = []
@@ -333,26 +283,8 @@ class PostgresStore(Store):
                     f" ON sa.article_id = a.id WHERE a.search @@ {tsq}))"
                 )
                 params += [word, word, word]
-        common.story_filters(where, params, since, until, outlet, min_independent, ph="%s")
+        common.story_filters(where, params, since, until, outlet, min_independent, ph=self.PH)
         return (" WHERE " + " AND ".join(where) if where else ""), params
-
-    def count_stories(
-        self,
-        *,
-        q: Optional[str] = None,
-        since: Optional[str] = None,
-        until: Optional[str] = None,
-        outlet: Optional[str] = None,
-        min_independent: Optional[int] = None,
-    ) -> int:
-        """All stories, or those ``list_stories`` would return with the same filters."""
-        found = self._where(q, since, until, outlet, min_independent)
-        if found is None:
-            return 0
-        where, params = found
-        with self._tx() as cur:
-            cur.execute("SELECT count(*) FROM stories s" + where, params)
-            return cur.fetchone()[0]
 
     # ------------------------------------------------------------------ errors, state
     def add_errors(self, errors: Iterable[ErrorRecord]) -> None:
@@ -363,18 +295,6 @@ class PostgresStore(Store):
                     " ON CONFLICT (key) DO NOTHING",
                     [common.error_row(e) for e in chunk],
                 )
-
-    def errors(self) -> list[ErrorRecord]:
-        with self._tx() as cur:
-            cur.execute("SELECT data FROM errors ORDER BY seq")
-            rows = cur.fetchall()
-        return [ErrorRecord.from_json(r[0]) for r in rows]
-
-    def get_state(self, key: str) -> Optional[bytes]:
-        with self._tx() as cur:
-            cur.execute("SELECT value FROM state WHERE key = %s", (key,))
-            row = cur.fetchone()
-        return bytes(row[0]) if row else None
 
     def set_state(self, key: str, value: bytes) -> None:
         with self._tx() as cur:

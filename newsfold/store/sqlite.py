@@ -22,11 +22,11 @@ from __future__ import annotations
 import sqlite3
 import threading
 from pathlib import Path
-from typing import Iterable, Iterator, Optional, Sequence
+from typing import Iterable, Optional, Sequence
 
 from newsfold.model import Article, ErrorRecord, Story
 from newsfold.store import common
-from newsfold.store.base import Store
+from newsfold.store.sql import SQLStore
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -89,7 +89,7 @@ CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value BLOB);
 BATCH = 500
 
 
-class SQLiteStore(Store):
+class SQLiteStore(SQLStore):
     """A store in one SQLite file (or ``":memory:"``)."""
 
     def __init__(self, path: str = ":memory:", *, timeout: float = 30.0) -> None:
@@ -153,6 +153,9 @@ class SQLiteStore(Store):
                 self.cur.close()
                 self.store._lock.release()
 
+    def _read(self) -> "SQLiteStore._Tx":
+        return self._Tx(self, write=False)
+
     def _tx(self, write: bool = True) -> "SQLiteStore._Tx":
         return SQLiteStore._Tx(self, write)
 
@@ -208,10 +211,6 @@ class SQLiteStore(Store):
                     [(r[2], r[3], r[4], r[5], r[6], r[0]) for r in rows],
                 )
 
-    def get_article(self, article_id: str) -> Optional[Article]:
-        found = self.get_articles([article_id])
-        return found[0] if found else None
-
     def get_articles(self, ids: Sequence[str]) -> list[Article]:
         ids = list(ids)
         by_id: dict[str, Article] = {}
@@ -222,26 +221,6 @@ class SQLiteStore(Store):
                 for aid, data in cur.fetchall():
                     by_id[aid] = Article.from_json(data)
         return [by_id[i] for i in ids if i in by_id]
-
-    def iter_articles(self) -> Iterator[Article]:
-        # Keyset pagination: bounded memory, the lock is not held between pages.
-        last = 0
-        while True:
-            with self._tx(write=False) as cur:
-                cur.execute(
-                    "SELECT seq, data FROM articles WHERE seq > ? ORDER BY seq LIMIT ?",
-                    (last, common.PAGE),
-                )
-                rows = cur.fetchall()
-            if not rows:
-                return
-            last = rows[-1][0]
-            for _, data in rows:
-                yield Article.from_json(data)
-
-    def count_articles(self) -> int:
-        with self._tx(write=False) as cur:
-            return cur.execute("SELECT count(*) FROM articles").fetchone()[0]
 
     # ------------------------------------------------------------------ stories
     def put_stories(self, stories: Iterable[Story], *, replace_all: bool = False) -> None:
@@ -298,36 +277,6 @@ class SQLiteStore(Store):
             out.update(cur.fetchall())
         return out
 
-    def get_story(self, story_id: str) -> Optional[Story]:
-        with self._tx(write=False) as cur:
-            row = cur.execute("SELECT data FROM stories WHERE id = ?", (story_id,)).fetchone()
-        return Story.from_json(row[0]) if row else None
-
-    def list_stories(
-        self,
-        *,
-        q: Optional[str] = None,
-        since: Optional[str] = None,
-        until: Optional[str] = None,
-        outlet: Optional[str] = None,
-        min_independent: Optional[int] = None,
-        limit: int = 50,
-        offset: int = 0,
-    ) -> list[Story]:
-        found = self._where(q, since, until, outlet, min_independent)
-        if found is None:
-            return []
-        where, params = found
-        sql = "SELECT s.data FROM stories s" + where + (
-            " ORDER BY s.last_published DESC NULLS LAST, s.first_published DESC NULLS LAST,"
-            " s.id LIMIT ? OFFSET ?"
-        )
-        params += [max(0, int(limit)), max(0, int(offset))]
-        with self._tx(write=False) as cur:
-            cur.execute(sql, params)
-            rows = cur.fetchall()
-        return [Story.from_json(r[0]) for r in rows]
-
     def _where(self, q, since, until, outlet, min_independent) -> Optional[tuple[str, list]]:
         """The WHERE clause of a story query; None when ``q`` has no word (nothing matches)."""
         where: list[str] = []
@@ -345,26 +294,8 @@ class SQLiteStore(Store):
                     " WHERE a.seq IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)))"
                 )
                 params += [term, term]
-        common.story_filters(where, params, since, until, outlet, min_independent, ph="?")
+        common.story_filters(where, params, since, until, outlet, min_independent, ph=self.PH)
         return (" WHERE " + " AND ".join(where) if where else ""), params
-
-    def count_stories(
-        self,
-        *,
-        q: Optional[str] = None,
-        since: Optional[str] = None,
-        until: Optional[str] = None,
-        outlet: Optional[str] = None,
-        min_independent: Optional[int] = None,
-    ) -> int:
-        """All stories, or those ``list_stories`` would return with the same filters."""
-        found = self._where(q, since, until, outlet, min_independent)
-        if found is None:
-            return 0
-        where, params = found
-        with self._tx(write=False) as cur:
-            cur.execute("SELECT count(*) FROM stories s" + where, params)
-            return cur.fetchone()[0]
 
     # ------------------------------------------------------------------ errors, state
     def add_errors(self, errors: Iterable[ErrorRecord]) -> None:
@@ -374,16 +305,6 @@ class SQLiteStore(Store):
                     "INSERT OR IGNORE INTO errors(key, path, kind, stage, data) VALUES (?, ?, ?, ?, ?)",
                     [common.error_row(e) for e in chunk],
                 )
-
-    def errors(self) -> list[ErrorRecord]:
-        with self._tx(write=False) as cur:
-            rows = cur.execute("SELECT data FROM errors ORDER BY seq").fetchall()
-        return [ErrorRecord.from_json(r[0]) for r in rows]
-
-    def get_state(self, key: str) -> Optional[bytes]:
-        with self._tx(write=False) as cur:
-            row = cur.execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone()
-        return bytes(row[0]) if row else None
 
     def set_state(self, key: str, value: bytes) -> None:
         with self._tx() as cur:
