@@ -341,18 +341,29 @@ def _assign(arts: Sequence[Article], feats_of, parent: dict) -> list[Family]:
         root = arts[r]
         root.reason = (f"origin of a family of {len(members)} articles" if len(members) > 1
                        else "no copy, truncation or rewrite of another article found")
-    out = []
-    for r, members in families.items():
-        root = arts[r]
-        outlets = sorted({arts[i].source for i in members if arts[i].source})
-        wire = root.wire or next((arts[i].wire for i in members if arts[i].wire), None)
-        out.append(Family(
-            id=root.id, origin=root.id,
-            members=[FamilyMember(id=arts[i].id, origin=arts[i].origin, relation=arts[i].relation,
-                                  similarity=arts[i].similarity, reason=arts[i].reason) for i in members],
-            outlets=outlets, wire=wire,
-        ))
-    return out
+    return [family_record([arts[i] for i in members]) for members in families.values()]
+
+
+def family_record(members: Sequence[Article]) -> Family:
+    """The :class:`Family` of articles that share ``family`` (set by :func:`fold` or
+    :class:`FamilyIndex`); its origin is the member whose id is the family id."""
+    fid = members[0].family or members[0].id
+    root = next((a for a in members if a.id == fid), None)
+    wire = (root.wire if root else None) or next((a.wire for a in members if a.wire), None)
+    return Family(
+        id=fid, origin=fid,
+        members=[FamilyMember(id=a.id, origin=a.origin, relation=a.relation or "original",
+                              similarity=a.similarity, reason=a.reason) for a in members],
+        outlets=sorted({a.source for a in members if a.source}), wire=wire,
+    )
+
+
+def families_of(articles: Sequence[Article]) -> list[Family]:
+    """The families of a set of articles (e.g. one story's members), from their dedup fields."""
+    groups: dict[str, list[Article]] = {}
+    for a in articles:
+        groups.setdefault(a.family or a.id, []).append(a)
+    return [family_record(g) for g in groups.values()]
 
 
 # --------------------------------------------------------------------------- batch

@@ -21,7 +21,7 @@ from typing import Any, Iterable, Optional, Sequence
 
 from newsfold import stages
 from newsfold.config import Config
-from newsfold.model import Article, ErrorRecord, Family, FamilyMember, RawRecord, Story
+from newsfold.model import Article, ErrorRecord, RawRecord, Story
 from newsfold.store.base import Store
 
 #: Keys under which the pipeline keeps its state in the store.
@@ -35,26 +35,6 @@ def record_from_dict(obj: dict[str, Any], *, path: str = "api", position: Any = 
     from newsfold.ingest.jsonl import record_from_obj
 
     return record_from_obj(obj, path=path, position=position)
-
-
-def _family_of(members: Sequence[Article]) -> list[Family]:
-    """Families of a story's members, rebuilt from the fields dedup set on each article."""
-    groups: dict[str, list[Article]] = {}
-    for a in members:
-        groups.setdefault(a.family or a.id, []).append(a)
-    fams = []
-    for fid, arts in groups.items():
-        origin = fid
-        fam_members = [
-            FamilyMember(id=a.id, origin=a.origin, relation=a.relation or "original",
-                         similarity=dict(a.similarity or {}), reason=a.reason)
-            for a in arts
-        ]
-        outlets = sorted({a.source for a in arts if a.source})
-        wires = [a.wire for a in arts if a.wire]
-        fams.append(Family(id=fid, origin=origin, members=fam_members, outlets=outlets,
-                           wire=wires[0] if wires else None))
-    return fams
 
 
 class StreamingPipeline:
@@ -179,6 +159,8 @@ class StreamingPipeline:
             return touched
 
     def _reanalyse(self, story_ids: Sequence[str]) -> None:
+        from newsfold.dedup import families_of
+
         current = {s.id: s for s in self._clusterer.stories() if s.id in set(story_ids)}
         out: list[Story] = []
         for sid in story_ids:
@@ -194,7 +176,7 @@ class StreamingPipeline:
                 self.store.update_articles(changed)
             story = Story(id=sid, title=base.title, articles=[a.id for a in members],
                           storyline=base.storyline)
-            story.families = _family_of(members)
+            story.families = families_of(members)
             story = stages.analyze_one(story, members, config=self.config)
             if not story.title:
                 story.title = next((a.title for a in members if a.title), "") or ""
