@@ -515,7 +515,7 @@ class FamilyIndex:
     def from_state(cls, state: dict, config: Any = None) -> "FamilyIndex":
         idx = cls(config=config, window=state.get("window", 200))
         mine, theirs = idx.algorithm, state.get("algorithm", {})
-        for k in ("library", "algorithm", "algorithm_version", "num_perm", "seed"):
+        for k in ("library", "algorithm", "algorithm_version", "num_perm", "seed", "shingles"):
             if mine.get(k) != theirs.get(k):
                 raise ValueError(f"FamilyIndex state was built with {theirs}, this engine uses {mine}: rebuild it")
         idx.ids = list(state["ids"])

@@ -24,7 +24,7 @@ def algorithm_info(num_perm: int = NUM_PERM, seed: int = SEED) -> dict:
         "algorithm_version": int(rensa.RMinHash.ALGORITHM_VERSION),
         "num_perm": num_perm,
         "seed": seed,
-        "shingles": "word 5-grams, blake2b-64 token hashes, uint64 rolling combine",
+        "shingles": "word 5-grams, polynomial-64 byte token hashes (v2), uint64 rolling combine",
     }
 
 

@@ -1,16 +1,15 @@
-"""Fast word shingling: regex tokens -> cached stable 64-bit token hashes -> numpy 5-gram hashes.
+"""Fast word shingling, vectorised: byte tokens -> 64-bit token hashes -> 5-gram hashes.
 
-Tokenising is the bottleneck, so each distinct token is hashed once (blake2b, stable across
-runs and machines) and cached; word n-gram hashes are then computed for a whole batch at once
-with wrapping uint64 arithmetic over the flat token-hash array. No per-shingle Python string
-is ever built.
+A batch of texts is joined into one byte string (lowercased, punctuation and whitespace made
+spaces: two C passes); token boundaries, token hashes (a polynomial over the bytes via prefix
+sums, then a 64-bit mix) and word 5-gram hashes (wrapping uint64 arithmetic over the flat
+token-hash array) are numpy operations over the whole batch. No Python object per token or
+per shingle; hashes are stable across runs and machines.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
-from itertools import chain
 from typing import Sequence
 
 import numpy as np
@@ -28,31 +27,99 @@ _P = np.uint64(0x9E3779B97F4A7C15)  # odd multiplier (golden ratio), wraps mod 2
 _MIX = np.uint64(0xBF58476D1CE4E5B9)
 
 
-class _TokenHashes(dict):
-    """token (UTF-8 bytes) -> stable uint64 hash, computed once per distinct token."""
+# whitespace and ASCII punctuation -> space, so tokens are the runs of other bytes
+# (exactly ``bytes.split()`` after ``_PUNCT``)
+_SEP = bytearray(_PUNCT)
+for _c in b"\t\n\x0b\x0c\r":
+    _SEP[_c] = 32
+_SEP = bytes(_SEP)
+#: token hash: polynomial over the token's bytes, sum b_k * _Q**k (mod 2**64), finalised with
+#: a splitmix64-style mix; computed for a whole batch with prefix sums, no Python object per
+#: token. _Q is odd, so it has an inverse mod 2**64 and the prefix difference of a token can
+#: be moved back to position 0.
+_Q = 0x100000001B3
+_QINV = pow(_Q, -1, 2**64)
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x94D049BB133111EB)
+_POW = np.ones(1, dtype=np.uint64)
+_IPOW = np.ones(1, dtype=np.uint64)
+#: bytes tokenised per numpy pass (bounds the temporaries: ~10 uint64 arrays of this length)
+_BLOCK = 1 << 21
 
-    def __missing__(self, key: bytes) -> int:
-        value = int.from_bytes(hashlib.blake2b(key, digest_size=8).digest(), "little")
-        self[key] = value
-        return value
+
+def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
+    global _POW, _IPOW
+    if _POW.size < n:
+        m = max(n, 2 * _POW.size)
+        with np.errstate(over="ignore"):
+            _POW = np.cumprod(np.full(m, _Q, dtype=np.uint64), dtype=np.uint64) * np.uint64(_QINV)
+            _IPOW = np.cumprod(np.full(m, _QINV, dtype=np.uint64), dtype=np.uint64) * np.uint64(_Q)
+    return _POW[:n], _IPOW[:n]
 
 
-_CACHE = _TokenHashes()
-_CACHE_LIMIT = 5_000_000
+def _prep(text: str) -> bytes:
+    if not text.isascii():
+        text = text.lower().translate(_UNI)
+    return text.encode("utf-8")
 
 
 def tokens(text: str) -> list[bytes]:
     """Lowercased word tokens as UTF-8 bytes (ASCII lowercasing; other scripts kept as is)."""
-    if not text.isascii():
-        text = text.lower().translate(_UNI)
-    return text.encode("utf-8").lower().translate(_PUNCT).split()
+    return _prep(text).lower().translate(_PUNCT).split()
+
+
+def _hash_block(buf: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """(token hashes, token start byte positions) of a separator-translated byte string."""
+    a = np.frombuffer(buf, dtype=np.uint8)
+    n = a.size
+    if n == 0:
+        return np.zeros(0, np.uint64), np.zeros(0, np.int64)
+    tok = a != 32
+    edge = np.flatnonzero(np.diff(tok.view(np.int8), prepend=np.int8(0), append=np.int8(0)))
+    starts, ends = edge[0::2], edge[1::2]
+    pw, ipw = _powers(n)
+    with np.errstate(over="ignore"):
+        pref = np.empty(n + 1, dtype=np.uint64)
+        pref[0] = 0
+        np.cumsum(a * pw, dtype=np.uint64, out=pref[1:])
+        h = (pref[ends] - pref[starts]) * ipw[starts]
+        h += (ends - starts).astype(np.uint64)
+        h ^= h >> np.uint64(30)
+        h *= _M1
+        h ^= h >> np.uint64(27)
+        h *= _M2
+        h ^= h >> np.uint64(31)
+    return h, starts
+
+
+def token_hash_batch(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(flat uint64 token hashes of all texts, tokens per text), vectorised over the batch.
+
+    Same tokens as :func:`tokens`; each text is followed by a separator so no token spans two
+    texts. Works in blocks of about ``_BLOCK`` bytes to bound the temporaries."""
+    lengths = np.zeros(len(texts), dtype=np.int64)
+    parts: list[np.ndarray] = []
+    i = 0
+    while i < len(texts):
+        enc, size, j = [], 0, i
+        while j < len(texts) and (size < _BLOCK or j == i):
+            e = _prep(texts[j])
+            enc.append(e)
+            size += len(e) + 1
+            j += 1
+        buf = (b" ".join(enc) + b" ").lower().translate(_SEP)
+        h, starts = _hash_block(buf)
+        bounds = np.zeros(len(enc) + 1, dtype=np.int64)
+        np.cumsum([len(e) + 1 for e in enc], out=bounds[1:])
+        lengths[i:j] = np.diff(np.searchsorted(starts, bounds))
+        parts.append(h)
+        i = j
+    flat = np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint64)
+    return flat, lengths
 
 
 def token_hashes(text: str) -> np.ndarray:
-    toks = tokens(text)
-    if len(_CACHE) > _CACHE_LIMIT:
-        _CACHE.clear()
-    return np.fromiter(map(_CACHE.__getitem__, toks), dtype=np.uint64, count=len(toks))
+    return token_hash_batch([text])[0]
 
 
 def shingle_batch(texts: Sequence[str], k: int = SHINGLE_SIZE) -> tuple[np.ndarray, np.ndarray]:
@@ -62,24 +129,7 @@ def shingle_batch(texts: Sequence[str], k: int = SHINGLE_SIZE) -> tuple[np.ndarr
     text gets none. Duplicates within a text are kept (MinHash ignores them; verification
     uses unique sets).
     """
-    if len(_CACHE) > _CACHE_LIMIT:
-        _CACHE.clear()
-    get = _CACHE.__getitem__
-    if sum(map(len, texts)) < 1000 * max(len(texts), 1):
-        # many short texts (sentences): one fromiter over all tokens is cheaper
-        toks = [tokens(t) for t in texts]
-        lengths = np.fromiter((len(t) for t in toks), dtype=np.int64, count=len(toks))
-        flat = np.fromiter(map(get, chain.from_iterable(toks)), dtype=np.uint64, count=int(lengths.sum()))
-        del toks
-    else:  # long texts: never hold more than one text's token objects at a time
-        lengths = np.empty(len(texts), dtype=np.int64)
-        parts = []
-        for i, t in enumerate(texts):
-            tk = tokens(t)
-            lengths[i] = len(tk)
-            parts.append(np.fromiter(map(get, tk), dtype=np.uint64, count=len(tk)))
-        flat = np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint64)
-        del parts
+    flat, lengths = token_hash_batch(texts)
     n = flat.size
     starts = np.zeros(len(texts) + 1, dtype=np.int64)
     np.cumsum(lengths, out=starts[1:])
