@@ -86,37 +86,83 @@ def _opens_utterance(text: str, seg_start: int, cue_ends: list[int], ext_start: 
     return any(0 <= seg_start - c <= 2 and not text[c:seg_start].strip() for c in cue_ends)
 
 
-def gold_quotes(doc: dict, embedded: bool = True) -> list[dict]:
+_OPENING_MARKS = "“‘«„"
+
+
+def _mark_at(text: str, s: int) -> Optional[int]:
+    """Offset of the opening quote mark a content span opens with: the span's first character,
+    or (annotators sometimes leave the mark out of the span) the character just before it when
+    that is an opening mark -- a curly/guillemet opener, or a straight one after a space, a line
+    start or an opening bracket/dash/colon. None when the span opens with the reporter's words."""
+    if text[s:s + 1] in QUOTE_OPEN:
+        return s
+    if s <= 0:
+        return None
+    b = text[s - 1]
+    if b in _OPENING_MARKS:
+        return s - 1
+    if b in "\"'":
+        prev = text[s - 2] if s >= 2 else " "
+        if prev in "\"'" and s >= 2:  # typewriter doubled mark ''...
+            prev = text[s - 3] if s >= 3 else " "
+            if prev.isspace() or prev in "([—–-:,":
+                return s - 2
+            return None
+        if prev.isspace() or prev in "([—–-:,":
+            return s - 1
+    return None
+
+
+def gold_quotes(doc: dict, embedded: bool = False, spans: bool = True) -> list[dict]:
     """Gold direct-quote spans of one PolNeAR document.
 
-    1. An attribution whose (first) content opens with a quote mark: one span from the first
-       content piece to the last.
-    2. ``embedded`` (default): PolNeAR annotates the whole reported content, so a verbatim
-       quotation is often preceded inside the content by the reporter's words ('that, “…”',
-       'on the other hand, “…”', '"too little," he added. "…"'). A quote-mark segment inside
-       such a content is a direct-quote span when it opens an utterance (see
-       :func:`_opens_utterance`), has >= 3 words, starts with a capital or ends its
-       sentence inside the marks, and is not followed by the rest of a sentence in lower case ('Mr. Barrett said, "we were floored."'); quoted words or phrases inside the
-       reporter's own clause ('to “keep the details … under wraps”') are partial quotes, not
-       gold direct spans.
+    The data README's definition: a content ("what was said") is a direct quote when it opens
+    with a quote mark.
+
+    1. An attribution whose first content span opens with a quote mark: one gold span from the
+       first content piece to the last (a quote split by its cue, '"A," he said, "B."', or running
+       over several paragraphs is one gold quote).
+    2. ``spans`` (default, the README's definition read per content span): in an attribution whose
+       first span opens with the reporter's words, each further content span that itself opens
+       with a quote mark is a gold span ('Yet Trump is a “change agent,” Cole said. “That’s
+       exactly what people want …”': the second span is a direct quote). With ``spans=False``
+       only the first span decides (the earlier, attribution-level reading).
+       Either way, a span whose opening mark sits just outside it (the annotator left the mark
+       out) opens with that mark.
+    3. ``embedded`` (off by default; the *revised* definition an earlier version used as its
+       headline): a quote-mark segment *inside* a content span that opens with the reporter's
+       words ('that, “…”', 'on the other hand, “…”') when it opens an utterance (see
+       :func:`_opens_utterance`), has >= 3 words, starts with a capital or ends its sentence
+       inside the marks, and is not followed by the rest of a sentence in lower case.
+       PolNeAR itself does not mark these as direct quotes.
     """
     text = doc.get("text") or ""
     out = []
     for a in doc.get("attributions") or []:
-        content = a.get("content") or []
+        content = sorted(a.get("content") or [], key=lambda c: c["start"])
         if not content:
             continue
-        first = min(content, key=lambda c: c["start"])
+        first = content[0]
         src = a.get("source") or []
         source = [(s["start"], s["end"], s.get("text", "")) for s in src]
-        if first.get("text", "")[:1] in QUOTE_OPEN:
-            out.append({"start": first["start"], "end": max(c["end"] for c in content),
-                        "source": source, "embedded": False})
+        m0 = _mark_at(text, first["start"]) if text else (
+            first["start"] if first.get("text", "")[:1] in QUOTE_OPEN else None)
+        if m0 is not None:
+            out.append({"start": m0, "end": max(c["end"] for c in content),
+                        "source": source, "embedded": False, "kind": "attribution"})
             continue
+        if spans and text:
+            for c in content[1:]:
+                m = _mark_at(text, c["start"])
+                if m is not None:
+                    out.append({"start": m, "end": c["end"], "source": source,
+                                "embedded": False, "kind": "span"})
         if not embedded or not text:
             continue
         cue_ends = [c["end"] for c in a.get("cue") or []]
-        for c in sorted(content, key=lambda c: c["start"]):
+        for c in content:
+            if _mark_at(text, c["start"]) is not None:
+                continue
             for s, e in _segments(text, c["start"], c["end"]):
                 if len(text[s:e].split()) < 3:
                     continue
@@ -130,7 +176,8 @@ def gold_quotes(doc: dict, embedded: bool = True) -> list[dict]:
                 e = min(e, max(x["end"] for x in content) + 2)
                 if any(_overlap(s, e, g["start"], g["end"]) for g in out):
                     continue  # already a gold span (attributions nested in one another)
-                out.append({"start": s, "end": e, "source": source, "embedded": True})
+                out.append({"start": s, "end": e, "source": source, "embedded": True,
+                            "kind": "embedded"})
     return out
 
 
@@ -181,12 +228,15 @@ def speaker_correct(f, g) -> bool:
 
 
 def evaluate(path: Path, *, config=None, limit: Optional[int] = None, verbose: bool = False) -> dict:
+    """Precision/recall of found direct quotes against the README-definition gold
+    (:func:`gold_quotes` defaults), plus the same against the attribution-level reading
+    (``attribution_*``) and the revised definition with embedded segments (``revised_*``)."""
     from newsfold.analyze.entities import build_entities
     from newsfold.analyze.quotes import extract_quotes, make_resolver
     from newsfold.model import Article
 
-    n_found = n_gold = n_match_f = n_match_g = n_in_attr = 0
-    n_strict_gold = n_strict_f = n_strict_g = 0
+    n_found = n_in_attr = 0
+    tallies = {k: [0, 0, 0] for k in ("strict", "attribution", "revised")}  # gold, mf, mg
     with_speaker = 0
     sp_total = sp_ok = 0
     docs = 0
@@ -200,19 +250,17 @@ def evaluate(path: Path, *, config=None, limit: Optional[int] = None, verbose: b
                  if q.kind == "direct"]
         gold = gold_quotes(doc)
         mf, mg, pairs = match_doc(found, gold)
-        strict = [g for g in gold if not g["embedded"]]
-        smf, smg, _ = match_doc(found, strict)
-        n_strict_gold += len(strict)
-        n_strict_f += len(smf)
-        n_strict_g += len(smg)
+        for key, g in (("strict", gold), ("attribution", gold_quotes(doc, spans=False)),
+                       ("revised", gold_quotes(doc, embedded=True))):
+            kmf, kmg, _ = (mf, mg, None) if key == "strict" else match_doc(found, g)
+            tallies[key][0] += len(g)
+            tallies[key][1] += len(kmf)
+            tallies[key][2] += len(kmg)
         contents = [(min(c["start"] for c in a["content"]), max(c["end"] for c in a["content"]))
                     for a in doc.get("attributions") or [] if a.get("content")]
         n_in_attr += sum(1 for i, f in enumerate(found) if i in mf or any(
             _overlap(f.start, f.end, a0, b0) >= 0.5 * (f.end - f.start) for a0, b0 in contents))
         n_found += len(found)
-        n_gold += len(gold)
-        n_match_f += len(mf)
-        n_match_g += len(mg)
         with_speaker += sum(1 for q in found if q.speaker_text)
         if verbose:
             for q in found:
@@ -241,23 +289,37 @@ def evaluate(path: Path, *, config=None, limit: Optional[int] = None, verbose: b
         docs += 1
         if limit and docs >= limit:
             break
-    precision = n_match_f / n_found if n_found else 0.0
-    recall = n_match_g / n_gold if n_gold else 0.0
+
+    def pr(key):
+        n_gold, n_mf, n_mg = tallies[key]
+        return (round(n_mf / n_found, 4) if n_found else 0.0,
+                round(n_mg / n_gold, 4) if n_gold else 0.0)
+
+    precision, recall = pr("strict")
+    a_p, a_r = pr("attribution")
+    r_p, r_r = pr("revised")
     return {
         "file": str(path),
         "documents": docs,
-        "gold_quotes": n_gold,
+        "gold_quotes": tallies["strict"][0],
         "found_quotes": n_found,
-        "matched_found": n_match_f,
-        "matched_gold": n_match_g,
-        "precision": round(precision, 4),
-        "recall": round(recall, 4),
+        "matched_found": tallies["strict"][1],
+        "matched_gold": tallies["strict"][2],
+        # the data README's definition (content spans opening with a quote mark): the headline
+        "precision": precision,
+        "recall": recall,
+        "f1": round(2 * precision * recall / (precision + recall), 4) if precision else 0.0,
+        "strict_precision": precision,  # the same numbers, under their earlier key
+        "strict_recall": recall,
+        # the same definition read per attribution (only its first content span decides)
+        "attribution_gold_quotes": tallies["attribution"][0],
+        "attribution_precision": a_p,
+        "attribution_recall": a_r,
+        # the revised definition (+ quote segments embedded in reporter-worded contents)
+        "revised_gold_quotes": tallies["revised"][0],
+        "revised_precision": r_p,
+        "revised_recall": r_r,
         "precision_in_any_attribution": round(n_in_attr / n_found, 4) if n_found else 0.0,
-        # the earlier, narrower gold (only contents opening with a quote mark), for comparison
-        "strict_gold_quotes": n_strict_gold,
-        "strict_precision": round(n_strict_f / n_found, 4) if n_found else 0.0,
-        "strict_recall": round(n_strict_g / n_strict_gold, 4) if n_strict_gold else 0.0,
-        "f1": round(2 * precision * recall / (precision + recall), 4) if n_match_f else 0.0,
         "speaker_coverage": round(with_speaker / n_found, 4) if n_found else 0.0,
         "speaker_accuracy": round(sp_ok / sp_total, 4) if sp_total else 0.0,
         "matching": "overlap >= 50% of the shorter span",

@@ -1,0 +1,70 @@
+"""The quote eval's gold definition (PolNeAR README: a content is a direct quote when it opens
+with a quote mark) on small hand-made documents."""
+
+from __future__ import annotations
+
+from newsfold.eval.quotes import gold_quotes, match_doc
+
+
+def _attr(text, source, cue, *contents):
+    def span(s):
+        i = text.index(s)
+        return {"start": i, "end": i + len(s), "text": s}
+
+    return {"source": [span(source)], "cue": [span(cue)], "content": [span(c) for c in contents]}
+
+
+def test_each_content_span_opening_with_a_mark_is_a_direct_quote():
+    text = ("Yet Trump is also a “change agent,” Cole said. “That’s exactly what people want "
+            "right now.”")
+    doc = {"text": text, "attributions": [
+        _attr(text, "Cole", "said", "Yet Trump is also a “change agent,”",
+              "“That’s exactly what people want right now.”")]}
+    gold = gold_quotes(doc)
+    assert len(gold) == 1 and gold[0]["kind"] == "span"
+    assert text[gold[0]["start"]:gold[0]["end"]].startswith("“That’s exactly")
+    assert gold[0]["source"][0][2] == "Cole"
+    # read per attribution, the first (reporter-worded) span decides for the whole attribution
+    assert gold_quotes(doc, spans=False) == []
+
+
+def test_first_span_opening_with_a_mark_makes_one_gold_quote_over_all_pieces():
+    text = "“We can always have differences,” he said. “If you agree on 70 percent, fine.”"
+    doc = {"text": text, "attributions": [
+        _attr(text, "he", "said", "“We can always have differences,”",
+              "“If you agree on 70 percent, fine.”")]}
+    gold = gold_quotes(doc)
+    assert len(gold) == 1 and (gold[0]["start"], gold[0]["end"]) == (0, len(text))
+
+
+def test_a_mark_left_out_of_the_content_span_still_opens_it():
+    text = "Trump returned the compliment, telling Reuters, “Sheldon and I have been friends.”"
+    doc = {"text": text, "attributions": [
+        _attr(text, "Trump", "telling", "Sheldon and I have been friends.”")]}
+    gold = gold_quotes(doc)
+    assert len(gold) == 1 and gold[0]["start"] == text.index("“Sheldon")
+    nyt = "Mr. Ross said, ''It is fine,'' and left."
+    doc = {"text": nyt, "attributions": [_attr(nyt, "Mr. Ross", "said", "It is fine,''")]}
+    assert gold_quotes(doc)[0]["start"] == nyt.index("''It")
+    # an apostrophe inside a word opens nothing
+    text2 = "The party's platform, Smith said, was weak."
+    doc = {"text": text2, "attributions": [_attr(text2, "Smith", "said", "s platform")]}
+    assert gold_quotes(doc) == []
+
+
+def test_reporter_worded_content_is_no_direct_quote_unless_revised():
+    text = "Trump tweeted that, “For those few people knocking me, I will be there.”"
+    doc = {"text": text, "attributions": [
+        _attr(text, "Trump", "tweeted", "that, “For those few people knocking me, I will be there.”")]}
+    assert gold_quotes(doc) == []
+    assert [g["kind"] for g in gold_quotes(doc, embedded=True)] == ["embedded"]
+
+
+def test_matching_needs_half_of_the_shorter_span():
+    class F:
+        def __init__(self, s, e):
+            self.start, self.end = s, e
+
+    gold = [{"start": 10, "end": 30, "source": []}]
+    mf, mg, pairs = match_doc([F(12, 28), F(25, 60), F(0, 11)], gold)
+    assert mf == {0} and mg == {0} and pairs == [(0, 0)]
