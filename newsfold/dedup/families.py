@@ -11,6 +11,8 @@ neighbours (rewrite.py) -> union-find components -> provenance tree (provenance.
 from __future__ import annotations
 
 import heapq
+import multiprocessing as mp
+import os
 import random
 from dataclasses import dataclass
 from typing import Any, Iterable, Optional, Sequence
@@ -44,6 +46,12 @@ class DedupConfig:
     seed: int = 0
     #: outlet -> owner, so outlets of one owner count once in ``story_sources``
     owners: Optional[dict] = None
+    #: worker processes (fork) for shingling and for checking/describing candidate pairs;
+    #: None = min(2, CPU count). Batches under ``parallel_min`` articles run in process.
+    workers: Optional[int] = None
+    parallel_min: int = 5_000
+    #: candidate pairs per task (one task: verify, align, direct and describe its pairs)
+    pair_chunk: int = 2_048
 
 
 def _dedup_config(config: Any) -> DedupConfig:
@@ -54,7 +62,71 @@ def _dedup_config(config: Any) -> DedupConfig:
         owners = getattr(config, "dedup_owners", None) or getattr(config, "owners", None)
         if isinstance(owners, dict):
             dc.owners = owners
+        workers = getattr(config, "dedup_workers", None)
+        if isinstance(workers, int):
+            dc.workers = workers
     return dc
+
+
+# --------------------------------------------------------------------------- worker processes
+
+#: what the tasks of one ``_run_tasks`` call read (inherited by forked workers, never pickled)
+_TASK_STATE: dict = {}
+
+
+def _n_workers(dc: DedupConfig, n: int) -> int:
+    w = dc.workers if dc.workers is not None else min(2, os.cpu_count() or 1)
+    return max(1, int(w)) if n >= dc.parallel_min else 1
+
+
+def _run_tasks(fn, tasks: list, state: dict, workers: int) -> list:
+    """``[fn(t) for t in tasks]``, in order; with ``workers`` > 1 in a pool of forked processes
+    that inherit ``state`` (copy-on-write: the texts and shingle arrays are not pickled; only
+    tasks and results are). The in-process path runs the same task code."""
+    global _TASK_STATE
+    _TASK_STATE = state
+    try:
+        if workers <= 1 or len(tasks) <= 1 or "fork" not in mp.get_all_start_methods():
+            return [fn(t) for t in tasks]
+        pool = mp.get_context("fork").Pool(min(workers, len(tasks)))
+        try:
+            return pool.map(fn, tasks, chunksize=1)
+        finally:
+            pool.close()
+            pool.join()
+    finally:
+        _TASK_STATE = {}
+
+
+def _shingle_task(span: tuple[int, int]):
+    s, e = span
+    return shingle_batch(_TASK_STATE["texts"][s:e])
+
+
+def _needs_diff(ln: Link) -> bool:
+    """Whether ``describe`` diffs the sentences of this link (all but identical shingle sets)."""
+    return ln.kind != "near" or not (ln.overlap["c_a"] >= 0.999 and ln.overlap["c_b"] >= 0.999)
+
+
+def _check_task(task: tuple[list, bool]) -> list:
+    """Verify a chunk of candidate pairs; for each link found, its direction and the
+    description of the derived side (``describe``), so the parent only assembles the tree."""
+    pairs, try_rewrite = task
+    st = _TASK_STATE
+    ck = st.get("checker")
+    if ck is None:
+        ck = st["checker"] = _Checker(st["texts"], st["flat"], st["offsets"], st["dc"], st["boiler"])
+    arts = st["arts"]
+    feats_of = _FeatView(ck)
+    found = [ln for ln in ck.check_many(pairs, try_rewrite) if ln is not None]
+    dirs = [direction(arts, feats_of, ln) for ln in found]
+    need = []
+    for (o, d, _why), ln in zip(dirs, found):
+        if _needs_diff(ln):
+            need.append(ck.feats(d))
+            need.append(ck.feats(o))
+    prefetch_sentences(need)
+    return [(ln, dr, describe(arts, feats_of, ln, dr[0], dr[1], dr[2])) for ln, dr in zip(found, dirs)]
 
 
 # --------------------------------------------------------------------------- boilerplate
@@ -255,14 +327,15 @@ class _UF:
             self.p[max(ra, rb)] = min(ra, rb)
 
 
-def _build_tree(arts, feats_of, links: list[Link]) -> dict[int, tuple[int, Link, str]]:
-    """derived index -> (origin index, link, why). Roots are absent."""
+def _build_tree(arts, feats_of, links: list[Link], dirs: Optional[list] = None) -> dict[int, tuple[int, Link, str]]:
+    """derived index -> (origin index, link, why). Roots are absent. ``dirs``: the links'
+    ``direction`` results when already computed (by the check tasks)."""
     n = len(arts)
     uf = _UF(n)
     adj: dict[int, list[tuple[int, Link, bool, str]]] = {}
     net: dict[int, int] = {}
-    for ln in links:
-        o, d, why = direction(arts, feats_of, ln)
+    for k, ln in enumerate(links):
+        o, d, why = dirs[k] if dirs is not None else direction(arts, feats_of, ln)
         uf.union(o, d)
         adj.setdefault(o, []).append((d, ln, False, why))  # neighbour d is derived from o
         adj.setdefault(d, []).append((o, ln, True, why))  # neighbour o is d's origin
@@ -305,7 +378,11 @@ def _root(parent: dict, i: int) -> int:
     return i
 
 
-def _assign(arts: Sequence[Article], feats_of, parent: dict) -> list[Family]:
+def _assign(arts: Sequence[Article], feats_of, parent: dict, described: Optional[dict] = None) -> list[Family]:
+    """Set the dedup fields of every article from the tree. ``described``: id(link) ->
+    (origin, derived, why, describe() result) computed by the check tasks; a tree edge that
+    matches it (same origin, derived and reason) reuses it, any other is described here."""
+    described = described or {}
     families: dict[int, list[int]] = {}
     for i, art in enumerate(arts):
         r = _root(parent, i)
@@ -317,10 +394,15 @@ def _assign(arts: Sequence[Article], feats_of, parent: dict) -> list[Family]:
             art.similarity = {}
             art.added = []
             art.dropped = []
-    # sentences of the pairs that ``describe`` will diff, computed in one batch
+
+    def ready(i, o, ln, why):
+        pre = described.get(id(ln))
+        return pre[3] if pre is not None and pre[0] == o and pre[1] == i and pre[2] == why else None
+
+    # sentences of the pairs that ``describe`` will diff here, computed in one batch
     need = []
-    for i, (o, ln, _why) in parent.items():
-        if ln.kind != "near" or not (ln.overlap["c_a"] >= 0.999 and ln.overlap["c_b"] >= 0.999):
+    for i, (o, ln, why) in parent.items():
+        if _needs_diff(ln) and ready(i, o, ln, why) is None:
             need.append(i)
             need.append(o)
     for s in range(0, len(need), 4096):
@@ -329,7 +411,7 @@ def _assign(arts: Sequence[Article], feats_of, parent: dict) -> list[Family]:
         for i in members:
             if i in parent:
                 o, ln, why = parent[i]
-                info = describe(arts, feats_of, ln, o, i, why)
+                info = ready(i, o, ln, why) or describe(arts, feats_of, ln, o, i, why)
                 art = arts[i]
                 art.family = arts[r].id
                 art.origin = arts[o].id
@@ -376,26 +458,33 @@ def fold(articles: Sequence[Article], *, config: Any = None) -> list[Family]:
     n = len(arts)
     if n == 0:
         return []
+    workers = _n_workers(dc, n)
     texts = [a.text or "" for a in arts]
-    flat, offsets = _shingle_chunked(texts)
+    flat, offsets = _shingle_chunked(texts, workers=workers)
     keep = boilerplate_mask(flat, offsets, [a.source for a in arts], dc)
     boiler = boilerplate_values(flat, keep)
     if not keep.all():
         flat, offsets = _apply_mask(flat, offsets, keep)
-    links = find_links(texts, flat, offsets, dc, boiler)
-    checker = links.pop()  # last item is the checker (features cache)
+    del keep
+    results = find_links(texts, flat, offsets, dc, boiler, arts=arts, workers=workers)
+    links = [r[0] for r in results]
+    dirs = [r[1] for r in results]
+    described = {id(r[0]): (r[1][0], r[1][1], r[1][2], r[2]) for r in results}
+    checker = _Checker(texts, flat, offsets, dc, boiler)  # features of any edge described here
     feats_of = _FeatView(checker)
-    parent = _build_tree(arts, feats_of, links)
-    return _assign(arts, feats_of, parent)
+    parent = _build_tree(arts, feats_of, links, dirs)
+    return _assign(arts, feats_of, parent, described)
 
 
-def _shingle_chunked(texts: Sequence[str], chunk: int = 4096):
-    """shingle_batch over chunks, so the temporaries of only one chunk are alive at a time."""
+def _shingle_chunked(texts: Sequence[str], chunk: int = 4096, workers: int = 1):
+    """shingle_batch over chunks, so the temporaries of only one chunk are alive at a time
+    (chunks shared among ``workers`` processes)."""
     if len(texts) <= chunk:
         return shingle_batch(texts)
+    spans = [(s, min(s + chunk, len(texts))) for s in range(0, len(texts), chunk)]
+    parts = _run_tasks(_shingle_task, spans, {"texts": texts}, workers)
     flats, offs, base = [], [np.zeros(1, dtype=np.int64)], 0
-    for s in range(0, len(texts), chunk):
-        f, o = shingle_batch(texts[s : s + chunk])
+    for f, o in parts:
         flats.append(f)
         offs.append(o[1:] + base)
         base += int(o[-1])
@@ -410,21 +499,28 @@ class _FeatView:
         return self.c.feats(i)
 
 
-def find_links(texts, flat, offsets, dc: DedupConfig, boiler=None) -> list:
+def find_links(texts, flat, offsets, dc: DedupConfig, boiler=None, arts=None, workers: int = 1) -> list:
+    """Verified links among the texts, in candidate order: [(link, (origin, derived, why),
+    describe() of the derived side)]. Candidate pairs are checked in chunks (``pair_chunk``),
+    in ``workers`` forked processes when > 1."""
     n = len(texts)
+    if arts is None:
+        arts = [Article(id=str(i), text=t) for i, t in enumerate(texts)]
     sig = minhash.signatures(flat, offsets, dc.num_perm)
     valid = offsets[1:] > offsets[:-1]
     cands = banding.candidate_pairs(sig, dc.rows_per_band, valid=valid)
-    checker = _Checker(texts, flat, offsets, dc, boiler)
-    links: list = []
+    del sig
     pairs = [tuple(p) for p in cands.tolist()]
-    seen = set(pairs)
-    links.extend(ln for ln in checker.check_many(pairs, try_rewrite=False) if ln is not None)
+    tasks = [(pairs[s : s + dc.pair_chunk], False) for s in range(0, len(pairs), dc.pair_chunk)]
     if n <= dc.knn_limit:
+        seen = set(pairs)
         extra = [tuple(p) for p in doc_neighbours(texts, k=dc.knn_k).tolist() if tuple(p) not in seen]
-        links.extend(ln for ln in checker.check_many(extra, try_rewrite=True) if ln is not None)
-    links.append(checker)
-    return links
+        tasks += [(extra[s : s + dc.pair_chunk], True) for s in range(0, len(extra), dc.pair_chunk)]
+    state = {"texts": texts, "flat": flat, "offsets": offsets, "dc": dc, "boiler": boiler, "arts": arts}
+    out: list = []
+    for part in _run_tasks(_check_task, tasks, state, workers):
+        out.extend(part)
+    return out
 
 
 # --------------------------------------------------------------------------- story sources
