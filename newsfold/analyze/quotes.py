@@ -487,6 +487,58 @@ def _sentence_bounds(text: str, pos: int, para_start: int, para_end: int) -> tup
 
 
 # ------------------------------------------------------------------------------------------
+# titles of works, headlines, markup: quote marks that do not quote anyone
+# ------------------------------------------------------------------------------------------
+_TITLE_SMALL = {"a", "an", "the", "and", "or", "nor", "of", "in", "on", "at", "to", "for", "with",
+                "by", "from", "as", "vs", "vs.", "via", "per", "into", "onto", "over", "under",
+                "up", "out", "off", "down", "about", "after", "before", "than", "through", "is",
+                "be", "if", "but", "so", "yet", "&", "-", "—", "–"}
+_WORK_NOUN = re.compile(
+    r"\b(?:book|books|novel|memoir|biography|autobiography|manifesto|film|movie|documentary|"
+    r"show|series|programme|program|episode|segment|article|column|op-ed|editorial|essay|piece|"
+    r"headline|song|album|poem|musical|memo|title|titled|entitled|dubbed|labeled|labelled|"
+    r"slogan|motto|banner|poster|hashtag|subject line|the line)\s*,?\s*$", re.I)
+
+
+def _title_cased(inner: str) -> bool:
+    """'The Art of the Deal', 'Not Fit To Serve As President': every word but the small ones
+    capitalised (at least two such words, at most 12 words)."""
+    words = re.findall(r"[\w’'.\-:&!?]+", inner)
+    if not 1 <= len(words) <= 12:
+        return False
+    big = [w for w in words if w.casefold().strip(".,:!?") not in _TITLE_SMALL]
+    return len(big) >= 2 and all(w[:1].isupper() or w[:1].isdigit() for w in big)
+
+
+def _names_a_work(text: str, qs: int, qe: int, inner: str, para_start: int) -> Optional[str]:
+    """'skip' for quote marks around the title of a work ('his book “The Art of the Deal”',
+    'CNN's “State of the Union”', '“Headline,” by Times' X', '“No to Schengen” (2005)') or
+    inside a markup tag; 'introduced' when a colon or a cue verb introduces it ('she said,
+    “It Is Time For A Change.”'); 'partial' for a title-cased phrase that no colon or cue introduces
+    (a headline's quoted words), a quoted line of a named work ('an article that included the
+    line “…”') or an article headline followed by its byline; else None."""
+    before = text[max(para_start, qs - 60):qs].rstrip(" \t\u00a0“‘\"'")
+    if re.search(r"<\w[^<>]*$", text[max(0, qs - 200):qs]):
+        return "skip"  # an attribute inside a markup tag ('<tweet tweet-date="…">')
+    after = text[qe:qe + 60]
+    work = bool(_WORK_NOUN.search(before))
+    org_title = bool(re.search(r"\b(?:[A-Z][A-Za-z.&]*[A-Z]|[A-Z][a-z]+)(?:’s|'s)$", before))
+    byline = bool(re.match(r"[”’\"']*\s*,?\s*by\s+(?:the\s+)?[A-Z]", after))
+    year = bool(re.match(r"[”’\"']*\s*\([^()]{0,40}\b(?:1[89]\d\d|20\d\d)\)", after))
+    titled = _title_cased(inner)
+    if titled and (work or org_title or byline or year):
+        return "skip"
+    introduced = before.endswith(":") or bool(re.search(rf"\b(?:{CUE_VERBS}),?$", before, re.I))
+    if titled and not introduced:
+        return "partial"
+    if work and not before.endswith(":"):
+        return "partial"
+    if byline or year:
+        return "partial"
+    return "introduced" if introduced else None
+
+
+# ------------------------------------------------------------------------------------------
 def extract_quotes(article_id: str, text: str,
                    resolver: Optional[Callable[[str, int, str], Optional[str]]] = None
                    ) -> list[FoundQuote]:
@@ -516,10 +568,16 @@ def extract_quotes(article_id: str, text: str,
         caps = sum(1 for w in words if w[:1].isupper())
         tail = text[qe:qe + 20]
         runs_on = bool(re.match(r"\s+[a-z]", tail)) and inner[-1:] not in ".?!,"
-        if (len(words) < 2 and not (pre_cue or _CUE.search(text[qe:qe + 25]))) or (
+        named = _names_a_work(text, qs, qe, inner, ps)
+        if named == "skip":
+            continue  # a title of a work or a markup attribute, not a quotation
+        if named == "partial":
+            kind = "partial"  # a headline/title-cased phrase or a quoted line of a written work
+        elif (len(words) < 2 and not (pre_cue or _CUE.search(text[qe:qe + 25]))) or (
                 not starts_upper and runs_on and not pre_cue):
             kind = "partial"  # one quoted word, or a fragment the sentence runs on from
-        elif len(words) <= 7 and caps >= 0.75 * len(words) and len(words) >= 2:
+        elif len(words) <= 7 and caps >= 0.75 * len(words) and len(words) >= 2 and not (
+                named == "introduced"):
             kind = "partial"  # a title, slogan or name in quote marks ("Make America Great Again")
         elif not starts_upper and not (pre_cue or (pre.endswith((",", ":")) and cue_before)):
             kind = "partial"

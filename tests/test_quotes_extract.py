@@ -1,0 +1,49 @@
+"""Quote extraction: quote marks that quote nobody (titles of works, headlines, markup)."""
+
+from __future__ import annotations
+
+from newsfold.analyze.quotes import extract_quotes
+
+
+def _kinds(text):
+    return {q.text: q.kind for q in extract_quotes("a", text)}
+
+
+def test_titles_of_works_are_not_quotes():
+    text = ("The deal was struck, according to his book “The Art of the Deal.” He also appeared on "
+            "CNN’s “State of the Union,” where he spoke about it.\n\n"
+            "“We will win this,” Smith said.")
+    kinds = _kinds(text)
+    assert "The Art of the Deal." not in kinds and "State of the Union," not in kinds
+    assert kinds["We will win this,"] == "direct"
+
+
+def test_article_headline_with_byline_and_dated_slogans_are_not_direct():
+    text = ("FAREWELL—\"The Living Room to close at the end of December,\" by Times' Ben Sisario.\n\n"
+            "The party ran posters: “Free pass for all? No.” (2007) — “Lose work? Lose safety!” (2005).")
+    kinds = _kinds(text)
+    assert all(k != "direct" for k in kinds.values()), kinds
+
+
+def test_markup_attributes_are_not_quotes():
+    text = ('He wrote online. <tweet tweet-author="@someone" tweet-date="March 9, 2016">Stands '
+            'empty; crowd in one end zone.</tweet>\n\n"It was empty," Jones said.')
+    qs = extract_quotes("a", text)
+    assert [q.text for q in qs] == ["It was empty,"] and qs[0].kind == "direct"
+
+
+def test_title_cased_headline_quote_is_partial_but_a_colon_headline_quote_stays_direct():
+    text = ("Dr. Ben Carson: Hillary Clinton ‘Not Fit To Serve As President Of The United States.’\n\n"
+            "Marco Rubio: ‘You Don’t Win The Nomination By How Many States You Win.’\n\n"
+            "Asked about it, she said, “It Is Time For A Change.”")
+    kinds = _kinds(text)
+    assert kinds["Not Fit To Serve As President Of The United States."] == "partial"
+    assert kinds["You Don’t Win The Nomination By How Many States You Win."] == "direct"
+    assert kinds["It Is Time For A Change."] == "direct"  # introduced by a cue: a quote
+
+
+def test_a_quoted_line_of_an_article_is_partial():
+    text = ("Sullivan forwards an article that included the line “Ever since the president announced "
+            "a pivot to Asia, things have changed.” He liked it.")
+    kinds = _kinds(text)
+    assert list(kinds.values()) == ["partial"]
