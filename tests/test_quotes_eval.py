@@ -60,11 +60,12 @@ def test_reporter_worded_content_is_no_direct_quote_unless_revised():
     assert [g["kind"] for g in gold_quotes(doc, embedded=True)] == ["embedded"]
 
 
-def test_matching_needs_half_of_the_shorter_span():
+def test_matching_needs_half_of_the_found_span_inside_gold():
     class F:
         def __init__(self, s, e):
             self.start, self.end = s, e
 
     gold = [{"start": 10, "end": 30, "source": []}]
-    mf, mg, pairs = match_doc([F(12, 28), F(25, 60), F(0, 11)], gold)
-    assert mf == {0} and mg == {0} and pairs == [(0, 0)]
+    # inside; mostly outside; a long span swallowing the gold quote; half inside
+    mf, mg, pairs = match_doc([F(12, 28), F(25, 60), F(0, 60), F(5, 15)], gold)
+    assert mf == {0, 3} and mg == {0} and pairs == [(0, 0), (3, 0)]

@@ -123,6 +123,11 @@ def _para_quotes(p: str) -> tuple[list[tuple[int, int]], Optional[int]]:
             elif open_ch == '"' and (c == '"' or c in CLOSE_D):
                 spans.append((open_at, i + 1))
                 open_at = None
+            elif open_ch in OPEN_D and c == '"' and i > 0 and not p[i - 1].isspace() and (
+                    i + 1 >= n or not p[i + 1].isalnum()):
+                # “…" closed by a straight mark (mixed marks in one quote)
+                spans.append((open_at, i + 1))
+                open_at = None
             elif open_ch == "‘" and c == "’" and (i + 1 >= n or not p[i + 1].isalnum()):
                 spans.append((open_at, i + 1))
                 open_at = None

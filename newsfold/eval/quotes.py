@@ -1,21 +1,26 @@
 """``newsfold eval quotes FILE``: direct-quote spans and speakers against PolNeAR.
 
-Gold direct quotes (:func:`gold_quotes`): attributions whose first content span opens with a
-quote mark -- the gold span runs from the first content span's start to the last one's end
-(multi-paragraph quotes are one span) -- plus quotations embedded in a content that opens with
-the reporter's words ('that, “…”', '…," he added. "…"'), which PolNeAR annotates as one content;
-the speaker is the ``source`` span(s). ``strict_precision`` / ``strict_recall`` are measured
-against the first kind alone (the earlier definition), so both numbers are visible.
+Gold direct quotes (:func:`gold_quotes`) follow the data README's definition: a content ("what
+was said") is a direct quote when it opens with a quote mark. An attribution whose first content
+span opens with a mark is one gold span from that span to its last piece (multi-paragraph and
+split quotes are one span); in an attribution whose first span opens with the reporter's words,
+each later content span that opens with a mark is a gold span of its own. A mark the annotator
+left just outside the span counts. These are ``precision``/``recall`` (also printed as
+``strict_precision``/``strict_recall``). Printed beside them: ``attribution_*`` (only the first
+content span of an attribution decides, the earlier reading) and ``revised_*`` (the README gold
+plus quotation segments *inside* reporter-worded contents such as 'that, “…”', which PolNeAR
+does not mark as direct; an earlier version's headline). The speaker is the ``source`` span(s).
 
 Found quotes: the ``direct`` quotes of :func:`newsfold.analyze.quotes.extract_quotes`, run on
 each article with a per-article entity index (the same code path as the story analysis).
 
-Matching (boundary-tolerant): a found span and a gold span match when their overlap covers at
-least 50% of the shorter of the two (quote marks, trailing attribution text and gold quotes made
-of several pieces -- '"A," he said, "B."' is one gold attribution, two found quotes -- make exact
-boundaries too strict). precision = found quotes matching some gold span / found; recall = gold
-spans matched by some found quote / gold. ``precision_in_any_attribution`` (diagnostic only)
-also accepts a found quote lying >= 50% inside any gold attribution content.
+Matching (boundary-tolerant): a found quote matches a gold span when at least 50% of the found
+span lies inside it (quote marks, a trailing attribution, one piece of a gold quote split by its
+cue -- '"A," he said, "B."' is one gold span, two found quotes -- all match; a found span that
+swallows a short gold quote with the narrative around it does not). precision = found quotes
+matching some gold span / found; recall = gold spans matched by some found quote / gold.
+``precision_in_any_attribution`` (diagnostic only) also accepts a found quote lying >= 50%
+inside any gold attribution content.
 speaker_coverage = share of found direct quotes with a speaker. speaker_accuracy, over matched
 pairs where both sides have a speaker: the found speaker mention overlaps the gold source span,
 or its head word (last token, case- and particle-insensitive) equals the gold source's head word,
@@ -193,8 +198,12 @@ def _overlap(a0, a1, b0, b1) -> int:
 
 
 def _matches(f, g) -> bool:
+    """At least half of the found quote's span lies inside the gold span: what is presented as
+    a quote is mostly gold quote text. Boundary-tolerant (quote marks, a trailing ', he said',
+    one piece of a gold quote split by its cue) but a found span that swallows a short gold
+    quote together with the reporter's words around it does not match it."""
     ov = _overlap(f.start, f.end, g["start"], g["end"])
-    return bool(ov) and ov >= 0.5 * min(f.end - f.start, g["end"] - g["start"])
+    return bool(ov) and ov >= 0.5 * (f.end - f.start)
 
 
 def match_doc(found, gold) -> tuple[set[int], set[int], list[tuple[int, int]]]:
@@ -322,7 +331,7 @@ def evaluate(path: Path, *, config=None, limit: Optional[int] = None, verbose: b
         "precision_in_any_attribution": round(n_in_attr / n_found, 4) if n_found else 0.0,
         "speaker_coverage": round(with_speaker / n_found, 4) if n_found else 0.0,
         "speaker_accuracy": round(sp_ok / sp_total, 4) if sp_total else 0.0,
-        "matching": "overlap >= 50% of the shorter span",
+        "matching": "overlap >= 50% of the found quote's span",
         "skipped_lines": objects.skipped,
         "seconds": round(time.time() - t0, 1),
     }
