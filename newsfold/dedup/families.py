@@ -22,7 +22,7 @@ import numpy as np
 from newsfold.dedup import banding, minhash
 from newsfold.dedup.provenance import Link, describe, direction
 from newsfold.dedup.rewrite import SentenceAligner, doc_neighbours, is_rewrite, lis_share, sentence_facts
-from newsfold.dedup.shingle import shingle_batch
+from newsfold.dedup.shingle import isin_sorted, shingle_batch, sorted_unique
 from newsfold.dedup.verify import NEAR_COPY_CONTAINMENT, Features, facts_agree, prefetch_sentences, set_overlap
 from newsfold.model import Article, Family, FamilyMember
 
@@ -151,12 +151,12 @@ def boilerplate_mask(flat: np.ndarray, offsets: np.ndarray, sources: Sequence[Op
             parts = []
             for i in idx:
                 o, e = int(offsets[i]), int(offsets[i + 1])
-                parts.append(np.unique(np.concatenate((flat[o : min(o + 40, e)], flat[max(e - 60, o) : e]))))
+                parts.append(sorted_unique(np.concatenate((flat[o : min(o + 40, e)], flat[max(e - 60, o) : e]))))
             vals, counts = np.unique(np.concatenate(parts), return_counts=True)
             bad.append(vals[counts >= len(idx)])
             continue
         sample = idx if len(idx) <= dc.boilerplate_sample else rng.sample(idx, dc.boilerplate_sample)
-        parts = [np.unique(flat[offsets[i] : offsets[i + 1]]) for i in sample]
+        parts = [sorted_unique(flat[offsets[i] : offsets[i + 1]]) for i in sample]
         vals, counts = np.unique(np.concatenate(parts), return_counts=True)
         need = max(3, int(np.ceil(dc.boilerplate_share * len(sample))))
         bad.append(vals[counts >= need])
@@ -164,14 +164,12 @@ def boilerplate_mask(flat: np.ndarray, offsets: np.ndarray, sources: Sequence[Op
     if bad:
         b = np.unique(np.concatenate(bad))
         if b.size:
-            pos = np.searchsorted(b, flat)
-            pos[pos >= b.size] = 0
-            keep = b[pos] != flat
+            keep = ~isin_sorted(flat, b)
     return keep
 
 
 def boilerplate_values(flat: np.ndarray, keep: np.ndarray) -> np.ndarray:
-    return np.unique(flat[~keep]) if not keep.all() else np.zeros(0, dtype=np.uint64)
+    return sorted_unique(flat[~keep]) if not keep.all() else np.zeros(0, dtype=np.uint64)
 
 
 def _drop_boiler_sentences(sents: list[str], boiler: np.ndarray) -> list[str]:
@@ -222,7 +220,7 @@ class _Checker:
                 self._feats.clear()
                 self._vecs.clear()
                 self._sfacts.clear()
-            sh = np.unique(self.flat[self.offsets[i] : self.offsets[i + 1]])
+            sh = sorted_unique(self.flat[self.offsets[i] : self.offsets[i + 1]])
             f = self._feats[i] = Features(self.texts[i], sh, boiler=self.boiler)
             if self.keep_raw:  # FamilyIndex keeps raw sentences per row
                 f.extra["keep_raw"] = True

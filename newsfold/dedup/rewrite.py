@@ -93,16 +93,27 @@ class SentenceAligner:
         self.n += len(sents)
 
     def vectors(self, sents: Sequence[str]):
-        X = _tf_matrix(sents)
-        X.data = 1.0 + np.log(X.data)
-        X.data *= np.log((1.0 + self.n) / (1.0 + self.df[X.indices])) + 1.0
-        sq = np.zeros(X.shape[0], dtype=np.float64)
-        rows = np.repeat(np.arange(X.shape[0]), np.diff(X.indptr))
-        np.add.at(sq, rows, X.data.astype(np.float64) ** 2)
+        """L2-normalised TF-IDF rows (sublinear tf), one per sentence, as a CSR matrix.
+
+        Built directly from the sorted (sentence, feature) codes: the same values, in the
+        same order, as summing a hashed CSR matrix and weighting it, at a fraction of the
+        scipy overhead."""
+        from scipy.sparse import csr_matrix
+
+        n_rows = len(sents)
+        r, c = char_ngram_codes(sents)
+        key, tf = np.unique((r << 20) | c, return_counts=True)  # N_FEATURES == 2**20
+        rows = key >> 20
+        cols = key & (N_FEATURES - 1)
+        data = np.float32(1.0) + np.log(tf.astype(np.float32))
+        data *= np.log((1.0 + self.n) / (1.0 + self.df[cols])) + 1.0
+        sq = np.bincount(rows, weights=data.astype(np.float64) ** 2, minlength=n_rows)
         norms = np.sqrt(sq)
         norms[norms == 0] = 1.0
-        X.data /= norms[rows].astype(np.float32)
-        return X
+        data /= norms[rows].astype(np.float32)
+        indptr = np.zeros(n_rows + 1, dtype=np.int32)
+        np.cumsum(np.bincount(rows, minlength=n_rows), out=indptr[1:])
+        return csr_matrix((data, cols.astype(np.int32), indptr), shape=(n_rows, N_FEATURES))
 
     def align(self, sa: Sequence[str], sb: Sequence[str], facts_a=None, facts_b=None,
               va=None, vb=None) -> list[tuple[int, int, float]]:

@@ -177,5 +177,37 @@ def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
     return base + np.arange(total, dtype=np.int64)
 
 
+def sorted_unique(seg: np.ndarray) -> np.ndarray:
+    """``np.unique`` of a 1-d array (sorted distinct values), with less per-call overhead."""
+    x = np.sort(seg)
+    if x.size < 2:
+        return x
+    keep = np.empty(x.size, dtype=bool)
+    keep[0] = True
+    np.not_equal(x[1:], x[:-1], out=keep[1:])
+    return x[keep]
+
+
+_BITS = 24
+
+
+def isin_sorted(values: np.ndarray, table: np.ndarray) -> np.ndarray:
+    """Boolean mask: which ``values`` are in the sorted uint64 array ``table``. A bitmap of the
+    table's low 24 bits rules out most values with one gather; only the rest are searched."""
+    out = np.zeros(values.size, dtype=bool)
+    if table.size == 0 or values.size == 0:
+        return out
+    low = np.uint64((1 << _BITS) - 1)
+    bitmap = np.zeros(1 << _BITS, dtype=bool)
+    bitmap[(table & low).astype(np.int64)] = True
+    cand = np.flatnonzero(bitmap[(values & low).astype(np.int64)])
+    if cand.size:
+        v = values[cand]
+        pos = np.searchsorted(table, v)
+        pos[pos >= table.size] = 0
+        out[cand] = table[pos] == v
+    return out
+
+
 def unique_sets(flat: np.ndarray, offsets: np.ndarray, i: int) -> np.ndarray:
-    return np.unique(flat[offsets[i] : offsets[i + 1]])
+    return sorted_unique(flat[offsets[i] : offsets[i + 1]])

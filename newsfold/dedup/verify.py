@@ -27,9 +27,27 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
 _TAG = re.compile(r"\(([A-Z][A-Za-z]{0,3}[A-Z]{1,8})\)")
 
 
+# the same split points as _SENT_SPLIT (kept as the reference form), but each match starts
+# with a character the regex engine can skip to: the sentence-final mark itself (kept with its
+# sentence, so the cut is one character after the match start) or a newline
+_SENT_CUT = re.compile(r"([.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])|\n+")
+
+
+def _pieces(text: str) -> list[str]:
+    if "\x00" not in text:
+        # one C pass: every cut becomes NUL (the mark stays with its sentence), then split
+        return _SENT_CUT.sub("\\1\x00", text).split("\x00")
+    out, pos = [], 0
+    for m in _SENT_CUT.finditer(text):
+        out.append(text[pos : m.end(1)] if m.group(1) else text[pos : m.start()])
+        pos = m.end()
+    out.append(text[pos:])
+    return out
+
+
 def sentences(text: str) -> list[str]:
     out = []
-    for s in _SENT_SPLIT.split(text or ""):
+    for s in _pieces(text or ""):
         s = s.strip()
         if len(s.split(None, 2)) >= 3:  # at least three words (without splitting them all)
             out.append(s)
@@ -37,7 +55,15 @@ def sentences(text: str) -> list[str]:
 
 
 def numbers(text: str) -> set[str]:
-    return {n.replace(",", "").rstrip(".") for n in _NUM.findall(text or "")}
+    # a match always ends with a digit (so no trailing "." to strip); only thousands
+    # separators are removed
+    found = _NUM.findall(text or "")
+    if not found:
+        return set()
+    out = set(found)
+    if any("," in x for x in out):
+        out = {x.replace(",", "") for x in out}
+    return out
 
 
 # same matches as (?<![\w'’])[A-Z][^\W\d_]+(?:['’]s)? but the leading [A-Z] lets the regex
@@ -73,9 +99,7 @@ def names(text: str, sents: Optional[list[str]] = None) -> set[str]:
 
     total = Counter(caps)
     initial = Counter(_initial_words(text))
-    found = {norm_name(w) for w, c in total.items() if c > initial.get(w, 0) and not w.isupper() or
-             (w.isupper() and c > initial.get(w, 0))}
-    return found
+    return {norm_name(w) for w, c in total.items() if c > initial.get(w, 0)}
 
 
 def sentence_names(sent: str) -> set[str]:
@@ -87,18 +111,21 @@ def sentence_names(sent: str) -> set[str]:
 
 
 def _headline(line: str) -> bool:
+    if line.rstrip().endswith((".", '"', "”")):  # (tested first: most lines end a sentence)
+        return False
     words = line.split(None, 20)  # 21 pieces: more than 20 words (long lines stop early)
     if len(words) < 3 or len(words) > 20:
         return False
     caps = sum(1 for w in words if w[:1].isupper())
-    return caps >= 0.6 * len(words) and not line.rstrip().endswith((".", '"', "”"))
+    return caps >= 0.6 * len(words)
 
 
 def norm_name(w: str) -> str:
+    """Lowercased, possessive dropped, cut to 5 letters. (A name match carries at most one
+    possessive: the apostrophe is not a word character.)"""
     w = w.lower()
-    for suf in ("'s", "’s"):
-        if w.endswith(suf):
-            w = w[: -len(suf)]
+    if w[-2:] in ("'s", "’s"):
+        w = w[:-2]
     return w[:5]
 
 
@@ -223,7 +250,8 @@ def _contained(small: set, big: set) -> Optional[float]:
 
 def facts_agree(fa: Features, fb: Features) -> tuple[bool, str]:
     """False when the pair differs in its numbers or names (a templated report)."""
-    for label, x, y in (("numbers", fa.numbers, fb.numbers), ("names", fa.names, fb.names)):
+    for label in ("numbers", "names"):  # names (the dearer set) only when numbers agree
+        x, y = getattr(fa, label), getattr(fb, label)
         small, big = (x, y) if len(x) <= len(y) else (y, x)
         c = _contained(small, big)
         if c is not None and c < FACT_CONTAINMENT:
