@@ -47,3 +47,15 @@ def test_a_quoted_line_of_an_article_is_partial():
             "a pivot to Asia, things have changed.” He liked it.")
     kinds = _kinds(text)
     assert list(kinds.values()) == ["partial"]
+
+
+def test_a_proper_noun_spelled_like_a_cue_is_no_cue():
+    # 'States' (United States) is no 'states' cue: the quoted fragment continues the
+    # reporter's clause, so it is partial, with the sentence subject as its speaker
+    text = ("Sanders issued a statement last week, insisting that the United States “must stop "
+            "treating Puerto Rico like a colony.” Clinton disagreed.")
+    qs = extract_quotes("a", text)
+    assert len(qs) == 1 and qs[0].kind == "partial"
+    assert qs[0].speaker_text != "the United"
+    qs = extract_quotes("a", "Said Lavrov: “We agree on the plan.”")
+    assert qs[0].kind == "direct" and qs[0].speaker_text == "Lavrov"

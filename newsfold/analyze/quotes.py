@@ -54,7 +54,11 @@ CUE_VERBS = (
     "tweeted out|texted|emailed|wrote in|continued:|asked:|"
     "added:|said:"
 )
-_CUE = re.compile(rf"\b(?:{CUE_VERBS})\b", re.I)
+_CUE_CAP = "|".join(w[:1].upper() + w[1:] for w in CUE_VERBS.split("|"))
+# lower case inside a sentence; capitalised only where a sentence or quote starts ('Said Lavrov:'),
+# so that 'the United States' or 'Consumer Reports' is no cue
+_CUE = re.compile(rf"\b(?:{CUE_VERBS})\b|(?:^|(?<=\n)|(?<=[.!?:;—–]\s)|(?<=[“\"‘(]))"
+                  rf"(?:{_CUE_CAP})\b")
 _PARTICIPLE_CUE = re.compile(r"\b(?:stating|saying|adding|noting|emphasizing|emphasising|"
                              r"stressing|explaining|arguing|insisting|asking|writing|declaring|"
                              r"warning|urging|recalling|affirming|asserting|confirming|expressing|describing|"
@@ -366,7 +370,7 @@ def find_speaker(text: str, qs: int, qe: int, para_start: int, para_end: int,
     m = re.match(r"\s*[,—–-]?\s*", after)
     pos = qe + (m.end() if m else 0)
     rest = text[pos:para_end]
-    cm = re.match(rf"((?:{CUE_VERBS}))\b", rest, re.I)
+    cm = re.match(rf"((?:{CUE_VERBS}))\b", rest)
     if cm:
         sp = _np_after(text, pos + cm.end(), para_end)
         if sp:
@@ -533,7 +537,7 @@ def _names_a_work(text: str, qs: int, qe: int, inner: str, para_start: int) -> O
     titled = _title_cased(inner)
     if titled and (work or org_title or byline or year):
         return "skip"
-    introduced = before.endswith(":") or bool(re.search(rf"\b(?:{CUE_VERBS}),?$", before, re.I))
+    introduced = before.endswith(":") or bool(re.search(rf"\b(?:{CUE_VERBS}),?$", before))
     if titled and not introduced:
         return "partial"
     if work and not before.endswith(":"):
@@ -566,7 +570,7 @@ def extract_quotes(article_id: str, text: str,
         pre = text[ss:qs].rstrip()
         words = inner.split()
         ends_punct = inner[-1:] in ".,?!…—-" or content.rstrip()[-2:-1] in ".,?!"
-        pre_cue = bool(re.search(rf"\b(?:{CUE_VERBS})\s*$", pre, re.I))
+        pre_cue = bool(re.search(rf"\b(?:{CUE_VERBS})\s*$", pre))
         starts_upper = inner[:1].isupper() or inner[:1].isdigit() or inner[:1] in "…." or \
             bool(re.match(r"\[[A-Z]", inner))  # “[W]e are reminded …”
         cue_before = bool(_CUE.search(pre[-60:]))
