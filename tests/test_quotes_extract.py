@@ -59,3 +59,9 @@ def test_a_proper_noun_spelled_like_a_cue_is_no_cue():
     assert qs[0].speaker_text != "the United"
     qs = extract_quotes("a", "Said Lavrov: “We agree on the plan.”")
     assert qs[0].kind == "direct" and qs[0].speaker_text == "Lavrov"
+
+
+def test_a_show_named_after_told_is_no_quote():
+    text = ('"He is fair game," Fiorina told "Fox and Friends," reminding the hosts of it.')
+    qs = extract_quotes("a", text)
+    assert [q.text for q in qs] == ["He is fair game,"]

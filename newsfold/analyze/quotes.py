@@ -511,9 +511,9 @@ _WORK_NOUN = re.compile(
 
 def _title_cased(inner: str) -> bool:
     """'The Art of the Deal', 'Not Fit To Serve As President': every word but the small ones
-    capitalised (at least two such words, at most 12 words)."""
+    capitalised (at least two such words, at most 20 words)."""
     words = re.findall(r"[\w’'.\-:&!?]+", inner)
-    if not 1 <= len(words) <= 12:
+    if not 1 <= len(words) <= 20:
         return False
     big = [w for w in words if w.casefold().strip(".,:!?") not in _TITLE_SMALL]
     return len(big) >= 2 and all(w[:1].isupper() or w[:1].isdigit() for w in big)
@@ -535,7 +535,8 @@ def _names_a_work(text: str, qs: int, qe: int, inner: str, para_start: int) -> O
     byline = bool(re.match(r"[”’\"']*\s*,?\s*by\s+(?:the\s+)?[A-Z]", after))
     year = bool(re.match(r"[”’\"']*\s*\([^()]{0,40}\b(?:1[89]\d\d|20\d\d)\)", after))
     titled = _title_cased(inner)
-    if titled and (work or org_title or byline or year):
+    venue = bool(re.search(r"\b(?:on|in|at|from|told)$", before))  # 'told “Fox and Friends”'
+    if titled and (work or org_title or byline or year or venue):
         return "skip"
     introduced = before.endswith(":") or bool(re.search(rf"\b(?:{CUE_VERBS}),?$", before))
     if titled and not introduced:
