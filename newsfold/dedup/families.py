@@ -108,25 +108,63 @@ def _needs_diff(ln: Link) -> bool:
     return ln.kind != "near" or not (ln.overlap["c_a"] >= 0.999 and ln.overlap["c_b"] >= 0.999)
 
 
-def _check_task(task: tuple[list, bool]) -> list:
-    """Verify a chunk of candidate pairs; for each link found, its direction and the
-    description of the derived side (``describe``), so the parent only assembles the tree."""
-    pairs, try_rewrite = task
+def _check_task(task: tuple[list, list, list]) -> list:
+    """Verify a group of candidate pairs; for each link found, its direction and the
+    description of the derived side (``describe``), so the parent only assembles the tree.
+    Returns [(pair index, link, (origin, derived, why), description)]."""
+    idx, pairs, flags = task
     st = _TASK_STATE
     ck = st.get("checker")
     if ck is None:
         ck = st["checker"] = _Checker(st["texts"], st["flat"], st["offsets"], st["dc"], st["boiler"])
     arts = st["arts"]
     feats_of = _FeatView(ck)
-    found = [ln for ln in ck.check_many(pairs, try_rewrite) if ln is not None]
-    dirs = [direction(arts, feats_of, ln) for ln in found]
+    found = []
+    for flag in (False, True):
+        sel = [k for k, f in enumerate(flags) if f == flag]
+        if sel:
+            lns = ck.check_many([pairs[k] for k in sel], flag)
+            found.extend((idx[k], ln) for k, ln in zip(sel, lns) if ln is not None)
+    found.sort(key=lambda x: x[0])
+    dirs = [direction(arts, feats_of, ln) for _, ln in found]
     need = []
-    for (o, d, _why), ln in zip(dirs, found):
+    for (o, d, _why), (_, ln) in zip(dirs, found):
         if _needs_diff(ln):
             need.append(ck.feats(d))
             need.append(ck.feats(o))
     prefetch_sentences(need)
-    return [(ln, dr, describe(arts, feats_of, ln, dr[0], dr[1], dr[2])) for ln, dr in zip(found, dirs)]
+    return [(k, ln, dr, describe(arts, feats_of, ln, dr[0], dr[1], dr[2])) for (k, ln), dr in zip(found, dirs)]
+
+
+def _pair_tasks(pairs: np.ndarray, flags: np.ndarray, n: int, chunk: int) -> list:
+    """Candidate pairs grouped into tasks of about ``chunk`` pairs, whole connected components
+    together (an article's features are then computed by one worker), a component larger
+    than ``chunk`` split in pieces. Each task: (pair indices, pairs, try_rewrite flags)."""
+    m = len(pairs)
+    if m == 0:
+        return []
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    g = coo_matrix((np.ones(m, dtype=np.int8), (pairs[:, 0], pairs[:, 1])), shape=(n, n))
+    _, label = connected_components(g, directed=False)
+    comp = label[pairs[:, 0]]
+    order = np.argsort(comp, kind="stable")  # pairs of one component together, in input order
+    bounds = np.flatnonzero(np.diff(comp[order])) + 1
+    groups = np.split(order, bounds)
+    groups.sort(key=lambda g_: int(g_[0]))  # components in order of their first pair
+    tasks, cur, size = [], [], 0
+    for g_ in groups:
+        for s0 in range(0, len(g_), chunk):
+            piece = g_[s0 : s0 + chunk]
+            cur.append(piece)
+            size += len(piece)
+            if size >= chunk:
+                tasks.append(np.concatenate(cur))
+                cur, size = [], 0
+    if cur:
+        tasks.append(np.concatenate(cur))
+    return [(t.tolist(), [tuple(p) for p in pairs[t].tolist()], flags[t].tolist()) for t in tasks]
 
 
 # --------------------------------------------------------------------------- boilerplate
@@ -508,17 +546,20 @@ def find_links(texts, flat, offsets, dc: DedupConfig, boiler=None, arts=None, wo
     valid = offsets[1:] > offsets[:-1]
     cands = banding.candidate_pairs(sig, dc.rows_per_band, valid=valid)
     del sig
-    pairs = [tuple(p) for p in cands.tolist()]
-    tasks = [(pairs[s : s + dc.pair_chunk], False) for s in range(0, len(pairs), dc.pair_chunk)]
+    flags = np.zeros(len(cands), dtype=bool)
     if n <= dc.knn_limit:
-        seen = set(pairs)
+        seen = set(map(tuple, cands.tolist()))
         extra = [tuple(p) for p in doc_neighbours(texts, k=dc.knn_k).tolist() if tuple(p) not in seen]
-        tasks += [(extra[s : s + dc.pair_chunk], True) for s in range(0, len(extra), dc.pair_chunk)]
+        if extra:
+            cands = np.concatenate((cands, np.asarray(extra, dtype=np.int64).reshape(-1, 2)))
+            flags = np.concatenate((flags, np.ones(len(extra), dtype=bool)))
+    tasks = _pair_tasks(cands, flags, n, dc.pair_chunk)
     state = {"texts": texts, "flat": flat, "offsets": offsets, "dc": dc, "boiler": boiler, "arts": arts}
     out: list = []
     for part in _run_tasks(_check_task, tasks, state, workers):
         out.extend(part)
-    return out
+    out.sort(key=lambda x: x[0])  # links in candidate order, as checked one by one
+    return [x[1:] for x in out]
 
 
 # --------------------------------------------------------------------------- story sources
