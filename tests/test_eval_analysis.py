@@ -37,8 +37,11 @@ def test_quotes_dev_quality(data_dir):
     from newsfold.eval.quotes import evaluate
 
     r = evaluate(data_dir / "quotes" / "polnear-dev.jsonl", config=Config(ner_model="none"))
-    assert r["precision"] >= 0.90 and r["recall"] >= 0.90
-    assert r["speaker_coverage"] >= 0.83 and r["speaker_accuracy"] >= 0.89
+    # README gold definition (content spans opening with a quote mark)
+    assert r["precision"] >= 0.95 and r["recall"] >= 0.91
+    assert r["speaker_coverage"] >= 0.85 and r["speaker_accuracy"] >= 0.90
+    # the other readings stay printed and ordered: attribution-level <= README <= revised
+    assert r["attribution_precision"] <= r["precision"] <= r["revised_precision"]
 
 
 @pytest.mark.slow

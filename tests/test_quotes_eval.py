@@ -1,7 +1,9 @@
 """The quote eval's gold definition (PolNeAR README: a content is a direct quote when it opens
-with a quote mark) on small hand-made documents."""
+with a quote mark) on small hand-made documents, and the PolNeAR train check."""
 
 from __future__ import annotations
+
+import pytest
 
 from newsfold.eval.quotes import gold_quotes, match_doc
 
@@ -69,3 +71,15 @@ def test_matching_needs_half_of_the_found_span_inside_gold():
     # inside; mostly outside; a long span swallowing the gold quote; half inside
     mf, mg, pairs = match_doc([F(12, 28), F(25, 60), F(0, 60), F(5, 15)], gold)
     assert mf == {0, 3} and mg == {0} and pairs == [(0, 0), (3, 0)]
+
+
+@pytest.mark.slow
+def test_polnear_train_quality(data_dir):
+    """The larger check (840 articles): README-definition precision and recall, speakers."""
+    from newsfold.config import Config
+    from newsfold.eval.quotes import evaluate
+
+    r = evaluate(data_dir / "quotes" / "polnear-train.jsonl", config=Config(ner_model="none"))
+    assert r["documents"] == 840
+    assert r["precision"] >= 0.95 and r["recall"] >= 0.92
+    assert r["speaker_coverage"] >= 0.85 and r["speaker_accuracy"] >= 0.90
