@@ -65,3 +65,10 @@ def test_a_show_named_after_told_is_no_quote():
     text = ('"He is fair game," Fiorina told "Fox and Friends," reminding the hosts of it.')
     qs = extract_quotes("a", text)
     assert [q.text for q in qs] == ["He is fair game,"]
+
+
+def test_a_one_word_answer_after_a_cue_is_a_direct_quote():
+    text = ('Asked whether he would fire the writer, Priebus said, "Probably." Then he left. '
+            'Others called the plan "rigged" on Tuesday.')
+    qs = extract_quotes("a", text)
+    assert [(q.text, q.kind, q.speaker_text) for q in qs] == [("Probably.", "direct", "Priebus")]

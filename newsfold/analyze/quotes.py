@@ -583,7 +583,8 @@ def extract_quotes(article_id: str, text: str,
             continue  # a title of a work or a markup attribute, not a quotation
         if named == "partial":
             kind = "partial"  # a headline/title-cased phrase or a quoted line of a written work
-        elif (len(words) < 2 and not (pre_cue or _CUE.search(text[qe:qe + 25]))) or (
+        elif (len(words) < 2 and not (pre_cue or _CUE.search(text[qe:qe + 25]) or (
+                inner[-1:] in ".?!" and re.search(rf"\b(?:{CUE_VERBS})\s*[,:]$", pre)))) or (
                 not starts_upper and runs_on and not pre_cue):
             kind = "partial"  # one quoted word, or a fragment the sentence runs on from
         elif len(words) <= 7 and caps >= 0.75 * len(words) and len(words) >= 2 and not (
