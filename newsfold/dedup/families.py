@@ -202,7 +202,8 @@ def boilerplate_mask(flat: np.ndarray, offsets: np.ndarray, sources: Sequence[Op
     if bad:
         b = np.unique(np.concatenate(bad))
         if b.size:
-            keep = ~isin_sorted(flat, b)
+            keep = isin_sorted(flat, b)
+            np.logical_not(keep, out=keep)
     return keep
 
 
@@ -227,6 +228,27 @@ def _drop_boiler_sentences(sents: list[str], boiler: np.ndarray) -> list[str]:
 def _apply_mask(flat, offsets, keep):
     c = np.concatenate(([0], np.cumsum(keep)))
     return flat[keep], c[offsets]
+
+
+def _compact(flat: np.ndarray, offsets: np.ndarray, keep: np.ndarray, block: int = 1 << 22):
+    """``_apply_mask`` in place, block by block: the kept values move to the front of ``flat``
+    (a view of it is returned), so masking a large batch needs no second full-size array."""
+    n = flat.size
+    new_off = np.empty(len(offsets), dtype=np.int64)
+    w = 0
+    for s in range(0, n, block):
+        e = min(s + block, n)
+        k = keep[s:e]
+        lo, hi = np.searchsorted(offsets, [s, e], "left")
+        if hi > lo:
+            cs = np.zeros(e - s + 1, dtype=np.int64)
+            np.cumsum(k, out=cs[1:])
+            new_off[lo:hi] = w + cs[offsets[lo:hi] - s]
+        part = flat[s:e][k]
+        flat[w : w + part.size] = part
+        w += part.size
+    new_off[np.searchsorted(offsets, n, "left") :] = w
+    return flat[:w], new_off
 
 
 # --------------------------------------------------------------------------- pair checks
@@ -500,7 +522,7 @@ def fold(articles: Sequence[Article], *, config: Any = None) -> list[Family]:
     keep = boilerplate_mask(flat, offsets, [a.source for a in arts], dc)
     boiler = boilerplate_values(flat, keep)
     if not keep.all():
-        flat, offsets = _apply_mask(flat, offsets, keep)
+        flat, offsets = _compact(flat, offsets, keep)
     del keep
     results = find_links(texts, flat, offsets, dc, boiler, arts=arts, workers=workers)
     links = [r[0] for r in results]
@@ -519,12 +541,18 @@ def _shingle_chunked(texts: Sequence[str], chunk: int = 4096, workers: int = 1):
         return shingle_batch(texts)
     spans = [(s, min(s + chunk, len(texts))) for s in range(0, len(texts), chunk)]
     parts = _run_tasks(_shingle_task, spans, {"texts": texts}, workers)
-    flats, offs, base = [], [np.zeros(1, dtype=np.int64)], 0
-    for f, o in parts:
-        flats.append(f)
-        offs.append(o[1:] + base)
-        base += int(o[-1])
-    return np.concatenate(flats), np.concatenate(offs)
+    # one output array, filled part by part while the parts are released (no second copy)
+    flat = np.empty(sum(int(o[-1]) for _, o in parts), dtype=np.uint64)
+    offsets = np.zeros(len(texts) + 1, dtype=np.int64)
+    base = 0
+    parts.reverse()
+    for s, _e in spans:
+        f, o = parts.pop()
+        flat[base : base + f.size] = f
+        offsets[s + 1 : s + len(o)] = o[1:] + base
+        base += f.size
+        del f, o
+    return flat, offsets
 
 
 class _FeatView:

@@ -28,7 +28,8 @@ def algorithm_info(num_perm: int = NUM_PERM, seed: int = SEED) -> dict:
     }
 
 
-def signatures(flat: np.ndarray, offsets: np.ndarray, num_perm: int = NUM_PERM, seed: int = SEED) -> np.ndarray:
+def signatures(flat: np.ndarray, offsets: np.ndarray, num_perm: int = NUM_PERM, seed: int = SEED,
+               chunk: int = 16_384) -> np.ndarray:
     """uint32 signature matrix (n_docs, num_perm) from flat shingle hashes and row offsets.
 
     Rows with no shingles get an all-max signature (never banded, see banding.py).
@@ -38,10 +39,17 @@ def signatures(flat: np.ndarray, offsets: np.ndarray, num_perm: int = NUM_PERM, 
     n = len(offsets) - 1
     if n == 0:
         return np.zeros((0, num_perm), dtype=np.uint32)
-    mat = rensa.RMinHash.digest_matrix_from_flat_token_hashes(
-        np.ascontiguousarray(flat, dtype=np.uint64), np.ascontiguousarray(offsets, dtype=np.uint64), num_perm, seed
-    )
-    sig = np.asarray(mat.to_rows(), dtype=np.uint32).reshape(n, num_perm)
+    sig = np.empty((n, num_perm), dtype=np.uint32)
+    # rensa hands rows back as Python lists: in chunks, so only one chunk's lists are alive
+    for s in range(0, n, chunk):
+        e = min(s + chunk, n)
+        o0, o1 = int(offsets[s]), int(offsets[e])
+        mat = rensa.RMinHash.digest_matrix_from_flat_token_hashes(
+            np.ascontiguousarray(flat[o0:o1], dtype=np.uint64),
+            np.ascontiguousarray(offsets[s : e + 1] - o0, dtype=np.uint64), num_perm, seed
+        )
+        sig[s:e] = np.asarray(mat.to_rows(), dtype=np.uint32).reshape(e - s, num_perm)
+        del mat
     empty = offsets[1:] == offsets[:-1]
     if empty.any():
         sig[empty] = np.iinfo(np.uint32).max

@@ -201,7 +201,7 @@ def sorted_unique(seg: np.ndarray) -> np.ndarray:
 _BITS = 24
 
 
-def isin_sorted(values: np.ndarray, table: np.ndarray) -> np.ndarray:
+def isin_sorted(values: np.ndarray, table: np.ndarray, block: int = 1 << 22) -> np.ndarray:
     """Boolean mask: which ``values`` are in the sorted uint64 array ``table``. A bitmap of the
     table's low 24 bits rules out most values with one gather; only the rest are searched."""
     out = np.zeros(values.size, dtype=bool)
@@ -210,12 +210,14 @@ def isin_sorted(values: np.ndarray, table: np.ndarray) -> np.ndarray:
     low = np.uint64((1 << _BITS) - 1)
     bitmap = np.zeros(1 << _BITS, dtype=bool)
     bitmap[(table & low).astype(np.int64)] = True
-    cand = np.flatnonzero(bitmap[(values & low).astype(np.int64)])
-    if cand.size:
-        v = values[cand]
-        pos = np.searchsorted(table, v)
-        pos[pos >= table.size] = 0
-        out[cand] = table[pos] == v
+    for s in range(0, values.size, block):  # bounded temporaries
+        part = values[s : s + block]
+        cand = np.flatnonzero(bitmap[(part & low).astype(np.int64)])
+        if cand.size:
+            v = part[cand]
+            pos = np.searchsorted(table, v)
+            pos[pos >= table.size] = 0
+            out[s + cand] = table[pos] == v
     return out
 
 

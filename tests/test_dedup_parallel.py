@@ -1,0 +1,105 @@
+"""The throughput work keeps results: fold on two worker processes equals fold in process, the
+vectorised tokeniser hashes exactly the tokens of the plain tokeniser, and the set helpers
+equal their numpy forms."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from newsfold.dedup import fold, shingle
+from newsfold.dedup.families import DedupConfig
+from newsfold.model import Article
+
+FIELDS = ("family", "origin", "relation", "similarity", "reason", "added", "dropped")
+
+
+def _generated(n: int, seed: int) -> list[Article]:
+    from bench.dedup.generate import generate
+
+    return [Article(id=r["id"], text=r["text"], source=r.get("source"), published=r.get("date"),
+                    content_hash="-") for r in generate(n, seed=seed)]
+
+
+def _fields(arts):
+    return [tuple(json.dumps(getattr(a, f), sort_keys=True) for f in FIELDS) for a in arts]
+
+
+def test_fold_on_two_workers_equals_in_process():
+    one, two = _generated(700, 5), _generated(700, 5)
+    fams_one = fold(one, config=DedupConfig(workers=1))
+    # small tasks so that both workers get several, and pairs of one family may be split
+    fams_two = fold(two, config=DedupConfig(workers=2, parallel_min=0, pair_chunk=48))
+    assert _fields(one) == _fields(two)
+    assert sorted(f.id for f in fams_one) == sorted(f.id for f in fams_two)
+    derived = [a for a in one if a.origin]
+    assert len(derived) > 100 and {a.relation for a in derived} >= {"copy", "truncated", "rewrite"}
+
+
+def test_fold_on_seeds_same_with_workers(seeds_dir):
+    from newsfold.config import Config
+    from newsfold.stages import ingest_and_clean, split_errors
+
+    paths = sorted(str(p) for p in seeds_dir.glob("*.txt"))
+    one, _ = split_errors(ingest_and_clean(paths, config=Config()))
+    two, _ = split_errors(ingest_and_clean(paths, config=Config()))
+    fold(one, config=DedupConfig(workers=1))
+    fold(two, config=DedupConfig(workers=2, parallel_min=0, pair_chunk=1))
+    assert _fields(one) == _fields(two)
+    assert len({a.family for a in one}) == 3
+
+
+def _texts(seeds_dir):
+    texts = [p.read_text() for p in sorted(seeds_dir.glob("*.txt"))]
+    texts += [a.text for a in _generated(60, 9)]
+    texts += ["", "a", "one two three four", "Héllo, wörld — “quoted” text\u00a0x", "tab\tsep\x0bvt\x0cff\r\nend",
+              "it's O'Neil's (AP) 1,200.5 $3", "日本語 テキスト, mixed ASCII words", "  lead and trail  "]
+    return texts
+
+
+def test_token_hash_batch_hashes_the_plain_tokens(seeds_dir):
+    texts = _texts(seeds_dir)
+    flat, lengths = shingle.token_hash_batch(texts)
+    offs = np.concatenate(([0], np.cumsum(lengths)))
+    seen: dict[bytes, int] = {}
+    for k, t in enumerate(texts):
+        toks = shingle.tokens(t)
+        assert len(toks) == lengths[k]
+        for w, h in zip(toks, flat[offs[k] : offs[k + 1]].tolist()):
+            assert seen.setdefault(w, h) == h  # one token, one hash, wherever it occurs
+    assert len(set(seen.values())) == len(seen) > 1000  # distinct tokens, distinct hashes
+
+
+def test_token_hash_blocks_equal_one_pass(seeds_dir, monkeypatch):
+    texts = [t for t in _texts(seeds_dir) if t.isascii()]
+    one_pass = shingle.shingle_batch(texts)  # ASCII: one encode, one block
+    monkeypatch.setattr(shingle, "_BLOCK", 97)  # many small blocks (and the non-ASCII path)
+    blocks = shingle.shingle_batch(texts + ["é"])
+    assert np.array_equal(one_pass[0], blocks[0][: one_pass[0].size])
+    assert np.array_equal(one_pass[1], blocks[1][:-1])
+
+
+def test_set_helpers_equal_numpy():
+    rng = np.random.default_rng(0)
+    low = rng.integers(0, 1 << 20, 5000).astype(np.uint64)
+    # many values share their low 24 bits, so the bitmap alone cannot decide
+    vals = (rng.integers(0, 4, 5000).astype(np.uint64) << np.uint64(40)) | low
+    table = np.unique(vals[:800] ^ (rng.integers(0, 2, 800).astype(np.uint64) << np.uint64(50)))
+    assert np.array_equal(shingle.isin_sorted(vals, table), np.isin(vals, table))
+    assert not shingle.isin_sorted(vals, table[:0]).any()
+    for seg in (vals, vals[:1], vals[:0], np.repeat(vals[:50], 3)):
+        assert np.array_equal(shingle.sorted_unique(seg), np.unique(seg))
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_fold_workers_from_config(workers):
+    class Cfg:
+        dedup_workers = workers
+
+    from newsfold.dedup.families import _dedup_config, _n_workers
+
+    dc = _dedup_config(Cfg())
+    assert dc.workers == workers
+    assert _n_workers(dc, dc.parallel_min) == workers and _n_workers(dc, dc.parallel_min - 1) == 1
