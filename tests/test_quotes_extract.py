@@ -72,3 +72,10 @@ def test_a_one_word_answer_after_a_cue_is_a_direct_quote():
             'Others called the plan "rigged" on Tuesday.')
     qs = extract_quotes("a", text)
     assert [(q.text, q.kind, q.speaker_text) for q in qs] == [("Probably.", "direct", "Priebus")]
+
+
+def test_a_speaker_with_a_title_or_initials_after_the_quote():
+    text = ('The company went bankrupt.\n\n"Everybody knew what to expect in Round 2," Mr. Barrett '
+            'said.\n\n"We won," Leonard E. Burman, director of the U.S. center, said.')
+    qs = extract_quotes("a", text)
+    assert [q.speaker_text for q in qs] == ["Mr. Barrett", "Leonard E. Burman"]

@@ -226,8 +226,10 @@ def _np_before(text: str, end: int, limit: int) -> Optional[tuple[int, int]]:
     # part after it starts with a determiner
     sub = seg[cut:]
     parts = sub.split(",")
-    if len(parts) >= 3 and parts[-1].strip() == "" and parts[-2].strip().split()[:1] and \
-            parts[-2].strip().split()[0].casefold() in {"a", "an", "the", "who"}:
+    if len(parts) >= 3 and parts[-1].strip() == "" and parts[-2].strip().split()[:1] and (
+            parts[-2].strip().split()[0].casefold() in {"a", "an", "the", "who"}
+            or parts[-2].strip()[:1].islower()):  # 'X, director of …, said', 'X, however, said'
+
         sub_np = parts[-3]
         offs = cut + sub.find(sub_np)
     else:
@@ -362,6 +364,10 @@ def clean_speaker(text: str, sp: Optional[tuple[int, int]]) -> Optional[tuple[in
     return toks[0][0], toks[-1][1]
 
 
+_ABBREV = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Rep|Reps|Sen|Sens|Gov|Gen|Lt|Col|Sgt|Capt|Maj|Adm|Cmdr|"
+                     r"Prof|Rev|Hon|St|Jr|Sr|Mt|Ft|Gov|Pres|Supt|Insp|Det|Atty|[A-Z])\.")  # titles, initials
+
+
 def find_speaker(text: str, qs: int, qe: int, para_start: int, para_end: int,
                  sent_start: int, sent_end: int) -> tuple[Optional[tuple[int, int]], Optional[str]]:
     """Speaker span for the quote [qs, qe) and the cue used."""
@@ -377,7 +383,7 @@ def find_speaker(text: str, qs: int, qe: int, para_start: int, para_end: int,
             return sp, cm.group(1)
     # "X said" / "X, a spokesman, said" right after the quote
     cm = _CUE.search(rest[:90])
-    if cm and not re.search(r"[“\"”.!?]", rest[:cm.start()]):
+    if cm and not re.search(r"[“\"”.!?]", _ABBREV.sub("", rest[:cm.start()])):
         sp = _np_before(text, pos + cm.start(), pos)
         if sp and sp[0] - pos <= 3:
             return sp, cm.group(0)
