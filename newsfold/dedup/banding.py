@@ -30,6 +30,18 @@ def band_keys(sig: np.ndarray, rows_per_band: int = 2) -> np.ndarray:
     return keys
 
 
+def band_key_column(sig: np.ndarray, band: int, rows_per_band: int = 2, rows=None) -> np.ndarray:
+    """``band_keys(sig)[rows, band]`` computed for one band only (no n x bands matrix)."""
+    keys = None
+    with np.errstate(over="ignore"):
+        for j in range(rows_per_band):
+            col = sig[:, band * rows_per_band + j] if rows is None else sig[rows, band * rows_per_band + j]
+            col = col.astype(np.uint64)
+            keys = (col + np.uint64(j + 1)) if keys is None else keys * _MIX + col + np.uint64(j + 1)
+        keys ^= keys >> np.uint64(29)
+    return keys
+
+
 def candidate_pairs(
     sig: np.ndarray, rows_per_band: int = 2, max_run: int = 64, valid: np.ndarray | None = None
 ) -> np.ndarray:
@@ -42,13 +54,12 @@ def candidate_pairs(
     n = sig.shape[0]
     if n < 2:
         return np.zeros((0, 2), dtype=np.int64)
-    keys = band_keys(sig, rows_per_band)
     rows = np.arange(n, dtype=np.int64) if valid is None else np.flatnonzero(valid)
     if rows.size < 2:
         return np.zeros((0, 2), dtype=np.int64)
     packed: list[np.ndarray] = []
-    for band in range(keys.shape[1]):
-        k = keys[rows, band]
+    for band in range(sig.shape[1] // rows_per_band):
+        k = band_key_column(sig, band, rows_per_band, None if valid is None else rows)
         order = np.argsort(k, kind="stable")
         ks = k[order]
         same = ks[1:] == ks[:-1]

@@ -270,8 +270,9 @@ class _Checker:
         self._sfacts: dict[int, list] = {}
         self._vecs: dict[int, Any] = {}
 
-    #: features of at most this many articles are cached (memory stays bounded at scale)
-    CACHE = 20_000
+    #: features of at most this many articles are cached (memory stays bounded at scale; the
+    #: pairs of one task are whole components, so a task's articles fit)
+    CACHE = 4_096
 
     def feats(self, i: int) -> Features:
         f = self._feats.get(i)

@@ -137,14 +137,18 @@ def _missing(x: Features, y: Features) -> list[str]:
     c = np.concatenate(([0], np.cumsum(hit)))
     n = offs[1:] - offs[:-1]
     share = (c[offs[1:]] - c[offs[:-1]]) / np.maximum(n, 1)
+    short = n <= 1
     out = []
-    for s, sh, k in zip(sents, share, n):
-        if k <= 1 and len(s.split()) < 5:
+    # only sentences that can be missing are looked at: mostly absent shingles, or too short
+    # to judge by shingles (those compare as normalised text)
+    for i in np.flatnonzero(short | (share < 0.5)).tolist():
+        s = sents[i]
+        if short[i] and len(s.split()) < 5:
             if ynorm is None:
                 ynorm = y.sentence_norms()
             if " ".join(s.lower().split()) not in ynorm:
                 out.append(s)
-        elif sh < 0.5:
+        elif share[i] < 0.5:
             out.append(s)
     return out
 

@@ -153,6 +153,7 @@ class Features:
     #: (sentences, flat 5-gram hashes, offsets) before boilerplate sentences are left out:
     #: set by ``prefetch_sentences``, or given in advance by a caller that cached it
     _raw_sents: Optional[tuple] = None
+    _norms: Optional[set] = None
 
     @property
     def sentences(self) -> list[str]:
@@ -162,7 +163,9 @@ class Features:
 
     def sentence_norms(self) -> set[str]:
         """Whitespace- and case-normalised sentences (exact-text comparison of short ones)."""
-        return {" ".join(t.lower().split()) for t in self.sentences}
+        if self._norms is None:
+            self._norms = {" ".join(t.lower().split()) for t in self.sentences}
+        return self._norms
 
     @property
     def sentence_shingles(self):
