@@ -35,7 +35,7 @@ def run(
     paths: List[str] = typer.Argument(..., help="Files, folders (recursive) or '-' for stdin."),
     out: Path = typer.Option(Path("out"), "--out", "-o", help="Output folder."),
     db: Optional[str] = typer.Option(None, "--db", help="SQLite file or postgresql:// URL (default: in memory)."),
-    mode: str = typer.Option("stream", "--mode", help="Clustering mode: stream or batch."),
+    mode: str = typer.Option("batch", "--mode", help="Clustering of the whole store: batch (window model, default) or stream (one by one in date order)."),
     executor: str = typer.Option("local", "--executor", help="local or spark."),
     ner_model: Optional[str] = typer.Option(None, "--ner-model", help="spaCy model, or 'none' for rules only."),
     max_bytes: Optional[int] = typer.Option(None, "--max-bytes", help="Items larger than this are rejected."),

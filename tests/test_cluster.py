@@ -248,3 +248,57 @@ def test_batch_falls_back_to_stream_for_big_windows(fixtures_dir):
     for a in arts:
         by_gold.setdefault(gold[a.id], set()).add(a.story)
     assert by_gold["eq-sumatra"] != by_gold["eq-oaxaca"]
+
+
+def test_window_model_matches_its_features():
+    from newsfold.cluster.stream import load_model
+    from newsfold.cluster.window import WINDOW_FEATURES
+
+    w = load_model()["window"]
+    assert w["features"] == list(WINDOW_FEATURES)
+    assert len(w["coef"]) == len(WINDOW_FEATURES)
+    assert 0.0 < w["threshold"] < 1.0
+    assert not any("size" in f or "story" in f for f in WINDOW_FEATURES)
+
+
+def test_window_candidates_are_ranked_nearest_neighbours(fixtures_dir):
+    from newsfold.cluster import window as W
+
+    arts = _events(fixtures_dir)
+    gold = _gold(fixtures_dir)
+    w = W.build(arts)
+    i, j, r_ij, r_ji = W.candidate_pairs(w, neighbours=2)
+    assert (i < j).all() and len(set(zip(i.tolist(), j.tolist()))) == len(i)
+    # every article has its nearest neighbour at rank 1, and ranks beyond the list are "missing"
+    for a in range(len(arts)):
+        mine = [(r_ij[k] if i[k] == a else r_ji[k]) for k in range(len(i)) if a in (i[k], j[k])]
+        assert 1 in mine and max(mine) <= 3
+    # the two earthquakes' reports (same type of event) have their nearest neighbour in their
+    # own event (the two rounds of talks are one storyline, so either round may be nearest)
+    for k in range(len(i)):
+        if r_ij[k] == 1 and gold[arts[i[k]].id].startswith("eq-"):
+            assert gold[arts[i[k]].id] == gold[arts[j[k]].id]
+    X = W.pair_features(w, i, j, r_ij, r_ji)
+    assert X.shape == (len(i), len(W.WINDOW_FEATURES))
+    # exactly one length regime is active per pair
+    k = len(W.BASE)
+    active = [(X[:, r * k:(r + 1) * k] != 0).any(axis=1) for r in range(3)]
+    assert ((sum(a.astype(int) for a in active)) <= 1).all()
+
+
+def test_seeded_stream_goes_on_from_batch_stories(fixtures_dir):
+    arts = _events(fixtures_dir)
+    gold = _gold(fixtures_dir)
+    later = [a for a in arts if a.id == max(x.id for x in arts if gold[x.id] == gold[arts[0].id])]
+    first = [a for a in arts if a not in later]
+    stories = cluster_batch(first)
+    batch_story = {a.id: a.story for a in first}
+    sc = StreamClusterer()
+    for a in sorted(first, key=_time_key):
+        assert sc.seed(a, a.story) == batch_story[a.id]
+    assert {s.id for s in sc.stories()} == {s.id for s in stories}
+    # a later report of an event already seen joins that event's batch story
+    (new,) = later
+    sid = sc.add(new)
+    same = {batch_story[a.id] for a in first if gold[a.id] == gold[new.id]}
+    assert same == {sid}

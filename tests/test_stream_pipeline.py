@@ -115,8 +115,13 @@ def test_dicts_errors_and_batch_built_store(tmp_path, seeds_dir):
     with open_store(str(tmp_path / "b.db")) as store:
         run([str(seeds_dir)], config=Config(progress=False, cluster_mode="batch"), store=store)
         assert store.get_state(STATE_CLUSTERER) is None
+        batch_story = {a.id: a.story for a in store.iter_articles()}
+        assert all(batch_story.values())
         p = StreamingPipeline(store, CFG)
         touched = p.add([UNRELATED, {"id": "empty", "text": "   "}])
+        # the stream went on from the batch's stories: the seeds kept their story ids
+        assert {a.id: a.story for a in store.iter_articles() if a.id in batch_story} == batch_story
+        assert touched[0] not in set(batch_story.values())  # the unrelated quake: a new story
         assert len(touched) == 1
         assert [e.kind for e in p.errors] and p.errors[0].position == 1
         assert store.count_articles() == 6

@@ -154,10 +154,10 @@ def _split_title(title: str, text: str) -> str:
     return body
 
 
-def parse(title: Optional[str], text: str, published=None) -> Parsed:
+def parse(title: Optional[str], text: str, published=None, body_chars: int = BODY_CHARS) -> Parsed:
     title = (title or "").strip()
     body = _split_title(title, text or "")
-    head = body[:BODY_CHARS]
+    head = body[:body_chars]
     lead_text = body[:LEAD_CHARS]
     caps_mid: Counter = Counter()
     caps_any: Counter = Counter()

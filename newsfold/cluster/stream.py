@@ -68,7 +68,7 @@ class ClusterConfig:
     query_keys: int = 12  # keys per channel an article queries
     postings_scan: int = 64  # most recent stories scanned per key
     max_candidates: int = 16  # candidate stories fully scored per article
-    batch_candidates: int = 40  # batch mode: earlier articles scored per article
+    batch_neighbours: int = 50  # batch mode: nearest articles scored per article
     threshold: Optional[float] = None  # None: the model's calibrated threshold
     window_days: int = 21  # a dated article joins only stories dated within this many days
     storyline_days: int = 120  # storyline links reach this far back
@@ -453,6 +453,29 @@ class StreamClusterer:
         article.story = self._place(idx, a, index=not forced)
         return article.story
 
+    def seed(self, article: Article, story_id: str) -> str:
+        """Record ``article`` as a member of ``story_id`` without re-deciding it.
+
+        Used when the stream takes over a store that a batch run clustered: the stream goes on
+        from the batch's stories (same ids; later articles can join them) instead of
+        re-clustering what was already decided."""
+        if article.id in self._assign:
+            sid = self._stories[self._assign[article.id]].id
+            article.story = sid
+            return sid
+        a = self.prepare(article)
+        idx = self._by_id.get(story_id)
+        if idx is None or self._stories[idx] is None:
+            idx = self._new_story(a)
+            s = self._stories[idx]
+            self._by_id.pop(s.id, None)
+            s.id = story_id
+            self._by_id[story_id] = idx
+        else:
+            self._join(idx, a)
+        article.story = self._place(idx, a)
+        return article.story
+
     def _family_story(self, article: Article) -> Optional[int]:
         for key in (article.family, article.origin):
             if not key:
@@ -695,17 +718,21 @@ def _average_link(n: int, edges: dict[tuple[int, int], float], threshold: float,
 def cluster_batch(articles: Sequence[Article], *, config: Any = None,
                   cluster_config: Optional[ClusterConfig] = None,
                   max_batch: int = 10000) -> list[Story]:
-    """Cluster a whole window: agglomerative average-link over pair probabilities.
+    """Cluster a whole window: agglomerative average link over window-level pair scores.
 
-    Articles are prepared in date order (IDF from the articles before each one, as in the
-    stream); each article is scored against up to ``batch_candidates`` earlier articles proposed
-    by the inverted index (sparse similarity graph, no quadratic matrix); then average-link
-    merging with the model's threshold. Copies are merged with their family first. Windows
-    larger than ``max_batch`` fall back to the stream clusterer.
+    A backfill sees its whole window, so features come from the window
+    (:mod:`newsfold.cluster.window`: IDF and name evidence over all its articles, untruncated
+    vectors, each article's nearest neighbours as candidate pairs, the fitted window pair
+    model); then average-link merging at the window model's threshold. Copies are merged
+    with their family first. Windows larger than ``max_batch`` fall back to the stream
+    clusterer plus one ``maintain()`` pass.
     """
+    from newsfold.cluster import window as W
+
     sc = StreamClusterer(config, cluster_config=cluster_config)
     ordered = sorted(articles, key=_time_key)
-    if len(ordered) > max_batch:
+    wmodel = sc.model.get("window")
+    if len(ordered) > max_batch or not wmodel:
         for art in ordered:
             sc.add(art)
         sc.maintain()
@@ -714,46 +741,23 @@ def cluster_batch(articles: Sequence[Article], *, config: Any = None,
             art.story = assign.get(art.id, art.story)
         return sc.stories()
     cc = sc.cc
-    preps: list[Prepared] = []
-    mems: list[Member] = []
-    postings: dict[str, dict[int, None]] = {}
-    edges: dict[tuple[int, int], float] = {}
     must: list[tuple[int, int]] = []
+    pos: dict[str, int] = {}
     fam_first: dict[str, int] = {}
-    pos_of: dict[str, int] = {}
     for i, art in enumerate(ordered):
-        a = sc.prepare(art)
-        preps.append(a)
-        m = Member(a, cc)
-        mems.append(m)
-        pos_of.setdefault(art.id, i)
-        for key in (art.family, art.origin):
-            if key and key in fam_first:
-                must.append((fam_first[key], i))
-            elif key and key in pos_of and pos_of[key] != i:
-                must.append((pos_of[key], i))
+        pos.setdefault(art.id, i)
+    for i, art in enumerate(ordered):
         if art.family:
-            fam_first.setdefault(art.family, i)
-        scores: dict[int, float] = {}
-        for key, w in sc._query(a):
-            post = postings.get(key)
-            if not post:
-                continue
-            for r, j in enumerate(reversed(post)):
-                if r >= cc.postings_scan:
-                    break
-                scores[j] = scores.get(j, 0.0) + w
-        cands = sorted(scores, key=lambda j: -scores[j])[: cc.batch_candidates]
-        for j in cands:
-            mj = mems[j]
-            if a.day is not None and mj.day is not None and abs(a.day - mj.day) > cc.window_days:
-                continue
-            edges[(j, i)] = sc.prob(sc.features(a, mj))
-        for key in m.keys(cc.index_keys):
-            post = postings.setdefault(key, {})
-            post[i] = None
-    thr = sc.threshold if cc.threshold is not None else _batch_threshold(sc)
-    labels = _average_link(len(ordered), edges, thr, must)
+            j = fam_first.setdefault(art.family, i)
+            if j != i:
+                must.append((j, i))
+        for key in (art.family, art.origin):
+            j = pos.get(key) if key else None
+            if j is not None and j != i:
+                must.append((j, i))
+    labels, w = W.cluster_window(ordered, wmodel, neighbours=cc.batch_neighbours,
+                                 threshold=cc.threshold, window_days=cc.window_days,
+                                 must=must)
     groups: dict[int, list[int]] = {}
     for i, lab in enumerate(labels):
         groups.setdefault(lab, []).append(i)
@@ -765,20 +769,9 @@ def cluster_batch(articles: Sequence[Article], *, config: Any = None,
         while sid in seen:
             sid = _sid(sid)
         seen.add(sid)
-        # representative title: the member whose title is closest to the others'
-        best, best_score = idxs[0], -1.0
-        if len(idxs) > 1:
-            for i in idxs[:50]:
-                sc_ = sum(mems[j].title.cos(preps[i].tvec) for j in idxs[:50] if j != i)
-                if sc_ > best_score:
-                    best, best_score = i, sc_
+        best = W.representative(w, idxs)
         for i in idxs:
             ordered[i].story = sid
-        stories.append(Story(id=sid, title=preps[best].title,
+        stories.append(Story(id=sid, title=w.titles[best],
                              articles=[ordered[i].id for i in idxs]))
     return stories
-
-
-def _batch_threshold(sc: StreamClusterer) -> float:
-    t = sc.model.get("batch_threshold")
-    return float(t) if t is not None else 0.5

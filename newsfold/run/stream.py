@@ -83,11 +83,15 @@ class StreamingPipeline:
             self._replay(missing)
 
     def _replay(self, articles: list[Article]) -> None:
-        """Feed stored articles to the index and the clusterer, in publication order."""
+        """Feed stored articles to the index and the clusterer, in publication order. An
+        article a batch run already placed keeps its story (the stream goes on from it)."""
         articles.sort(key=stages._time_key)
         for a in articles:
             self._families.add(a)
-            a.story = self._clusterer.add(a)
+            if a.story:
+                a.story = self._clusterer.seed(a, a.story)
+            else:
+                a.story = self._clusterer.add(a)
         self.store.update_articles(articles)
         self._reanalyse(list(dict.fromkeys(a.story for a in articles if a.story)))
         self._dirty = True

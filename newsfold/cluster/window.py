@@ -1,0 +1,284 @@
+"""Batch clustering of a whole window with window-level statistics.
+
+A backfill knows every article of its window before it clusters any of them, so it does not
+have to score with the stream's progressive IDF and truncated member vectors:
+
+* one :class:`~newsfold.cluster.features.DocFreq` over the whole window (IDF, and the
+  capitalisation evidence that decides which words are names);
+* untruncated sparse TF-IDF matrices per channel (``full`` over the first ``BODY_CHARS_WINDOW``
+  characters, ``title``, ``lead``, ``ent`` = names and numbers), L2-normalised;
+* candidate pairs: each article's ``neighbours`` most similar articles by full-text + name
+  cosine (sparse products in row blocks: no dense N x N matrix);
+* a logistic pair model over window features (:data:`WINDOW_FEATURES`, two length regimes as
+  in the stream), fitted by ``python -m newsfold.cluster.calibrate`` and stored in
+  ``model.json`` under ``"window"``;
+* agglomerative average link over the candidate graph (:func:`_average_link` of the stream
+  module), copies merged first.
+
+Everything is general text processing: nothing here knows a data set.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Optional, Sequence
+
+from newsfold.cluster import features as F
+from newsfold.model import Article
+
+#: Characters of body text in the window's ``full`` channel (the stream keeps 4,000).
+BODY_CHARS_WINDOW = 20000
+
+BASE = (
+    "cos_full",
+    "cos_title",
+    "cos_lead",
+    "ent_cos",
+    "ent_shared",
+    "num_shared",
+    "year_conflict",
+    "gap_log",
+    "full_x_ent",
+    "rank_best",
+    "rank_worst",
+)
+#: Three length regimes with their own coefficients: both sides short (headline + lead),
+#: one short and one full text, both full text; plus an intercept per non-short regime.
+REGIMES = ("short", "mixed", "body")
+#: Sign constraints of the fitted coefficients (see ``calibrate.fit_window``): similarity
+#: evidence can only raise the probability; rank, date gap and year conflict only lower it.
+SIGNS = {
+    "cos_full": (0.0, None), "cos_title": (0.0, None), "cos_lead": (0.0, None),
+    "ent_cos": (0.0, None), "ent_shared": (0.0, None), "num_shared": (0.0, None),
+    "full_x_ent": (0.0, None), "year_conflict": (None, 0.0), "gap_log": (None, 0.0),
+    "rank_best": (None, 0.0), "rank_worst": (None, 0.0),
+}
+WINDOW_FEATURES = tuple(f"{f}@{r}" for r in REGIMES for f in BASE) + ("is_mixed", "is_body")
+
+
+@dataclass
+class Window:
+    """Sparse feature matrices of one window (rows in input order)."""
+
+    full: Any
+    title: Any
+    lead: Any
+    ent: Any
+    ent_idf_bin: Any  # entity presence weighted by IDF (shared-entity mass)
+    ent_bin: Any  # entity presence (0/1)
+    num_bin: Any  # number presence (0/1)
+    year_bin: Any  # year presence (0/1)
+    has_years: Any  # bool per row
+    day: Any  # float day ordinal per row (nan when undated)
+    body: Any  # bool per row
+    titles: list
+
+
+def _matrix(rows: list[dict], vocab: dict) -> Any:
+    import numpy as np
+    from scipy import sparse
+
+    indptr, indices, data = [0], [], []
+    for r in rows:
+        for t, v in r.items():
+            j = vocab.get(t)
+            if j is None:
+                j = vocab[t] = len(vocab)
+            indices.append(j)
+            data.append(v)
+        indptr.append(len(indices))
+    return sparse.csr_matrix((np.asarray(data, dtype=np.float32), np.asarray(indices, dtype=np.int64),
+                              np.asarray(indptr, dtype=np.int64)), shape=(len(rows), max(1, len(vocab))))
+
+
+def build(articles: Sequence[Article]) -> Window:
+    """Window-level features of ``articles`` (IDF and name evidence from the whole window)."""
+    import numpy as np
+
+    parsed = [F.parse(a.title, a.text or "", a.published, body_chars=BODY_CHARS_WINDOW)
+              for a in articles]
+    dfs = F.DocFreq()
+    for p in parsed:
+        F.observe(dfs, p)
+    full, title, lead, ent, ent_w, ent_b, num_b, year_b = [], [], [], [], [], [], [], []
+    for p in parsed:
+        e = F.entities(p, dfs)
+        full.append(F.weigh(p.full, dfs) if p.full else {})
+        title.append(F.weigh(p.title, dfs) if p.title else {})
+        lead.append(F.weigh(p.lead, dfs) if p.lead else {})
+        ent.append(F.weigh(e, dfs) if e else {})
+        ent_w.append({k: dfs.idf(k) for k in e})
+        ent_b.append({k: 1.0 for k in e})
+        num_b.append({k: 1.0 for k in e if k[0] == "#"})
+        year_b.append({k: 1.0 for k in e if _is_year(k)})
+    ev: dict = {}
+    yv: dict = {}
+    return Window(
+        full=_matrix(full, {}),
+        title=_matrix(title, {}),
+        lead=_matrix(lead, {}),
+        ent=_matrix(ent, ev),
+        ent_idf_bin=_matrix(ent_w, ev),
+        ent_bin=_matrix(ent_b, ev),
+        num_bin=_matrix(num_b, ev),
+        year_bin=_matrix(year_b, yv),
+        has_years=np.asarray([bool(y) for y in year_b]),
+        day=np.asarray([np.nan if p.day is None else float(p.day) for p in parsed]),
+        body=np.asarray([p.has_body for p in parsed]),
+        titles=[(a.title or "").strip() or (a.text or "").strip()[:90] for a in articles],
+    )
+
+
+def _is_year(key: str) -> bool:
+    return len(key) == 5 and key[0] == "#" and key[1:3] in ("19", "20") and key[1:].isdigit()
+
+
+def _fix_shapes(w: Window) -> None:
+    """Entity matrices share one vocabulary built incrementally: give them one width."""
+    from scipy import sparse
+
+    width = max(m.shape[1] for m in (w.ent, w.ent_idf_bin, w.ent_bin, w.num_bin))
+    for name in ("ent", "ent_idf_bin", "ent_bin", "num_bin"):
+        m = getattr(w, name)
+        if m.shape[1] != width:
+            setattr(w, name, sparse.csr_matrix((m.data, m.indices, m.indptr),
+                                               shape=(m.shape[0], width)))
+
+
+def candidate_pairs(w: Window, neighbours: int = 50, block: int = 1024):
+    """Pairs (i < j) where j is among i's ``neighbours`` best by full + name cosine, or the
+    reverse. Returns ``(i, j, rank_ij, rank_ji)``: int arrays; the rank of j among i's
+    neighbours (1 = nearest; ``neighbours + 1`` when j is not among them) and the reverse.
+    Ranks make the pair model aware of how crowded a neighbourhood is: in a window full of
+    similar stories an absolute cosine says less than being someone's nearest neighbour."""
+    import numpy as np
+
+    n = w.full.shape[0]
+    sim_src = w.full
+    ent = w.ent
+    ii, jj, rr = [], [], []
+    for start in range(0, n, block):
+        stop = min(n, start + block)
+        s = (sim_src[start:stop] @ sim_src.T + ent[start:stop] @ ent.T).tocsr()
+        for r in range(stop - start):
+            lo, hi = s.indptr[r], s.indptr[r + 1]
+            cols = s.indices[lo:hi]
+            vals = s.data[lo:hi]
+            i = start + r
+            keep = cols != i
+            cols, vals = cols[keep], vals[keep]
+            if len(cols) > neighbours:
+                top = np.argpartition(-vals, neighbours)[:neighbours]
+                cols, vals = cols[top], vals[top]
+            order = np.argsort(-vals, kind="stable")
+            ii.append(np.full(len(cols), i, dtype=np.int64))
+            jj.append(cols[order].astype(np.int64))
+            rr.append(np.arange(1, len(cols) + 1, dtype=np.int64))
+    empty = np.zeros(0, dtype=np.int64)
+    if not ii:
+        return empty, empty, empty, empty
+    a = np.concatenate(ii)
+    b = np.concatenate(jj)
+    rank = np.concatenate(rr)
+    directed = dict(zip((a * n + b).tolist(), rank.tolist()))
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    key = np.unique(lo * n + hi)
+    i, j = key // n, key % n
+    miss = neighbours + 1
+    r_ij = np.asarray([directed.get(k, miss) for k in (i * n + j).tolist()], dtype=np.int64)
+    r_ji = np.asarray([directed.get(k, miss) for k in (j * n + i).tolist()], dtype=np.int64)
+    return i, j, r_ij, r_ji
+
+
+def _rowdot(m, i, j, other=None):
+    """Row-wise dot products m[i] . other[j] for index arrays i, j."""
+    import numpy as np
+
+    other = m if other is None else other
+    out = np.asarray(m[i].multiply(other[j]).sum(axis=1)).ravel()
+    return out
+
+
+def pair_features(w: Window, i, j, r_ij, r_ji):
+    """Feature matrix (len(i) x len(WINDOW_FEATURES)) of candidate pairs."""
+    import numpy as np
+
+    _fix_shapes(w)
+    cos_full = _rowdot(w.full, i, j)
+    cos_title = _rowdot(w.title, i, j)
+    cos_lead = _rowdot(w.lead, i, j)
+    ent_cos = _rowdot(w.ent, i, j)
+    ent_shared = np.log1p(_rowdot(w.ent_idf_bin, i, j, w.ent_bin))
+    num_shared = np.log1p(_rowdot(w.num_bin, i, j))
+    years_shared = _rowdot(w.year_bin, i, j)
+    year_conflict = (w.has_years[i] & w.has_years[j] & (years_shared == 0)).astype(float)
+    gap = np.abs(w.day[i] - w.day[j])
+    gap = np.where(np.isnan(gap), 0.0, gap)
+    base = np.stack([cos_full, cos_title, cos_lead, ent_cos, ent_shared, num_shared,
+                     year_conflict, np.log1p(gap), cos_full * ent_cos,
+                     np.log(np.minimum(r_ij, r_ji)), np.log(np.maximum(r_ij, r_ji))], axis=1)
+    both = (w.body[i] & w.body[j])[:, None]
+    mixed = (w.body[i] ^ w.body[j])[:, None]
+    short = ~(both | mixed)
+    zero = np.zeros_like(base)
+    return np.concatenate([np.where(short, base, zero), np.where(mixed, base, zero),
+                           np.where(both, base, zero), mixed.astype(float),
+                           both.astype(float)], axis=1)
+
+
+def probabilities(model: dict, X):
+    import numpy as np
+
+    z = X @ np.asarray(model["coef"], dtype=float) + float(model["intercept"])
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+
+
+def cluster_window(articles: Sequence[Article], model: dict, *, neighbours: int = 50,
+                   window_days: Optional[int] = 21, threshold: Optional[float] = None,
+                   must: Sequence[tuple[int, int]] = ()) -> tuple[list[int], Optional[Window]]:
+    """Cluster labels (a representative index per article) for one window, and the window's
+    features. Pairs dated more than ``window_days`` apart are never linked (undated pairs
+    are: no time evidence)."""
+    import numpy as np
+
+    from newsfold.cluster.stream import _average_link
+
+    n = len(articles)
+    if n == 0:
+        return [], None
+    w = build(articles)
+    i, j, r_ij, r_ji = candidate_pairs(w, neighbours)
+    if window_days is not None and len(i):
+        gap = np.abs(w.day[i] - w.day[j])
+        keep = ~(gap > window_days)  # nan (undated) keeps the pair
+        i, j, r_ij, r_ji = i[keep], j[keep], r_ij[keep], r_ji[keep]
+    p = probabilities(model, pair_features(w, i, j, r_ij, r_ji)) if len(i) else np.zeros(0)
+    edges = {(int(a), int(b)): float(q) for a, b, q in zip(i, j, p)}
+    thr = float(model["threshold"] if threshold is None else threshold)
+    return _average_link(n, edges, thr, must), w
+
+
+def representative(w: Window, idxs: Sequence[int]) -> int:
+    """The member whose title is closest to the other members' titles (first 50 looked at)."""
+    import numpy as np
+
+    if len(idxs) == 1:
+        return idxs[0]
+    sub = list(idxs[:50])
+    t = w.title[sub]
+    sims = np.asarray((t @ t.T).sum(axis=1)).ravel()
+    return sub[int(np.argmax(sims))]
+
+
+def fit_pairs(rows: list[dict], neighbours: int = 50):
+    """(X, y) over a labelled window's candidate pairs (for calibration)."""
+    import numpy as np
+
+    from newsfold.cluster.cli import article_from_row
+
+    arts = [article_from_row(r, k) for k, r in enumerate(rows, 1)]
+    gold = np.asarray([str(r["cluster"]) for r in rows])
+    w = build(arts)
+    i, j, r_ij, r_ji = candidate_pairs(w, neighbours)
+    return pair_features(w, i, j, r_ij, r_ji), (gold[i] == gold[j]).astype(int)
+
