@@ -79,18 +79,18 @@ def _n_workers(dc: DedupConfig, n: int) -> int:
     return max(1, int(w)) if n >= dc.parallel_min else 1
 
 
-def _run_tasks(fn, tasks: list, state: dict, workers: int) -> list:
+def _run_tasks(fn, tasks: Iterable, state: dict, workers: int) -> list:
     """``[fn(t) for t in tasks]``, in order; with ``workers`` > 1 in a pool of forked processes
-    that inherit ``state`` (copy-on-write: the texts and shingle arrays are not pickled; only
-    tasks and results are). The in-process path runs the same task code."""
+    that inherit ``state`` (numpy arrays, copy-on-write: not pickled); tasks (pulled from the
+    iterable as workers ask) and results are pickled. The in-process path runs the same code."""
     global _TASK_STATE
     _TASK_STATE = state
     try:
-        if workers <= 1 or len(tasks) <= 1 or "fork" not in mp.get_all_start_methods():
+        if workers <= 1 or "fork" not in mp.get_all_start_methods():
             return [fn(t) for t in tasks]
-        pool = mp.get_context("fork").Pool(min(workers, len(tasks)))
+        pool = mp.get_context("fork").Pool(workers)
         try:
-            return pool.map(fn, tasks, chunksize=1)
+            return list(pool.imap(fn, tasks, chunksize=1))
         finally:
             pool.close()
             pool.join()
@@ -98,9 +98,19 @@ def _run_tasks(fn, tasks: list, state: dict, workers: int) -> list:
         _TASK_STATE = {}
 
 
-def _shingle_task(span: tuple[int, int]):
-    s, e = span
-    return shingle_batch(_TASK_STATE["texts"][s:e])
+def _shingle_task(texts: list):
+    return shingle_batch(texts)
+
+
+class _Meta:
+    """What direction and description read of an article (its text travels separately)."""
+
+    __slots__ = ("id", "published", "wire", "source", "first_seen", "removed")
+
+    def __init__(self, a):
+        self.id, self.published, self.wire = a.id, a.published, a.wire
+        self.source, self.first_seen = a.source, a.first_seen
+        self.removed = [r for r in (a.removed or []) if isinstance(r, dict) and r.get("rule") == "source_tag"]
 
 
 def _needs_diff(ln: Link) -> bool:
@@ -108,16 +118,17 @@ def _needs_diff(ln: Link) -> bool:
     return ln.kind != "near" or not (ln.overlap["c_a"] >= 0.999 and ln.overlap["c_b"] >= 0.999)
 
 
-def _check_task(task: tuple[list, list, list]) -> list:
+def _check_task(task: tuple) -> list:
     """Verify a group of candidate pairs; for each link found, its direction and the
     description of the derived side (``describe``), so the parent only assembles the tree.
+    The task carries the texts and metadata of its articles (a forked worker reading the
+    parent's Python strings would copy their pages: reference counts are written);
+    the shingle arrays and the aligner come from the inherited state.
     Returns [(pair index, link, (origin, derived, why), description)]."""
-    idx, pairs, flags = task
+    idx, pairs, flags, texts, arts = task
     st = _TASK_STATE
-    ck = st.get("checker")
-    if ck is None:
-        ck = st["checker"] = _Checker(st["texts"], st["flat"], st["offsets"], st["dc"], st["boiler"])
-    arts = st["arts"]
+    ck = _Checker(texts, st["flat"], st["offsets"], st["dc"], st["boiler"])
+    ck._aligner = st["aligner"]
     feats_of = _FeatView(ck)
     found = []
     for flag in (False, True):
@@ -165,6 +176,14 @@ def _pair_tasks(pairs: np.ndarray, flags: np.ndarray, n: int, chunk: int) -> lis
     if cur:
         tasks.append(np.concatenate(cur))
     return [(t.tolist(), [tuple(p) for p in pairs[t].tolist()], flags[t].tolist()) for t in tasks]
+
+
+def _with_docs(tasks: list, texts: Sequence[str], metas) -> Iterable[tuple]:
+    """Each task with the texts and metadata of the articles its pairs touch (made as the pool
+    asks for tasks, so only a few tasks' copies exist at a time)."""
+    for idx, pairs, flags in tasks:
+        docs = sorted({i for p in pairs for i in p})
+        yield idx, pairs, flags, {i: texts[i] for i in docs}, {i: metas[i] for i in docs}
 
 
 # --------------------------------------------------------------------------- boilerplate
@@ -525,11 +544,12 @@ def fold(articles: Sequence[Article], *, config: Any = None) -> list[Family]:
     if not keep.all():
         flat, offsets = _compact(flat, offsets, keep)
     del keep
-    results = find_links(texts, flat, offsets, dc, boiler, arts=arts, workers=workers)
+    checker = _Checker(texts, flat, offsets, dc, boiler)  # features of any edge described here
+    results = find_links(texts, flat, offsets, dc, boiler, arts=arts, workers=workers, aligner=checker.aligner)
     links = [r[0] for r in results]
     dirs = [r[1] for r in results]
     described = {id(r[0]): (r[1][0], r[1][1], r[1][2], r[2]) for r in results}
-    checker = _Checker(texts, flat, offsets, dc, boiler)  # features of any edge described here
+    del results
     feats_of = _FeatView(checker)
     parent = _build_tree(arts, feats_of, links, dirs)
     return _assign(arts, feats_of, parent, described)
@@ -541,7 +561,7 @@ def _shingle_chunked(texts: Sequence[str], chunk: int = 4096, workers: int = 1):
     if len(texts) <= chunk:
         return shingle_batch(texts)
     spans = [(s, min(s + chunk, len(texts))) for s in range(0, len(texts), chunk)]
-    parts = _run_tasks(_shingle_task, spans, {"texts": texts}, workers)
+    parts = _run_tasks(_shingle_task, (list(texts[s:e]) for s, e in spans), {}, workers)
     # one output array, filled part by part while the parts are released (no second copy)
     flat = np.empty(sum(int(o[-1]) for _, o in parts), dtype=np.uint64)
     offsets = np.zeros(len(texts) + 1, dtype=np.int64)
@@ -564,7 +584,8 @@ class _FeatView:
         return self.c.feats(i)
 
 
-def find_links(texts, flat, offsets, dc: DedupConfig, boiler=None, arts=None, workers: int = 1) -> list:
+def find_links(texts, flat, offsets, dc: DedupConfig, boiler=None, arts=None, workers: int = 1,
+               aligner: Optional[SentenceAligner] = None) -> list:
     """Verified links among the texts, in candidate order: [(link, (origin, derived, why),
     describe() of the derived side)]. Candidate pairs are checked in chunks (``pair_chunk``),
     in ``workers`` forked processes when > 1."""
@@ -583,9 +604,13 @@ def find_links(texts, flat, offsets, dc: DedupConfig, boiler=None, arts=None, wo
             cands = np.concatenate((cands, np.asarray(extra, dtype=np.int64).reshape(-1, 2)))
             flags = np.concatenate((flags, np.ones(len(extra), dtype=bool)))
     tasks = _pair_tasks(cands, flags, n, dc.pair_chunk)
-    state = {"texts": texts, "flat": flat, "offsets": offsets, "dc": dc, "boiler": boiler, "arts": arts}
+    del cands, flags
+    if aligner is None:
+        aligner = _Checker(texts, flat, offsets, dc, boiler).aligner
+    metas = [_Meta(a) for a in arts]
+    state = {"flat": flat, "offsets": offsets, "dc": dc, "boiler": boiler, "aligner": aligner}
     out: list = []
-    for part in _run_tasks(_check_task, tasks, state, workers):
+    for part in _run_tasks(_check_task, _with_docs(tasks, texts, metas), state, workers):
         out.extend(part)
     out.sort(key=lambda x: x[0])  # links in candidate order, as checked one by one
     return [x[1:] for x in out]
