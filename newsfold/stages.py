@@ -48,14 +48,12 @@ def fold_families(articles: Sequence[Article], *, config: Config) -> list[Family
 
 def cluster_stories(articles: Sequence[Article], *, config: Config) -> list[Story]:
     """Cluster articles into stories, in publication order (stream) or as a batch."""
-    from newsfold.cluster import StreamClusterer, cluster_batch
+    from newsfold.cluster import cluster_batch
+    from newsfold.cluster.stream import cluster_stream
 
     if config.cluster_mode == "batch":
         return cluster_batch(articles, config=config)
-    clusterer = StreamClusterer(config=config)
-    for article in sorted(articles, key=_time_key):
-        clusterer.add(article)
-    return clusterer.stories()
+    return cluster_stream(articles, config=config).stories()
 
 
 def attach_families(stories: Sequence[Story], families: Sequence[Family]) -> None:

@@ -302,3 +302,32 @@ def test_seeded_stream_goes_on_from_batch_stories(fixtures_dir):
     sid = sc.add(new)
     same = {batch_story[a.id] for a in first if gold[a.id] == gold[new.id]}
     assert same == {sid}
+
+
+def test_window_pass_splits_a_false_merge_and_keeps_ids(fixtures_dir):
+    from newsfold.cluster.stream import ClusterConfig
+
+    arts = _events(fixtures_dir)
+    gold = _gold(fixtures_dir)
+    # a clusterer that joins any candidate (threshold 0): the two earthquakes share a story
+    sc = StreamClusterer(cluster_config=ClusterConfig(threshold=0.0, window_days=100000))
+    for a in sorted(arts, key=_time_key):
+        sc.add(a)
+    quakes = {sc.story_of(a.id) for a in arts if gold[a.id].startswith("eq-")}
+    assert len(quakes) == 1
+    (merged,) = quakes
+    sc.cc.threshold = None  # the window pass uses the model's own threshold
+    actions = sc.recluster(arts)
+    assert any(r["action"] == "move" for r in actions)
+    assert any(r["action"] == "split" for r in actions)
+    now = {a.id: sc.story_of(a.id) for a in arts}
+    by_gold: dict = {}
+    for a in arts:
+        by_gold.setdefault(gold[a.id], set()).add(now[a.id])
+    assert by_gold["eq-sumatra"].isdisjoint(by_gold["eq-oaxaca"])
+    assert merged in set(now.values())  # the largest group keeps the old id
+    # every article is in exactly one story, and the stories list them
+    listed = [i for s in sc.stories() for i in s.articles]
+    assert sorted(listed) == sorted(a.id for a in arts)
+    # a second pass over the same window changes nothing
+    assert sc.recluster(arts) == []

@@ -161,3 +161,29 @@ def test_articles_stored_after_the_last_save_are_caught_up(tmp_path, seeds_dir):
         assert sum(len(store.get_story(s).articles) for s in set(stored.values())) == 6
         assert store.get_state(STATE_CLUSTERER) != saved
         p.flush()
+
+
+def test_window_pass_keeps_the_store_consistent(tmp_path, seeds_dir):
+    recs = seed_records(seeds_dir)
+    quake2 = dict(UNRELATED, id="quake-2", title="Chile quake: no damage reported after 6.1 tremor",
+                  text="No damage was reported after a magnitude 6.1 earthquake struck off northern "
+                       "Chile on Tuesday. Residents of Antofagasta said the shaking lasted about "
+                       "thirty seconds, and the geological survey said there was no tsunami threat.")
+    with open_store(str(tmp_path / "w.db")) as store:
+        p = StreamingPipeline(store, CFG)
+        p.add(recs)
+        p.add([UNRELATED, quake2])
+        p._clusterer.cc.recluster_every = 1  # the next add triggers a pass
+        p.add([dict(UNRELATED, id="quake-3", text=UNRELATED["text"] + " Schools reopened on Wednesday.")])
+        assert p._since_pass == 0  # the pass ran
+        actions = p.recluster()
+        assert actions == []  # a second pass over the same window changes nothing
+        arts = {a.id: a for a in store.iter_articles()}
+        stories = {s.id: s for s in store.list_stories(limit=100)}
+        # every article sits in a stored story that lists it, and no story lists a stranger
+        for a in arts.values():
+            assert a.story in stories and a.id in stories[a.story].articles
+        assert sum(len(s.articles) for s in stories.values()) == len(arts)
+        seeds = {arts[r.id].story for r in recs}
+        quakes = {arts[i].story for i in ("quake-1", "quake-2", "quake-3")}
+        assert len(seeds) == 1 and len(quakes) == 1 and seeds != quakes

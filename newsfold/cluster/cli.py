@@ -24,16 +24,13 @@ def read_jsonl(path: Path) -> tuple[list[Article], list[str]]:
 
 
 def cluster_articles(articles: list[Article], mode: str = "stream", config=None) -> list:
-    from newsfold.cluster.stream import StreamClusterer, _time_key, cluster_batch
+    from newsfold.cluster.stream import cluster_batch, cluster_stream
 
     if mode == "batch":
         return cluster_batch(articles, config=config)
     if mode != "stream":
         raise ValueError(f"unknown mode {mode!r} (stream or batch)")
-    sc = StreamClusterer(config)
-    for art in sorted(articles, key=_time_key):  # stable: ties keep input order
-        sc.add(art)
-    return sc.stories()
+    return cluster_stream(articles, config=config).stories()
 
 
 def cluster_command(input: Path, output: Path, mode: str = "stream") -> None:

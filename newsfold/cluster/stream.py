@@ -75,6 +75,8 @@ class ClusterConfig:
     storyline_p: float = 0.1  # a new story links to an earlier one's storyline above this ...
     storyline_ent: float = 0.35  # ... when their entity vectors are at least this similar
     merge_margin: float = 0.3  # maintain() merges two stories when avg-link p >= threshold + margin
+    recluster_every: int = 1000  # stream over a batch of articles: a window pass every N adds (0: never)
+    recluster_window: int = 2000  # ... over the most recent N articles
     model: Optional[dict] = None  # override the committed model (calibration, tests)
 
 
@@ -308,6 +310,8 @@ class StreamClusterer:
         for m in s.members:
             x = self.features(a, m)
             scored.append((self.prob(x), x))
+        if not scored:  # only copies left after a window pass moved its members away
+            return 0.0, [0.0] * len(FEATURES)
         scored.sort(key=lambda r: -r[0])
         k = self.cc.top_k or (len(scored) + 1) // 2  # 0: the better half of the members
         top = scored[: max(1, k)]
@@ -564,6 +568,92 @@ class StreamClusterer:
         self._dirty.clear()
         return actions
 
+    def recluster(self, articles: Sequence[Article]) -> list[dict]:
+        """The periodic window pass: re-decide the stories of ``articles`` (a recent window the
+        clusterer has already placed) with the batch window model, keeping story ids stable.
+
+        Each window cluster takes over the current story it shares most articles with (one
+        cluster per story, largest overlaps first); a cluster with no story left opens a new
+        one (a split). Articles whose story changes are moved; a story left with no article
+        is absorbed (its id still resolves to where its last article went). Returns and logs
+        one record per moved article and per opened or emptied story.
+        """
+        from collections import Counter
+
+        from newsfold.cluster import window as W
+
+        wmodel = self.model.get("window")
+        arts = [a for a in sorted(articles, key=_time_key) if a.id in self._assign]
+        if len(arts) < 2 or not wmodel:
+            return []
+        cc = self.cc
+        labels, _ = W.cluster_window(arts, wmodel, neighbours=cc.batch_neighbours,
+                                     threshold=cc.threshold, window_days=cc.window_days,
+                                     must=family_links(arts))
+        groups: dict[int, list[int]] = {}
+        for i, lab in enumerate(labels):
+            groups.setdefault(lab, []).append(i)
+        overlaps = []
+        for g, idxs in groups.items():
+            for sidx, c in Counter(self._assign[arts[i].id] for i in idxs).items():
+                overlaps.append((-c, min(idxs), g, sidx))
+        overlaps.sort()
+        target: dict[int, int] = {}
+        used: set[int] = set()
+        for _, _, g, sidx in overlaps:
+            if g not in target and sidx not in used:
+                target[g] = sidx
+                used.add(sidx)
+        actions: list[dict] = []
+        frozen, self.freeze_df = self.freeze_df, True  # already counted when first added
+        try:
+            for g in sorted(groups, key=lambda g: min(groups[g])):
+                dest = target.get(g)
+                for i in groups[g]:
+                    art = arts[i]
+                    old = self._assign[art.id]
+                    if dest == old:
+                        continue
+                    a = self.prepare(art)
+                    emptied = self._detach(art.id)
+                    if dest is None:
+                        dest = self._new_story(a)
+                        actions.append({"action": "split", "story": self._stories[dest].id,
+                                        "from": self._stories[old].id if self._stories[old] else None})
+                        self._place(dest, a)
+                    else:
+                        self._join(dest, a)
+                        self._place(dest, a)
+                    if art.family:
+                        self._family[art.family] = dest
+                    actions.append({"action": "move", "article": art.id,
+                                    "to": self._stories[dest].id, "from_index": old})
+                    if emptied:
+                        gone = self._stories[old]
+                        self._by_id[gone.id] = dest  # the emptied id still resolves
+                        self._stories[old] = None
+                        actions.append({"action": "absorb", "story": gone.id,
+                                        "into": self._stories[dest].id})
+        finally:
+            self.freeze_df = frozen
+        for rec in actions:
+            rec.pop("from_index", None)
+        if actions:
+            log.info("recluster: %d moves over a window of %d articles",
+                     sum(1 for r in actions if r["action"] == "move"), len(arts))
+        return actions
+
+    def _detach(self, article_id: str) -> bool:
+        """Take an article out of its story; True when the story is left with no article."""
+        idx = self._assign.pop(article_id)
+        s = self._stories[idx]
+        if article_id in s.articles:
+            s.articles.remove(article_id)
+        s.members = [m for m in s.members if m.id != article_id]
+        s.n = max(0, s.n - 1)
+        self._dirty.add(idx)
+        return not s.articles
+
     def _merge(self, keep: int, gone: int) -> None:
         k, g = self._stories[keep], self._stories[gone]
         cc = self.cc
@@ -715,32 +805,9 @@ def _average_link(n: int, edges: dict[tuple[int, int], float], threshold: float,
     return [find(i) for i in range(n)]
 
 
-def cluster_batch(articles: Sequence[Article], *, config: Any = None,
-                  cluster_config: Optional[ClusterConfig] = None,
-                  max_batch: int = 10000) -> list[Story]:
-    """Cluster a whole window: agglomerative average link over window-level pair scores.
-
-    A backfill sees its whole window, so features come from the window
-    (:mod:`newsfold.cluster.window`: IDF and name evidence over all its articles, untruncated
-    vectors, each article's nearest neighbours as candidate pairs, the fitted window pair
-    model); then average-link merging at the window model's threshold. Copies are merged
-    with their family first. Windows larger than ``max_batch`` fall back to the stream
-    clusterer plus one ``maintain()`` pass.
-    """
-    from newsfold.cluster import window as W
-
-    sc = StreamClusterer(config, cluster_config=cluster_config)
-    ordered = sorted(articles, key=_time_key)
-    wmodel = sc.model.get("window")
-    if len(ordered) > max_batch or not wmodel:
-        for art in ordered:
-            sc.add(art)
-        sc.maintain()
-        assign = sc.assignments()
-        for art in articles:
-            art.story = assign.get(art.id, art.story)
-        return sc.stories()
-    cc = sc.cc
+def family_links(ordered: Sequence[Article]) -> list[tuple[int, int]]:
+    """Index pairs that must share a story: members of one copy family, and copies with their
+    origin (positions in ``ordered``)."""
     must: list[tuple[int, int]] = []
     pos: dict[str, int] = {}
     fam_first: dict[str, int] = {}
@@ -755,6 +822,56 @@ def cluster_batch(articles: Sequence[Article], *, config: Any = None,
             j = pos.get(key) if key else None
             if j is not None and j != i:
                 must.append((j, i))
+    return must
+
+
+def cluster_stream(articles: Sequence[Article], *, config: Any = None,
+                   cluster_config: Optional[ClusterConfig] = None) -> StreamClusterer:
+    """Stream ``articles`` in date order through a :class:`StreamClusterer`, with the periodic
+    window pass (:meth:`StreamClusterer.recluster`) every ``recluster_every`` adds over the
+    ``recluster_window`` most recent articles, and once more at the end."""
+    sc = StreamClusterer(config, cluster_config=cluster_config)
+    cc = sc.cc
+    ordered = sorted(articles, key=_time_key)  # stable: ties keep input order
+    last = 0
+    for k, art in enumerate(ordered, 1):
+        sc.add(art)
+        if cc.recluster_every and k % cc.recluster_every == 0:
+            sc.recluster(ordered[max(0, k - cc.recluster_window):k])
+            last = k
+    if cc.recluster_every and last != len(ordered):
+        sc.recluster(ordered[max(0, len(ordered) - cc.recluster_window):])
+    for art in articles:
+        art.story = sc.story_of(art.id) or art.story
+    return sc
+
+
+def cluster_batch(articles: Sequence[Article], *, config: Any = None,
+                  cluster_config: Optional[ClusterConfig] = None,
+                  max_batch: int = 10000) -> list[Story]:
+    """Cluster a whole window: agglomerative average link over window-level pair scores.
+
+    A backfill sees its whole window, so features come from the window
+    (:mod:`newsfold.cluster.window`: IDF and name evidence over all its articles, untruncated
+    vectors, each article's nearest neighbours as candidate pairs, the fitted window pair
+    model); then average-link merging at the window model's threshold. Copies are merged
+    with their family first. Windows larger than ``max_batch`` fall back to the stream
+    clusterer (with its periodic window passes).
+    """
+    from newsfold.cluster import window as W
+
+    ordered = sorted(articles, key=_time_key)
+    probe = StreamClusterer(config, cluster_config=cluster_config)
+    wmodel = probe.model.get("window")
+    if len(ordered) > max_batch or not wmodel:
+        sc = cluster_stream(articles, config=config, cluster_config=cluster_config)
+        sc.maintain()
+        assign = sc.assignments()
+        for art in articles:
+            art.story = assign.get(art.id, art.story)
+        return sc.stories()
+    cc = probe.cc
+    must = family_links(ordered)
     labels, w = W.cluster_window(ordered, wmodel, neighbours=cc.batch_neighbours,
                                  threshold=cc.threshold, window_days=cc.window_days,
                                  must=must)

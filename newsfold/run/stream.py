@@ -61,6 +61,8 @@ class StreamingPipeline:
         self._clusterer = None
         self._last_save: Optional[float] = None
         self._dirty = False
+        self._since_pass = 0  # articles added since the last window pass
+        self.last_pass: list[dict] = []  # what the last window pass did
 
     # -- state -------------------------------------------------------------------------
     def _load(self) -> None:
@@ -158,9 +160,43 @@ class StreamingPipeline:
             self.store.update_articles(new)
             self._reanalyse(touched)
             self._dirty = True
+            self._since_pass += len(new)
+            every = self._clusterer.cc.recluster_every
+            if every and self._since_pass >= every:
+                self.recluster()
             if self._last_save is None or time.monotonic() - self._last_save >= self.save_every:
                 self.save()
             return touched
+
+    def recluster(self) -> list[dict]:
+        """The periodic window pass over the ``recluster_window`` most recent stored articles
+        (:meth:`StreamClusterer.recluster`): moved articles are re-stored, the stories they
+        left and joined are re-analysed, absorbed stories are deleted. Runs every
+        ``recluster_every`` added articles; returns (and keeps in ``last_pass``) what it did."""
+        with self.lock:
+            self._load()
+            self._since_pass = 0
+            clu = self._clusterer
+            recent = sorted(self.store.iter_articles(), key=stages._time_key)
+            recent = recent[-clu.cc.recluster_window:]
+            before = {a.id: clu.story_of(a.id) for a in recent}
+            actions = clu.recluster(recent)
+            self.last_pass = actions
+            if not actions:
+                return actions
+            moved = [a for a in recent if clu.story_of(a.id) != before[a.id]]
+            for a in moved:
+                a.story = clu.story_of(a.id)
+            self.store.update_articles(moved)
+            gone = [r["story"] for r in actions if r["action"] == "absorb"]
+            alive = {s.id for s in clu.stories()}
+            touched = [sid for sid in dict.fromkeys(
+                [before[a.id] for a in moved] + [a.story for a in moved]) if sid in alive]
+            self.store.delete_stories([g for g in gone if g not in alive])
+            self._reanalyse(touched)
+            self._dirty = True
+            self.save()
+            return actions
 
     def _reanalyse(self, story_ids: Sequence[str]) -> None:
         from newsfold.dedup import families_of

@@ -42,6 +42,10 @@ class Store(ABC):
         """Upsert stories by id; ``replace_all`` first deletes every stored story."""
 
     @abstractmethod
+    def delete_stories(self, story_ids: Sequence[str]) -> None:
+        """Remove stories (e.g. absorbed by a window pass); their articles stay stored."""
+
+    @abstractmethod
     def get_story(self, story_id: str) -> Optional[Story]: ...
 
     @abstractmethod

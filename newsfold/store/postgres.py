@@ -218,6 +218,15 @@ class PostgresStore(SQLStore):
         return [by_id[i] for i in ids if i in by_id]
 
     # ------------------------------------------------------------------ stories
+    def delete_stories(self, story_ids: Sequence[str]) -> None:
+        ids = list(dict.fromkeys(story_ids))
+        if not ids:
+            return
+        with self._tx() as cur:
+            for table, col in (("stories", "id"), ("story_articles", "story_id"),
+                               ("story_outlets", "story_id")):
+                cur.execute(f"DELETE FROM {table} WHERE {col} = ANY(%s)", (ids,))
+
     def put_stories(self, stories: Iterable[Story], *, replace_all: bool = False) -> None:
         stories = list(stories)
         with self._tx() as cur:

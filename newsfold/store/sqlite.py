@@ -223,6 +223,16 @@ class SQLiteStore(SQLStore):
         return [by_id[i] for i in ids if i in by_id]
 
     # ------------------------------------------------------------------ stories
+    def delete_stories(self, story_ids: Sequence[str]) -> None:
+        with self._tx() as cur:
+            for chunk in common.chunks(list(dict.fromkeys(story_ids)), BATCH):
+                marks = ",".join("?" * len(chunk))
+                cur.execute("DELETE FROM stories_fts WHERE rowid IN"
+                            f" (SELECT seq FROM stories WHERE id IN ({marks}))", chunk)
+                for table, col in (("stories", "id"), ("story_articles", "story_id"),
+                                   ("story_outlets", "story_id")):
+                    cur.execute(f"DELETE FROM {table} WHERE {col} IN ({marks})", chunk)
+
     def put_stories(self, stories: Iterable[Story], *, replace_all: bool = False) -> None:
         stories = list(stories)
         with self._tx() as cur:
