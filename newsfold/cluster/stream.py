@@ -643,6 +643,16 @@ class StreamClusterer:
                      sum(1 for r in actions if r["action"] == "move"), len(arts))
         return actions
 
+    def recent_ids(self, n: int) -> list[str]:
+        """Ids of the ``n`` articles placed most recently (oldest first): the window a periodic
+        pass looks at, without scanning the store."""
+        out = []
+        for aid in reversed(self._assign):
+            if len(out) >= n:
+                break
+            out.append(aid)
+        return out[::-1]
+
     def _detach(self, article_id: str) -> bool:
         """Take an article out of its story; True when the story is left with no article."""
         idx = self._assign.pop(article_id)

@@ -177,8 +177,7 @@ class StreamingPipeline:
             self._load()
             self._since_pass = 0
             clu = self._clusterer
-            recent = sorted(self.store.iter_articles(), key=stages._time_key)
-            recent = recent[-clu.cc.recluster_window:]
+            recent = self.store.get_articles(clu.recent_ids(clu.cc.recluster_window))
             before = {a.id: clu.story_of(a.id) for a in recent}
             actions = clu.recluster(recent)
             self.last_pass = actions
