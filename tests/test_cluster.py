@@ -331,3 +331,16 @@ def test_window_pass_splits_a_false_merge_and_keeps_ids(fixtures_dir):
     assert sorted(listed) == sorted(a.id for a in arts)
     # a second pass over the same window changes nothing
     assert sc.recluster(arts) == []
+
+
+def test_batch_storyline_links_rounds_of_talks_without_merging(fixtures_dir):
+    arts = _events(fixtures_dir)
+    stories = cluster_batch(arts)
+    by_id = {a.id: a for a in arts}
+    line = {s.id: s.storyline for s in stories}
+    t1, t2 = by_id["tk-1"].story, by_id["tk-2"].story
+    assert t1 != t2  # six weeks apart: two stories ...
+    assert line[t1] is not None and line[t1] == line[t2]  # ... of one storyline
+    # the earthquakes are not pulled into it
+    assert line[by_id["eq-a1"].story] != line[t1]
+    assert line[by_id["eq-b1"].story] != line[t1]

@@ -884,12 +884,14 @@ def cluster_batch(articles: Sequence[Article], *, config: Any = None,
     must = family_links(ordered)
     labels, w = W.cluster_window(ordered, wmodel, neighbours=cc.batch_neighbours,
                                  threshold=cc.threshold, window_days=cc.window_days,
-                                 must=must)
+                                 must=must, storyline_days=cc.storyline_days)
+    lines = W.storylines(labels, w, min_p=cc.storyline_p, min_ent=cc.storyline_ent)
     groups: dict[int, list[int]] = {}
     for i, lab in enumerate(labels):
         groups.setdefault(lab, []).append(i)
     stories = []
     seen: set[str] = set()
+    sid_of: dict[int, str] = {}
     for lab in sorted(groups):
         idxs = groups[lab]
         sid = _sid(ordered[idxs[0]].id)
@@ -901,4 +903,17 @@ def cluster_batch(articles: Sequence[Article], *, config: Any = None,
             ordered[i].story = sid
         stories.append(Story(id=sid, title=w.titles[best],
                              articles=[ordered[i].id for i in idxs]))
+        sid_of[lab] = sid
+    # storylines: named after the earliest story of each (labels are representative indices
+    # in date order, so the root label is the earliest story)
+    members: dict[int, list[int]] = {}
+    for lab, root in lines.items():
+        members.setdefault(root, []).append(lab)
+    for root, labs in members.items():
+        if len(labs) < 2:
+            continue
+        line = _sid(sid_of[root], "l-")
+        for st in stories:
+            if st.id in {sid_of[x] for x in labs}:
+                st.storyline = line
     return stories

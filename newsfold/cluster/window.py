@@ -72,6 +72,7 @@ class Window:
     day: Any  # float day ordinal per row (nan when undated)
     body: Any  # bool per row
     titles: list
+    pairs: Any = None  # (i, j, p, ent_cos, linked) of the scored candidate pairs, once clustered
 
 
 def _matrix(rows: list[dict], vocab: dict) -> Any:
@@ -235,10 +236,12 @@ def probabilities(model: dict, X):
 
 def cluster_window(articles: Sequence[Article], model: dict, *, neighbours: int = 50,
                    window_days: Optional[int] = 21, threshold: Optional[float] = None,
-                   must: Sequence[tuple[int, int]] = ()) -> tuple[list[int], Optional[Window]]:
+                   must: Sequence[tuple[int, int]] = (),
+                   storyline_days: Optional[int] = None) -> tuple[list[int], Optional[Window]]:
     """Cluster labels (a representative index per article) for one window, and the window's
     features. Pairs dated more than ``window_days`` apart are never linked (undated pairs
-    are: no time evidence)."""
+    are: no time evidence); pairs up to ``storyline_days`` apart are still scored (kept in
+    ``Window.pairs`` for :func:`storylines`)."""
     import numpy as np
 
     from newsfold.cluster.stream import _average_link
@@ -248,14 +251,57 @@ def cluster_window(articles: Sequence[Article], model: dict, *, neighbours: int 
         return [], None
     w = build(articles)
     i, j, r_ij, r_ji = candidate_pairs(w, neighbours)
+    linked = np.ones(len(i), dtype=bool)
     if window_days is not None and len(i):
         gap = np.abs(w.day[i] - w.day[j])
-        keep = ~(gap > window_days)  # nan (undated) keeps the pair
-        i, j, r_ij, r_ji = i[keep], j[keep], r_ij[keep], r_ji[keep]
-    p = probabilities(model, pair_features(w, i, j, r_ij, r_ji)) if len(i) else np.zeros(0)
-    edges = {(int(a), int(b)): float(q) for a, b, q in zip(i, j, p)}
+        reach = max(window_days, storyline_days or 0)
+        keep = ~(gap > reach)  # nan (undated) keeps the pair
+        i, j, r_ij, r_ji, gap = i[keep], j[keep], r_ij[keep], r_ji[keep], gap[keep]
+        linked = ~(gap > window_days)
+    X = pair_features(w, i, j, r_ij, r_ji) if len(i) else np.zeros((0, len(WINDOW_FEATURES)))
+    p = probabilities(model, X) if len(i) else np.zeros(0)
+    k = len(BASE)
+    ent_cos = X[:, 3] + X[:, k + 3] + X[:, 2 * k + 3] if len(i) else np.zeros(0)
+    w.pairs = (i, j, p, ent_cos, linked)
+    edges = {(int(a), int(b)): float(q) for a, b, q, ok in zip(i, j, p, linked) if ok}
     thr = float(model["threshold"] if threshold is None else threshold)
     return _average_link(n, edges, thr, must), w
+
+
+def storylines(labels: Sequence[int], w: Window, *, min_p: float, min_ent: float) -> dict[int, int]:
+    """Stories (cluster labels) about one ongoing situation, linked without merging: two
+    stories join a storyline when the mean probability over their scored cross pairs reaches
+    ``min_p`` and their most similar pair's name cosine reaches ``min_ent`` (the stream's rule,
+    ``ClusterConfig.storyline_p`` / ``storyline_ent``). Returns label -> storyline root label,
+    for labels in a storyline of at least two stories."""
+    if w is None or w.pairs is None:
+        return {}
+    i, j, p, ent_cos, _ = w.pairs
+    agg: dict[tuple[int, int], list] = {}
+    for a, b, q, e in zip(i.tolist(), j.tolist(), p.tolist(), ent_cos.tolist()):
+        la, lb = labels[a], labels[b]
+        if la == lb:
+            continue
+        key = (la, lb) if la < lb else (lb, la)
+        v = agg.setdefault(key, [0.0, 0, 0.0])
+        v[0] += q
+        v[1] += 1
+        v[2] = max(v[2], e)
+    parent: dict[int, int] = {}
+
+    def find(x: int) -> int:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for (la, lb), (sp, cnt, best_e) in agg.items():
+        if sp / cnt >= min_p and best_e >= min_ent:
+            ra, rb = find(la), find(lb)
+            if ra != rb:
+                parent[max(ra, rb)] = min(ra, rb)
+    return {x: find(x) for x in parent}
 
 
 def representative(w: Window, idxs: Sequence[int]) -> int:
