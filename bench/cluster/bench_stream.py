@@ -8,7 +8,9 @@ plus general vocabulary; stories overlap in time (dates advance with the stream)
 pre-filling N articles through ``StreamClusterer.add`` (the real path), we time ``add`` for
 ``--queries`` further articles (p50/p99), time a brute-force scorer (features + model against
 *every* live story) on ``--brute`` of them, and report RSS growth and pickled state bytes per
-article.
+article; then one periodic window pass (``StreamClusterer.recluster`` over the last
+``recluster_window`` articles), its time, and that time spread over the ``recluster_every`` adds
+between passes.
 """
 
 from __future__ import annotations
@@ -101,14 +103,18 @@ def run(size: int, queries: int, brute: int) -> dict:
     syn = Synth(seed=size)
     rss0 = rss()
     sc = StreamClusterer()
+    recent = __import__("collections").deque(maxlen=sc.cc.recluster_window)
     t0 = time.perf_counter()
     for _ in range(size):
-        sc.add(syn.article())
+        art = syn.article()
+        sc.add(art)
+        recent.append(art)
     fill_s = time.perf_counter() - t0
     rss1 = rss()
     lat, cpu = [], []
     qs = [syn.article() for _ in range(queries)]
     for art in qs:
+        recent.append(art)
         c = time.thread_time()
         t = time.perf_counter()
         sc.add(art)
@@ -123,6 +129,12 @@ def run(size: int, queries: int, brute: int) -> dict:
         brute_force(sc, art)
         bl.append((time.perf_counter() - t) * 1000)
     bl.sort()
+    # the periodic window pass (every recluster_every adds, over the last recluster_window)
+    c = time.process_time()
+    t = time.perf_counter()
+    moves = sc.recluster(list(recent))
+    pass_s = time.perf_counter() - t
+    pass_cpu = time.process_time() - c
     state = pickle.dumps(sc.state_dict(), protocol=pickle.HIGHEST_PROTOCOL)
     n_art = size + queries
     p50 = statistics.median(lat)
@@ -137,6 +149,11 @@ def run(size: int, queries: int, brute: int) -> dict:
         "add_cpu_p99_ms": round(cpu[int(0.99 * (len(cpu) - 1))], 3),
         "brute_p50_ms": round(statistics.median(bl), 2),
         "brute_over_indexed_p50": round(statistics.median(bl) / p50, 1),
+        "window_pass_s": round(pass_s, 2),
+        "window_pass_cpu_s": round(pass_cpu, 2),
+        "window_pass_articles": len(recent),
+        "window_pass_moves": sum(1 for r in moves if r["action"] == "move"),
+        "window_pass_ms_per_added_article": round(1000 * pass_s / max(1, sc.cc.recluster_every), 2),
         "state_bytes_per_article": round(len(state) / n_art),
         "rss_bytes_per_article": round((rss1 - rss0) / size),
     }
