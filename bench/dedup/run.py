@@ -14,7 +14,7 @@ system end to end, text in -> families out:
 
 Reports per planted type family-pair precision/recall (newsfold.eval.dedup.score), docs/s
 (wall and CPU), peak memory above the start of each phase (sampled every 20 ms: this
-process's RSS plus its worker processes' unique memory, sampled every 100 ms), index bytes per document, and
+process's RSS plus its worker processes' unique memory, sampled every 2 s), index bytes per document, and
 throughput ratios. CPU seconds include the worker processes (newsfold's ``fold`` uses a pool
 of 2 forked workers on batches >= 5,000 articles; the baselines run single-process as they
 come). Wall-clock throughput is the "on 2 cores" figure; CPU throughput is the fair one on
@@ -39,9 +39,10 @@ from newsfold.eval.dedup import score
 
 
 class PeakRSS:
-    """Peak memory above the start of a phase: this process's RSS plus the unique memory
-    (USS: pages not shared with the parent, copy-on-write pages counted once) of its child
-    processes (fold's worker pool), sampled every 20 ms."""
+    """Peak memory above the start of a phase: this process's RSS (every 20 ms) plus the unique
+    memory (USS: pages not shared with the parent, copy-on-write pages counted once) of its
+    child processes (fold's worker pool), read every 2 s from smaps_rollup (reading it walks
+    the child's page tables: at 1M articles, reading it every 100 ms took most of a core)."""
 
     def __init__(self):
         import psutil
@@ -69,7 +70,7 @@ class PeakRSS:
         k = 0
         ch = 0
         while not self._stop:
-            if k % 5 == 0:  # children every 100 ms
+            if k % 100 == 0:  # children every 2 s: the kernel walks their page tables (costly at scale)
                 ch = self._children()
                 self.peak_children = max(self.peak_children, ch)
             k += 1

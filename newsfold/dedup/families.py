@@ -86,7 +86,8 @@ def _run_tasks(fn, tasks: Iterable, state: dict, workers: int) -> list:
     global _TASK_STATE
     _TASK_STATE = state
     try:
-        if workers <= 1 or "fork" not in mp.get_all_start_methods():
+        if workers <= 1 or "fork" not in mp.get_all_start_methods() or mp.current_process().daemon:
+            # (a daemonic process, e.g. a pool worker itself, may not have children)
             return [fn(t) for t in tasks]
         pool = mp.get_context("fork").Pool(workers)
         try:
