@@ -326,6 +326,10 @@ def test_window_pass_splits_a_false_merge_and_keeps_ids(fixtures_dir):
         by_gold.setdefault(gold[a.id], set()).add(now[a.id])
     assert by_gold["eq-sumatra"].isdisjoint(by_gold["eq-oaxaca"])
     assert merged in set(now.values())  # the largest group keeps the old id
+    # every story is headed by one of its own articles' titles
+    titles = {a.id: a.title for a in arts}
+    for st in sc.stories():
+        assert st.title in {titles[i] for i in st.articles}
     # every article is in exactly one story, and the stories list them
     listed = [i for s in sc.stories() for i in s.articles]
     assert sorted(listed) == sorted(a.id for a in arts)

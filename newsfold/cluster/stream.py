@@ -605,6 +605,7 @@ class StreamClusterer:
                 target[g] = sidx
                 used.add(sidx)
         actions: list[dict] = []
+        lost_title: set[int] = set()
         frozen, self.freeze_df = self.freeze_df, True  # already counted when first added
         try:
             for g in sorted(groups, key=lambda g: min(groups[g])):
@@ -615,6 +616,8 @@ class StreamClusterer:
                     if dest == old:
                         continue
                     a = self.prepare(art)
+                    if self._stories[old] is not None and self._stories[old].best_title == a.title:
+                        lost_title.add(old)  # the story's headline leaves with this article
                     emptied = self._detach(art.id)
                     if dest is None:
                         dest = self._new_story(a)
@@ -636,6 +639,12 @@ class StreamClusterer:
                                         "into": self._stories[dest].id})
         finally:
             self.freeze_df = frozen
+        for idx in lost_title:  # a new headline from the story's own (earliest) window member
+            st = self._stories[idx]
+            mine = [x for x in arts if self._assign.get(x.id) == idx]
+            if st is not None and mine:
+                st.best_title = (mine[0].title or "").strip() or (mine[0].text or "").strip()[:90]
+                st.best_score = -1.0
         for rec in actions:
             rec.pop("from_index", None)
         if actions:
