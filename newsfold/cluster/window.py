@@ -24,21 +24,15 @@ from dataclasses import dataclass
 from typing import Any, Optional, Sequence
 
 from newsfold.cluster import features as F
+from newsfold.cluster.stream import BASE_FEATURES
 from newsfold.model import Article
 
 #: Characters of body text in the window's ``full`` channel (the stream keeps 4,000).
 BODY_CHARS_WINDOW = 20000
 
-BASE = (
-    "cos_full",
-    "cos_title",
-    "cos_lead",
-    "ent_cos",
-    "ent_shared",
-    "num_shared",
-    "year_conflict",
-    "gap_log",
-    "full_x_ent",
+#: The stream's pair features that mean the same here (computed over the window's untruncated
+#: vectors), then the neighbourhood ranks, which only a window has.
+BASE = tuple(f for f in BASE_FEATURES if f not in ("lead_shared", "max_shared_idf")) + (
     "rank_best",
     "rank_worst",
 )
