@@ -109,6 +109,15 @@ def test_seeds_form_one_story(seeds_run):
 
 
 @pytest.mark.slow
+def test_seeds_form_one_story_in_stream_mode_too(tmp_path, seeds_dir):
+    """`newsfold run --mode stream` (one by one in date order, then the window pass) agrees."""
+    proc = newsfold_run(str(seeds_dir), "--out", str(tmp_path), "--mode", "stream")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    data = load(tmp_path)
+    assert [len(s["articles"]) for s in data["stories"]] == [5]
+
+
+@pytest.mark.slow
 def test_seeds_dates_and_clean_text(seeds_run):
     _, out = seeds_run
     data = load(out)
