@@ -616,26 +616,25 @@ class StreamClusterer:
                     if dest == old:
                         continue
                     a = self.prepare(art)
-                    if self._stories[old] is not None and self._stories[old].best_title == a.title:
+                    src = self._stories[old]
+                    if src.best_title == a.title:
                         lost_title.add(old)  # the story's headline leaves with this article
                     emptied = self._detach(art.id)
                     if dest is None:
                         dest = self._new_story(a)
                         actions.append({"action": "split", "story": self._stories[dest].id,
-                                        "from": self._stories[old].id if self._stories[old] else None})
-                        self._place(dest, a)
+                                        "from": src.id})
                     else:
                         self._join(dest, a)
-                        self._place(dest, a)
+                    self._place(dest, a)
                     if art.family:
                         self._family[art.family] = dest
-                    actions.append({"action": "move", "article": art.id,
-                                    "to": self._stories[dest].id, "from_index": old})
+                    actions.append({"action": "move", "article": art.id, "from": src.id,
+                                    "to": self._stories[dest].id})
                     if emptied:
-                        gone = self._stories[old]
-                        self._by_id[gone.id] = dest  # the emptied id still resolves
+                        self._by_id[src.id] = dest  # the emptied id still resolves
                         self._stories[old] = None
-                        actions.append({"action": "absorb", "story": gone.id,
+                        actions.append({"action": "absorb", "story": src.id,
                                         "into": self._stories[dest].id})
         finally:
             self.freeze_df = frozen
@@ -645,8 +644,6 @@ class StreamClusterer:
             if st is not None and mine:
                 st.best_title = (mine[0].title or "").strip() or (mine[0].text or "").strip()[:90]
                 st.best_score = -1.0
-        for rec in actions:
-            rec.pop("from_index", None)
         if actions:
             log.info("recluster: %d moves over a window of %d articles",
                      sum(1 for r in actions if r["action"] == "move"), len(arts))

@@ -128,18 +128,6 @@ def _is_year(key: str) -> bool:
     return len(key) == 5 and key[0] == "#" and key[1:3] in ("19", "20") and key[1:].isdigit()
 
 
-def _fix_shapes(w: Window) -> None:
-    """Entity matrices share one vocabulary built incrementally: give them one width."""
-    from scipy import sparse
-
-    width = max(m.shape[1] for m in (w.ent, w.ent_idf_bin, w.ent_bin, w.num_bin))
-    for name in ("ent", "ent_idf_bin", "ent_bin", "num_bin"):
-        m = getattr(w, name)
-        if m.shape[1] != width:
-            setattr(w, name, sparse.csr_matrix((m.data, m.indices, m.indptr),
-                                               shape=(m.shape[0], width)))
-
-
 def candidate_pairs(w: Window, neighbours: int = 50, block: int = 1024):
     """Pairs (i < j) where j is among i's ``neighbours`` best by full + name cosine, or the
     reverse. Returns ``(i, j, rank_ij, rank_ji)``: int arrays; the rank of j among i's
@@ -198,7 +186,6 @@ def pair_features(w: Window, i, j, r_ij, r_ji):
     """Feature matrix (len(i) x len(WINDOW_FEATURES)) of candidate pairs."""
     import numpy as np
 
-    _fix_shapes(w)
     cos_full = _rowdot(w.full, i, j)
     cos_title = _rowdot(w.title, i, j)
     cos_lead = _rowdot(w.lead, i, j)
