@@ -100,19 +100,12 @@ def _cpu() -> float:
 
 
 def _uf_families(n: int, pairs) -> list[int]:
-    p = list(range(n))
+    from newsfold.unionfind import UnionFind
 
-    def find(x):
-        while p[x] != x:
-            p[x] = p[p[x]]
-            x = p[x]
-        return x
-
+    uf = UnionFind(n)
     for a, b in pairs:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            p[max(ra, rb)] = min(ra, rb)
-    return [find(i) for i in range(n)]
+        uf.union(a, b)
+    return uf.labels()
 
 
 _TOK = re.compile(r"\w+")

@@ -29,6 +29,7 @@ from typing import Any, Iterable, Optional, Sequence
 
 from newsfold.cluster import features as F
 from newsfold.model import Article, Story
+from newsfold.unionfind import UnionFind
 
 log = logging.getLogger("newsfold.cluster")
 
@@ -765,18 +766,10 @@ def _average_link(n: int, edges: dict[tuple[int, int], float], threshold: float,
     mean reaches ``threshold``. ``must`` pairs (copies) are merged first. Returns a cluster
     label (a representative index) per item.
     """
-    parent = list(range(n))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    uf = UnionFind(n)
+    find, parent = uf.find, uf.parent
     for i, j in must:
-        ri, rj = find(i), find(j)
-        if ri != rj:
-            parent[max(ri, rj)] = min(ri, rj)
+        uf.union(i, j)
     # cluster -> neighbour -> [sum of p, number of scored pairs]
     nb: dict[int, dict[int, list]] = {}
     for (i, j), p in edges.items():

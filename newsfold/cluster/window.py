@@ -26,6 +26,7 @@ from typing import Any, Optional, Sequence
 from newsfold.cluster import features as F
 from newsfold.cluster.stream import BASE_FEATURES
 from newsfold.model import Article
+from newsfold.unionfind import UnionFind
 
 #: Characters of body text in the window's ``full`` channel (the stream keeps 4,000).
 BODY_CHARS_WINDOW = 20000
@@ -268,21 +269,13 @@ def storylines(labels: Sequence[int], w: Window, *, min_p: float, min_ent: float
         v[0] += q
         v[1] += 1
         v[2] = max(v[2], e)
-    parent: dict[int, int] = {}
-
-    def find(x: int) -> int:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    uf = UnionFind(len(labels))
+    linked: set[int] = set()
     for (la, lb), (sp, cnt, best_e) in agg.items():
         if sp / cnt >= min_p and best_e >= min_ent:
-            ra, rb = find(la), find(lb)
-            if ra != rb:
-                parent[max(ra, rb)] = min(ra, rb)
-    return {x: find(x) for x in parent}
+            uf.union(la, lb)
+            linked.update((la, lb))
+    return {x: uf.find(x) for x in linked}
 
 
 def representative(w: Window, idxs: Sequence[int]) -> int:

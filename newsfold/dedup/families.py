@@ -25,6 +25,7 @@ from newsfold.dedup.rewrite import SentenceAligner, doc_neighbours, is_rewrite, 
 from newsfold.dedup.shingle import isin_sorted, shingle_batch, sorted_unique
 from newsfold.dedup.verify import NEAR_COPY_CONTAINMENT, Features, facts_agree, prefetch_sentences, set_overlap
 from newsfold.model import Article, Family, FamilyMember
+from newsfold.unionfind import UnionFind
 
 
 @dataclass
@@ -389,28 +390,11 @@ class _Checker:
 # --------------------------------------------------------------------------- union-find / tree
 
 
-class _UF:
-    def __init__(self, n: int):
-        self.p = list(range(n))
-
-    def find(self, x: int) -> int:
-        p = self.p
-        while p[x] != x:
-            p[x] = p[p[x]]
-            x = p[x]
-        return x
-
-    def union(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.p[max(ra, rb)] = min(ra, rb)
-
-
 def _build_tree(arts, feats_of, links: list[Link], dirs: Optional[list] = None) -> dict[int, tuple[int, Link, str]]:
     """derived index -> (origin index, link, why). Roots are absent. ``dirs``: the links'
     ``direction`` results when already computed (by the check tasks)."""
     n = len(arts)
-    uf = _UF(n)
+    uf = UnionFind(n)
     adj: dict[int, list[tuple[int, Link, bool, str]]] = {}
     net: dict[int, int] = {}
     for k, ln in enumerate(links):
