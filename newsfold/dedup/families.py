@@ -20,7 +20,7 @@ from typing import Any, Iterable, Optional, Sequence
 import numpy as np
 
 from newsfold.dedup import banding, minhash
-from newsfold.dedup.provenance import Link, describe, direction
+from newsfold.dedup.provenance import Link, describe, direction, sentence_diff
 from newsfold.dedup.rewrite import SentenceAligner, doc_neighbours, is_rewrite, lis_share, sentence_facts
 from newsfold.dedup.shingle import isin_sorted, shingle_batch, sorted_unique
 from newsfold.dedup.verify import NEAR_COPY_CONTAINMENT, Features, facts_agree, prefetch_sentences, set_overlap
@@ -140,13 +140,9 @@ def _check_task(task: tuple) -> list:
             found.extend((idx[k], ln) for k, ln in zip(sel, lns) if ln is not None)
     found.sort(key=lambda x: x[0])
     dirs = [direction(arts, feats_of, ln) for _, ln in found]
-    need = []
-    for (o, d, _why), (_, ln) in zip(dirs, found):
-        if _needs_diff(ln):
-            need.append(ck.feats(d))
-            need.append(ck.feats(o))
-    prefetch_sentences(need)
-    return [(k, ln, dr, describe(arts, feats_of, ln, dr[0], dr[1], dr[2])) for (k, ln), dr in zip(found, dirs)]
+    # near copies are described without their sentence diff (``describe_copies`` adds it);
+    # rewrites already have their sentences (alignment needed them)
+    return [(k, ln, dr, describe(arts, feats_of, ln, dr[0], dr[1], dr[2], diff=False)) for (k, ln), dr in zip(found, dirs)]
 
 
 def _pair_tasks(pairs: np.ndarray, flags: np.ndarray, n: int, chunk: int) -> list:
@@ -462,10 +458,11 @@ def _assign(arts: Sequence[Article], feats_of, parent: dict, described: Optional
         pre = described.get(id(ln))
         return pre[3] if pre is not None and pre[0] == o and pre[1] == i and pre[2] == why else None
 
-    # sentences of the pairs that ``describe`` will diff here, computed in one batch
+    # sentences of the rewrite edges that ``describe`` will look at here, in one batch (near
+    # copies are described without their sentence diff: ``describe_copies`` adds it)
     need = []
     for i, (o, ln, why) in parent.items():
-        if _needs_diff(ln) and ready(i, o, ln, why) is None:
+        if ln.kind != "near" and ready(i, o, ln, why) is None:
             need.append(i)
             need.append(o)
     for s in range(0, len(need), 4096):
@@ -474,7 +471,7 @@ def _assign(arts: Sequence[Article], feats_of, parent: dict, described: Optional
         for i in members:
             if i in parent:
                 o, ln, why = parent[i]
-                info = ready(i, o, ln, why) or describe(arts, feats_of, ln, o, i, why)
+                info = ready(i, o, ln, why) or describe(arts, feats_of, ln, o, i, why, diff=False)
                 art = arts[i]
                 art.family = arts[r].id
                 art.origin = arts[o].id
@@ -515,12 +512,42 @@ def families_of(articles: Sequence[Article]) -> list[Family]:
 
 
 def fold(articles: Sequence[Article], *, config: Any = None) -> list[Family]:
-    """Find copy families among ``articles``; set family/origin/relation/... on each."""
+    """Find copy families among ``articles``; set family/origin/relation/similarity/reason/
+    added/dropped on each: detection (:func:`fold_detect`) then the description of near
+    copies' added/dropped sentences (:meth:`Detection.describe`)."""
+    det = fold_detect(articles, config=config)
+    det.describe()
+    return det.families
+
+
+class Detection:
+    """What :func:`fold_detect` decided, and what is left to describe.
+
+    ``families``: the copy families (every article's family, origin, relation, similarity and
+    reason are set; rewrites' ``added``/``dropped`` too). ``pending``: (derived, origin)
+    indices of near copies whose ``added``/``dropped`` are still ``None``: :meth:`describe`
+    fills them (a sentence diff, not needed to decide anything, so it is not part of
+    detection)."""
+
+    def __init__(self, arts, families, pending, boiler, dc, workers):
+        self.arts, self.families, self.pending = arts, families, pending
+        self.boiler, self.dc, self.workers = boiler, dc, workers
+
+    def describe(self) -> None:
+        if self.pending:
+            describe_copies(self.arts, self.pending, self.boiler, workers=self.workers, chunk=self.dc.pair_chunk)
+        self.pending = []
+
+
+def fold_detect(articles: Sequence[Article], *, config: Any = None) -> Detection:
+    """Copy detection: families, origins, relations, similarity and reasons. The sentence
+    diff of near copies (``added``/``dropped``) is left to ``Detection.describe()``
+    (:func:`fold` calls both)."""
     dc = _dedup_config(config)
     arts = list(articles)
     n = len(arts)
     if n == 0:
-        return []
+        return Detection(arts, [], [], None, dc, 1)
     workers = _n_workers(dc, n)
     texts = [a.text or "" for a in arts]
     flat, offsets = _shingle_chunked(texts, workers=workers)
@@ -537,7 +564,56 @@ def fold(articles: Sequence[Article], *, config: Any = None) -> list[Family]:
     del results
     feats_of = _FeatView(checker)
     parent = _build_tree(arts, feats_of, links, dirs)
-    return _assign(arts, feats_of, parent, described)
+    families = _assign(arts, feats_of, parent, described)
+    pending = [(i, o) for i, (o, _ln, _why) in parent.items() if arts[i].added is None]
+    pending.sort()
+    return Detection(arts, families, pending, boiler, dc, workers)
+
+
+def _describe_task(task: tuple) -> list:
+    """``added``/``dropped`` of near copies: [(derived, added, dropped)] for (derived, origin)
+    pairs, from the articles' texts (re-shingled; outlet boilerplate removed as in detection)."""
+    pairs, texts = task
+    st = _TASK_STATE
+    boiler = st["boiler"]
+    docs = sorted(texts)
+    pos = {i: k for k, i in enumerate(docs)}
+    flat, offsets = shingle_batch([texts[i] for i in docs])
+    if boiler is not None and boiler.size and flat.size:
+        keep = isin_sorted(flat, boiler)
+        np.logical_not(keep, out=keep)
+        flat, offsets = _apply_mask(flat, offsets, keep)
+    b = boiler if boiler is not None and boiler.size else None
+    feats = [Features(texts[i], sorted_unique(flat[offsets[k] : offsets[k + 1]]), boiler=b) for k, i in enumerate(docs)]
+    prefetch_sentences(feats)
+    out = []
+    for d, o in pairs:
+        added, dropped = sentence_diff(feats[pos[d]], feats[pos[o]])
+        out.append((d, added, dropped))
+    return out
+
+
+def describe_copies(arts: Sequence[Article], pending: list, boiler: Optional[np.ndarray], workers: int = 1,
+                    chunk: int = 2_048) -> None:
+    """Fill ``added``/``dropped`` of near copies: for each (derived, origin) index pair, the
+    sentences of the derived article most of whose 5-grams are absent from its origin, and
+    back (``provenance.sentence_diff``, as ``describe`` computes them). Batched: pairs in
+    tasks of ``chunk``, each task's texts shingled and split into sentences in one pass, on
+    ``workers`` processes."""
+    tasks = []
+    for s in range(0, len(pending), chunk):
+        part = [(int(d), int(o)) for d, o in pending[s : s + chunk]]
+        docs = {i for p in part for i in p}
+        tasks.append((part, docs))
+
+    def with_texts():
+        for part, docs in tasks:
+            yield part, {i: arts[i].text or "" for i in docs}
+
+    for res in _run_tasks(_describe_task, with_texts(), {"boiler": boiler}, workers if len(tasks) > 1 else 1):
+        for d, added, dropped in res:
+            arts[d].added = added
+            arts[d].dropped = dropped
 
 
 def _shingle_chunked(texts: Sequence[str], chunk: int = 4096, workers: int = 1):

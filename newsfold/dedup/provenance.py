@@ -153,8 +153,13 @@ def _missing(x: Features, y: Features) -> list[str]:
     return out
 
 
-def describe(arts, feats, link: Link, origin: int, derived: int, why_dir: str) -> dict:
-    """Relation, similarity, reason, added, dropped of ``derived`` relative to ``origin``."""
+def describe(arts, feats, link: Link, origin: int, derived: int, why_dir: str, diff: bool = True) -> dict:
+    """Relation, similarity, reason, added, dropped of ``derived`` relative to ``origin``.
+
+    ``diff=False``: for a near copy whose shingle sets differ, ``added``/``dropped`` are left
+    ``None`` (the sentence diff is not needed to decide family, origin, relation, similarity
+    or reason; :func:`newsfold.dedup.families.describe_copies` fills them in a batched step).
+    Rewrites are always described in full: their ``added`` decides ``embellished``."""
     fo, fd = feats[origin], feats[derived]
     ov = link.overlap
     c_d = ov["c_a"] if derived == link.a else ov["c_b"]
@@ -167,6 +172,8 @@ def describe(arts, feats, link: Link, origin: int, derived: int, why_dir: str) -
     if link.kind == "near":
         if ov["c_a"] >= 0.999 and ov["c_b"] >= 0.999:
             added, dropped = [], []  # the same shingle set: nothing added or dropped
+        elif not diff:
+            added, dropped = None, None  # filled by the description step
         else:
             added, dropped = sentence_diff(fd, fo)
         if c_d >= TRUNC_CONTAINED and fd.shingles.size < TRUNC_LENGTH * fo.shingles.size:
