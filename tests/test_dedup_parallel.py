@@ -103,3 +103,27 @@ def test_fold_workers_from_config(workers):
     dc = _dedup_config(Cfg())
     assert dc.workers == workers
     assert _n_workers(dc, dc.parallel_min) == workers and _n_workers(dc, dc.parallel_min - 1) == 1
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_streaming_layout_equals_kept_shingles(workers):
+    """Without the batch's shingle arrays (boilerplate from the sampled articles, signatures
+    per chunk in the workers, pair tasks re-shingling their articles) every field is the same."""
+    kept, streamed = _generated(700, 3), _generated(700, 3)
+    fold(kept, config=DedupConfig(workers=1))
+    fold(streamed, config=DedupConfig(workers=workers, parallel_min=0, pair_chunk=64, keep_shingles_max=0))
+    assert _fields(kept) == _fields(streamed)
+    assert sum(1 for a in kept if a.origin) > 100
+
+
+def test_sampled_boilerplate_equals_batch_mask():
+    from newsfold.dedup.families import _sampled_boilerplate, _shingle_chunked, boilerplate_mask, boilerplate_values
+
+    arts = _generated(400, 4)
+    arts[0].source = arts[1].source = "two-article outlet"  # the head/tail rule for 2-3 articles
+    texts, sources = [a.text for a in arts], [a.source for a in arts]
+    dc = DedupConfig()
+    flat, offsets = _shingle_chunked(texts)
+    expected = boilerplate_values(flat, boilerplate_mask(flat, offsets, sources, dc))
+    assert expected.size > 0
+    assert np.array_equal(_sampled_boilerplate(texts, sources, dc, workers=1), expected)

@@ -53,6 +53,11 @@ class DedupConfig:
     parallel_min: int = 5_000
     #: candidate pairs per task (one task: verify, align, direct and describe its pairs)
     pair_chunk: int = 2_048
+    #: above this many articles the batch's shingle arrays are not kept (streaming layout:
+    #: outlet boilerplate learnt from the sampled articles only, then each chunk shingled,
+    #: masked and signed in a worker, which returns only its signatures, 512 B per article;
+    #: the pair tasks re-shingle their own articles). Same results, bounded memory.
+    keep_shingles_max: int = 200_000
 
 
 def _dedup_config(config: Any) -> DedupConfig:
@@ -130,6 +135,8 @@ def _check_task(task: tuple) -> list:
     idx, pairs, flags, texts, arts = task
     st = _TASK_STATE
     ck = _Checker(texts, st["flat"], st["offsets"], st["dc"], st["boiler"])
+    if st["flat"] is None:  # streaming layout: this task's articles shingled here, in one batch
+        ck.shingle_all(sorted(texts))
     ck._aligner = st["aligner"]
     feats_of = _FeatView(ck)
     found = []
@@ -286,6 +293,13 @@ class _Checker:
         self._aligner: Optional[SentenceAligner] = None
         self._sfacts: dict[int, list] = {}
         self._vecs: dict[int, Any] = {}
+        #: index -> unique masked shingles computed in advance (``shingle_all``)
+        self._sets: dict[int, np.ndarray] = {}
+
+    def shingle_all(self, idx: list) -> None:
+        """Shingle sets of these articles in one batch (when the batch's arrays are not kept)."""
+        for i, sh in zip(idx, _masked_sets([self.texts[i] for i in idx], self.boiler)):
+            self._sets[i] = sh
 
     #: features of at most this many articles are cached (memory stays bounded at scale; the
     #: pairs of one task are whole components, so a task's articles fit)
@@ -298,7 +312,12 @@ class _Checker:
                 self._feats.clear()
                 self._vecs.clear()
                 self._sfacts.clear()
-            sh = sorted_unique(self.flat[self.offsets[i] : self.offsets[i + 1]])
+            sh = self._sets.pop(i, None)
+            if sh is None:
+                if self.flat is not None:
+                    sh = sorted_unique(self.flat[self.offsets[i] : self.offsets[i + 1]])
+                else:
+                    sh = _masked_sets([self.texts[i]], self.boiler)[0]
             f = self._feats[i] = Features(self.texts[i], sh, boiler=self.boiler)
             if self.keep_raw:  # FamilyIndex keeps raw sentences per row
                 f.extra["keep_raw"] = True
@@ -550,14 +569,23 @@ def fold_detect(articles: Sequence[Article], *, config: Any = None) -> Detection
         return Detection(arts, [], [], None, dc, 1)
     workers = _n_workers(dc, n)
     texts = [a.text or "" for a in arts]
-    flat, offsets = _shingle_chunked(texts, workers=workers)
-    keep = boilerplate_mask(flat, offsets, [a.source for a in arts], dc)
-    boiler = boilerplate_values(flat, keep)
-    if not keep.all():
-        flat, offsets = _compact(flat, offsets, keep)
-    del keep
+    sources = [a.source for a in arts]
+    if n <= dc.keep_shingles_max:
+        flat, offsets = _shingle_chunked(texts, workers=workers)
+        keep = boilerplate_mask(flat, offsets, sources, dc)
+        boiler = boilerplate_values(flat, keep)
+        if not keep.all():
+            flat, offsets = _compact(flat, offsets, keep)
+        del keep
+        sig = _sign_chunked(texts, flat, offsets, boiler, workers)
+    else:
+        # streaming layout: no batch-wide shingle array (8 B per 5-gram: ~4 GB at 1M articles)
+        boiler = _sampled_boilerplate(texts, sources, dc, workers)
+        flat = offsets = None
+        sig = _sign_chunked(texts, None, None, boiler, workers)
     checker = _Checker(texts, flat, offsets, dc, boiler)  # features of any edge described here
-    results = find_links(texts, flat, offsets, dc, boiler, arts=arts, workers=workers, aligner=checker.aligner)
+    results = find_links(texts, flat, offsets, dc, boiler, arts=arts, workers=workers, aligner=checker.aligner, sig=sig)
+    del sig
     links = [r[0] for r in results]
     dirs = [r[1] for r in results]
     described = {id(r[0]): (r[1][0], r[1][1], r[1][2], r[2]) for r in results}
@@ -570,6 +598,17 @@ def fold_detect(articles: Sequence[Article], *, config: Any = None) -> Detection
     return Detection(arts, families, pending, boiler, dc, workers)
 
 
+def _masked_sets(texts: Sequence[str], boiler: Optional[np.ndarray]) -> list:
+    """Unique sorted 5-gram hashes of each text with outlet boilerplate shingles removed: the
+    sets that detection verifies (one ``shingle_batch`` for all)."""
+    flat, offsets = shingle_batch(texts)
+    if boiler is not None and boiler.size and flat.size:
+        keep = isin_sorted(flat, boiler)
+        np.logical_not(keep, out=keep)
+        flat, offsets = _apply_mask(flat, offsets, keep)
+    return [sorted_unique(flat[offsets[k] : offsets[k + 1]]) for k in range(len(texts))]
+
+
 def _describe_task(task: tuple) -> list:
     """``added``/``dropped`` of near copies: [(derived, added, dropped)] for (derived, origin)
     pairs, from the articles' texts (re-shingled; outlet boilerplate removed as in detection)."""
@@ -578,13 +617,9 @@ def _describe_task(task: tuple) -> list:
     boiler = st["boiler"]
     docs = sorted(texts)
     pos = {i: k for k, i in enumerate(docs)}
-    flat, offsets = shingle_batch([texts[i] for i in docs])
-    if boiler is not None and boiler.size and flat.size:
-        keep = isin_sorted(flat, boiler)
-        np.logical_not(keep, out=keep)
-        flat, offsets = _apply_mask(flat, offsets, keep)
     b = boiler if boiler is not None and boiler.size else None
-    feats = [Features(texts[i], sorted_unique(flat[offsets[k] : offsets[k + 1]]), boiler=b) for k, i in enumerate(docs)]
+    sets = _masked_sets([texts[i] for i in docs], b)
+    feats = [Features(texts[i], sh, boiler=b) for i, sh in zip(docs, sets)]
     prefetch_sentences(feats)
     out = []
     for d, o in pairs:
@@ -614,6 +649,89 @@ def describe_copies(arts: Sequence[Article], pending: list, boiler: Optional[np.
         for d, added, dropped in res:
             arts[d].added = added
             arts[d].dropped = dropped
+
+
+def _sign_task(task: tuple) -> np.ndarray:
+    """Signatures of rows [s, e): from the inherited (masked) shingle arrays, or, in the
+    streaming layout, from the texts carried by the task (shingled and masked here)."""
+    s, e, texts = task
+    st = _TASK_STATE
+    if texts is None:
+        flat, offsets = st["flat"], st["offsets"]
+        o0 = int(offsets[s])
+        return minhash.signatures(flat[o0 : int(offsets[e])], offsets[s : e + 1] - o0, st["num_perm"])
+    flat, offsets = shingle_batch(texts)
+    b = st["boiler"]
+    if b is not None and b.size and flat.size:
+        keep = isin_sorted(flat, b)
+        np.logical_not(keep, out=keep)
+        flat, offsets = _apply_mask(flat, offsets, keep)
+    return minhash.signatures(flat, offsets, st["num_perm"])
+
+
+def _sign_chunked(texts, flat, offsets, boiler, workers: int, chunk: int = 4096,
+                  num_perm: int = minhash.NUM_PERM) -> np.ndarray:
+    """The (n, num_perm) uint32 signature matrix, chunks signed on ``workers`` processes.
+    With ``flat`` None each chunk's texts are shingled and masked in the worker, which returns
+    only the chunk's signatures (nothing batch-wide but the matrix is held)."""
+    n = len(texts)
+    spans = [(s, min(s + chunk, n)) for s in range(0, n, chunk)]
+    state = {"flat": flat, "offsets": offsets, "boiler": boiler, "num_perm": num_perm}
+    tasks = ((s, e, None if flat is not None else list(texts[s:e])) for s, e in spans)
+    sig = np.empty((n, num_perm), dtype=np.uint32)
+    for (s, e), part in zip(spans, _run_tasks(_sign_task, tasks, state, workers if len(spans) > 1 else 1)):
+        sig[s:e] = part
+    return sig
+
+
+def _boiler_groups(sources: Sequence[Optional[str]], dc: DedupConfig) -> list:
+    """The articles ``boilerplate_mask`` looks at, per outlet, in its order: (few, indices)."""
+    by_src: dict[str, list[int]] = {}
+    for i, s in enumerate(sources):
+        if s:
+            by_src.setdefault(s.casefold(), []).append(i)
+    rng = random.Random(dc.seed)
+    out = []
+    for idx in by_src.values():
+        if len(idx) < 2:
+            continue
+        if len(idx) < 4:
+            out.append((True, idx))
+        else:
+            out.append((False, idx if len(idx) <= dc.boilerplate_sample else rng.sample(idx, dc.boilerplate_sample)))
+    return out
+
+
+def _sample_sets_task(task: tuple) -> list:
+    """Per article: its unique raw shingles (few=False) or those of its head/tail (few=True)."""
+    texts, few = task
+    flat, offsets = shingle_batch(texts)
+    out = []
+    for k, f in enumerate(few):
+        o, e = int(offsets[k]), int(offsets[k + 1])
+        seg = np.concatenate((flat[o : min(o + 40, e)], flat[max(e - 60, o) : e])) if f else flat[o:e]
+        out.append(sorted_unique(seg))
+    return out
+
+
+def _sampled_boilerplate(texts, sources, dc: DedupConfig, workers: int, chunk: int = 4096) -> np.ndarray:
+    """``boilerplate_values`` of ``boilerplate_mask``, from the sampled articles only (the same
+    samples, the same rule, so the same values: every value comes from an article of the
+    batch), without shingling the whole batch."""
+    groups = _boiler_groups(sources, dc)
+    order = [(i, few) for few, idx in groups for i in idx]
+    tasks = [([texts[i] for i, _ in order[s : s + chunk]], [f for _, f in order[s : s + chunk]])
+             for s in range(0, len(order), chunk)]
+    sets = [x for part in _run_tasks(_sample_sets_task, iter(tasks), {}, workers if len(tasks) > 1 else 1) for x in part]
+    bad: list[np.ndarray] = []
+    k = 0
+    for few, idx in groups:
+        parts = sets[k : k + len(idx)]
+        k += len(idx)
+        vals, counts = np.unique(np.concatenate(parts), return_counts=True)
+        need = len(idx) if few else max(3, int(np.ceil(dc.boilerplate_share * len(idx))))
+        bad.append(vals[counts >= need])
+    return np.unique(np.concatenate(bad)) if bad else np.zeros(0, dtype=np.uint64)
 
 
 def _shingle_chunked(texts: Sequence[str], chunk: int = 4096, workers: int = 1):
@@ -646,15 +764,17 @@ class _FeatView:
 
 
 def find_links(texts, flat, offsets, dc: DedupConfig, boiler=None, arts=None, workers: int = 1,
-               aligner: Optional[SentenceAligner] = None) -> list:
+               aligner: Optional[SentenceAligner] = None, sig: Optional[np.ndarray] = None) -> list:
     """Verified links among the texts, in candidate order: [(link, (origin, derived, why),
     describe() of the derived side)]. Candidate pairs are checked in chunks (``pair_chunk``),
     in ``workers`` forked processes when > 1."""
     n = len(texts)
     if arts is None:
         arts = [Article(id=str(i), text=t) for i, t in enumerate(texts)]
-    sig = minhash.signatures(flat, offsets, dc.num_perm)
-    valid = offsets[1:] > offsets[:-1]
+    if sig is None:
+        sig = minhash.signatures(flat, offsets, dc.num_perm)
+    # rows with no shingles are all-max (minhash.signatures): not banded
+    valid = (sig != np.iinfo(np.uint32).max).any(axis=1) if flat is None else offsets[1:] > offsets[:-1]
     cands = banding.candidate_pairs(sig, dc.rows_per_band, valid=valid)
     del sig
     flags = np.zeros(len(cands), dtype=bool)
