@@ -95,7 +95,7 @@ def _run_tasks(fn, tasks: Iterable, state: dict, workers: int) -> list:
         if workers <= 1 or "fork" not in mp.get_all_start_methods() or mp.current_process().daemon:
             # (a daemonic process, e.g. a pool worker itself, may not have children)
             return [fn(t) for t in tasks]
-        pool = mp.get_context("fork").Pool(workers)
+        pool = mp.get_context("fork").Pool(workers, initializer=_one_blas_thread)
         try:
             return list(pool.imap(fn, tasks, chunksize=1))
         finally:
@@ -103,6 +103,18 @@ def _run_tasks(fn, tasks: Iterable, state: dict, workers: int) -> list:
             pool.join()
     finally:
         _TASK_STATE = {}
+
+
+def _one_blas_thread() -> None:
+    """In a forked worker: BLAS on one thread. Alignment multiplies small dense matrices; an
+    OpenBLAS thread pool inherited through fork (and two workers' pools on two cores) made
+    each product spin, ~4x slower overall."""
+    try:
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(1)
+    except Exception:  # pragma: no cover - threadpoolctl ships with scikit-learn
+        pass
 
 
 def _shingle_task(texts: list):
@@ -330,6 +342,14 @@ class _Checker:
             v = self._vecs[i] = self.aligner.vectors(self.feats(i).sentences)
         return v
 
+    def prefetch_vecs(self, idx) -> None:
+        """Sentence vectors of these articles, in one batch (``SentenceAligner.vectors_many``)."""
+        todo = [i for i in dict.fromkeys(idx) if i not in self._vecs]
+        for s in range(0, len(todo), 512):
+            part = todo[s : s + 512]
+            for i, v in zip(part, self.aligner.vectors_many([self.feats(i).sentences for i in part])):
+                self._vecs[i] = v
+
     @property
     def aligner(self) -> SentenceAligner:
         if self._aligner is None:
@@ -371,9 +391,10 @@ class _Checker:
             need = []
             for (a, b), ov in zip(part, ovs):
                 if self.needs_sentences(a, b, try_rewrite, ov):
-                    need.append(self.feats(a))
-                    need.append(self.feats(b))
-            prefetch_sentences(need)
+                    need.append(a)
+                    need.append(b)
+            prefetch_sentences([self.feats(i) for i in need])
+            self.prefetch_vecs(need)
             for (a, b), ov in zip(part, ovs):
                 out.append(self.check(a, b, try_rewrite, ov))
         return out

@@ -92,16 +92,20 @@ class SentenceAligner:
         self.df += np.bincount(X.indices, minlength=N_FEATURES).astype(np.float32)
         self.n += len(sents)
 
-    def vectors(self, sents: Sequence[str]):
-        """L2-normalised TF-IDF rows (sublinear tf), one per sentence, as a CSR matrix.
+    def vectors(self, sents: Sequence[str]) -> "SentVecs":
+        """L2-normalised TF-IDF rows (sublinear tf), one per sentence (see ``SentVecs``)."""
+        return self.vectors_many([sents])[0]
 
-        Built directly from the sorted (sentence, feature) codes: the same values, in the
-        same order, as summing a hashed CSR matrix and weighting it, at a fraction of the
-        scipy overhead."""
-        from scipy.sparse import csr_matrix
-
-        n_rows = len(sents)
-        r, c = char_ngram_codes(sents)
+    def vectors_many(self, groups: Sequence[Sequence[str]]) -> "list[SentVecs]":
+        """``vectors`` of many articles' sentences, computed in one numpy pass over all of
+        them (the per-call overhead dominated when each article was done alone). Each row's
+        values depend on that sentence only: the same values as one article at a time (and
+        as the former CSR form: sublinear tf, times IDF, divided by the row's L2 norm)."""
+        counts = np.fromiter((len(g) for g in groups), dtype=np.int64, count=len(groups))
+        first = np.zeros(len(groups) + 1, dtype=np.int64)
+        np.cumsum(counts, out=first[1:])
+        n_rows = int(first[-1])
+        r, c = char_ngram_codes([x for g in groups for x in g])
         key, tf = np.unique((r << 20) | c, return_counts=True)  # N_FEATURES == 2**20
         rows = key >> 20
         cols = key & (N_FEATURES - 1)
@@ -111,9 +115,12 @@ class SentenceAligner:
         norms = np.sqrt(sq)
         norms[norms == 0] = 1.0
         data /= norms[rows].astype(np.float32)
-        indptr = np.zeros(n_rows + 1, dtype=np.int32)
-        np.cumsum(np.bincount(rows, minlength=n_rows), out=indptr[1:])
-        return csr_matrix((data, cols.astype(np.int32), indptr), shape=(n_rows, N_FEATURES))
+        cut = np.searchsorted(rows, first)
+        out = []
+        for g in range(len(groups)):
+            e0, e1 = int(cut[g]), int(cut[g + 1])
+            out.append(SentVecs(int(counts[g]), (rows[e0:e1] - first[g]).astype(np.int64), cols[e0:e1], data[e0:e1]))
+        return out
 
     def align(self, sa: Sequence[str], sb: Sequence[str], facts_a=None, facts_b=None,
               va=None, vb=None) -> list[tuple[int, int, float]]:
@@ -144,16 +151,42 @@ class SentenceAligner:
         return out
 
 
-def cosine_matrix(va, vb) -> np.ndarray:
-    """Dense va @ vb.T over the union of their columns (avoids a 2**20-column transpose)."""
-    from scipy.sparse import csr_matrix
+class SentVecs:
+    """Sparse sentence vectors of one article: entries (row, column, value) sorted by row then
+    column, plus the sorted distinct columns (``ucols``) that ``cosine_matrix`` intersects."""
 
-    uniq, inv = np.unique(np.concatenate((va.indices, vb.indices)), return_inverse=True)
-    k = uniq.size
-    na = va.indices.size
-    A = csr_matrix((va.data, inv[:na], va.indptr), shape=(va.shape[0], k))
-    B = csr_matrix((vb.data, inv[na:], vb.indptr), shape=(vb.shape[0], k))
-    return (A @ B.T.tocsr()).toarray()
+    __slots__ = ("n", "rows", "cols", "data", "ucols")
+
+    def __init__(self, n: int, rows: np.ndarray, cols: np.ndarray, data: np.ndarray):
+        self.n, self.rows, self.cols, self.data = n, rows, cols, data
+        from newsfold.dedup.shingle import sorted_unique
+
+        self.ucols = sorted_unique(cols)
+
+    @property
+    def shape(self) -> tuple:
+        return (self.n, N_FEATURES)
+
+
+def _dense_on(v: SentVecs, shared: np.ndarray) -> np.ndarray:
+    """v's rows as a dense (n, len(shared)) matrix over the columns ``shared`` only."""
+    out = np.zeros((v.n, shared.size), dtype=np.float64)
+    if shared.size and v.cols.size:
+        pos = np.searchsorted(shared, v.cols)
+        pos[pos >= shared.size] = 0
+        ok = shared[pos] == v.cols
+        out[v.rows[ok], pos[ok]] = v.data[ok]
+    return out
+
+
+def cosine_matrix(va: SentVecs, vb: SentVecs) -> np.ndarray:
+    """Dense va @ vb.T. Only the columns both sides use contribute to a dot product, so both
+    are made dense on their shared columns alone (usually a few hundred) and multiplied as
+    small dense matrices (float64: at least as exact as the former float32 sparse product)."""
+    shared = np.intersect1d(va.ucols, vb.ucols, assume_unique=True)
+    if shared.size == 0:
+        return np.zeros((va.n, vb.n), dtype=np.float64)
+    return _dense_on(va, shared) @ _dense_on(vb, shared).T
 
 
 class LazyFacts:

@@ -162,9 +162,10 @@ class Features:
         return self._sentences
 
     def sentence_norms(self) -> set[str]:
-        """Whitespace- and case-normalised sentences (exact-text comparison of short ones)."""
+        """Whitespace- and case-normalised sentences of under five words (what a short
+        sentence is compared with: equal normalised text has an equal word count)."""
         if self._norms is None:
-            self._norms = {" ".join(t.lower().split()) for t in self.sentences}
+            self._norms = {" ".join(w) for w in (t.lower().split() for t in self.sentences) if len(w) < 5}
         return self._norms
 
     @property
