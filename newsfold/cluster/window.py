@@ -46,9 +46,19 @@ SIGNS = {
     "cos_full": (0.0, None), "cos_title": (0.0, None), "cos_lead": (0.0, None),
     "ent_cos": (0.0, None), "ent_shared": (0.0, None), "num_shared": (0.0, None),
     "full_x_ent": (0.0, None), "year_conflict": (None, 0.0), "gap_log": (None, 0.0),
-    "rank_best": (None, 0.0), "rank_worst": (None, 0.0),
+    "rank_best": (None, 0.0), "rank_worst": (None, 0.0), "dense_cos": (0.0, None),
 }
 WINDOW_FEATURES = tuple(f"{f}@{r}" for r in REGIMES for f in BASE) + ("is_mixed", "is_body")
+#: With the optional dense channel (:mod:`newsfold.cluster.dense`): the cosine of the two
+#: articles' sentence embeddings joins each regime. Fitted separately (``model.json``
+#: ``"window_dense"``), so the lexical model is unchanged when no encoder is installed.
+BASE_DENSE = BASE + ("dense_cos",)
+WINDOW_FEATURES_DENSE = tuple(f"{f}@{r}" for r in REGIMES for f in BASE_DENSE) + ("is_mixed", "is_body")
+
+
+def uses_dense(model: dict) -> bool:
+    """Whether a fitted window model reads the dense channel."""
+    return any(str(f).startswith("dense_cos@") for f in model.get("features", ()))
 
 
 @dataclass
@@ -67,6 +77,7 @@ class Window:
     day: Any  # float day ordinal per row (nan when undated)
     body: Any  # bool per row
     titles: list
+    dense: Any = None  # (rows x dim) unit sentence embeddings, when the dense channel is on
     pairs: Any = None  # (i, j, p, ent_cos, linked) of the scored candidate pairs, once clustered
 
 
@@ -87,8 +98,10 @@ def _matrix(rows: list[dict], vocab: dict) -> Any:
                               np.asarray(indptr, dtype=np.int64)), shape=(len(rows), max(1, len(vocab))))
 
 
-def build(articles: Sequence[Article]) -> Window:
-    """Window-level features of ``articles`` (IDF and name evidence from the whole window)."""
+def build(articles: Sequence[Article], encoder: Any = None) -> Window:
+    """Window-level features of ``articles`` (IDF and name evidence from the whole window);
+    with an ``encoder`` (:class:`newsfold.cluster.dense.Encoder`, or any object with
+    ``encode(texts)`` returning unit vectors) also their sentence embeddings."""
     import numpy as np
 
     parsed = [F.parse(a.title, a.text or "", a.published, body_chars=BODY_CHARS_WINDOW)
@@ -122,7 +135,15 @@ def build(articles: Sequence[Article]) -> Window:
         day=np.asarray([np.nan if p.day is None else float(p.day) for p in parsed]),
         body=np.asarray([p.has_body for p in parsed]),
         titles=[(a.title or "").strip() or (a.text or "").strip()[:90] for a in articles],
+        dense=None if encoder is None else embed(articles, encoder),
     )
+
+
+def embed(articles: Sequence[Article], encoder: Any):
+    """Unit sentence embeddings of ``articles`` (headline + start of text)."""
+    from newsfold.cluster.dense import article_text
+
+    return encoder.encode([article_text(a.title, a.text) for a in articles])
 
 
 def _is_year(key: str) -> bool:
@@ -183,8 +204,9 @@ def _rowdot(m, i, j, other=None):
     return out
 
 
-def pair_features(w: Window, i, j, r_ij, r_ji):
-    """Feature matrix (len(i) x len(WINDOW_FEATURES)) of candidate pairs."""
+def pair_features(w: Window, i, j, r_ij, r_ji, dense: bool = False):
+    """Feature matrix (len(i) x len(WINDOW_FEATURES)) of candidate pairs; with ``dense``,
+    (len(i) x len(WINDOW_FEATURES_DENSE))."""
     import numpy as np
 
     cos_full = _rowdot(w.full, i, j)
@@ -197,9 +219,14 @@ def pair_features(w: Window, i, j, r_ij, r_ji):
     year_conflict = (w.has_years[i] & w.has_years[j] & (years_shared == 0)).astype(float)
     gap = np.abs(w.day[i] - w.day[j])
     gap = np.where(np.isnan(gap), 0.0, gap)
-    base = np.stack([cos_full, cos_title, cos_lead, ent_cos, ent_shared, num_shared,
-                     year_conflict, np.log1p(gap), cos_full * ent_cos,
-                     np.log(np.minimum(r_ij, r_ji)), np.log(np.maximum(r_ij, r_ji))], axis=1)
+    cols = [cos_full, cos_title, cos_lead, ent_cos, ent_shared, num_shared,
+            year_conflict, np.log1p(gap), cos_full * ent_cos,
+            np.log(np.minimum(r_ij, r_ji)), np.log(np.maximum(r_ij, r_ji))]
+    if dense:
+        if w.dense is None:
+            raise ValueError("this window model reads the dense channel: build the window with an encoder")
+        cols.append(np.einsum("ij,ij->i", w.dense[i], w.dense[j]))
+    base = np.stack(cols, axis=1)
     both = (w.body[i] & w.body[j])[:, None]
     mixed = (w.body[i] ^ w.body[j])[:, None]
     short = ~(both | mixed)
@@ -219,11 +246,13 @@ def probabilities(model: dict, X):
 def cluster_window(articles: Sequence[Article], model: dict, *, neighbours: int = 50,
                    window_days: Optional[int] = 21, threshold: Optional[float] = None,
                    must: Sequence[tuple[int, int]] = (),
-                   storyline_days: Optional[int] = None) -> tuple[list[int], Optional[Window]]:
+                   storyline_days: Optional[int] = None,
+                   encoder: Any = None) -> tuple[list[int], Optional[Window]]:
     """Cluster labels (a representative index per article) for one window, and the window's
     features. Pairs dated more than ``window_days`` apart are never linked (undated pairs
     are: no time evidence); pairs up to ``storyline_days`` apart are still scored (kept in
-    ``Window.pairs`` for :func:`storylines`)."""
+    ``Window.pairs`` for :func:`storylines`). A model that reads the dense channel
+    (:func:`uses_dense`) needs the ``encoder``."""
     import numpy as np
 
     from newsfold.cluster.stream import _average_link
@@ -231,7 +260,10 @@ def cluster_window(articles: Sequence[Article], model: dict, *, neighbours: int 
     n = len(articles)
     if n == 0:
         return [], None
-    w = build(articles)
+    dense = uses_dense(model)
+    if dense and encoder is None:
+        raise ValueError("this window model reads the dense channel: pass an encoder")
+    w = build(articles, encoder if dense else None)
     i, j, r_ij, r_ji = candidate_pairs(w, neighbours)
     linked = np.ones(len(i), dtype=bool)
     if window_days is not None and len(i):
@@ -240,9 +272,10 @@ def cluster_window(articles: Sequence[Article], model: dict, *, neighbours: int 
         keep = ~(gap > reach)  # nan (undated) keeps the pair
         i, j, r_ij, r_ji, gap = i[keep], j[keep], r_ij[keep], r_ji[keep], gap[keep]
         linked = ~(gap > window_days)
-    X = pair_features(w, i, j, r_ij, r_ji) if len(i) else np.zeros((0, len(WINDOW_FEATURES)))
+    nf = len(WINDOW_FEATURES_DENSE if dense else WINDOW_FEATURES)
+    X = pair_features(w, i, j, r_ij, r_ji, dense) if len(i) else np.zeros((0, nf))
     p = probabilities(model, X) if len(i) else np.zeros(0)
-    k = len(BASE)
+    k = len(BASE_DENSE if dense else BASE)
     ent_cos = X[:, 3] + X[:, k + 3] + X[:, 2 * k + 3] if len(i) else np.zeros(0)
     w.pairs = (i, j, p, ent_cos, linked)
     edges = {(int(a), int(b)): float(q) for a, b, q, ok in zip(i, j, p, linked) if ok}
@@ -290,15 +323,16 @@ def representative(w: Window, idxs: Sequence[int]) -> int:
     return sub[int(np.argmax(sims))]
 
 
-def fit_pairs(rows: list[dict], neighbours: int = 50):
-    """(X, y) over a labelled window's candidate pairs (for calibration)."""
+def fit_pairs(rows: list[dict], neighbours: int = 50, encoder: Any = None):
+    """(X, y) over a labelled window's candidate pairs (for calibration); with an
+    ``encoder``, the dense-channel features (:data:`WINDOW_FEATURES_DENSE`)."""
     import numpy as np
 
     from newsfold.cluster.cli import article_from_row
 
     arts = [article_from_row(r, k) for k, r in enumerate(rows, 1)]
     gold = np.asarray([str(r["cluster"]) for r in rows])
-    w = build(arts)
+    w = build(arts, encoder)
     i, j, r_ij, r_ji = candidate_pairs(w, neighbours)
-    return pair_features(w, i, j, r_ij, r_ji), (gold[i] == gold[j]).astype(int)
+    return pair_features(w, i, j, r_ij, r_ji, encoder is not None), (gold[i] == gold[j]).astype(int)
 

@@ -20,7 +20,7 @@ def evaluate_rows(rows: list[dict], mode: str = "stream", config=None) -> dict:
     return clustering_scores(gold, pred)
 
 
-def eval_clustering_command(gold: Path, mode: str = "stream") -> None:
+def eval_clustering_command(gold: Path, mode: str = "stream", config=None) -> None:
     rows = []
     with open(gold, encoding="utf-8") as fh:
         for line in fh:
@@ -28,6 +28,8 @@ def eval_clustering_command(gold: Path, mode: str = "stream") -> None:
                 row = json.loads(line)
                 if row.get("cluster") is not None:
                     rows.append(row)
-    result = evaluate_rows(rows, mode=mode)
+    result = evaluate_rows(rows, mode=mode, config=config)
     result["mode"] = mode
+    if config is not None and getattr(config, "cluster_dense", False):
+        result["dense"] = True
     print(json.dumps(result))
