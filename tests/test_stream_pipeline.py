@@ -175,7 +175,8 @@ def test_window_pass_keeps_the_store_consistent(tmp_path, seeds_dir):
         p.add([UNRELATED, quake2])
         p._clusterer.cc.recluster_every = 1  # the next add triggers a pass
         p.add([dict(UNRELATED, id="quake-3", text=UNRELATED["text"] + " Schools reopened on Wednesday.")])
-        assert p._since_pass == 0  # the pass ran
+        assert p._since_pass == 0  # the pass started (in a thread) ...
+        p.join_pass()  # ... and finished
         actions = p.recluster()
         assert actions == []  # a second pass over the same window changes nothing
         arts = {a.id: a for a in store.iter_articles()}
@@ -187,3 +188,41 @@ def test_window_pass_keeps_the_store_consistent(tmp_path, seeds_dir):
         seeds = {arts[r.id].story for r in recs}
         quakes = {arts[i].story for i in ("quake-1", "quake-2", "quake-3")}
         assert len(seeds) == 1 and len(quakes) == 1 and seeds != quakes
+
+
+def test_background_window_pass_does_not_hold_up_adds(tmp_path, seeds_dir):
+    """While a window pass computes its clusters (held open here), an add goes through; the
+    pass then applies its moves under the lock and leaves the store consistent."""
+    import threading
+
+    recs = seed_records(seeds_dir)
+    with open_store(str(tmp_path / "b.db")) as store:
+        p = StreamingPipeline(store, CFG)
+        p.add(recs)
+        clu = p._clusterer
+        clu.cc.recluster_every = 1
+        started, release = threading.Event(), threading.Event()
+        plan = clu.plan_recluster
+
+        def held_plan(articles):
+            started.set()
+            assert release.wait(60)
+            return plan(articles)
+
+        clu.plan_recluster = held_plan
+        p.add([UNRELATED])  # triggers the pass ...
+        assert started.wait(60)
+        clu.cc.recluster_every = 0
+        touched = p.add([dict(UNRELATED, id="quake-2", text=UNRELATED["text"] + " Schools reopened.")])
+        assert touched  # ... and this add completed while the pass was still planning
+        assert p._pass_thread.is_alive()
+        release.set()
+        p.flush()  # waits for the pass
+        assert not p._pass_thread.is_alive()
+        arts = {a.id: a for a in store.iter_articles()}
+        stories = {s.id: s for s in store.list_stories(limit=100)}
+        for a in arts.values():
+            assert a.story in stories and a.id in stories[a.story].articles
+        assert sum(len(s.articles) for s in stories.values()) == len(arts) == 7
+        assert len({arts[r.id].story for r in recs}) == 1
+        assert arts["quake-1"].story == arts["quake-2"].story != arts[recs[0].id].story

@@ -13,6 +13,7 @@ is what ``POST /api/articles``, :class:`newsfold.Engine` and live feeds use.
 
 from __future__ import annotations
 
+import logging
 import pickle
 import threading
 import time
@@ -37,6 +38,8 @@ def record_from_dict(obj: dict[str, Any], *, path: str = "api", position: Any = 
     return record_from_obj(obj, path=path, position=position)
 
 
+log = logging.getLogger("newsfold.run")
+
 class StreamingPipeline:
     """Add articles to a store incrementally; returns the ids of the stories touched.
 
@@ -46,11 +49,15 @@ class StreamingPipeline:
     ['s0001']
     """
 
-    def __init__(self, store: Store, config: Optional[Config] = None, *, save_every: float = 5.0) -> None:
+    def __init__(self, store: Store, config: Optional[Config] = None, *, save_every: float = 5.0,
+                 background_pass: bool = True) -> None:
         """``save_every``: at most one state save per that many seconds (the first add and
         :meth:`flush` always save). The state holds every article's signature, so saving it
         costs time in proportion to the corpus; articles stored after the last save are
-        caught up from the store when a pipeline next loads the state, so nothing is lost."""
+        caught up from the store when a pipeline next loads the state, so nothing is lost.
+        ``background_pass``: the periodic window pass computes its clusters in a thread,
+        outside the lock, so the add that triggers it does not wait for it (seconds per
+        thousand articles); only applying the moves takes the lock."""
         self.store = store
         self.config = config or Config()
         self.save_every = save_every
@@ -63,6 +70,8 @@ class StreamingPipeline:
         self._dirty = False
         self._since_pass = 0  # articles added since the last window pass
         self.last_pass: list[dict] = []  # what the last window pass did
+        self.background_pass = background_pass
+        self._pass_thread: Optional[threading.Thread] = None
 
     # -- state -------------------------------------------------------------------------
     def _load(self) -> None:
@@ -110,7 +119,9 @@ class StreamingPipeline:
             self._dirty = False
 
     def flush(self) -> None:
-        """Save the state if anything changed since the last save (call before closing)."""
+        """Wait for a running window pass, then save the state if anything changed since the
+        last save (call before closing)."""
+        self.join_pass()
         if self._dirty:
             self.save()
 
@@ -163,7 +174,10 @@ class StreamingPipeline:
             self._since_pass += len(new)
             every = self._clusterer.cc.recluster_every
             if every and self._since_pass >= every:
-                self.recluster()
+                if self.background_pass:
+                    self._start_pass()
+                else:
+                    self.recluster()
             if self._last_save is None or time.monotonic() - self._last_save >= self.save_every:
                 self.save()
             return touched
@@ -172,14 +186,51 @@ class StreamingPipeline:
         """The periodic window pass over the ``recluster_window`` most recent stored articles
         (:meth:`StreamClusterer.recluster`): moved articles are re-stored, the stories they
         left and joined are re-analysed, absorbed stories are deleted. Runs every
-        ``recluster_every`` added articles; returns (and keeps in ``last_pass``) what it did."""
+        ``recluster_every`` added articles (in a thread, see ``background_pass``); called
+        directly it runs now. Returns (and keeps in ``last_pass``) what it did."""
         with self.lock:
             self._load()
             self._since_pass = 0
             clu = self._clusterer
             recent = self.store.get_articles(clu.recent_ids(clu.cc.recluster_window))
+            return self._apply_pass(clu, recent, clu.plan_recluster(recent))
+
+    def _start_pass(self) -> None:
+        """Start a window pass in a thread unless one is running (called under the lock)."""
+        self._since_pass = 0
+        if self._pass_thread is not None and self._pass_thread.is_alive():
+            return
+        self._pass_thread = threading.Thread(target=self._background_pass, name="newsfold-window-pass",
+                                             daemon=True)
+        self._pass_thread.start()
+
+    def _background_pass(self) -> None:
+        try:
+            with self.lock:
+                self._load()
+                clu = self._clusterer
+                recent = self.store.get_articles(clu.recent_ids(clu.cc.recluster_window))
+            plan = clu.plan_recluster(recent)  # the slow part: adds go on meanwhile
+            with self.lock:
+                if self._clusterer is not clu:  # the state was replaced meanwhile: drop the plan
+                    return
+                ids = [a.id for a in plan[0]]
+                fresh = {a.id: a for a in self.store.get_articles(ids)}  # as stored now
+                arts = [fresh.get(a.id, a) for a in plan[0]]
+                self._apply_pass(clu, arts, (arts, plan[1]))
+        except Exception:  # a failed pass must not take the pipeline down; the next one retries
+            log.exception("background window pass failed")
+
+    def join_pass(self, timeout: Optional[float] = None) -> None:
+        """Wait for a running background window pass (if any) to finish."""
+        t = self._pass_thread
+        if t is not None and t is not threading.current_thread():
+            t.join(timeout)
+
+    def _apply_pass(self, clu, recent: Sequence[Article], plan) -> list[dict]:
+        with self.lock:
             before = {a.id: clu.story_of(a.id) for a in recent}
-            actions = clu.recluster(recent)
+            actions = clu.apply_recluster(*plan)
             self.last_pass = actions
             if not actions:
                 return actions
