@@ -219,3 +219,22 @@ def test_real_seed_articles_render(seeds_dir):
     n_removed = sum(len(a.removed) for a in articles)
     assert n_removed > 0
     assert page.count('class="removed"') == sum(1 for a in articles if a.removed)
+
+
+def test_large_runs_keep_the_report_small_and_say_so():
+    """Full texts up to a budget, in story order; the rest show their lead paragraph and a note."""
+    paras = "\n\n".join(f"Paragraph {k} of the article with some words in it." for k in range(40))
+    arts = [{"id": f"a{k}", "title": f"Story {k}", "text": f"Lead of article {k}.\n\n" + paras, "story": f"s{k}"}
+            for k in range(30)]
+    stories = [{"id": f"s{k}", "title": f"Story {k}", "articles": [f"a{k}"],
+                "sources": {"articles": 1, "outlets": 1, "independent": 1}} for k in range(30)]
+    data = {"articles": arts, "stories": stories}
+    full = render_report(data, text_budget=None)
+    small = render_report(data, text_budget=10_000)
+    assert "Paragraph 39 of the article" in full and len(full) - len(small) > 25 * 1900
+    assert small.count("Paragraph 39 of the article") == 5  # 10,000 chars hold five 1,990-char bodies
+    for k in range(30):
+        assert f"Lead of article {k}." in small  # every article keeps its lead
+    assert "25 articles further down show only their lead paragraph" in small
+    assert "left out of this report to keep it small" in small
+    assert "left out of this report" not in full

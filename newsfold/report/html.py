@@ -50,17 +50,26 @@ def story_anchor(story_id: Any) -> str:
     return f"s-{slug}-{digest}"
 
 
-def render_report(result: RunResult | Mapping[str, Any], *, title: str = "newsfold report") -> str:
-    """Render the whole run as one static HTML page."""
+#: Characters of article body text a report embeds in total. Articles are laid out in story
+#: order (best-sourced stories first); once the budget is spent, later articles show their
+#: lead paragraph only, and the page says so (stories.json always has every full text).
+#: ~2 M characters keep the page around 3 MB however large the run.
+TEXT_BUDGET = 2_000_000
+
+
+def render_report(result: RunResult | Mapping[str, Any], *, title: str = "newsfold report",
+                  text_budget: Optional[int] = TEXT_BUDGET) -> str:
+    """Render the whole run as one static HTML page (full texts up to ``text_budget``
+    characters in all; None = no limit)."""
     env = _environment()
-    view = build_view(result)
+    view = build_view(result, text_budget=text_budget)
     return env.get_template("report.html").render(title=title, **view)
 
 
 # --------------------------------------------------------------------------- view model
 
 
-def build_view(result: RunResult | Mapping[str, Any]) -> dict[str, Any]:
+def build_view(result: RunResult | Mapping[str, Any], *, text_budget: Optional[int] = None) -> dict[str, Any]:
     """Plain-dict view of a run for the template (tolerant of missing fields)."""
     data = result.to_dict() if hasattr(result, "to_dict") else dict(result)
     articles = [a for a in (data.get("articles") or []) if isinstance(a, Mapping)]
@@ -90,8 +99,19 @@ def build_view(result: RunResult | Mapping[str, Any]) -> dict[str, Any]:
     seen = set(order)
     order.extend(aid for aid in by_id if aid not in seen)
     article_views = []
+    left = text_budget
+    short = 0
     for aid in order:
         av = _article_view(by_id[aid])
+        if left is not None:
+            size = sum(len(seg["text"]) for par in av["paragraphs"][1:] for seg in par)
+            if size > left:  # budget spent: lead paragraph only
+                av["omitted_paragraphs"] = len(av["paragraphs"]) - 1
+                av["paragraphs"] = av["paragraphs"][:1]
+                short += av["omitted_paragraphs"] > 0
+                left = 0
+            else:
+                left -= size
         sid = story_of.get(aid) or (str(by_id[aid].get("story")) if by_id[aid].get("story") else None)
         sv = story_by_id.get(sid) if sid else None
         av["story_title"] = sv["title"] if sv else None
@@ -120,6 +140,7 @@ def build_view(result: RunResult | Mapping[str, Any]) -> dict[str, Any]:
         "errors": len(errors),
         "multi_source": sum(1 for sv in story_views if sv["independent"] >= 2),
         "unclustered": sum(1 for aid in by_id if aid not in story_of),
+        "texts_shortened": short,
     }
     return {
         "totals": totals,
@@ -350,6 +371,7 @@ def _article_view(a: Mapping[str, Any]) -> dict[str, Any]:
         "relation_label": RELATION_LABELS.get(relation, relation),
         "paragraphs": [_mark(p, added) for p in paragraphs],
         "n_words": len(_s(a.get("text")).split()),
+        "omitted_paragraphs": 0,
         "removed": removed,
     }
 
