@@ -127,3 +127,14 @@ def test_sampled_boilerplate_equals_batch_mask():
     expected = boilerplate_values(flat, boilerplate_mask(flat, offsets, sources, dc))
     assert expected.size > 0
     assert np.array_equal(_sampled_boilerplate(texts, sources, dc, workers=1), expected)
+
+
+def test_numbers_batch_equals_regex(seeds_dir):
+    from newsfold.dedup.verify import numbers, numbers_batch
+
+    texts = _texts(seeds_dir) + ["1,200.5 and 3.4.5, 1..2 ,5, 6, x7y 08.", "a.1 1. 2,", "9", "no digits", "١٢ Arabic digits 3"]
+    rng = np.random.default_rng(0)
+    alphabet = list("0123456789.,- aB\n")
+    texts += ["".join(rng.choice(alphabet, size=int(rng.integers(0, 40)))) for _ in range(2000)]
+    assert numbers_batch(texts) == [numbers(t) for t in texts]
+    assert any(numbers(t) for t in texts)

@@ -23,7 +23,7 @@ from newsfold.dedup import banding, minhash
 from newsfold.dedup.provenance import Link, describe, direction, sentence_diff
 from newsfold.dedup.rewrite import SentenceAligner, doc_neighbours, is_rewrite, lis_share, sentence_facts
 from newsfold.dedup.shingle import isin_sorted, shingle_batch, sorted_unique
-from newsfold.dedup.verify import NEAR_COPY_CONTAINMENT, Features, facts_agree, prefetch_sentences, set_overlap
+from newsfold.dedup.verify import NEAR_COPY_CONTAINMENT, Features, facts_agree, numbers_batch, prefetch_sentences, set_overlap
 from newsfold.model import Article, Family, FamilyMember
 from newsfold.unionfind import UnionFind
 
@@ -94,7 +94,8 @@ def _run_tasks(fn, tasks: Iterable, state: dict, workers: int) -> list:
     try:
         if workers <= 1 or "fork" not in mp.get_all_start_methods() or mp.current_process().daemon:
             # (a daemonic process, e.g. a pool worker itself, may not have children)
-            return [fn(t) for t in tasks]
+            with _blas_limit():
+                return [fn(t) for t in tasks]
         pool = mp.get_context("fork").Pool(workers, initializer=_one_blas_thread)
         try:
             return list(pool.imap(fn, tasks, chunksize=1))
@@ -103,6 +104,19 @@ def _run_tasks(fn, tasks: Iterable, state: dict, workers: int) -> list:
             pool.join()
     finally:
         _TASK_STATE = {}
+
+
+def _blas_limit():
+    """A context with BLAS on one thread (alignment's products are small: a second BLAS thread
+    only spins, and on a shared machine it waits for a core)."""
+    try:
+        from threadpoolctl import threadpool_limits
+
+        return threadpool_limits(1, user_api="blas")
+    except Exception:  # pragma: no cover - threadpoolctl ships with scikit-learn
+        import contextlib
+
+        return contextlib.nullcontext()
 
 
 def _one_blas_thread() -> None:
@@ -388,6 +402,12 @@ class _Checker:
         for s in range(0, len(pairs), chunk):
             part = pairs[s : s + chunk]
             ovs = [set_overlap(self.feats(a).shingles, self.feats(b).shingles) for a, b in part]
+            # the numbers of the articles the facts check will read, in one batch
+            lim = min(self.dc.template_containment, self.dc.near_containment)
+            fs = list({id(f): f for (a, b), ov in zip(part, ovs) if ov["containment"] >= lim
+                       for f in (self.feats(a), self.feats(b)) if f._numbers is None}.values())
+            for f, nums in zip(fs, numbers_batch([f.text for f in fs])):
+                f._numbers = nums
             need = []
             for (a, b), ov in zip(part, ovs):
                 if self.needs_sentences(a, b, try_rewrite, ov):

@@ -263,3 +263,64 @@ def facts_agree(fa: Features, fb: Features) -> tuple[bool, str]:
         if c is not None and c < FACT_CONTAINMENT:
             return False, f"same wording but different {label} ({c:.0%} shared): a templated report"
     return True, ""
+
+
+# --------------------------------------------------------------------------- batched facts
+
+def _table(chars: bytes) -> np.ndarray:
+    t = np.zeros(256, dtype=bool)
+    t[np.frombuffer(chars, dtype=np.uint8)] = True
+    return t
+
+
+_T_DIGIT = _table(b"0123456789")
+
+
+def numbers_batch(texts: "list[str]") -> "list[set[str]]":
+    """``numbers(t)`` of many texts at once: the same sets (checked by tests), found with numpy
+    over one byte buffer of all the ASCII texts (~2x cheaper than the regex per 5 KB article);
+    other texts use the regex. A number is a maximal run of digits and of '.'/',' between two
+    digits; commas are removed."""
+    out: list = [None] * len(texts)
+    idx = []
+    for k, t in enumerate(texts):
+        t = t or ""
+        if t.isascii() and "\x00" not in t:
+            idx.append(k)
+        else:
+            out[k] = numbers(t)
+    if idx:
+        for k, v in zip(idx, _numbers_ascii([texts[k] or "" for k in idx])):
+            out[k] = v
+    return out
+
+
+def _joined(texts: "list[str]") -> tuple[np.ndarray, bytes, np.ndarray]:
+    """(uint8 buffer, bytes, start offsets of len+1): texts joined by one NUL byte each."""
+    raw = "\x00".join(texts).encode("ascii") + b"\x00"
+    lens = np.fromiter((len(t) + 1 for t in texts), dtype=np.int64, count=len(texts))
+    starts = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum(lens, out=starts[1:])
+    return np.frombuffer(raw, dtype=np.uint8), raw, starts
+
+
+def _numbers_ascii(texts: "list[str]") -> "list[set[str]]":
+    b, raw, starts = _joined(texts)
+    d = _T_DIGIT[b]
+    sep = (b == 46) | (b == 44)
+    sep[0] = sep[-1] = False
+    sep[1:-1] &= d[:-2] & d[2:]
+    t = d | sep
+    edge = np.flatnonzero(np.diff(t.view(np.int8), prepend=np.int8(0), append=np.int8(0)))
+    rs, re_ = edge[0::2], edge[1::2]
+    doc = np.searchsorted(starts, rs, "right") - 1
+    cut = np.searchsorted(doc, np.arange(len(texts) + 1))
+    out = []
+    for k in range(len(texts)):
+        c0, c1 = int(cut[k]), int(cut[k + 1])
+        if c0 == c1:
+            out.append(set())
+            continue
+        got = {raw[s:e] for s, e in zip(rs[c0:c1].tolist(), re_[c0:c1].tolist())}
+        out.append({x.replace(b",", b"").decode("ascii") for x in got})
+    return out
