@@ -57,7 +57,7 @@ class DedupConfig:
     #: outlet boilerplate learnt from the sampled articles only, then each chunk shingled,
     #: masked and signed in a worker, which returns only its signatures, 512 B per article;
     #: the pair tasks re-shingle their own articles). Same results, bounded memory.
-    keep_shingles_max: int = 200_000
+    keep_shingles_max: int = 100_000
 
 
 def _dedup_config(config: Any) -> DedupConfig:
@@ -589,14 +589,18 @@ class Detection:
     fills them (a sentence diff, not needed to decide anything, so it is not part of
     detection)."""
 
-    def __init__(self, arts, families, pending, boiler, dc, workers):
+    def __init__(self, arts, families, pending, boiler, dc, workers, shingles=None):
         self.arts, self.families, self.pending = arts, families, pending
         self.boiler, self.dc, self.workers = boiler, dc, workers
+        #: (flat, offsets) of the masked shingles when the batch kept them (else re-shingled)
+        self.shingles = shingles
 
     def describe(self) -> None:
         if self.pending:
-            describe_copies(self.arts, self.pending, self.boiler, workers=self.workers, chunk=self.dc.pair_chunk)
+            describe_copies(self.arts, self.pending, self.boiler, workers=self.workers, chunk=self.dc.pair_chunk,
+                            shingles=self.shingles)
         self.pending = []
+        self.shingles = None
 
 
 def fold_detect(articles: Sequence[Article], *, config: Any = None) -> Detection:
@@ -636,7 +640,7 @@ def fold_detect(articles: Sequence[Article], *, config: Any = None) -> Detection
     families = _assign(arts, feats_of, parent, described)
     pending = [(i, o) for i, (o, _ln, _why) in parent.items() if arts[i].added is None]
     pending.sort()
-    return Detection(arts, families, pending, boiler, dc, workers)
+    return Detection(arts, families, pending, boiler, dc, workers, None if flat is None or not pending else (flat, offsets))
 
 
 def _masked_sets(texts: Sequence[str], boiler: Optional[np.ndarray]) -> list:
@@ -659,7 +663,11 @@ def _describe_task(task: tuple) -> list:
     docs = sorted(texts)
     pos = {i: k for k, i in enumerate(docs)}
     b = boiler if boiler is not None and boiler.size else None
-    sets = _masked_sets([texts[i] for i in docs], b)
+    flat, offsets = st["flat"], st["offsets"]
+    if flat is not None:
+        sets = [sorted_unique(flat[offsets[i] : offsets[i + 1]]) for i in docs]
+    else:
+        sets = _masked_sets([texts[i] for i in docs], b)
     feats = [Features(texts[i], sh, boiler=b) for i, sh in zip(docs, sets)]
     prefetch_sentences(feats)
     out = []
@@ -670,7 +678,7 @@ def _describe_task(task: tuple) -> list:
 
 
 def describe_copies(arts: Sequence[Article], pending: list, boiler: Optional[np.ndarray], workers: int = 1,
-                    chunk: int = 2_048) -> None:
+                    chunk: int = 2_048, shingles: Optional[tuple] = None) -> None:
     """Fill ``added``/``dropped`` of near copies: for each (derived, origin) index pair, the
     sentences of the derived article most of whose 5-grams are absent from its origin, and
     back (``provenance.sentence_diff``, as ``describe`` computes them). Batched: pairs in
@@ -686,7 +694,9 @@ def describe_copies(arts: Sequence[Article], pending: list, boiler: Optional[np.
         for part, docs in tasks:
             yield part, {i: arts[i].text or "" for i in docs}
 
-    for res in _run_tasks(_describe_task, with_texts(), {"boiler": boiler}, workers if len(tasks) > 1 else 1):
+    flat, offsets = shingles if shingles is not None else (None, None)
+    state = {"boiler": boiler, "flat": flat, "offsets": offsets}
+    for res in _run_tasks(_describe_task, with_texts(), state, workers if len(tasks) > 1 else 1):
         for d, added, dropped in res:
             arts[d].added = added
             arts[d].dropped = dropped
