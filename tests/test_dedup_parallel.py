@@ -127,6 +127,10 @@ def test_sampled_boilerplate_equals_batch_mask():
     expected = boilerplate_values(flat, boilerplate_mask(flat, offsets, sources, dc))
     assert expected.size > 0
     assert np.array_equal(_sampled_boilerplate(texts, sources, dc, workers=1), expected)
+    from newsfold.dedup.families import _boiler_from_flat
+
+    for workers in (1, 2):
+        assert np.array_equal(_boiler_from_flat(flat, offsets, sources, dc, workers), expected)
 
 
 def test_numbers_batch_equals_regex(seeds_dir):

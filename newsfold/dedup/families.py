@@ -617,12 +617,13 @@ def fold_detect(articles: Sequence[Article], *, config: Any = None) -> Detection
     sources = [a.source for a in arts]
     if n <= dc.keep_shingles_max:
         flat, offsets = _shingle_chunked(texts, workers=workers)
-        keep = boilerplate_mask(flat, offsets, sources, dc)
-        boiler = boilerplate_values(flat, keep)
-        if not keep.all():
+        # (= boilerplate_values(flat, boilerplate_mask(...)), the outlets shared among the
+        # workers; each signing task masks its chunk and returns which shingles it kept)
+        boiler = _boiler_from_flat(flat, offsets, sources, dc, workers)
+        sig, keep = _sign_chunked(texts, flat, offsets, boiler, workers, return_keep=True)
+        if keep is not None and not keep.all():
             flat, offsets = _compact(flat, offsets, keep)
         del keep
-        sig = _sign_chunked(texts, flat, offsets, boiler, workers)
     else:
         # streaming layout: no batch-wide shingle array (8 B per 5-gram: ~4 GB at 1M articles)
         boiler = _sampled_boilerplate(texts, sources, dc, workers)
@@ -707,10 +708,16 @@ def _sign_task(task: tuple) -> np.ndarray:
     streaming layout, from the texts carried by the task (shingled and masked here)."""
     s, e, texts = task
     st = _TASK_STATE
+    b = st["boiler"]
     if texts is None:
         flat, offsets = st["flat"], st["offsets"]
         o0 = int(offsets[s])
-        return minhash.signatures(flat[o0 : int(offsets[e])], offsets[s : e + 1] - o0, st["num_perm"])
+        flat, offsets = flat[o0 : int(offsets[e])], offsets[s : e + 1] - o0
+        if b is None or not b.size or not flat.size:
+            return minhash.signatures(flat, offsets, st["num_perm"]), None
+        keep = isin_sorted(flat, b)
+        np.logical_not(keep, out=keep)
+        return minhash.signatures(*_apply_mask(flat, offsets, keep), st["num_perm"]), keep
     flat, offsets = shingle_batch(texts)
     b = st["boiler"]
     if b is not None and b.size and flat.size:
@@ -721,18 +728,58 @@ def _sign_task(task: tuple) -> np.ndarray:
 
 
 def _sign_chunked(texts, flat, offsets, boiler, workers: int, chunk: int = 4096,
-                  num_perm: int = minhash.NUM_PERM) -> np.ndarray:
-    """The (n, num_perm) uint32 signature matrix, chunks signed on ``workers`` processes.
-    With ``flat`` None each chunk's texts are shingled and masked in the worker, which returns
-    only the chunk's signatures (nothing batch-wide but the matrix is held)."""
+                  num_perm: int = minhash.NUM_PERM, return_keep: bool = False):
+    """The (n, num_perm) uint32 signature matrix, chunks masked (outlet boilerplate shingles
+    removed) and signed on ``workers`` processes. With ``flat`` None each chunk's texts are
+    shingled in the worker, which returns only the chunk's signatures (nothing batch-wide but
+    the matrix is held); else ``return_keep`` also gives the keep mask over ``flat``."""
     n = len(texts)
     spans = [(s, min(s + chunk, n)) for s in range(0, n, chunk)]
     state = {"flat": flat, "offsets": offsets, "boiler": boiler, "num_perm": num_perm}
     tasks = ((s, e, None if flat is not None else list(texts[s:e])) for s, e in spans)
     sig = np.empty((n, num_perm), dtype=np.uint32)
-    for (s, e), part in zip(spans, _run_tasks(_sign_task, tasks, state, workers if len(spans) > 1 else 1)):
+    keeps = []
+    for (s, e), out in zip(spans, _run_tasks(_sign_task, tasks, state, workers if len(spans) > 1 else 1)):
+        part, k = out if flat is not None else (out, None)
         sig[s:e] = part
-    return sig
+        keeps.append(k)
+    if not return_keep:
+        return sig
+    if flat is None or all(k is None for k in keeps):
+        return sig, None
+    return sig, np.concatenate(keeps)
+
+
+def _group_bad_task(groups: list) -> list:
+    """Boilerplate values of some outlets (``_boiler_groups``) from the inherited arrays, by
+    the rule of ``boilerplate_mask``."""
+    st = _TASK_STATE
+    flat, offsets, dc = st["flat"], st["offsets"], st["dc"]
+    bad = []
+    for few, idx in groups:
+        parts = []
+        for i in idx:
+            o, e = int(offsets[i]), int(offsets[i + 1])
+            seg = np.concatenate((flat[o : min(o + 40, e)], flat[max(e - 60, o) : e])) if few else flat[o:e]
+            parts.append(sorted_unique(seg))
+        vals, counts = np.unique(np.concatenate(parts), return_counts=True)
+        need = len(idx) if few else max(3, int(np.ceil(dc.boilerplate_share * len(idx))))
+        bad.append(vals[counts >= need])
+    return bad
+
+
+def _boiler_from_flat(flat, offsets, sources, dc: DedupConfig, workers: int) -> np.ndarray:
+    """``boilerplate_values(flat, boilerplate_mask(flat, offsets, sources, dc))``, the outlets
+    shared among ``workers`` processes (the values removed are those found, and every value
+    found occurs in ``flat``)."""
+    groups = _boiler_groups(sources, dc)
+    if not groups:
+        return np.zeros(0, dtype=np.uint64)
+    k = max(1, min(len(groups), 2 * workers))
+    tasks = [groups[j::k] for j in range(k)]
+    parts = [x for out in _run_tasks(_group_bad_task, iter(tasks), {"flat": flat, "offsets": offsets, "dc": dc},
+                                     workers if k > 1 else 1) for x in out]
+    return np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.uint64)
 
 
 def _boiler_groups(sources: Sequence[Optional[str]], dc: DedupConfig) -> list:
