@@ -252,7 +252,11 @@ def test_name_regexes_match_their_reference_forms(seeds_dir, tmp_path):
     texts = [p.read_text() for p in sorted(seeds_dir.glob("*.txt"))]
     texts += [a.text for a in _generated_articles(tmp_path, 150, seed=7)]
     texts += ['"Foo. Bar', ". Foo bar", "\nFoo", "Foo:\nBar", "(Ab) x. 'Cd's", "", "A. B. Cc. Dd",
-              "O'Neil D’Arcy xAb _Ab 1Ab Über. Ärger", "“Quoted” Word’s end."]
+              "O'Neil D’Arcy xAb _Ab 1Ab Über. Ärger", "“Quoted” Word’s end.", '\n") Word', '.\n"Ab', "x.\n\n  (Ab",
+              ":)]'Ab", "\n\t’Ab", "a.”  ‘Ab’s"]
+    rng = np.random.default_rng(3)
+    alphabet = list("Ab c.!?:'\"()[]\n \t’”“‘s")
+    texts += ["".join(rng.choice(alphabet, size=int(rng.integers(0, 60)))) for _ in range(3000)]
     def headline(line):  # the plain form of verify._headline
         words = line.split()
         if len(words) < 3 or len(words) > 20:

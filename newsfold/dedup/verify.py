@@ -76,7 +76,10 @@ _ACRO = re.compile(r"\b[A-Z]{2,6}\b")
 # the text-start case and the rest, so the rest starts with a character class the regex
 # engine can skip to (same matches: the start match cannot overlap the others)
 _INITIAL_HEAD = re.compile(r"[\"'“‘(\[]?([A-Z][^\W\d_]+(?:['’]s)?)")
-_INITIAL_REST = re.compile(r"(?:[.!?:][\"'”’)\]]*\s+|\n\s*)[\"'“‘(\[]?([A-Z][^\W\d_]+(?:['’]s)?)")
+# (the rest opens with one character class, [.!?:\n], and lookbehinds choose the branch: the
+# regex engine then scans for that set instead of trying the alternation at every position,
+# ~2x faster; same matches, tested against the plain form)
+_INITIAL_REST = re.compile(r"[.!?:\n](?:(?<=\n)\s*|(?<=[.!?:])[\"'”’)\]]*\s+)[\"'“‘(\[]?([A-Z][^\W\d_]+(?:['’]s)?)")
 
 
 def _initial_words(text: str) -> list[str]:
