@@ -10,6 +10,7 @@ neighbours (rewrite.py) -> union-find components -> provenance tree (provenance.
 
 from __future__ import annotations
 
+import gc
 import heapq
 import multiprocessing as mp
 import os
@@ -96,7 +97,14 @@ def _run_tasks(fn, tasks: Iterable, state: dict, workers: int) -> list:
             # (a daemonic process, e.g. a pool worker itself, may not have children)
             with _blas_limit():
                 return [fn(t) for t in tasks]
-        pool = mp.get_context("fork").Pool(workers, initializer=_one_blas_thread)
+        # the parent's objects (e.g. a million input articles) moved out of the collector's
+        # reach before forking: a worker's garbage collection would otherwise write to every
+        # inherited object's header and so copy the parent's whole Python heap page by page
+        gc.freeze()
+        try:
+            pool = mp.get_context("fork").Pool(workers, initializer=_one_blas_thread)
+        finally:
+            gc.unfreeze()
         try:
             return list(pool.imap(fn, tasks, chunksize=1))
         finally:
