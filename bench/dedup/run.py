@@ -212,6 +212,8 @@ def main(argv=None) -> dict:
             "wall_s": round(wall, 2), "cpu_s": round(cpu, 2),
             "docs_per_s_wall": round(len(rows) / wall, 1), "docs_per_s_cpu": round(len(rows) / cpu, 1),
             "peak_rss_mib": round(mem.mib, 1), "workers_uss_peak_mib": round(mem.peak_children / 2**20, 1),
+            # the whole process at its peak (input articles, the generated truth, everything)
+            "peak_total_mib": round(mem.peak / 2**20, 1), "input_held_mib": round(mem.base / 2**20, 1),
             "index_bytes_per_doc": round(index_bytes, 1),
             "scores": sc,
         }
