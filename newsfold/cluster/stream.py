@@ -249,7 +249,8 @@ class StreamClusterer:
             enc = D.load(path) if m else None
             if m and enc is not None:
                 if self._encoder is None:  # one cache per clusterer: window passes re-embed nothing
-                    self._encoder = D.CachedEncoder(enc, self.cc.dense_cache)
+                    cache = self.cc.dense_cache or getattr(self.config, "cluster_dense_cache", None)
+                    self._encoder = D.CachedEncoder(enc, cache)
                 return m, self._encoder
             log.warning("dense clustering channel asked for, but %s: clustering on the lexical channels",
                         "the model has no fitted dense window model" if not m
