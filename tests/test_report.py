@@ -238,3 +238,21 @@ def test_large_runs_keep_the_report_small_and_say_so():
     assert "25 articles further down show only their lead paragraph" in small
     assert "left out of this report to keep it small" in small
     assert "left out of this report" not in full
+
+
+def test_lower_ranked_stories_are_listed_compactly_with_working_anchors():
+    arts = [{"id": f"a{k}", "title": f"Headline {k}", "text": f"Text {k}.", "story": f"s{k}"} for k in range(12)]
+    stories = [{"id": f"s{k}", "title": f"Story {k}", "articles": [f"a{k}"],
+                "summary": [{"text": f"Summary sentence of story {k}.", "refs": [f"a{k}"]}],
+                "sources": {"articles": 1, "outlets": 1, "independent": 1 + (k < 3)}} for k in range(12)]
+    page = render_report({"articles": arts, "stories": stories}, story_budget=3)
+    for k in range(12):
+        assert f"Story {k}" in page
+    for k in range(3):  # the three best-sourced stories keep their analysis
+        assert f"Summary sentence of story {k}." in page
+    assert "Summary sentence of story 7." not in page
+    assert "More stories (9)" in page
+    doc = parse(page)
+    assert doc.fragments and set(doc.fragments) <= set(doc.ids)  # every in-page link lands somewhere
+    full = render_report({"articles": arts, "stories": stories}, story_budget=None)
+    assert "More stories" not in full and "Summary sentence of story 7." in full

@@ -55,21 +55,28 @@ def story_anchor(story_id: Any) -> str:
 #: lead paragraph only, and the page says so (stories.json always has every full text).
 #: ~2 M characters keep the page around 3 MB however large the run.
 TEXT_BUDGET = 2_000_000
+#: Stories shown with their full analysis (summary, claims, quotes, entities, timeline); the
+#: rest, ranked lower, are listed in one compact table (a run over 7,356 NeuS articles made
+#: 3,443 stories and a 32 MB page, three quarters of it story sections).
+STORY_BUDGET = 500
 
 
 def render_report(result: RunResult | Mapping[str, Any], *, title: str = "newsfold report",
-                  text_budget: Optional[int] = TEXT_BUDGET) -> str:
+                  text_budget: Optional[int] = TEXT_BUDGET,
+                  story_budget: Optional[int] = STORY_BUDGET) -> str:
     """Render the whole run as one static HTML page (full texts up to ``text_budget``
-    characters in all; None = no limit)."""
+    characters in all, full analysis for the ``story_budget`` best-ranked stories; None = no
+    limit)."""
     env = _environment()
-    view = build_view(result, text_budget=text_budget)
+    view = build_view(result, text_budget=text_budget, story_budget=story_budget)
     return env.get_template("report.html").render(title=title, **view)
 
 
 # --------------------------------------------------------------------------- view model
 
 
-def build_view(result: RunResult | Mapping[str, Any], *, text_budget: Optional[int] = None) -> dict[str, Any]:
+def build_view(result: RunResult | Mapping[str, Any], *, text_budget: Optional[int] = None,
+               story_budget: Optional[int] = None) -> dict[str, Any]:
     """Plain-dict view of a run for the template (tolerant of missing fields)."""
     data = result.to_dict() if hasattr(result, "to_dict") else dict(result)
     articles = [a for a in (data.get("articles") or []) if isinstance(a, Mapping)]
@@ -90,6 +97,7 @@ def build_view(result: RunResult | Mapping[str, Any], *, text_budget: Optional[i
     story_views.sort(key=lambda sv: (-sv["independent"], -sv["n_articles"], sv["title"].casefold()))
     for rank, sv in enumerate(story_views, 1):
         sv["rank"] = rank
+        sv["detail"] = story_budget is None or rank <= story_budget
     story_by_id = {sv["id"]: sv for sv in story_views}
 
     # articles grouped in the order of the stories they belong to, then the rest
@@ -141,6 +149,7 @@ def build_view(result: RunResult | Mapping[str, Any], *, text_budget: Optional[i
         "multi_source": sum(1 for sv in story_views if sv["independent"] >= 2),
         "unclustered": sum(1 for aid in by_id if aid not in story_of),
         "texts_shortened": short,
+        "stories_compact": sum(1 for sv in story_views if not sv["detail"]),
     }
     return {
         "totals": totals,
