@@ -11,7 +11,7 @@
 Prints one JSON object. Usage (from the repository root)::
 
     python scripts/ecb_run_check.py [--data ../shared/data/clustering/ecbplus-dev.jsonl]
-                                    [--mode stream|batch] [--keep DIR]
+                                    [--mode stream|batch] [--dense] [--keep DIR]
 """
 
 from __future__ import annotations
@@ -57,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--mode", default=None, help="clustering mode passed to newsfold run (default: its own)")
     ap.add_argument("--keep", type=Path, default=None, help="write the run's outputs here instead of a temp dir")
+    ap.add_argument("--dense", action="store_true", help="pass --dense to newsfold run (dense clustering channel)")
     args = ap.parse_args(argv)
 
     rows = [json.loads(line) for line in args.data.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -73,6 +74,8 @@ def main(argv: list[str] | None = None) -> int:
                "--db", str(tmp / "nf.db"), "--no-progress"]
         if args.mode:
             cmd += ["--mode", args.mode]
+        if args.dense:
+            cmd += ["--dense"]
         t0 = time.perf_counter()
         proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
         seconds = time.perf_counter() - t0
