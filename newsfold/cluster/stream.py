@@ -250,7 +250,10 @@ class StreamClusterer:
             if m and enc is not None:
                 if self._encoder is None:  # one cache per clusterer: window passes re-embed nothing
                     cache = self.cc.dense_cache or getattr(self.config, "cluster_dense_cache", None)
-                    self._encoder = D.CachedEncoder(enc, cache)
+                    # window passes only re-read the last recluster_window articles: a few
+                    # windows' worth of vectors (1.5 KB each) is all the cache needs to hold
+                    self._encoder = D.CachedEncoder(enc, cache,
+                                                    max_items=max(10_000, 5 * self.cc.recluster_window))
                 return m, self._encoder
             log.warning("dense clustering channel asked for, but %s: clustering on the lexical channels",
                         "the model has no fitted dense window model" if not m
