@@ -182,6 +182,36 @@ def run_rensa(rows):
     return [rows[k]["id"] for k in roots], None, index_bytes, {}
 
 
+class _Row:
+    """One article of a corpus read from a file: the fields the systems read, no truth."""
+
+    __slots__ = ("id", "text", "source", "date")
+
+    def __getitem__(self, k):
+        return getattr(self, k)
+
+    def get(self, k, default=None):
+        return getattr(self, k, default)
+
+
+def read_corpus(path: str):
+    """(rows, truth) from a generated JSONL: rows as slotted objects (id, text, source, date),
+    truth as lists (family, type, relation, origin), repeated labels interned."""
+    rows, truth = [], {"family": [], "type": [], "relation": [], "origin": []}
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            r = json.loads(line)
+            row = _Row()
+            row.id, row.text, row.source, row.date = r["id"], r["text"], r.get("source"), r.get("date")
+            if row.source:
+                row.source = sys.intern(row.source)
+            rows.append(row)
+            for k in truth:
+                v = r.get(k)
+                truth[k].append(sys.intern(v) if isinstance(v, str) else v)
+    return rows, truth
+
+
 SYSTEMS = {"newsfold": run_newsfold, "datasketch": run_datasketch, "rensa-lsh": run_rensa}
 
 
@@ -191,13 +221,18 @@ def main(argv=None) -> dict:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--skip", action="append", default=[], help="system to skip (repeatable)")
     ap.add_argument("--json", help="write the results here as JSON")
+    ap.add_argument("--corpus", help="read this generated JSONL (bench.dedup.generate --out) instead of generating "
+                    "in process: texts and truth are held compactly, so the process holds little beyond the texts "
+                    "(for memory at 1M articles)")
     a = ap.parse_args(argv)
     t0 = time.time()
-    rows = generate(a.n, a.seed)
-    print(f"generated {len(rows)} articles in {time.time() - t0:.1f}s", file=sys.stderr)
-    gold_family = [r["family"] for r in rows]
-    gold_type = [r["type"] for r in rows]
-    gold_rel = [r["relation"] for r in rows]
+    if a.corpus:
+        rows, truth = read_corpus(a.corpus)
+    else:
+        rows = generate(a.n, a.seed)
+        truth = {k: [r[k] for r in rows] for k in ("family", "type", "relation", "origin")}
+    print(f"{'read' if a.corpus else 'generated'} {len(rows)} articles in {time.time() - t0:.1f}s", file=sys.stderr)
+    gold_family, gold_type, gold_rel = truth["family"], truth["type"], truth["relation"]
     results = {"n": len(rows), "seed": a.seed, "systems": {}}
     for name, fn in SYSTEMS.items():
         if name in a.skip:
@@ -207,7 +242,7 @@ def main(argv=None) -> dict:
             w0, c0 = time.perf_counter(), _cpu()
             fam, rel, index_bytes, phases = fn(rows)
             wall, cpu = time.perf_counter() - w0, _cpu() - c0
-        sc = score(gold_family, gold_type, fam, gold_rel, rel, [r["origin"] for r in rows], [r["id"] for r in rows])
+        sc = score(gold_family, gold_type, fam, gold_rel, rel, truth["origin"], [r["id"] for r in rows])
         results["systems"][name] = {
             "wall_s": round(wall, 2), "cpu_s": round(cpu, 2),
             "docs_per_s_wall": round(len(rows) / wall, 1), "docs_per_s_cpu": round(len(rows) / cpu, 1),
