@@ -114,13 +114,19 @@ def _run_tasks(fn, tasks: Iterable, state: dict, workers: int) -> list:
         _TASK_STATE = {}
 
 
+_CONTROLLER: list = []
+
+
 def _blas_limit():
     """A context with BLAS on one thread (alignment's products are small: a second BLAS thread
-    only spins, and on a shared machine it waits for a core)."""
+    only spins, and on a shared machine it waits for a core: FamilyIndex.add took 18 instead of
+    8.5 ms). The library discovery is done once (a cached controller: ~7 µs per use)."""
     try:
-        from threadpoolctl import threadpool_limits
+        if not _CONTROLLER:
+            from threadpoolctl import ThreadpoolController
 
-        return threadpool_limits(1, user_api="blas")
+            _CONTROLLER.append(ThreadpoolController())
+        return _CONTROLLER[0].limit(limits=1, user_api="blas")
     except Exception:  # pragma: no cover - threadpoolctl ships with scikit-learn
         import contextlib
 
@@ -1088,6 +1094,10 @@ class FamilyIndex:
         return _apply_mask(flat, offsets, keep) if not keep.all() else (flat, offsets)
 
     def add(self, article: Article) -> None:
+        with _blas_limit():
+            self._add(article)
+
+    def _add(self, article: Article) -> None:
         text = article.text or ""
         flat, offsets = shingle_batch([text])
         raw_flat = flat
