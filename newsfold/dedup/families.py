@@ -223,6 +223,14 @@ def _pair_tasks(pairs: np.ndarray, flags: np.ndarray, n: int, chunk: int) -> lis
     return [(t.tolist(), [tuple(p) for p in pairs[t].tolist()], flags[t].tolist()) for t in tasks]
 
 
+class _MetaView:
+    def __init__(self, arts):
+        self.arts = arts
+
+    def __getitem__(self, i: int) -> _Meta:
+        return _Meta(self.arts[i])
+
+
 def _with_docs(tasks: list, texts: Sequence[str], metas) -> Iterable[tuple]:
     """Each task with the texts and metadata of the articles its pairs touch (made as the pool
     asks for tasks, so only a few tasks' copies exist at a time)."""
@@ -834,7 +842,8 @@ def _sampled_boilerplate(texts, sources, dc: DedupConfig, workers: int, chunk: i
     order = [(i, few) for few, idx in groups for i in idx]
     tasks = [([texts[i] for i, _ in order[s : s + chunk]], [f for _, f in order[s : s + chunk]])
              for s in range(0, len(order), chunk)]
-    sets = [x for part in _run_tasks(_sample_sets_task, iter(tasks), {}, workers if len(tasks) > 1 else 1) for x in part]
+    sets = [x for part in _run_tasks(_sample_sets_task, iter(tasks), {}, workers if len(tasks) > 1 else 1)
+            for x in part]
     bad: list[np.ndarray] = []
     k = 0
     for few, idx in groups:
@@ -900,7 +909,7 @@ def find_links(texts, flat, offsets, dc: DedupConfig, boiler=None, arts=None, wo
     del cands, flags
     if aligner is None:
         aligner = _Checker(texts, flat, offsets, dc, boiler).aligner
-    metas = [_Meta(a) for a in arts]
+    metas = _MetaView(arts)  # made per task (not one object per article of the batch)
     state = {"flat": flat, "offsets": offsets, "dc": dc, "boiler": boiler, "aligner": aligner}
     out: list = []
     for part in _run_tasks(_check_task, _with_docs(tasks, texts, metas), state, workers):
