@@ -79,7 +79,7 @@ class ClusterConfig:
     recluster_every: int = 1000  # stream over a batch of articles: a window pass every N adds (0: never)
     recluster_window: int = 2000  # ... over the most recent N articles
     #: batch/window passes also read dense sentence embeddings (newsfold.cluster.dense; opt-in:
-    #: ~20-400 articles/s on a CPU) with the window model fitted for them ("window_dense")
+    #: 25-100 ms of CPU per article) with the window model fitted for them ("window_dense")
     dense: bool = False
     dense_model: Optional[str] = None  # weights directory (default: installed all-MiniLM-L6-v2)
     dense_cache: Optional[str] = None  # .npz file caching embeddings by text between runs

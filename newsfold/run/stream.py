@@ -40,6 +40,7 @@ def record_from_dict(obj: dict[str, Any], *, path: str = "api", position: Any = 
 
 log = logging.getLogger("newsfold.run")
 
+
 class StreamingPipeline:
     """Add articles to a store incrementally; returns the ids of the stories touched.
 
@@ -193,7 +194,7 @@ class StreamingPipeline:
             self._since_pass = 0
             clu = self._clusterer
             recent = self.store.get_articles(clu.recent_ids(clu.cc.recluster_window))
-            return self._apply_pass(clu, recent, clu.plan_recluster(recent))
+            return self._apply_pass(clu, *clu.plan_recluster(recent))
 
     def _start_pass(self) -> None:
         """Start a window pass in a thread unless one is running (called under the lock)."""
@@ -210,14 +211,12 @@ class StreamingPipeline:
                 self._load()
                 clu = self._clusterer
                 recent = self.store.get_articles(clu.recent_ids(clu.cc.recluster_window))
-            plan = clu.plan_recluster(recent)  # the slow part: adds go on meanwhile
+            arts, labels = clu.plan_recluster(recent)  # the slow part: adds go on meanwhile
             with self.lock:
                 if self._clusterer is not clu:  # the state was replaced meanwhile: drop the plan
                     return
-                ids = [a.id for a in plan[0]]
-                fresh = {a.id: a for a in self.store.get_articles(ids)}  # as stored now
-                arts = [fresh.get(a.id, a) for a in plan[0]]
-                self._apply_pass(clu, arts, (arts, plan[1]))
+                fresh = {a.id: a for a in self.store.get_articles([a.id for a in arts])}  # as stored now
+                self._apply_pass(clu, [fresh.get(a.id, a) for a in arts], labels)
         except Exception:  # a failed pass must not take the pipeline down; the next one retries
             log.exception("background window pass failed")
 
@@ -227,14 +226,15 @@ class StreamingPipeline:
         if t is not None and t is not threading.current_thread():
             t.join(timeout)
 
-    def _apply_pass(self, clu, recent: Sequence[Article], plan) -> list[dict]:
+    def _apply_pass(self, clu, arts: Sequence[Article], labels: Sequence[int]) -> list[dict]:
+        """Apply a planned window pass to the clusterer, then to the store and the analysis."""
         with self.lock:
-            before = {a.id: clu.story_of(a.id) for a in recent}
-            actions = clu.apply_recluster(*plan)
+            before = {a.id: clu.story_of(a.id) for a in arts}
+            actions = clu.apply_recluster(arts, labels)
             self.last_pass = actions
             if not actions:
                 return actions
-            moved = [a for a in recent if clu.story_of(a.id) != before[a.id]]
+            moved = [a for a in arts if clu.story_of(a.id) != before[a.id]]
             for a in moved:
                 a.story = clu.story_of(a.id)
             self.store.update_articles(moved)
