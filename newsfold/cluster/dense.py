@@ -12,10 +12,11 @@ only the weight files come), or point ``Config.cluster_dense_model`` at any dire
 BERT ``config.json``, ``tokenizer.json`` and ``model.safetensors``. Without them clustering
 runs on its lexical channels alone (:func:`load` returns None).
 
-Cost on a 2-core CPU: roughly 25-50 articles per second (headline + ~600 characters), less
-when the cores are shared. That is why the channel is opt-in (``newsfold cluster --dense``, ``Config.cluster_dense``)
-and used only by the batch/window model: it measurably helps short cross-outlet headlines
-(NeuS) and not full-text same-type events (ECB+); see docs/clustering.md.
+Cost: 25-100 ms of CPU per article (headline + ~600 characters), i.e. 10-40 articles per
+second per core. That is why the channel is opt-in (``--dense``, ``Config.cluster_dense``) and
+read only by the batch/window model: it helps short cross-outlet headlines (NeuS, +0.03
+pairwise F1 held out) much more than full-text same-type events (ECB+); see
+docs/clustering.md.
 """
 
 from __future__ import annotations

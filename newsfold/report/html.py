@@ -53,7 +53,8 @@ def story_anchor(story_id: Any) -> str:
 #: Characters of article body text a report embeds in total. Articles are laid out in story
 #: order (best-sourced stories first); once the budget is spent, later articles show their
 #: lead paragraph only, and the page says so (stories.json always has every full text).
-#: ~2 M characters keep the page around 3 MB however large the run.
+#: (Texts are one part of the page; per-article metadata and story sections are bounded by
+#: STORY_BUDGET and grow with the run.)
 TEXT_BUDGET = 2_000_000
 #: Stories shown with their full analysis (summary, claims, quotes, entities, timeline); the
 #: rest, ranked lower, are listed in one compact table (a run over 7,356 NeuS articles made
