@@ -51,7 +51,7 @@ def run(
 
     console = Console(stderr=True)
     cfg = _config(cluster_mode=mode, executor=executor, ner_model=ner_model, max_bytes=max_bytes,
-                  progress=progress, cluster_dense=dense)
+                  progress=progress, cluster_dense=dense or None)
     store = open_store(db)
     try:
         result = run_job(paths, config=cfg, store=store, stdin=sys.stdin)
@@ -99,7 +99,7 @@ def cluster(
     """Cluster articles into stories (date order when dates exist). Never reads gold labels."""
     from newsfold.cluster.cli import cluster_command
 
-    cluster_command(input, output, mode=mode, config=_config(cluster_dense=dense))
+    cluster_command(input, output, mode=mode, config=_config(cluster_dense=dense or None))
 
 
 @app.command()
@@ -136,7 +136,7 @@ def eval_clustering(
     """Pairwise and BCubed P/R/F1, ARI, story counts (gold labels hidden from the clusterer)."""
     from newsfold.eval.clustering import eval_clustering_command
 
-    eval_clustering_command(gold, mode=mode, config=_config(cluster_dense=dense))
+    eval_clustering_command(gold, mode=mode, config=_config(cluster_dense=dense or None))
 
 
 @eval_app.command("dedup")

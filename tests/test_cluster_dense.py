@@ -146,3 +146,14 @@ def test_cluster_and_eval_commands_take_dense(fixtures_dir, tmp_path):
                     "--dense"], check=True, capture_output=True, text=True, env=env)
     rows = [json.loads(line) for line in dst.open()]
     assert len(rows) == 6 and all(set(r) == {"id", "story"} for r in rows)
+
+
+def test_dense_switch_from_the_environment(monkeypatch):
+    from newsfold.config import Config
+
+    monkeypatch.delenv("NEWSFOLD_DENSE", raising=False)
+    assert Config().cluster_dense is False
+    monkeypatch.setenv("NEWSFOLD_DENSE", "1")
+    assert Config().cluster_dense is True
+    monkeypatch.setenv("NEWSFOLD_DENSE", "0")
+    assert Config().cluster_dense is False
