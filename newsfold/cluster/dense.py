@@ -98,6 +98,7 @@ class Encoder:
     def _forward(self, ids, mask):
         """(batch, dim) mean-pooled, L2-normalised vectors of one padded batch."""
         import numpy as np
+        from scipy.special import erf
 
         b, t = ids.shape
         x = self.word[ids] + self.pos[:t][None] + self.tok_type[0][None, None]
@@ -118,7 +119,7 @@ class Encoder:
             a = np.ascontiguousarray((s @ v).transpose(0, 2, 1, 3)).reshape(b, t, self.dim)
             x = self._ln(x + a @ o_w + o_b, ln1)
             f = x @ i_w + i_b
-            f = 0.5 * f * (1.0 + _erf(f / np.float32(math.sqrt(2.0))))  # exact GELU, as BERT
+            f = 0.5 * f * (1.0 + erf(f / np.float32(math.sqrt(2.0))))  # exact GELU, as BERT
             x = self._ln(x + f @ f_w + f_b, ln2)
         m = mask[:, :, None]
         v = (x * m).sum(1) / np.maximum(m.sum(1), 1e-9)
@@ -149,7 +150,6 @@ class Encoder:
         order = np.argsort(lens, kind="stable")
         s = 0
         while s < len(order):
-            t = int(lens[order[s]])
             # grow the batch while (rows x longest row) stays under batch_tokens
             e = s + 1
             while e < len(order) and (e - s + 1) * int(lens[order[e]]) <= batch_tokens:
@@ -179,12 +179,6 @@ def _free_cores() -> int:
     except OSError:  # pragma: no cover
         busy = 0
     return max(1, min(n, n - busy))
-
-
-def _erf(x):
-    from scipy.special import erf
-
-    return erf(x)
 
 
 @lru_cache(maxsize=2)
