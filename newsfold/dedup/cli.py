@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from newsfold.ingest import rows
 from newsfold.model import Article
@@ -23,13 +24,25 @@ def read_articles(path: Path) -> tuple[list[Article], list[dict]]:
     return arts, raw
 
 
-def dedup_command(input: Path, output: Path) -> None:
+def dedup_command(input: Path, output: Path, *, config: Any = None) -> None:
+    """Fold the articles of a JSONL file and write one line per article. The texts stay in
+    the file (:class:`~newsfold.dedup.corpus.JsonlCorpus`: per article only its line's
+    offset and a slotted record of the fields fold reads and writes are held; texts are
+    re-read with ``os.pread`` where needed), so memory does not grow with the text volume."""
     from newsfold.dedup import fold
+    from newsfold.dedup.corpus import JsonlCorpus
 
-    arts, _ = read_articles(Path(input))
-    fold(arts)
+    corpus = JsonlCorpus(Path(input), hide=GOLD_FIELDS)
+    for msg in corpus.problems:
+        print(f"{msg} (skipped, not a JSON object)", file=sys.stderr)
+    arts = corpus.records
+    try:
+        fold(arts, texts=corpus.texts, config=config)
+    finally:
+        corpus.close()
+    families = set()
     with open(output, "w", encoding="utf-8") as out:
         for a in arts:
+            families.add(a.family)
             out.write(json.dumps({k: getattr(a, k) for k in OUT_FIELDS}, ensure_ascii=False) + "\n")
-    n_fam = len({a.family for a in arts})
-    print(f"{len(arts)} articles, {n_fam} families -> {output}", file=sys.stderr)
+    print(f"{len(arts)} articles, {len(families)} families -> {output}", file=sys.stderr)

@@ -145,8 +145,24 @@ def _one_blas_thread() -> None:
         pass
 
 
-def _shingle_task(texts: list):
+def _shingle_task(texts):
+    if isinstance(texts, tuple):  # (s, e): read here from the file-backed texts
+        texts = _TASK_STATE["texts"].read_range(*texts)
     return shingle_batch(texts)
+
+
+def _read_in_workers(texts) -> bool:
+    """Whether forked workers read ``texts`` themselves (a file-backed corpus, e.g.
+    :class:`newsfold.dedup.corpus.CorpusTexts`: ``read_range``/``read_many`` re-read lines with
+    ``os.pread`` on an inherited descriptor, touching nothing of the parent's heap), so a task
+    carries only indices. An in-memory list is shipped with each task instead: a worker reading
+    the parent's Python strings would write their reference counts and so copy their pages."""
+    return bool(getattr(texts, "read_in_workers", False))
+
+
+def _texts_at(texts, idx) -> list:
+    """The texts of these articles, in the given order (one batch read when file-backed)."""
+    return texts.read_many(idx) if _read_in_workers(texts) else [texts[i] for i in idx]
 
 
 class _Meta:
@@ -236,7 +252,7 @@ def _with_docs(tasks: list, texts: Sequence[str], metas) -> Iterable[tuple]:
     asks for tasks, so only a few tasks' copies exist at a time)."""
     for idx, pairs, flags in tasks:
         docs = sorted({i for p in pairs for i in p})
-        yield idx, pairs, flags, {i: texts[i] for i in docs}, {i: metas[i] for i in docs}
+        yield idx, pairs, flags, dict(zip(docs, _texts_at(texts, docs))), {i: metas[i] for i in docs}
 
 
 # --------------------------------------------------------------------------- boilerplate
@@ -593,11 +609,16 @@ def families_of(articles: Sequence[Article]) -> list[Family]:
 # --------------------------------------------------------------------------- batch
 
 
-def fold(articles: Sequence[Article], *, config: Any = None) -> list[Family]:
+def fold(articles: Sequence[Article], *, config: Any = None, texts: Optional[Sequence[str]] = None) -> list[Family]:
     """Find copy families among ``articles``; set family/origin/relation/similarity/reason/
     added/dropped on each: detection (:func:`fold_detect`) then the description of near
-    copies' added/dropped sentences (:meth:`Detection.describe`)."""
-    det = fold_detect(articles, config=config)
+    copies' added/dropped sentences (:meth:`Detection.describe`).
+
+    ``texts``: the articles' texts, aligned with them, when the articles do not carry them
+    (then each article needs only id, source, published, wire, first_seen and the writable
+    dedup fields, e.g. :class:`newsfold.dedup.corpus.ArticleRecord`); a file-backed sequence
+    (:class:`newsfold.dedup.corpus.CorpusTexts`) keeps them out of memory, read on demand."""
+    det = fold_detect(articles, config=config, texts=texts)
     det.describe()
     return det.families
 
@@ -611,31 +632,39 @@ class Detection:
     fills them (a sentence diff, not needed to decide anything, so it is not part of
     detection)."""
 
-    def __init__(self, arts, families, pending, boiler, dc, workers, shingles=None):
+    def __init__(self, arts, families, pending, boiler, dc, workers, shingles=None, texts=None):
         self.arts, self.families, self.pending = arts, families, pending
         self.boiler, self.dc, self.workers = boiler, dc, workers
         #: (flat, offsets) of the masked shingles when the batch kept them (else re-shingled)
         self.shingles = shingles
+        #: the texts when given apart from the articles (``fold_detect(texts=...)``)
+        self.texts = texts
 
     def describe(self) -> None:
         if self.pending:
             describe_copies(self.arts, self.pending, self.boiler, workers=self.workers, chunk=self.dc.pair_chunk,
-                            shingles=self.shingles)
+                            shingles=self.shingles, texts=self.texts)
         self.pending = []
         self.shingles = None
+        self.texts = None
 
 
-def fold_detect(articles: Sequence[Article], *, config: Any = None) -> Detection:
+def fold_detect(articles: Sequence[Article], *, config: Any = None, texts: Optional[Sequence[str]] = None) -> Detection:
     """Copy detection: families, origins, relations, similarity and reasons. The sentence
     diff of near copies (``added``/``dropped``) is left to ``Detection.describe()``
-    (:func:`fold` calls both)."""
+    (:func:`fold` calls both). ``texts``: as for :func:`fold`."""
     dc = _dedup_config(config)
     arts = list(articles)
     n = len(arts)
+    if texts is not None and len(texts) != n:
+        raise ValueError(f"fold: {len(texts)} texts for {n} articles")
     if n == 0:
         return Detection(arts, [], [], None, dc, 1)
     workers = _n_workers(dc, n)
-    texts = [a.text or "" for a in arts]
+    if texts is None:
+        texts = [a.text or "" for a in arts]
+    elif not _read_in_workers(texts):
+        texts = [t or "" for t in texts]
     sources = [a.source for a in arts]
     if n <= dc.keep_shingles_max:
         flat, offsets = _shingle_chunked(texts, workers=workers)
@@ -663,7 +692,8 @@ def fold_detect(articles: Sequence[Article], *, config: Any = None) -> Detection
     families = _assign(arts, feats_of, parent, described)
     pending = [(i, o) for i, (o, _ln, _why) in parent.items() if arts[i].added is None]
     pending.sort()
-    return Detection(arts, families, pending, boiler, dc, workers, None if flat is None or not pending else (flat, offsets))
+    return Detection(arts, families, pending, boiler, dc, workers, None if flat is None or not pending else (flat, offsets),
+                     texts=texts if pending else None)
 
 
 def _masked_sets(texts: Sequence[str], boiler: Optional[np.ndarray]) -> list:
@@ -682,6 +712,8 @@ def _describe_task(task: tuple) -> list:
     pairs, from the articles' texts (re-shingled; outlet boilerplate removed as in detection)."""
     pairs, texts = task
     st = _TASK_STATE
+    if not isinstance(texts, dict):  # indices: read here from the file-backed texts
+        texts = dict(zip(texts, st["texts"].read_many(texts)))
     boiler = st["boiler"]
     docs = sorted(texts)
     pos = {i: k for k, i in enumerate(docs)}
@@ -701,24 +733,31 @@ def _describe_task(task: tuple) -> list:
 
 
 def describe_copies(arts: Sequence[Article], pending: list, boiler: Optional[np.ndarray], workers: int = 1,
-                    chunk: int = 2_048, shingles: Optional[tuple] = None) -> None:
+                    chunk: int = 2_048, shingles: Optional[tuple] = None, texts: Optional[Sequence[str]] = None) -> None:
     """Fill ``added``/``dropped`` of near copies: for each (derived, origin) index pair, the
     sentences of the derived article most of whose 5-grams are absent from its origin, and
     back (``provenance.sentence_diff``, as ``describe`` computes them). Batched: pairs in
     tasks of ``chunk``, each task's texts shingled and split into sentences in one pass, on
-    ``workers`` processes."""
+    ``workers`` processes. ``texts``: the articles' texts when they do not carry them (a
+    file-backed sequence is read by the workers themselves)."""
     tasks = []
     for s in range(0, len(pending), chunk):
         part = [(int(d), int(o)) for d, o in pending[s : s + chunk]]
-        docs = {i for p in part for i in p}
+        docs = sorted({i for p in part for i in p})
         tasks.append((part, docs))
+    lazy = _read_in_workers(texts)
 
     def with_texts():
         for part, docs in tasks:
-            yield part, {i: arts[i].text or "" for i in docs}
+            if lazy:
+                yield part, docs
+            elif texts is not None:
+                yield part, {i: texts[i] or "" for i in docs}
+            else:
+                yield part, {i: arts[i].text or "" for i in docs}
 
     flat, offsets = shingles if shingles is not None else (None, None)
-    state = {"boiler": boiler, "flat": flat, "offsets": offsets}
+    state = {"boiler": boiler, "flat": flat, "offsets": offsets, "texts": texts if lazy else None}
     for res in _run_tasks(_describe_task, with_texts(), state, workers if len(tasks) > 1 else 1):
         for d, added, dropped in res:
             arts[d].added = added
@@ -731,7 +770,7 @@ def _sign_task(task: tuple) -> np.ndarray:
     s, e, texts = task
     st = _TASK_STATE
     b = st["boiler"]
-    if texts is None:
+    if st["flat"] is not None:
         flat, offsets = st["flat"], st["offsets"]
         o0 = int(offsets[s])
         flat, offsets = flat[o0 : int(offsets[e])], offsets[s : e + 1] - o0
@@ -740,8 +779,9 @@ def _sign_task(task: tuple) -> np.ndarray:
         keep = isin_sorted(flat, b)
         np.logical_not(keep, out=keep)
         return minhash.signatures(*_apply_mask(flat, offsets, keep), st["num_perm"]), keep
+    if texts is None:  # file-backed texts: this chunk read here
+        texts = st["texts"].read_range(s, e)
     flat, offsets = shingle_batch(texts)
-    b = st["boiler"]
     if b is not None and b.size and flat.size:
         keep = isin_sorted(flat, b)
         np.logical_not(keep, out=keep)
@@ -757,8 +797,9 @@ def _sign_chunked(texts, flat, offsets, boiler, workers: int, chunk: int = 4096,
     the matrix is held); else ``return_keep`` also gives the keep mask over ``flat``."""
     n = len(texts)
     spans = [(s, min(s + chunk, n)) for s in range(0, n, chunk)]
-    state = {"flat": flat, "offsets": offsets, "boiler": boiler, "num_perm": num_perm}
-    tasks = ((s, e, None if flat is not None else list(texts[s:e])) for s, e in spans)
+    lazy = flat is None and _read_in_workers(texts)
+    state = {"flat": flat, "offsets": offsets, "boiler": boiler, "num_perm": num_perm, "texts": texts if lazy else None}
+    tasks = ((s, e, None if flat is not None or lazy else list(texts[s:e])) for s, e in spans)
     sig = np.empty((n, num_perm), dtype=np.uint32)
     keeps = []
     for (s, e), out in zip(spans, _run_tasks(_sign_task, tasks, state, workers if len(spans) > 1 else 1)):
@@ -825,6 +866,8 @@ def _boiler_groups(sources: Sequence[Optional[str]], dc: DedupConfig) -> list:
 def _sample_sets_task(task: tuple) -> list:
     """Per article: its unique raw shingles (few=False) or those of its head/tail (few=True)."""
     texts, few = task
+    if not isinstance(texts[0] if texts else "", str):  # indices: read here from the file-backed texts
+        texts = _TASK_STATE["texts"].read_many(texts)
     flat, offsets = shingle_batch(texts)
     out = []
     for k, f in enumerate(few):
@@ -840,9 +883,13 @@ def _sampled_boilerplate(texts, sources, dc: DedupConfig, workers: int, chunk: i
     batch), without shingling the whole batch."""
     groups = _boiler_groups(sources, dc)
     order = [(i, few) for few, idx in groups for i in idx]
-    tasks = [([texts[i] for i, _ in order[s : s + chunk]], [f for _, f in order[s : s + chunk]])
-             for s in range(0, len(order), chunk)]
-    sets = [x for part in _run_tasks(_sample_sets_task, iter(tasks), {}, workers if len(tasks) > 1 else 1)
+    lazy = _read_in_workers(texts)
+    # (a file-backed corpus: the tasks carry indices and the workers read their texts)
+    tasks = (([i for i, _ in order[s : s + chunk]] if lazy else [texts[i] for i, _ in order[s : s + chunk]],
+              [f for _, f in order[s : s + chunk]]) for s in range(0, len(order), chunk))
+    n_tasks = (len(order) + chunk - 1) // chunk
+    sets = [x for part in _run_tasks(_sample_sets_task, tasks, {"texts": texts if lazy else None},
+                                     workers if n_tasks > 1 else 1)
             for x in part]
     bad: list[np.ndarray] = []
     k = 0
@@ -859,9 +906,11 @@ def _shingle_chunked(texts: Sequence[str], chunk: int = 4096, workers: int = 1):
     """shingle_batch over chunks, so the temporaries of only one chunk are alive at a time
     (chunks shared among ``workers`` processes)."""
     if len(texts) <= chunk:
-        return shingle_batch(texts)
+        return shingle_batch(list(texts))
     spans = [(s, min(s + chunk, len(texts))) for s in range(0, len(texts), chunk)]
-    parts = _run_tasks(_shingle_task, (list(texts[s:e]) for s, e in spans), {}, workers)
+    lazy = _read_in_workers(texts)  # a file-backed corpus: the workers read their chunks
+    parts = _run_tasks(_shingle_task, ((s, e) if lazy else list(texts[s:e]) for s, e in spans),
+                       {"texts": texts if lazy else None}, workers)
     # one output array, filled part by part while the parts are released (no second copy)
     flat = np.empty(sum(int(o[-1]) for _, o in parts), dtype=np.uint64)
     offsets = np.zeros(len(texts) + 1, dtype=np.int64)

@@ -1,0 +1,219 @@
+"""A JSONL corpus whose texts stay in the file, for `newsfold dedup` at scale.
+
+One pass over the file parses every line (the same rules and the same error records as
+:func:`newsfold.ingest.rows.read_article_rows`) and keeps, per article, only the byte offset
+and length of its line (two numpy arrays, 12 B) and the few small fields fold reads (id,
+source, published, wire, first_seen: repeated values interned) in a slotted
+:class:`ArticleRecord`, which fold also writes its results onto. ``texts[i]`` re-reads line i
+with ``os.pread`` and returns its text, so nothing holds all the texts: at 1M articles the
+texts are ~5 GB, the records ~0.2 GB.
+
+``os.pread`` and not ``mmap``: mapped file pages count as the process's resident memory.
+``pread`` takes an explicit offset, so forked worker processes read through the inherited
+descriptor at the same time without sharing a file position (:meth:`CorpusTexts.read_many`,
+:meth:`CorpusTexts.read_range`: fold's workers read their own chunks).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from array import array
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Iterable, Iterator, Optional
+
+import numpy as np
+
+
+class ArticleRecord:
+    """What fold reads of an article (id, source, published, wire, first_seen) and what it
+    writes (family, origin, relation, similarity, reason, added, dropped), in slots: ~120 B
+    instead of an :class:`~newsfold.model.Article` with its dicts and lists (~1 KB)."""
+
+    __slots__ = ("id", "position", "source", "published", "wire", "first_seen",
+                 "family", "origin", "relation", "similarity", "reason", "added", "dropped")
+
+    #: rows never carry clean-stage removals (``removed`` is not a row field fold reads)
+    removed: tuple = ()
+
+    def __init__(self, id: str, position: int, source=None, published: Optional[str] = None, wire=None,
+                 first_seen=None):
+        self.id, self.position, self.source, self.published = id, position, source, published
+        self.wire, self.first_seen = wire, first_seen
+        self.family = self.origin = self.reason = None
+        self.relation = "original"
+        self.similarity = None
+        self.added = self.dropped = None
+
+    def __repr__(self) -> str:
+        return f"ArticleRecord(id={self.id!r}, family={self.family!r}, relation={self.relation!r})"
+
+
+def _row_text(row: dict) -> str:
+    """The text of a row by the rule of ``article_from_row`` (text, else body, else content)."""
+    text = row.get("text") or row.get("body") or row.get("content") or ""
+    return str(text)
+
+
+def _logical_lines(raw: bytes, start: int) -> Iterator[tuple[int, bytes]]:
+    """(byte offset, bytes) of the lines of ``raw`` (one b"\\n"-terminated piece of the file) as
+    Python's text mode reads them (universal newlines: a lone "\\r" also ends a line)."""
+    if b"\r" not in raw:
+        yield start, raw
+        return
+    body = raw[:-1] if raw.endswith(b"\n") else raw
+    if body.endswith(b"\r") and raw.endswith(b"\n"):
+        body = body[:-1]  # "\r\n": one terminator
+    pos = start
+    for piece in body.split(b"\r"):
+        yield pos, piece
+        pos += len(piece) + 1
+
+
+class CorpusTexts(Sequence):
+    """The texts of a :class:`JsonlCorpus`, read from the file on demand (``os.pread``)."""
+
+    #: fold's workers may read these themselves (nothing of the parent's heap is touched)
+    read_in_workers = True
+
+    def __init__(self, path: Path, offsets: np.ndarray, lengths: np.ndarray, hide: tuple) -> None:
+        self.path = Path(path)
+        self.offsets, self.lengths, self.hide = offsets, lengths, hide
+        self._fd: Optional[int] = None
+
+    def _desc(self) -> int:
+        if self._fd is None:
+            self._fd = os.open(self.path, os.O_RDONLY)
+        return self._fd
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+    def __del__(self) -> None:  # pragma: no cover - interpreter shutdown order
+        try:
+            self.close()
+        except Exception:
+            pass
+
+    def __reduce__(self):  # pickled: reopened by path in the other process
+        return (CorpusTexts, (self.path, self.offsets, self.lengths, self.hide))
+
+    def __len__(self) -> int:
+        return len(self.offsets)
+
+    def _text(self, raw: bytes) -> str:
+        row = json.loads(raw.decode("utf-8"))
+        if self.hide:
+            row = {k: v for k, v in row.items() if k not in self.hide}
+        return _row_text(row)
+
+    def _read(self, off: int, n: int) -> bytes:
+        fd = self._desc()
+        buf = os.pread(fd, n, off)
+        while len(buf) < n:  # pread may return less than asked (large reads)
+            more = os.pread(fd, n - len(buf), off + len(buf))
+            if not more:
+                raise OSError(f"{self.path}: file shorter than when it was indexed")
+            buf += more
+        return buf
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            s, e, step = i.indices(len(self))
+            return self.read_range(s, e) if step == 1 else self.read_many(range(s, e, step))
+        i = int(i)
+        if i < 0:
+            i += len(self)
+        return self._text(self._read(int(self.offsets[i]), int(self.lengths[i])))
+
+    def __iter__(self) -> Iterator[str]:
+        for s in range(0, len(self), 1024):
+            yield from self.read_range(s, min(s + 1024, len(self)))
+
+    def read_range(self, s: int, e: int) -> list[str]:
+        """Texts s..e-1, from one read of the bytes their lines span."""
+        if e <= s:
+            return []
+        base = int(self.offsets[s])
+        end = int(self.offsets[e - 1]) + int(self.lengths[e - 1])
+        if end - base > (64 << 20):  # not one huge buffer: in pieces
+            mid = (s + e) // 2
+            return self.read_range(s, mid) + self.read_range(mid, e)
+        buf = self._read(base, end - base)
+        offs = (self.offsets[s:e] - base).tolist()
+        lens = self.lengths[s:e].tolist()
+        return [self._text(buf[o : o + n]) for o, n in zip(offs, lens)]
+
+    def read_many(self, idx: Iterable[int]) -> list[str]:
+        """Texts of these articles, in the order given (read in file order)."""
+        idx = list(idx)
+        out: list = [None] * len(idx)
+        for k in sorted(range(len(idx)), key=lambda k: idx[k]):
+            out[k] = self[idx[k]]
+        return out
+
+
+class JsonlCorpus:
+    """The articles of a JSONL file: ``records`` (:class:`ArticleRecord`, in file order) and
+    ``texts`` (:class:`CorpusTexts`, aligned with them, read from the file on demand).
+    ``problems``: ``path:line: why`` of each line that is not a JSON object (skipped, never a
+    stop), as :func:`~newsfold.ingest.rows.read_article_rows` reports them; an undecodable
+    line is one too. ``hide``: row fields never read (gold labels)."""
+
+    def __init__(self, path: Path | str, *, hide: Iterable[str] = ()) -> None:
+        self.path = Path(path)
+        self.hide = tuple(hide)
+        self.problems: list[str] = []
+        self.records: list[ArticleRecord] = []
+        offsets = array("q")
+        lengths = array("q")
+        hidden = set(self.hide)
+        intern: dict = {}
+
+        def small(v):
+            """A repeated small value kept once (outlet names, dates, wire credits)."""
+            return intern.setdefault(v, v) if type(v) is str else v
+
+        n = 0
+        pos = 0
+        with open(self.path, "rb") as fh:
+            for raw in fh:
+                start = pos
+                pos += len(raw)
+                for off, line_b in _logical_lines(raw, start):
+                    n += 1
+                    try:
+                        line = line_b.decode("utf-8")
+                    except UnicodeDecodeError as exc:
+                        self.problems.append(f"{self.path}:{n}: not UTF-8 text ({exc.reason} at byte {exc.start})")
+                        continue
+                    if not line.strip():
+                        continue
+                    try:
+                        row = json.loads(line)
+                        if not isinstance(row, dict):
+                            raise ValueError("not a JSON object")
+                    except ValueError as exc:  # json.JSONDecodeError is a ValueError
+                        self.problems.append(f"{self.path}:{n}: {exc}")
+                        continue
+                    if hidden:
+                        row = {k: v for k, v in row.items() if k not in hidden}
+                    # the field rules of rows.article_from_row
+                    aid = str(row.get("id", None) or f"line-{n}")
+                    published = row.get("published", None) or row.get("date", None)
+                    self.records.append(ArticleRecord(
+                        aid, n, small(row.get("source")), small(str(published)) if published else None,
+                        small(row.get("wire")), small(row.get("first_seen"))))
+                    offsets.append(off)
+                    lengths.append(len(line_b))
+        self.texts = CorpusTexts(self.path, np.frombuffer(offsets, dtype=np.int64).copy(),
+                                 np.frombuffer(lengths, dtype=np.int64).copy(), self.hide)
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def close(self) -> None:
+        self.texts.close()
