@@ -142,3 +142,31 @@ def test_numbers_batch_equals_regex(seeds_dir):
     texts += ["".join(rng.choice(alphabet, size=int(rng.integers(0, 40)))) for _ in range(2000)]
     assert numbers_batch(texts) == [numbers(t) for t in texts]
     assert any(numbers(t) for t in texts)
+
+
+def test_intersect_count_equals_numpy():
+    from newsfold.dedup.verify import intersect_count
+
+    rng = np.random.default_rng(1)
+    for _ in range(200):
+        a = np.unique(rng.integers(0, 300, int(rng.integers(0, 80))).astype(np.uint64))
+        b = np.unique(rng.integers(0, 300, int(rng.integers(0, 80))).astype(np.uint64))
+        assert intersect_count(a, b) == np.intersect1d(a, b, assume_unique=True).size
+    top = np.array([np.iinfo(np.uint64).max], dtype=np.uint64)
+    assert intersect_count(top, top) == 1 and intersect_count(top[:0], top) == 0
+
+
+def test_row_col_counts_equal_numpy_unique(seeds_dir):
+    """Sentence n-gram counts on 32-bit keys, a block of rows at a time, equal np.unique on
+    the 64-bit (row << 20 | column) keys, across block boundaries."""
+    from newsfold.dedup import rewrite
+    from newsfold.dedup.verify import sentences
+
+    sents = [s for t in _texts(seeds_dir) for s in sentences(t)]
+    sents = (sents * (2 * rewrite._ROW_BLOCK // max(len(sents), 1) + 2))[: 2 * rewrite._ROW_BLOCK + 37]
+    r, c = rewrite.char_ngram_codes(sents)
+    key, tf = np.unique((r << 20) | c, return_counts=True)
+    rows, cols, counts = rewrite._row_col_counts(r, c)
+    assert rows[-1] > rewrite._ROW_BLOCK  # more than one block
+    assert np.array_equal(rows, key >> 20) and np.array_equal(cols, key & (rewrite.N_FEATURES - 1))
+    assert np.array_equal(counts, tf) and counts.max() > 1

@@ -19,6 +19,8 @@ from typing import Sequence
 
 import numpy as np
 
+from newsfold.dedup.verify import numbers, sentence_names
+
 ALIGN_SIM = 0.35
 LINK_SHARE = 0.2
 LINK_MIN = 3
@@ -106,9 +108,7 @@ class SentenceAligner:
         np.cumsum(counts, out=first[1:])
         n_rows = int(first[-1])
         r, c = char_ngram_codes([x for g in groups for x in g])
-        key, tf = np.unique((r << 20) | c, return_counts=True)  # N_FEATURES == 2**20
-        rows = key >> 20
-        cols = key & (N_FEATURES - 1)
+        rows, cols, tf = _row_col_counts(r, c)
         data = np.float32(1.0) + np.log(tf.astype(np.float32))
         data *= np.log((1.0 + self.n) / (1.0 + self.df[cols])) + 1.0
         sq = np.bincount(rows, weights=data.astype(np.float64) ** 2, minlength=n_rows)
@@ -151,6 +151,38 @@ class SentenceAligner:
         return out
 
 
+#: sentences per block of ``_row_col_counts``: (row in block, column) packs into 32 bits
+_ROW_BLOCK = 1 << (32 - 20)  # N_FEATURES == 2**20
+
+
+def _row_col_counts(r: np.ndarray, c: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The distinct (row, column) pairs sorted by row then column, with their counts: what
+    ``np.unique((r << 20) | c, return_counts=True)`` gives, computed on 32-bit keys a block of
+    rows at a time (``r`` is non-decreasing: rows come in sentence order). Sorting 32-bit keys
+    is ~3x cheaper than ``np.unique`` on 64-bit ones."""
+    if r.size == 0:
+        z = np.zeros(0, np.int64)
+        return z, z, z
+    bounds = np.searchsorted(r, np.arange(0, int(r[-1]) + _ROW_BLOCK + 1, _ROW_BLOCK))
+    rows, cols, tfs = [], [], []
+    for k in range(len(bounds) - 1):
+        s, e = int(bounds[k]), int(bounds[k + 1])
+        if s == e:
+            continue
+        base = k * _ROW_BLOCK
+        key = ((r[s:e] - base).astype(np.uint32) << np.uint32(20)) | c[s:e].astype(np.uint32)
+        key.sort()
+        first = np.empty(key.size, dtype=bool)
+        first[0] = True
+        np.not_equal(key[1:], key[:-1], out=first[1:])
+        at = np.flatnonzero(first)
+        tfs.append(np.diff(at, append=key.size))
+        u = key[at]
+        rows.append((u >> np.uint32(20)).astype(np.int64) + base)
+        cols.append((u & np.uint32(N_FEATURES - 1)).astype(np.int64))
+    return np.concatenate(rows), np.concatenate(cols), np.concatenate(tfs)
+
+
 class SentVecs:
     """Sparse sentence vectors of one article: entries (row, column, value) sorted by row then
     column, plus the sorted distinct columns (``ucols``) that ``cosine_matrix`` intersects."""
@@ -183,7 +215,12 @@ def cosine_matrix(va: SentVecs, vb: SentVecs) -> np.ndarray:
     """Dense va @ vb.T. Only the columns both sides use contribute to a dot product, so both
     are made dense on their shared columns alone (usually a few hundred) and multiplied as
     small dense matrices (float64: at least as exact as the former float32 sparse product)."""
-    shared = np.intersect1d(va.ucols, vb.ucols, assume_unique=True)
+    a, b = (va.ucols, vb.ucols) if va.ucols.size <= vb.ucols.size else (vb.ucols, va.ucols)
+    if a.size == 0:
+        return np.zeros((va.n, vb.n), dtype=np.float64)
+    pos = np.searchsorted(b, a)
+    np.minimum(pos, b.size - 1, out=pos)
+    shared = a[b[pos] == a]  # = np.intersect1d(va.ucols, vb.ucols, assume_unique=True)
     if shared.size == 0:
         return np.zeros((va.n, vb.n), dtype=np.float64)
     # (np.inner: the same product; unlike ``@`` it did not wake a BLAS thread pool here)
@@ -193,6 +230,8 @@ def cosine_matrix(va: SentVecs, vb: SentVecs) -> np.ndarray:
 class LazyFacts:
     """Per-sentence (numbers, names), computed only for sentences that get compared."""
 
+    __slots__ = ("sents", "cache")
+
     def __init__(self, sents: Sequence[str]):
         self.sents = sents
         self.cache: dict[int, tuple[set, set]] = {}
@@ -200,8 +239,6 @@ class LazyFacts:
     def __getitem__(self, i: int) -> tuple[set, set]:
         v = self.cache.get(i)
         if v is None:
-            from newsfold.dedup.verify import numbers, sentence_names
-
             s = self.sents[i]
             v = self.cache[i] = (numbers(s), sentence_names(s))
         return v

@@ -106,7 +106,8 @@ def names(text: str, sents: Optional[list[str]] = None) -> set[str]:
 
     total = Counter(caps)
     initial = Counter(_initial_words(text))
-    return {norm_name(w) for w, c in total.items() if c > initial.get(w, 0)}
+    get = _NORMS.get
+    return {get(w) or _norm_new(w) for w, c in total.items() if c > initial.get(w, 0)}
 
 
 def sentence_names(sent: str) -> set[str]:
@@ -114,7 +115,8 @@ def sentence_names(sent: str) -> set[str]:
     caps = _CAP.findall(sent)
     if caps and sent.lstrip("\"'“‘([ ").startswith(caps[0]):
         caps = caps[1:]
-    return {norm_name(w) for w in caps}
+    get = _NORMS.get
+    return {get(w) or _norm_new(w) for w in caps}
 
 
 def _headline(line: str) -> bool:
@@ -125,6 +127,18 @@ def _headline(line: str) -> bool:
         return False
     caps = sum(1 for w in words if w[:1].isupper())
     return caps >= 0.6 * len(words)
+
+
+#: ``norm_name`` of the words seen (names repeat across articles: a dict lookup is cheaper
+#: than the call); bounded, a long-running index sees ever new words
+_NORMS: dict = {}
+
+
+def _norm_new(w: str) -> str:
+    if len(_NORMS) >= 500_000:
+        _NORMS.clear()
+    v = _NORMS[w] = norm_name(w)
+    return v
 
 
 def norm_name(w: str) -> str:
@@ -237,10 +251,22 @@ def prefetch_sentences(feats: "list[Features]") -> None:
         f._sent_shingles = (fl, no)
 
 
+def intersect_count(a: np.ndarray, b: np.ndarray) -> int:
+    """``np.intersect1d(a, b, assume_unique=True).size`` of two sorted distinct arrays, by
+    binary search of the smaller in the larger (no concatenation and sort: ~2x cheaper)."""
+    if a.size > b.size:
+        a, b = b, a
+    if a.size == 0:
+        return 0
+    pos = np.searchsorted(b, a)
+    np.minimum(pos, b.size - 1, out=pos)
+    return int(np.count_nonzero(b[pos] == a))
+
+
 def set_overlap(a: np.ndarray, b: np.ndarray) -> dict:
     if a.size == 0 or b.size == 0:
         return {"jaccard": 0.0, "containment": 0.0, "c_a": 0.0, "c_b": 0.0, "inter": 0}
-    inter = int(np.intersect1d(a, b, assume_unique=True).size)
+    inter = intersect_count(a, b)
     union = a.size + b.size - inter
     c_a = inter / a.size
     c_b = inter / b.size
