@@ -170,3 +170,36 @@ def test_row_col_counts_equal_numpy_unique(seeds_dir):
     assert rows[-1] > rewrite._ROW_BLOCK  # more than one block
     assert np.array_equal(rows, key >> 20) and np.array_equal(cols, key & (rewrite.N_FEATURES - 1))
     assert np.array_equal(counts, tf) and counts.max() > 1
+
+
+_FORK_AFTER_SIGNING = """
+import multiprocessing as mp
+import numpy as np
+from newsfold.dedup import minhash
+
+rng = np.random.default_rng(0)
+flat = rng.integers(0, 2**63, 4096 * 300, dtype=np.uint64)
+offsets = np.arange(0, flat.size + 1, 300, dtype=np.int64)
+minhash.signatures(flat, offsets)  # large enough for rensa's parallel path, in this process
+
+def sign(_):
+    return int(minhash.signatures(flat, offsets)[:, 0].sum())
+
+with mp.get_context("fork").Pool(1) as pool:
+    print(pool.map(sign, [0])[0])
+"""
+
+
+def test_forked_worker_signs_after_the_parent_signed():
+    """A process that signed a large batch itself and then forks workers (fold on a later,
+    larger batch) must not hang: rensa's thread pool does not survive fork, so newsfold keeps
+    rensa on one thread. (The timeout only stops a hang; it is no speed bound.)"""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "RAYON_NUM_THREADS"}
+    out = subprocess.run([sys.executable, "-c", _FORK_AFTER_SIGNING], env=env, capture_output=True,
+                         text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert int(out.stdout.strip()) > 0

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
+
+# rensa hashes a large batch on a rayon thread pool, made on first use. A process forked after
+# that (fold's worker pool) inherits the pool's state but not its threads, and its first large
+# batch waits for them for ever (seen: a 4,096-article batch folded in process, then a 20k
+# batch on two workers, hung). newsfold parallelises with processes, so rensa runs on one
+# thread: set before rensa's first call (rayon reads it when it makes the pool). A value the
+# user set is kept.
+os.environ.setdefault("RAYON_NUM_THREADS", "1")
 
 NUM_PERM = 128
 SEED = 42
