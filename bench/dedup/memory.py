@@ -12,7 +12,8 @@ A timeline (every 5 s: wall, command RSS, workers USS, number of workers) shows 
 holds what.
 
 Then scores the output against the corpus's truth (``newsfold.eval.dedup.score``: family-pair
-precision/recall per planted type) and reports wall time and docs/s. ``--extra`` passes
+precision/recall per planted type) and reports wall time, CPU time (the command and its
+worker processes) and docs/s. ``--extra`` passes
 environment settings through (e.g. ``--extra NEWSFOLD_X=1``).
 """
 
@@ -44,8 +45,11 @@ def _uss(pid: int) -> int:
 
 def measure(cmd: list, env: dict | None = None) -> dict:
     """Run ``cmd``; its peak memory (own RSS + children's USS), wall time, timeline, stderr."""
+    import resource
+
     import psutil
 
+    ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, env=env, text=True)
     ps = psutil.Process(proc.pid)
@@ -78,7 +82,9 @@ def measure(cmd: list, env: dict | None = None) -> dict:
     err = proc.stderr.read()
     proc.wait()
     wall = time.perf_counter() - t0
-    return {"rc": proc.returncode, "wall_s": round(wall, 1), "peak_mib": round(peak / 2**20, 1),
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)  # the command and its reaped workers
+    cpu = ru.ru_utime + ru.ru_stime - ru0.ru_utime - ru0.ru_stime
+    return {"rc": proc.returncode, "wall_s": round(wall, 1), "cpu_s": round(cpu, 1), "peak_mib": round(peak / 2**20, 1),
             "peak_at_s": round(peak_at, 1), "peak_command_rss_mib": round(peak_own / 2**20, 1),
             "peak_workers_uss_mib": round(peak_children / 2**20, 1), "timeline": timeline,
             "stderr_tail": err[-2000:]}
@@ -131,12 +137,13 @@ def main(argv=None) -> dict:
             raise SystemExit("output ids do not follow the corpus lines")
         res["articles"] = n = len(pred["id"])
         res["docs_per_s"] = round(n / res["wall_s"], 1)
+        res["docs_per_cpu_s"] = round(n / max(res["cpu_s"], 1e-9), 1)
         res["scores"] = score(truth["family"], truth["type"], pred["family"], truth["relation"], pred["relation"],
                               truth["origin"], truth["id"])
-    print(json.dumps(res, indent=1))
     if a.json:
         with open(a.json, "w") as fh:
             json.dump(res, fh, indent=1)
+    print(json.dumps(res, indent=1))
     return res
 
 
