@@ -20,10 +20,10 @@ from typing import Any, Iterable, Optional, Sequence
 
 import numpy as np
 
-from newsfold.dedup import banding, minhash
+from newsfold.dedup import banding, minhash, rare
 from newsfold.dedup.provenance import Link, describe, direction, sentence_diff
 from newsfold.dedup.rewrite import SentenceAligner, doc_neighbours, is_rewrite, lis_share, sentence_facts
-from newsfold.dedup.shingle import isin_sorted, shingle_batch, sorted_unique
+from newsfold.dedup.shingle import isin_sorted, shingle_batch, shingles_from_tokens, sorted_unique, token_hash_batch
 from newsfold.dedup.verify import NEAR_COPY_CONTAINMENT, Features, facts_agree, numbers_batch, prefetch_sentences, set_overlap
 from newsfold.model import Article, Family, FamilyMember
 from newsfold.unionfind import UnionFind
@@ -41,6 +41,15 @@ class DedupConfig:
     #: document-neighbour rewrite candidates (TF-IDF top-k) for batches up to this size
     knn_limit: int = 2_000
     knn_k: int = 10
+    #: larger batches (kept-shingle layout): rewrite candidates from shared rare words
+    #: (``rare.py``): each article's ``rare_k`` rarest words (document frequency from
+    #: ``rare_sample`` articles, at most ``rare_max_share`` of them); articles sharing
+    #: ``rare_min_shared`` are aligned unless already in one family. 0 turns it off.
+    rare_k: int = 16
+    rare_min_shared: int = 3
+    rare_group_max: int = 64
+    rare_sample: int = 1_000
+    rare_max_share: float = 0.01
     #: a shingle in this share of one outlet's (sampled) articles is that outlet's boilerplate
     boilerplate_share: float = 0.3
     boilerplate_sample: int = 64
@@ -148,7 +157,16 @@ def _one_blas_thread() -> None:
 def _shingle_task(texts):
     if isinstance(texts, tuple):  # (s, e): read here from the file-backed texts
         texts = _TASK_STATE["texts"].read_range(*texts)
-    return shingle_batch(texts)
+    return _shingle_part(texts, _TASK_STATE.get("rare"))
+
+
+def _shingle_part(texts: list, rare_args: Optional[tuple]):
+    """shingle_batch of these texts; with ``rare_args`` (vocab, k, max_share) also their rare
+    word sketches (``rare.sketches``), from the same tokens."""
+    if rare_args is None:
+        return shingle_batch(texts)
+    tok, lens = token_hash_batch(texts)
+    return (*shingles_from_tokens(tok, lens), rare.sketches(tok, lens, *rare_args))
 
 
 def _read_in_workers(texts) -> bool:
@@ -666,8 +684,15 @@ def fold_detect(articles: Sequence[Article], *, config: Any = None, texts: Optio
     elif not _read_in_workers(texts):
         texts = [t or "" for t in texts]
     sources = [a.source for a in arts]
+    extra = None
     if n <= dc.keep_shingles_max:
-        flat, offsets = _shingle_chunked(texts, workers=workers)
+        if dc.rare_k and n > dc.knn_limit:
+            vocab = rare.RareVocab.from_texts(texts, dc.rare_sample, dc.seed)
+            flat, offsets, sk = _shingle_chunked(texts, workers=workers, rare_args=(vocab, dc.rare_k, dc.rare_max_share))
+            extra = rare.candidate_pairs(sk, dc.rare_min_shared, dc.rare_group_max)
+            del sk, vocab
+        else:
+            flat, offsets = _shingle_chunked(texts, workers=workers)
         # (= boilerplate_values(flat, boilerplate_mask(...)), the outlets shared among the
         # workers; each signing task masks its chunk and returns which shingles it kept)
         boiler = _boiler_from_flat(flat, offsets, sources, dc, workers)
@@ -686,7 +711,8 @@ def fold_detect(articles: Sequence[Article], *, config: Any = None, texts: Optio
     # article: 488 MiB at 1M): no reference is kept here while the pairs are checked
     box = [sig]
     del sig
-    results = find_links(texts, flat, offsets, dc, boiler, arts=arts, workers=workers, aligner=aligner, sig=box.pop())
+    results = find_links(texts, flat, offsets, dc, boiler, arts=arts, workers=workers, aligner=aligner, sig=box.pop(),
+                         extra=extra)
     links = [r[0] for r in results]
     dirs = [r[1] for r in results]
     described = {id(r[0]): (r[1][0], r[1][1], r[1][2], r[2]) for r in results}
@@ -906,15 +932,18 @@ def _sampled_boilerplate(texts, sources, dc: DedupConfig, workers: int, chunk: i
     return np.unique(np.concatenate(bad)) if bad else np.zeros(0, dtype=np.uint64)
 
 
-def _shingle_chunked(texts: Sequence[str], chunk: int = 4096, workers: int = 1):
+def _shingle_chunked(texts: Sequence[str], chunk: int = 4096, workers: int = 1, rare_args: Optional[tuple] = None):
     """shingle_batch over chunks, so the temporaries of only one chunk are alive at a time
-    (chunks shared among ``workers`` processes)."""
+    (chunks shared among ``workers`` processes). With ``rare_args`` (vocab, k, max_share) the
+    rare-word sketches are made from the same tokens and returned third."""
     if len(texts) <= chunk:
-        return shingle_batch(list(texts))
+        return _shingle_part(list(texts), rare_args)
     spans = [(s, min(s + chunk, len(texts))) for s in range(0, len(texts), chunk)]
     lazy = _read_in_workers(texts)  # a file-backed corpus: the workers read their chunks
     parts = _run_tasks(_shingle_task, ((s, e) if lazy else list(texts[s:e]) for s, e in spans),
-                       {"texts": texts if lazy else None}, workers)
+                       {"texts": texts if lazy else None, "rare": rare_args}, workers)
+    sk = np.concatenate([p[2] for p in parts]) if rare_args is not None else None
+    parts = [p[:2] for p in parts]
     # one output array, filled part by part while the parts are released (no second copy)
     flat = np.empty(sum(int(o[-1]) for _, o in parts), dtype=np.uint64)
     offsets = np.zeros(len(texts) + 1, dtype=np.int64)
@@ -926,7 +955,7 @@ def _shingle_chunked(texts: Sequence[str], chunk: int = 4096, workers: int = 1):
         offsets[s + 1 : s + len(o)] = o[1:] + base
         base += f.size
         del f, o
-    return flat, offsets
+    return (flat, offsets) if rare_args is None else (flat, offsets, sk)
 
 
 class _FeatView:
@@ -938,10 +967,12 @@ class _FeatView:
 
 
 def find_links(texts, flat, offsets, dc: DedupConfig, boiler=None, arts=None, workers: int = 1,
-               aligner: Optional[SentenceAligner] = None, sig: Optional[np.ndarray] = None) -> list:
+               aligner: Optional[SentenceAligner] = None, sig: Optional[np.ndarray] = None,
+               extra: Optional[np.ndarray] = None) -> list:
     """Verified links among the texts, in candidate order: [(link, (origin, derived, why),
     describe() of the derived side)]. Candidate pairs are checked in chunks (``pair_chunk``),
-    in ``workers`` forked processes when > 1."""
+    in ``workers`` forked processes when > 1. ``extra``: more rewrite candidates (rare-word
+    pairs), tried as rewrites where banding did not propose them."""
     n = len(texts)
     if arts is None:
         arts = [Article(id=str(i), text=t) for i, t in enumerate(texts)]
@@ -954,12 +985,24 @@ def find_links(texts, flat, offsets, dc: DedupConfig, boiler=None, arts=None, wo
     flags = np.zeros(len(cands), dtype=bool)
     if n <= dc.knn_limit:
         seen = set(map(tuple, cands.tolist()))
-        extra = [tuple(p) for p in doc_neighbours(texts, k=dc.knn_k).tolist() if tuple(p) not in seen]
-        if extra:
-            cands = np.concatenate((cands, np.asarray(extra, dtype=np.int64).reshape(-1, 2)))
-            flags = np.concatenate((flags, np.ones(len(extra), dtype=bool)))
+        knn = [tuple(p) for p in doc_neighbours(texts, k=dc.knn_k).tolist() if tuple(p) not in seen]
+        if knn:
+            cands = np.concatenate((cands, np.asarray(knn, dtype=np.int64).reshape(-1, 2)))
+            flags = np.concatenate((flags, np.ones(len(knn), dtype=bool)))
+    if extra is not None and len(extra):
+        # rare-word pairs banding did not propose, verified as banding's own pairs are (a
+        # rewrite needs word 5-gram Jaccard >= rewrite_min_jaccard: independent reports of one
+        # event share rare words too, names and places, but few 5-grams), in the same tasks
+        # as the other pairs of their articles, whose features they then share
+        new = ~np.isin(extra[:, 0] * n + extra[:, 1], cands[:, 0] * n + cands[:, 1])
+        # an outlet's own words (header, footer, bylines) are rare in the batch yet shared by
+        # all its articles: rare-word pairs within one outlet are left to banding
+        src = [(a.source or "").casefold() for a in arts]
+        new &= np.fromiter((not src[a] or src[a] != src[b] for a, b in extra.tolist()), dtype=bool, count=len(extra))
+        if new.any():
+            cands = np.concatenate((cands, extra[new]))
+            flags = np.concatenate((flags, np.zeros(int(new.sum()), dtype=bool)))
     tasks = _pair_tasks(cands, flags, n, dc.pair_chunk)
-    del cands, flags
     if aligner is None:
         aligner = _Checker(texts, flat, offsets, dc, boiler).aligner
     metas = _MetaView(arts)  # made per task (not one object per article of the batch)
@@ -967,6 +1010,7 @@ def find_links(texts, flat, offsets, dc: DedupConfig, boiler=None, arts=None, wo
     out: list = []
     for part in _run_tasks(_check_task, _with_docs(tasks, texts, metas), state, workers):
         out.extend(part)
+    del cands, flags
     out.sort(key=lambda x: x[0])  # links in candidate order, as checked one by one
     return [x[1:] for x in out]
 

@@ -139,9 +139,14 @@ def shingle_batch(texts: Sequence[str], k: int = SHINGLE_SIZE) -> tuple[np.ndarr
     text gets none. Duplicates within a text are kept (MinHash ignores them; verification
     uses unique sets).
     """
-    flat, lengths = token_hash_batch(texts)
+    return shingles_from_tokens(*token_hash_batch(texts), k)
+
+
+def shingles_from_tokens(flat: np.ndarray, lengths: np.ndarray, k: int = SHINGLE_SIZE) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`shingle_batch` from the texts' token hashes (``token_hash_batch``), for a caller
+    that also reads the tokens."""
     n = flat.size
-    starts = np.zeros(len(texts) + 1, dtype=np.int64)
+    starts = np.zeros(len(lengths) + 1, dtype=np.int64)
     np.cumsum(lengths, out=starts[1:])
     # rolling combination of k consecutive token hashes (wrapping uint64)
     m = max(n - k + 1, 0)
@@ -158,7 +163,7 @@ def shingle_batch(texts: Sequence[str], k: int = SHINGLE_SIZE) -> tuple[np.ndarr
     full = np.maximum(lengths - k + 1, 0)
     short = (lengths > 0) & (lengths < k)
     counts = np.where(short, 1, full)
-    offsets = np.zeros(len(texts) + 1, dtype=np.int64)
+    offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
     np.cumsum(counts, out=offsets[1:])
     out = np.empty(int(offsets[-1]), dtype=np.uint64)
     # shingles of doc i start at token position starts[i] in h
