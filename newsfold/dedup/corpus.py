@@ -25,6 +25,8 @@ from typing import Iterable, Iterator, Optional
 
 import numpy as np
 
+from newsfold.ingest.rows import json_object
+
 
 class ArticleRecord:
     """What fold reads of an article (id, source, published, wire, first_seen) and what it
@@ -193,10 +195,8 @@ class JsonlCorpus:
                     if not line.strip():
                         continue
                     try:
-                        row = json.loads(line)
-                        if not isinstance(row, dict):
-                            raise ValueError("not a JSON object")
-                    except ValueError as exc:  # json.JSONDecodeError is a ValueError
+                        row = json_object(line)
+                    except ValueError as exc:
                         self.problems.append(f"{self.path}:{n}: {exc}")
                         continue
                     if hidden:

@@ -31,6 +31,15 @@ def article_from_row(row: dict, position: int, *, hide: Iterable[str] = ()) -> A
     return art
 
 
+def json_object(line: str) -> dict:
+    """One JSONL line as a dict; ValueError (json.JSONDecodeError is one) when the line is not
+    a JSON object."""
+    obj = json.loads(line)
+    if not isinstance(obj, dict):
+        raise ValueError("not a JSON object")
+    return obj
+
+
 class JsonObjects:
     """The JSON objects of a JSONL file with their 1-based line numbers. Blank lines are
     passed over; a line that is not a JSON object is recorded in ``problems`` as
@@ -50,10 +59,8 @@ class JsonObjects:
                 if not line.strip():
                     continue
                 try:
-                    obj = json.loads(line)
-                    if not isinstance(obj, dict):
-                        raise ValueError("not a JSON object")
-                except ValueError as exc:  # json.JSONDecodeError is a ValueError
+                    obj = json_object(line)
+                except ValueError as exc:
                     self.problems.append((n, str(exc)))
                     continue
                 yield n, obj
