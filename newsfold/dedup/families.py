@@ -492,7 +492,7 @@ class _Checker:
         if not sa or not sb:
             return None
         aligned = self.aligner.align(sa, sb, self.sfacts(a), self.sfacts(b), self.vecs(a), self.vecs(b))
-        if is_rewrite(len(aligned), len(sa), len(sb)):
+        if is_rewrite(len(aligned), len(sa), len(sb), low_overlap=ov["jaccard"] < self.dc.rewrite_min_jaccard):
             ov = dict(ov)
             ov["order_kept"] = round(lis_share(aligned), 3)
             return Link(a, b, "rewrite", ov, aligned, (len(sa), len(sb)))

@@ -253,8 +253,21 @@ def _conflict(fa: tuple[set, set], fb: tuple[set, set]) -> bool:
     return False
 
 
-def is_rewrite(n_aligned: int, n_a: int, n_b: int) -> bool:
+#: aligned share a rewrite needs when the two articles share almost no wording (word 5-gram
+#: Jaccard under ``DedupConfig.rewrite_min_jaccard``): the alignment is then all the evidence.
+#: Independent reports of one event align a fifth to a third of their sentences on shared
+#: names and topic (Multi-News validation, 690 articles: median 0.23 over 148 such links at
+#: LINK_SHARE); the seeds' heavy rewrite (word 5-gram Jaccard 0.024) aligns 0.45.
+LOW_OVERLAP_SHARE = 0.4
+
+
+def is_rewrite(n_aligned: int, n_a: int, n_b: int, low_overlap: bool = False) -> bool:
+    """Whether ``n_aligned`` aligned sentences make a rewrite of articles of ``n_a`` and
+    ``n_b`` sentences. ``low_overlap``: the pair shares almost no word 5-grams, so at least
+    LINK_MIN sentences and LOW_OVERLAP_SHARE of the shorter article must align."""
     shorter = max(min(n_a, n_b), 1)
+    if low_overlap:
+        return n_aligned >= LINK_MIN and n_aligned / shorter >= LOW_OVERLAP_SHARE
     return n_aligned >= min(LINK_MIN, shorter) and n_aligned / shorter >= LINK_SHARE and n_aligned >= 2
 
 
