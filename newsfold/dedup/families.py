@@ -43,8 +43,9 @@ class DedupConfig:
     knn_k: int = 10
     #: larger batches (kept-shingle layout): rewrite candidates from shared rare words
     #: (``rare.py``): each article's ``rare_k`` rarest words (document frequency from
-    #: ``rare_sample`` articles, at most ``rare_max_share`` of them); articles sharing
-    #: ``rare_min_shared`` are aligned unless already in one family. 0 turns it off.
+    #: ``rare_sample`` articles, at most ``rare_max_share`` of them); pairs of articles of
+    #: different outlets sharing ``rare_min_shared`` of them are verified as banding's pairs
+    #: are. 0 turns it off.
     rare_k: int = 16
     rare_min_shared: int = 3
     rare_group_max: int = 64
@@ -971,8 +972,8 @@ def find_links(texts, flat, offsets, dc: DedupConfig, boiler=None, arts=None, wo
                extra: Optional[np.ndarray] = None) -> list:
     """Verified links among the texts, in candidate order: [(link, (origin, derived, why),
     describe() of the derived side)]. Candidate pairs are checked in chunks (``pair_chunk``),
-    in ``workers`` forked processes when > 1. ``extra``: more rewrite candidates (rare-word
-    pairs), tried as rewrites where banding did not propose them."""
+    in ``workers`` forked processes when > 1. ``extra``: more candidate pairs (rare-word
+    pairs), verified like banding's own where banding did not propose them."""
     n = len(texts)
     if arts is None:
         arts = [Article(id=str(i), text=t) for i, t in enumerate(texts)]

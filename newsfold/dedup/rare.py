@@ -11,8 +11,11 @@ least ``min_shared`` words are a rewrite candidate, which sentence alignment the
 Measured on the 20k bench corpus (k 16, 3 shared, document frequency from 2,000 articles):
 every heavy rewrite / origin pair is a candidate, and of the 1,283 candidate pairs that banding
 did not propose, 1,061 are pairs of one true family that banding had left apart and 46 are
-unrelated (alignment rejects them). Words shared by more than ``group_max`` sketches propose no
-pairs (they are not rare in this batch), which bounds the pairs per word.
+unrelated. ``fold`` verifies these pairs as it verifies banding's (word 5-gram Jaccard >= 0.05
+before alignment) and leaves out pairs within one outlet; with its defaults (frequency from
+1,000 articles) heavy-rewrite origin recall on that corpus goes from 0.25 to 0.87 at precision
+1.0. Words shared by more than ``group_max`` sketches propose no pairs (they are not rare in
+this batch), which bounds the pairs per word.
 """
 
 from __future__ import annotations
