@@ -21,7 +21,7 @@ this batch), which bounds the pairs per word.
 from __future__ import annotations
 
 import random
-from typing import Optional, Sequence
+from typing import Sequence
 
 import numpy as np
 
@@ -132,13 +132,3 @@ def candidate_pairs(sk: np.ndarray, min_shared: int, group_max: int) -> np.ndarr
     key, count = np.unique(np.concatenate(keys), return_counts=True)
     key = key[count >= min_shared]
     return np.stack((key // n, key % n), axis=1)
-
-
-def rare_pairs(texts: Sequence[str], k: int = 16, min_shared: int = 3, group_max: int = 64,
-               sample: int = 2_000, max_share: float = 0.01, seed: int = 0,
-               vocab: Optional[RareVocab] = None) -> np.ndarray:
-    """Candidate pairs of a batch in one call (``sketches`` + ``candidate_pairs``), for small
-    batches and tests; ``fold`` computes the sketches chunk by chunk in its workers."""
-    vocab = vocab or RareVocab.from_texts(texts, sample, seed)
-    flat, lens = token_hash_batch(list(texts))
-    return candidate_pairs(sketches(flat, lens, vocab, k, max_share), min_shared, group_max)

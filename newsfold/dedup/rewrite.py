@@ -19,6 +19,7 @@ from typing import Sequence
 
 import numpy as np
 
+from newsfold.dedup.shingle import intersect_sorted
 from newsfold.dedup.verify import numbers, sentence_names
 
 ALIGN_SIM = 0.35
@@ -215,12 +216,7 @@ def cosine_matrix(va: SentVecs, vb: SentVecs) -> np.ndarray:
     """Dense va @ vb.T. Only the columns both sides use contribute to a dot product, so both
     are made dense on their shared columns alone (usually a few hundred) and multiplied as
     small dense matrices (float64: at least as exact as the former float32 sparse product)."""
-    a, b = (va.ucols, vb.ucols) if va.ucols.size <= vb.ucols.size else (vb.ucols, va.ucols)
-    if a.size == 0:
-        return np.zeros((va.n, vb.n), dtype=np.float64)
-    pos = np.searchsorted(b, a)
-    np.minimum(pos, b.size - 1, out=pos)
-    shared = a[b[pos] == a]  # = np.intersect1d(va.ucols, vb.ucols, assume_unique=True)
+    shared = intersect_sorted(va.ucols, vb.ucols)
     if shared.size == 0:
         return np.zeros((va.n, vb.n), dtype=np.float64)
     # (np.inner: the same product; unlike ``@`` it did not wake a BLAS thread pool here)

@@ -203,6 +203,18 @@ def sorted_unique(seg: np.ndarray) -> np.ndarray:
     return x[keep]
 
 
+def intersect_sorted(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``np.intersect1d(a, b, assume_unique=True)`` of two sorted arrays of distinct values, by
+    binary search of the smaller in the larger (no concatenation and sort: ~2x cheaper)."""
+    if a.size > b.size:
+        a, b = b, a
+    if a.size == 0:
+        return a[:0]
+    pos = np.searchsorted(b, a)
+    np.minimum(pos, b.size - 1, out=pos)
+    return a[b[pos] == a]
+
+
 _BITS = 24
 
 

@@ -14,6 +14,8 @@ from typing import Optional
 
 import numpy as np
 
+from newsfold.dedup.shingle import intersect_sorted
+
 #: verified near copy: this share of the shorter text's shingles is found in the other
 NEAR_COPY_CONTAINMENT = 0.7
 #: facts check: the smaller fact set must be at least this much contained in the other
@@ -251,22 +253,10 @@ def prefetch_sentences(feats: "list[Features]") -> None:
         f._sent_shingles = (fl, no)
 
 
-def intersect_count(a: np.ndarray, b: np.ndarray) -> int:
-    """``np.intersect1d(a, b, assume_unique=True).size`` of two sorted distinct arrays, by
-    binary search of the smaller in the larger (no concatenation and sort: ~2x cheaper)."""
-    if a.size > b.size:
-        a, b = b, a
-    if a.size == 0:
-        return 0
-    pos = np.searchsorted(b, a)
-    np.minimum(pos, b.size - 1, out=pos)
-    return int(np.count_nonzero(b[pos] == a))
-
-
 def set_overlap(a: np.ndarray, b: np.ndarray) -> dict:
     if a.size == 0 or b.size == 0:
         return {"jaccard": 0.0, "containment": 0.0, "c_a": 0.0, "c_b": 0.0, "inter": 0}
-    inter = intersect_count(a, b)
+    inter = int(intersect_sorted(a, b).size)
     union = a.size + b.size - inter
     c_a = inter / a.size
     c_b = inter / b.size
