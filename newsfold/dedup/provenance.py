@@ -120,8 +120,6 @@ def sentence_diff(d: Features, o: Features) -> tuple[list[str], list[str]]:
 def _missing(x: Features, y: Features) -> list[str]:
     import numpy as np
 
-    from newsfold.dedup.shingle import shingle_batch
-
     sents = x.sentences
     if not sents:
         return []
