@@ -195,11 +195,6 @@ class _Meta:
         self.removed = [r for r in (a.removed or []) if isinstance(r, dict) and r.get("rule") == "source_tag"]
 
 
-def _needs_diff(ln: Link) -> bool:
-    """Whether ``describe`` diffs the sentences of this link (all but identical shingle sets)."""
-    return ln.kind != "near" or not (ln.overlap["c_a"] >= 0.999 and ln.overlap["c_b"] >= 0.999)
-
-
 def _check_task(task: tuple) -> list:
     """Verify a group of candidate pairs; for each link found, its direction and the
     description of the derived side (``describe``), so the parent only assembles the tree.
@@ -281,30 +276,7 @@ def boilerplate_mask(flat: np.ndarray, offsets: np.ndarray, sources: Sequence[Op
     """True for shingles to keep. An outlet's boilerplate = shingles found in at least
     ``boilerplate_share`` (and >= 3) of a sample of that outlet's articles; for an outlet with
     only 2-3 articles, shingles shared by the heads or tails of all of them."""
-    by_src: dict[str, list[int]] = {}
-    for i, s in enumerate(sources):
-        if s:
-            by_src.setdefault(s.casefold(), []).append(i)
-    rng = random.Random(dc.seed)
-    bad: list[np.ndarray] = []
-    for idx in by_src.values():
-        if len(idx) < 2:
-            continue
-        if len(idx) < 4:
-            # too few articles to judge by frequency: shingles found in the head (first 40) or
-            # tail (last 60 shingles) of every one of them are the outlet's header/footer
-            parts = []
-            for i in idx:
-                o, e = int(offsets[i]), int(offsets[i + 1])
-                parts.append(sorted_unique(np.concatenate((flat[o : min(o + 40, e)], flat[max(e - 60, o) : e]))))
-            vals, counts = np.unique(np.concatenate(parts), return_counts=True)
-            bad.append(vals[counts >= len(idx)])
-            continue
-        sample = idx if len(idx) <= dc.boilerplate_sample else rng.sample(idx, dc.boilerplate_sample)
-        parts = [sorted_unique(flat[offsets[i] : offsets[i + 1]]) for i in sample]
-        vals, counts = np.unique(np.concatenate(parts), return_counts=True)
-        need = max(3, int(np.ceil(dc.boilerplate_share * len(sample))))
-        bad.append(vals[counts >= need])
+    bad = _groups_bad(flat, offsets, _boiler_groups(sources, dc), dc)
     keep = np.ones(flat.size, dtype=bool)
     if bad:
         b = np.unique(np.concatenate(bad))
@@ -312,6 +284,27 @@ def boilerplate_mask(flat: np.ndarray, offsets: np.ndarray, sources: Sequence[Op
             keep = isin_sorted(flat, b)
             np.logical_not(keep, out=keep)
     return keep
+
+
+def _outlet_shingles(flat: np.ndarray, o: int, e: int, few: bool) -> np.ndarray:
+    """The unique shingles of one article that the boilerplate rule counts: all of them, or for
+    an outlet with too few articles to judge by frequency, those of its head (first 40) and
+    tail (last 60 shingles), where a header or footer is."""
+    return sorted_unique(np.concatenate((flat[o : min(o + 40, e)], flat[max(e - 60, o) : e])) if few else flat[o:e])
+
+
+def _outlet_bad(parts: list, few: bool, dc: DedupConfig) -> np.ndarray:
+    """One outlet's boilerplate from its articles' ``_outlet_shingles``: shingles in all of
+    them (few), else in ``boilerplate_share`` (and >= 3) of them."""
+    vals, counts = np.unique(np.concatenate(parts), return_counts=True)
+    need = len(parts) if few else max(3, int(np.ceil(dc.boilerplate_share * len(parts))))
+    return vals[counts >= need]
+
+
+def _groups_bad(flat: np.ndarray, offsets: np.ndarray, groups: list, dc: DedupConfig) -> list:
+    """``_outlet_bad`` of each (few, indices) group of ``_boiler_groups``."""
+    return [_outlet_bad([_outlet_shingles(flat, int(offsets[i]), int(offsets[i + 1]), few) for i in idx], few, dc)
+            for few, idx in groups]
 
 
 def boilerplate_values(flat: np.ndarray, keep: np.ndarray) -> np.ndarray:
@@ -848,18 +841,7 @@ def _group_bad_task(groups: list) -> list:
     """Boilerplate values of some outlets (``_boiler_groups``) from the inherited arrays, by
     the rule of ``boilerplate_mask``."""
     st = _TASK_STATE
-    flat, offsets, dc = st["flat"], st["offsets"], st["dc"]
-    bad = []
-    for few, idx in groups:
-        parts = []
-        for i in idx:
-            o, e = int(offsets[i]), int(offsets[i + 1])
-            seg = np.concatenate((flat[o : min(o + 40, e)], flat[max(e - 60, o) : e])) if few else flat[o:e]
-            parts.append(sorted_unique(seg))
-        vals, counts = np.unique(np.concatenate(parts), return_counts=True)
-        need = len(idx) if few else max(3, int(np.ceil(dc.boilerplate_share * len(idx))))
-        bad.append(vals[counts >= need])
-    return bad
+    return _groups_bad(st["flat"], st["offsets"], groups, st["dc"])
 
 
 def _boiler_from_flat(flat, offsets, sources, dc: DedupConfig, workers: int) -> np.ndarray:
@@ -900,12 +882,7 @@ def _sample_sets_task(task: tuple) -> list:
     if not isinstance(texts[0] if texts else "", str):  # indices: read here from the file-backed texts
         texts = _TASK_STATE["texts"].read_many(texts)
     flat, offsets = shingle_batch(texts)
-    out = []
-    for k, f in enumerate(few):
-        o, e = int(offsets[k]), int(offsets[k + 1])
-        seg = np.concatenate((flat[o : min(o + 40, e)], flat[max(e - 60, o) : e])) if f else flat[o:e]
-        out.append(sorted_unique(seg))
-    return out
+    return [_outlet_shingles(flat, int(offsets[k]), int(offsets[k + 1]), f) for k, f in enumerate(few)]
 
 
 def _sampled_boilerplate(texts, sources, dc: DedupConfig, workers: int, chunk: int = 4096) -> np.ndarray:
@@ -925,11 +902,8 @@ def _sampled_boilerplate(texts, sources, dc: DedupConfig, workers: int, chunk: i
     bad: list[np.ndarray] = []
     k = 0
     for few, idx in groups:
-        parts = sets[k : k + len(idx)]
+        bad.append(_outlet_bad(sets[k : k + len(idx)], few, dc))
         k += len(idx)
-        vals, counts = np.unique(np.concatenate(parts), return_counts=True)
-        need = len(idx) if few else max(3, int(np.ceil(dc.boilerplate_share * len(idx))))
-        bad.append(vals[counts >= need])
     return np.unique(np.concatenate(bad)) if bad else np.zeros(0, dtype=np.uint64)
 
 
@@ -1004,6 +978,7 @@ def find_links(texts, flat, offsets, dc: DedupConfig, boiler=None, arts=None, wo
             cands = np.concatenate((cands, extra[new]))
             flags = np.concatenate((flags, np.zeros(int(new.sum()), dtype=bool)))
     tasks = _pair_tasks(cands, flags, n, dc.pair_chunk)
+    del cands, flags
     if aligner is None:
         aligner = _Checker(texts, flat, offsets, dc, boiler).aligner
     metas = _MetaView(arts)  # made per task (not one object per article of the batch)
@@ -1011,7 +986,6 @@ def find_links(texts, flat, offsets, dc: DedupConfig, boiler=None, arts=None, wo
     out: list = []
     for part in _run_tasks(_check_task, _with_docs(tasks, texts, metas), state, workers):
         out.extend(part)
-    del cands, flags
     out.sort(key=lambda x: x[0])  # links in candidate order, as checked one by one
     return [x[1:] for x in out]
 
