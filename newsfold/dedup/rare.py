@@ -25,7 +25,7 @@ from typing import Sequence
 
 import numpy as np
 
-from newsfold.dedup.shingle import sorted_unique, token_hash_batch
+from newsfold.dedup.shingle import runs, sorted_unique, token_hash_batch
 
 _NONE = np.iinfo(np.uint64).max
 
@@ -118,8 +118,7 @@ def candidate_pairs(sk: np.ndarray, min_shared: int, group_max: int) -> np.ndarr
         return np.zeros((0, 2), dtype=np.int64)
     order = np.argsort(v, kind="stable")
     v, d = v[order], d[order]
-    starts = np.flatnonzero(np.concatenate(([True], v[1:] != v[:-1])))
-    sizes = np.diff(np.append(starts, v.size))
+    starts, sizes = runs(v)
     keys = []
     for s in np.unique(sizes[(sizes >= 2) & (sizes <= group_max)]):
         # all groups of s sketches at once: (groups, s) article ids -> every pair within a group
@@ -133,7 +132,6 @@ def candidate_pairs(sk: np.ndarray, min_shared: int, group_max: int) -> np.ndarr
     # keys took about twice as long as the sort itself)
     key = np.concatenate(keys)
     key.sort()
-    first = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
-    count = np.diff(np.append(first, key.size))
+    first, count = runs(key)
     key = key[first[count >= min_shared]]
     return np.stack((key // n, key % n), axis=1)

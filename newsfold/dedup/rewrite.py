@@ -19,7 +19,7 @@ from typing import Sequence
 
 import numpy as np
 
-from newsfold.dedup.shingle import intersect_sorted
+from newsfold.dedup.shingle import intersect_sorted, runs, sorted_unique
 from newsfold.dedup.verify import numbers, sentence_names
 
 ALIGN_SIM = 0.35
@@ -173,11 +173,8 @@ def _row_col_counts(r: np.ndarray, c: np.ndarray) -> tuple[np.ndarray, np.ndarra
         base = k * _ROW_BLOCK
         key = ((r[s:e] - base).astype(np.uint32) << np.uint32(20)) | c[s:e].astype(np.uint32)
         key.sort()
-        first = np.empty(key.size, dtype=bool)
-        first[0] = True
-        np.not_equal(key[1:], key[:-1], out=first[1:])
-        at = np.flatnonzero(first)
-        tfs.append(np.diff(at, append=key.size))
+        at, tf = runs(key)
+        tfs.append(tf)
         u = key[at]
         rows.append((u >> np.uint32(20)).astype(np.int64) + base)
         cols.append((u & np.uint32(N_FEATURES - 1)).astype(np.int64))
@@ -192,8 +189,6 @@ class SentVecs:
 
     def __init__(self, n: int, rows: np.ndarray, cols: np.ndarray, data: np.ndarray):
         self.n, self.rows, self.cols, self.data = n, rows, cols, data
-        from newsfold.dedup.shingle import sorted_unique
-
         self.ucols = sorted_unique(cols)
 
     @property

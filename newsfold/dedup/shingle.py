@@ -203,6 +203,13 @@ def sorted_unique(seg: np.ndarray) -> np.ndarray:
     return x[keep]
 
 
+def runs(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(start index, length) of each run of equal values in a sorted non-empty array: its
+    distinct values are ``x[starts]`` and their counts ``lengths``."""
+    starts = np.flatnonzero(np.concatenate(([True], x[1:] != x[:-1])))
+    return starts, np.diff(starts, append=x.size)
+
+
 def intersect_sorted(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """``np.intersect1d(a, b, assume_unique=True)`` of two sorted arrays of distinct values, by
     binary search of the smaller in the larger (no concatenation and sort: ~2x cheaper)."""
