@@ -13,6 +13,7 @@ import pytest
 from newsfold.config import Config
 from newsfold.dedup import FamilyIndex, fold, story_sources
 from newsfold.dedup.cli import read_articles
+from newsfold.dedup.verify import Features
 from newsfold.model import Article, Family
 
 FIX = Path(__file__).resolve().parent / "fixtures" / "dedup"
@@ -378,3 +379,55 @@ def test_description_step_fills_added_dropped_as_fold(source, seeds_dir):
 
 def det_pairs(arts, pending_ids, index):
     return [(index[a.id], index[a.origin]) for a in arts if a.id in pending_ids]
+
+
+# A made-up council notice, the same template filled with other places, people and figures
+# (5-gram containment 0.29: under the template_containment at which facts_agree looks), and a
+# paraphrase of the first that keeps its people and figures (5-gram Jaccard 0.03).
+_TEMPLATE_A = """Harrow Valley council leader Mira Osei said on Tuesday that the Kestrel Bridge would close for 14 weeks of repairs.
+Osei told reporters at Brannock Town Hall that engineers from Tamsin & Roe had found cracks in 6 of the bridge's steel piers.
+Drivers heading to Lowmere will be sent along the Quarry Road instead, adding about 25 minutes to the journey, said Osei.
+The Harrow Valley Chamber of Commerce warned that shops in Pellow Street could lose trade during the closure.
+Chamber president Ivo Lindgren said members in Pellow Street had already reported falling sales since the spring.
+A temporary footbridge for walkers and cyclists will open beside the Kestrel Bridge in early March, Osei added.
+The repairs are expected to cost 3.2 million pounds, paid from the council's Brannock infrastructure fund.
+Lindgren said the Chamber would ask the council to waive parking fees in Lowmere while the work goes on."""
+
+_TEMPLATE_B = """Saltmarsh council leader Jonas Ferrant said on Thursday that the Otterby Bridge will close for 9 weeks of repairs.
+Ferrant told reporters at Wexley Town Hall that engineers from Abbot & Lyle had found cracks in 4 of the bridge's steel piers.
+Drivers heading to Crayford will be sent along the Mill Lane instead, adding some 40 minutes to each journey, said Ferrant.
+The Saltmarsh Chamber of Commerce warned that shops in Dunmore Street could lose trade during the closure.
+Chamber president Petra Vosk said members in Dunmore Street had already reported falling sales since the spring.
+A temporary footbridge for walkers and cyclists will open beside the Otterby Bridge in early June, Ferrant added.
+The repairs are likely to cost 1.7 million pounds, paid from the council's Wexley roads fund.
+Vosk said the Chamber would ask the council to waive parking fees in Crayford while the work goes on."""
+
+_PARAPHRASE_A = """On Tuesday, Harrow Valley council leader Mira Osei announced that the Kestrel Bridge will shut for 14 weeks so it can be repaired.
+Speaking at Brannock Town Hall, Osei said engineers from Tamsin & Roe discovered cracks in 6 of the steel piers holding up the bridge.
+Motorists travelling to Lowmere are to be diverted via the Quarry Road, which Osei said adds roughly 25 minutes to the trip.
+Shops in Pellow Street might lose business while the bridge is closed, the Harrow Valley Chamber of Commerce cautioned.
+According to Chamber president Ivo Lindgren, traders in Pellow Street have seen sales drop since the spring.
+Osei noted that a temporary footbridge for pedestrians and cyclists is due to open next to the Kestrel Bridge in early March.
+The 3.2 million pound bill will be met from the council's Brannock infrastructure fund.
+The Chamber, Lindgren said, will press the council to drop parking charges in Lowmere during the works."""
+
+
+def test_templated_report_with_little_shared_wording_is_not_a_rewrite():
+    """The template's skeleton sentences align as a paraphrase's would; only the names and
+    numbers tell them apart. The paraphrase that keeps them stays a rewrite."""
+    arts = [Article(id="a", text=_TEMPLATE_A, source="one.example"),
+            Article(id="b", text=_TEMPLATE_B, source="two.example"),
+            Article(id="c", text=_PARAPHRASE_A, source="three.example")]
+    fold(arts)
+    by = {x.id: x for x in arts}
+    assert by["b"].family == "b" and by["b"].relation == "original"
+    assert by["c"].family == "a" and by["c"].origin == "a" and by["c"].relation == "rewrite"
+
+
+def test_rewrite_facts_agree_needs_names_or_numbers():
+    from newsfold.dedup.verify import rewrite_facts_agree
+
+    fa, fb, fc = (Features(t, np.zeros(0, np.uint64)) for t in (_TEMPLATE_A, _TEMPLATE_B, _PARAPHRASE_A))
+    ok, why = rewrite_facts_agree(fa, fb)
+    assert not ok and "different names" in why
+    assert rewrite_facts_agree(fa, fc) == (True, "")

@@ -24,7 +24,8 @@ from newsfold.dedup import banding, minhash, rare
 from newsfold.dedup.provenance import Link, describe, direction, sentence_diff
 from newsfold.dedup.rewrite import SentenceAligner, doc_neighbours, is_rewrite, lis_share, sentence_facts
 from newsfold.dedup.shingle import isin_sorted, shingle_batch, shingles_from_tokens, sorted_unique, token_hash_batch
-from newsfold.dedup.verify import NEAR_COPY_CONTAINMENT, Features, facts_agree, numbers_batch, prefetch_sentences, set_overlap
+from newsfold.dedup.verify import (NEAR_COPY_CONTAINMENT, Features, facts_agree, numbers_batch, prefetch_sentences,
+                                   rewrite_facts_agree, set_overlap)
 from newsfold.model import Article, Family, FamilyMember
 from newsfold.unionfind import UnionFind
 
@@ -443,6 +444,8 @@ class _Checker:
             return False
         if ov["containment"] >= self.dc.template_containment and not facts_agree(self.feats(a), self.feats(b))[0]:
             return False
+        if not rewrite_facts_agree(self.feats(a), self.feats(b))[0]:
+            return False
         return True
 
     def check_many(self, pairs: list, try_rewrite: bool, chunk: int = 2048) -> list:
@@ -482,6 +485,8 @@ class _Checker:
             return None
         if ov["containment"] >= self.dc.template_containment and not facts_agree(fa, fb)[0]:
             return None  # much shared wording, different facts: a templated report
+        if not rewrite_facts_agree(fa, fb)[0]:
+            return None  # a template's skeleton filled with other names and numbers
         sa, sb = fa.sentences, fb.sentences
         if not sa or not sb:
             return None

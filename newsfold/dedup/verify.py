@@ -286,6 +286,25 @@ def facts_agree(fa: Features, fb: Features) -> tuple[bool, str]:
     return True, ""
 
 
+def _share(x: set, y: set) -> Optional[float]:
+    return _contained(x, y) if len(x) <= len(y) else _contained(y, x)
+
+
+def rewrite_facts_agree(fa: Features, fb: Features) -> tuple[bool, str]:
+    """For a rewrite candidate (little shared wording): False when the two articles name
+    different actors (under FACT_CONTAINMENT of the smaller name set in the other) and their
+    numbers do not agree either: one template filled with other names and numbers, whose
+    skeleton sentences align as a paraphrase would. A rewrite may drop or add some names, or
+    restate every figure, but keeps its origin's actors."""
+    c = _share(fa.names, fb.names)
+    if c is None or c >= FACT_CONTAINMENT:
+        return True, ""
+    cn = _share(fa.numbers, fb.numbers)
+    if cn is not None and cn >= FACT_CONTAINMENT:
+        return True, ""
+    return False, f"aligned skeleton but different names ({c:.0%} shared) and numbers: a templated report"
+
+
 # --------------------------------------------------------------------------- batched facts
 
 def _table(chars: bytes) -> np.ndarray:
