@@ -431,3 +431,52 @@ def test_rewrite_facts_agree_needs_names_or_numbers():
     ok, why = rewrite_facts_agree(fa, fb)
     assert not ok and "different names" in why
     assert rewrite_facts_agree(fa, fc) == (True, "")
+
+
+_BODY = [
+    "The Larkfield water board voted on Monday to raise household rates by 4 percent from April.",
+    "Board chair Odile Rensch said the increase would pay for replacing 12 kilometres of cast-iron mains.",
+    "Residents who spoke at the meeting said the board had promised a rate freeze only two years ago.",
+    "Rensch said the freeze had held until the cost of pipe and labour rose faster than expected.",
+    "The board will publish a schedule of the works on its website before the end of the month.",
+    "A second vote, on charges for businesses, was postponed until the board meets again in March.",
+    "Councillor Bram Tiel said he would ask the board to phase in the increase over two years.",
+    "The last rate rise in Larkfield, of 2 percent, took effect three years ago.",
+]
+
+
+def _pair(first: str, second: str) -> list:
+    arts = [Article(id="x", text=first, source="first.example"), Article(id="y", text=second, source="second.example")]
+    fold(arts)
+    return arts
+
+
+def test_update_note_marks_the_later_version_when_undated():
+    # input order would make the updated text the origin: the note says it came later (one
+    # sentence was also cut, so neither text holds all of the other)
+    updated = "\n\n".join(_BODY[:5] + _BODY[6:] + ["Correction: An earlier version of this article gave the wrong month for the second vote."])
+    x, y = _pair(updated, "\n\n".join(_BODY))
+    assert y.relation == "original" and x.origin == "y" and x.relation == "copy"
+    assert "update or correction note" in x.reason
+
+
+def test_note_cut_off_by_a_truncation_is_not_evidence():
+    # the origin ends with an editor's note; its truncation lacks it because the cut removed it
+    full = "\n\n".join(_BODY + ["Editor's note: This story is part of a series on the cost of public services."])
+    x, y = _pair("\n\n".join(_BODY[:4]), full)
+    assert y.relation == "original" and x.origin == "y" and x.relation == "truncated"
+
+
+def test_teaser_line_marks_the_derived_side():
+    teaser = "\n\n".join(_BODY[:6] + ["Read the full story at The Larkfield Courier."])
+    x, y = _pair(teaser, "\n\n".join(_BODY))
+    assert y.relation == "original" and x.origin == "y"
+    assert "full story elsewhere" in x.reason
+
+
+def test_dateline_credit_after_a_headline_line():
+    from newsfold.dedup.provenance import dateline_credit
+
+    text = "Water rates to rise\n\nBy Staff\n\nLARKFIELD (Meridian Press) — The water board voted on Monday."
+    assert dateline_credit(text) == "Meridian Press"
+    assert dateline_credit("Water rates to rise\n\nThe board (Larkfield) voted on Monday.") is None

@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
+import numpy as np
+
 from newsfold.dedup.verify import Features, numbers, names, republisher_tag, sentences
 
 #: truncated: the derived text is (almost) wholly inside its origin and clearly shorter
@@ -48,8 +50,122 @@ _DATELINE = re.compile(r"^[^\n]{0,80}?\(([A-Z][\w&.' ]{1,40}?)\)\s*[\u2014\u2013
 
 def dateline_credit(text: str) -> Optional[str]:
     """The agency credited in an opening dateline: "CITY, April 8 (Meridian Press) — ..."."""
-    m = _DATELINE.match((text or "").lstrip())
-    return m.group(1).strip() if m else None
+    # the dateline opens the body: after a headline, kicker or byline line at most
+    seen = 0
+    for line in (text or "")[:2000].split("\n"):
+        line = line.strip()
+        if not line:
+            continue
+        m = _DATELINE.match(line)
+        if m:
+            return m.group(1).strip()
+        seen += 1
+        if seen == 3:
+            break
+    return None
+
+
+#: a note that the text was changed after it first ran: "UPDATE:", "Updated 4:08 p.m.",
+#: "Correction:", "Editor's note", "This story has been updated...", "An earlier version of
+#: this article..."
+_UPDATE_NOTE = re.compile(
+    r"^\W*(?:update[ds]?\s*(?::|\d|at\b|on\b)|correction\s*:|clarification\s*:|editor['\u2019]?s note\b)"
+    r"|\b(?:this (?:story|article|report|post) (?:has been|was) (?:last )?(?:updated|corrected|revised)"
+    r"|an earlier version of this (?:story|article|report|post))", re.I)
+#: a teaser's closing line, pointing to the whole text elsewhere: "Read the full story at ...",
+#: "Continue reading ...", "Read more at ..."
+_TEASER_END = re.compile(
+    r"\b(?:read|see) (?:the|our) (?:full|whole|complete|entire) (?:story|article|report)\b"
+    r"|^\W*continue reading\b|\bread (?:the )?(?:rest|more) (?:of (?:the|this) (?:story|article) )?(?:at|on)\b", re.I)
+
+
+#: words the two patterns above need: an article without any carries no mark and its
+#: sentences need not be split to tell (most articles)
+_MARK_WORDS = ("updat", "correction", "clarif", "editor", "revised", "earlier version", "the full ", "our full ",
+               "the whole ", "the complete ", "the entire ", "continue reading", "read more", "read the rest", "read rest")
+#: characters of each end of a text where the head and tail sentences lie (with room to spare)
+_ENDS = 3000
+#: where the marks are looked for, in the text's sentences (mastheads, bylines and footers
+#: included: the head and tail windows are wider than the two or three sentences a note takes)
+_HEAD, _TAIL = 5, 6
+
+
+def _not_boiler(f: Features, sents: list[str]) -> set[str]:
+    """The sentences that are not mostly outlet boilerplate (an outlet's constant footer, an
+    "Editor's note" it prints under every article, says nothing about one article)."""
+    b = f.boiler
+    if b is None or not b.size or not sents:
+        return set(sents)
+    from newsfold.dedup.shingle import shingle_batch
+
+    flat, offs = shingle_batch(sents)
+    pos = np.searchsorted(b, flat)  # (a few shingles: no bitmap of the table, as isin_sorted builds)
+    pos[pos >= b.size] = 0
+    hit = np.concatenate(([0], np.cumsum(b[pos] == flat)))
+    n = offs[1:] - offs[:-1]
+    share = (hit[offs[1:]] - hit[offs[:-1]]) / np.maximum(n, 1)
+    return {x for x, sh in zip(sents, share.tolist()) if sh < 0.5}
+
+
+def _found_marks(f: Features) -> tuple:
+    """(update notes among the first sentences, update notes among the last ones, teaser lines
+    among the last ones), cached on the features."""
+    v = f.extra.get("marks")
+    if v is None:
+        v = ((), (), ())
+        t = f.text or ""
+        low = (t if len(t) <= 2 * _ENDS else t[:_ENDS] + "\n" + t[-_ENDS:]).lower()
+        if any(w in low for w in _MARK_WORDS):
+            sents = sentences(f.text)
+            head, tail = sents[:_HEAD], sents[_HEAD:][-_TAIL:]
+            hn = [x for x in head if _UPDATE_NOTE.search(x)]
+            tn = [x for x in tail if _UPDATE_NOTE.search(x)]
+            te = [x for x in tail if _TEASER_END.search(x)]
+            if hn or tn or te:
+                keep = _not_boiler(f, hn + tn + te)
+                v = tuple(tuple(x for x in part if x in keep) for part in (hn, tn, te))
+        f.extra["marks"] = v
+    return v
+
+
+def _norm(x: str) -> str:
+    return " ".join(x.lower().split())
+
+
+def _absent(found: tuple, other: Features) -> bool:
+    """Whether some of ``found`` does not occur in the other text."""
+    if not found:
+        return False
+    theirs = other.extra.get("norm_text")
+    if theirs is None:
+        theirs = other.extra["norm_text"] = _norm(other.text or "")
+    return any(_norm(x) not in theirs for x in found)
+
+
+def _marks_direction(a: int, b: int, fa: Features, fb: Features) -> Optional[tuple[int, int, str]]:
+    """Editorial marks one side carries and the other lacks. A later version carries an update
+    or correction note its earlier version lacks; a teaser ends by pointing to the whole text
+    elsewhere. A note at the end of the longer side is not evidence against a shorter side
+    that may be its truncation (the cut removed it); a note at the start is."""
+    ma, mb = _found_marks(fa), _found_marks(fb)
+    if not (any(ma) or any(mb)):
+        return None
+    na, nb = fa.shingles.size, fb.shingles.size
+
+    def notes(m: tuple, other: Features, longer: bool) -> bool:
+        # ``longer``: the other side is short enough to be a truncation of this one
+        return _absent(m[0], other) or (not longer and _absent(m[1], other))
+
+    ua = notes(ma, fb, longer=nb < TRUNC_LENGTH * na)
+    ub = notes(mb, fa, longer=na < TRUNC_LENGTH * nb)
+    if ua != ub:
+        return (b, a, "it carries an update or correction note the other lacks") if ua else \
+            (a, b, "it carries an update or correction note the other lacks")
+    ta, tb = _absent(ma[2], fb), _absent(mb[2], fa)
+    if ta != tb:
+        return (b, a, "it ends by pointing to the full story elsewhere") if ta else \
+            (a, b, "it ends by pointing to the full story elsewhere")
+    return None
 
 
 def derived_evidence(article, feats: Features) -> list[str]:
@@ -82,9 +198,18 @@ def direction(arts, feats, link: Link) -> tuple[int, int, str]:
         short, long_, cs = (a, b, ca) if sa <= sb else (b, a, cb)
         if cs >= TRUNC_CONTAINED and min(sa, sb) < TRUNC_LENGTH * max(sa, sb):
             return long_, short, "the shorter text lies wholly inside the longer one (truncation)"
+        # an editorial mark (update note, teaser line) is better evidence than "the longer text
+        # holds (almost) all of the shorter one", which a teaser that keeps most of its origin
+        # also meets
+        marked = _marks_direction(a, b, fa, fb)
+        if marked is not None:
+            return marked
         if cs >= TRUNC_CONTAINED and min(sa, sb) < max(sa, sb):
             return short, long_, "the longer text holds all of the shorter one and adds material"
     else:
+        marked = _marks_direction(a, b, fa, fb)  # (a note is better evidence than counts of facts)
+        if marked is not None:
+            return marked
         # a condensed rewrite: the shorter side is mostly aligned, the longer only partly
         (sa_n, sb_n), k = link.n_sent, len(link.aligned)
         short, long_, ns, nl = (a, b, sa_n, sb_n) if sa_n <= sb_n else (b, a, sb_n, sa_n)
