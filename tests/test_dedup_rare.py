@@ -110,12 +110,22 @@ def test_low_overlap_rewrite_needs_more_alignment():
     assert is_rewrite(9, 20, 18, low_overlap=True) and 9 / 18 >= LOW_OVERLAP_SHARE
 
 
+def test_low_overlap_rewrite_covers_both_articles():
+    """When alignment is all the evidence, a short report whose sentences all find a match in a
+    long one is not a rewrite of it: independent reports of one event share facts."""
+    from newsfold.dedup.rewrite import is_rewrite
+
+    assert is_rewrite(6, 13, 55) and not is_rewrite(6, 13, 55, low_overlap=True)  # 46% of one, 11% of the other
+    assert is_rewrite(9, 18, 20, low_overlap=True)  # the seeds' heavy rewrite: 45% of the longer
+
+
 @pytest.mark.slow
 def test_independent_reports_of_one_event_are_rarely_rewrites(data_dir):
     """Multi-News validation: each cluster is one event reported by several outlets, folded as
     one small batch (the document-neighbour path, where pairs sharing almost no wording are
     aligned). Independent reports share names and topic, so a loose alignment rule linked
-    ~10% of these articles as rewrites of another outlet's report; few may be."""
+    ~10% of these articles as rewrites of another outlet's report (71 of 690), a rule on the
+    shorter article's aligned share 19, the rule on both articles' shares 3; few may be."""
     rows = [json.loads(line) for line in open(data_dir / "summaries" / "multinews-val.jsonl")]
     n = low = 0
     for r in rows:
@@ -124,4 +134,4 @@ def test_independent_reports_of_one_event_are_rarely_rewrites(data_dir):
         n += len(arts)
         low += sum(a.relation in ("rewrite", "embellished") and a.similarity["jaccard"] < 0.05 for a in arts)
     assert n > 500
-    assert low / n <= 0.05, (low, n)
+    assert low / n <= 0.02, (low, n)
