@@ -135,3 +135,29 @@ def test_independent_reports_of_one_event_are_rarely_rewrites(data_dir):
         low += sum(a.relation in ("rewrite", "embellished") and a.similarity["jaccard"] < 0.05 for a in arts)
     assert n > 500
     assert low / n <= 0.02, (low, n)
+
+
+@pytest.mark.slow
+def test_real_text_corpus(data_dir):
+    """Copies planted in real news bodies by other edit operations than the synthetic
+    generator's (bench/dedup/realtext.py), 813 articles: every copy type is found, templated
+    reports (one original's names and numbers all replaced) stay apart, and real reports of
+    different events are never put in one family."""
+    from bench.dedup.realtext import build, real_event_scores
+    from newsfold.eval.dedup import score
+
+    rows = build(data_dir, seed=0, max_originals=400)
+    arts = [Article(id=r["id"], text=r["text"], source=r["source"], published=r.get("date")) for r in rows]
+    fold(arts)
+    pred = [a.family or a.id for a in arts]
+    res = score([r["family"] for r in rows], [r["type"] for r in rows], pred, [r["relation"] for r in rows],
+                [a.relation for a in arts], [r["origin"] for r in rows], [r["id"] for r in rows])
+    bt = res["by_type"]
+    for t in ("wire_copy", "light_edit", "added_boilerplate", "truncated", "paraphrase", "chain"):
+        assert bt[t]["origin_recall"] >= 0.95, (t, bt[t])
+    assert bt["heavy_rewrite"]["origin_recall"] >= 0.85, bt["heavy_rewrite"]
+    assert bt["templated"]["articles"] > 20 and bt["templated"]["in_family"] <= 0.01, bt["templated"]
+    ev = real_event_scores(rows, pred)
+    assert ev["real_originals_linked"]["different_events"] <= 1, ev
+    assert ev["precision_same_event_unscored"] >= 0.97, ev
+    assert res["relation_accuracy"] >= 0.8, res["relation_accuracy"]
