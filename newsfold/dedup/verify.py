@@ -275,19 +275,18 @@ def _contained(small: set, big: set) -> Optional[float]:
     return len(small & big) / len(small)
 
 
+def _share(x: set, y: set) -> Optional[float]:
+    """How much of the smaller set lies in the other (None: too small to judge)."""
+    return _contained(x, y) if len(x) <= len(y) else _contained(y, x)
+
+
 def facts_agree(fa: Features, fb: Features) -> tuple[bool, str]:
     """False when the pair differs in its numbers or names (a templated report)."""
     for label in ("numbers", "names"):  # names (the dearer set) only when numbers agree
-        x, y = getattr(fa, label), getattr(fb, label)
-        small, big = (x, y) if len(x) <= len(y) else (y, x)
-        c = _contained(small, big)
+        c = _share(getattr(fa, label), getattr(fb, label))
         if c is not None and c < FACT_CONTAINMENT:
             return False, f"same wording but different {label} ({c:.0%} shared): a templated report"
     return True, ""
-
-
-def _share(x: set, y: set) -> Optional[float]:
-    return _contained(x, y) if len(x) <= len(y) else _contained(y, x)
 
 
 def rewrite_facts_agree(fa: Features, fb: Features) -> tuple[bool, str]:
@@ -296,11 +295,11 @@ def rewrite_facts_agree(fa: Features, fb: Features) -> tuple[bool, str]:
     numbers do not agree either: one template filled with other names and numbers, whose
     skeleton sentences align as a paraphrase would. A rewrite may drop or add some names, or
     restate every figure, but keeps its origin's actors."""
+    cn = _share(fa.numbers, fb.numbers)  # (numbers first: cheaper than names, and usually agree)
+    if cn is not None and cn >= FACT_CONTAINMENT:
+        return True, ""
     c = _share(fa.names, fb.names)
     if c is None or c >= FACT_CONTAINMENT:
-        return True, ""
-    cn = _share(fa.numbers, fb.numbers)
-    if cn is not None and cn >= FACT_CONTAINMENT:
         return True, ""
     return False, f"aligned skeleton but different names ({c:.0%} shared) and numbers: a templated report"
 
