@@ -161,3 +161,27 @@ def test_real_text_corpus(data_dir):
     assert ev["real_originals_linked"]["different_events"] <= 1, ev
     assert ev["precision_same_event_unscored"] >= 0.97, ev
     assert res["relation_accuracy"] >= 0.8, res["relation_accuracy"]
+
+
+def test_outlet_from_url_when_no_source(data_dir, tmp_path):
+    """A feed without a source field still names its outlets in its URLs: their header and
+    footer are learnt per host, and the families are those of the same feed with sources."""
+    from bench.dedup.realtext import build
+    from newsfold.dedup.corpus import JsonlCorpus
+    from newsfold.dedup.families import outlet_of
+
+    rows = build(data_dir, seed=0, max_originals=150)
+    by_source = [Article(id=r["id"], text=r["text"], source=r["source"], published=r.get("date")) for r in rows]
+    by_url = [Article(id=r["id"], text=r["text"], url=f"https://www.{r['source']}/news/{r['id']}",
+                      published=r.get("date")) for r in rows]
+    bare = [Article(id=r["id"], text=r["text"], published=r.get("date")) for r in rows]
+    assert outlet_of(by_url[0]) == rows[0]["source"] and outlet_of(bare[0]) is None
+    for arts in (by_source, by_url, bare):
+        fold(arts)
+    assert [a.family for a in by_url] == [a.family for a in by_source]
+    # without either, each outlet's masthead and footer sentences align as a "rewrite"
+    assert [a.family for a in bare] != [a.family for a in by_source]
+    path = tmp_path / "feed.jsonl"
+    path.write_text("".join(json.dumps({"id": r["id"], "text": r["text"], "url": f"https://{r['source']}/a"}) + "\n"
+                            for r in rows[:3]))
+    assert [rec.source for rec in JsonlCorpus(path).records] == [r["source"] for r in rows[:3]]

@@ -103,7 +103,8 @@ def find_wire(paragraphs: list[str], dateline: Optional[Dateline], hints: list[s
 
 
 def domain(url: Optional[str]) -> Optional[str]:
-    if not url:
+    """The URL's host without "www." (None when there is no usable URL)."""
+    if not url or not isinstance(url, str):
         return None
     try:
         host = (urlsplit(url).hostname or "").lower()

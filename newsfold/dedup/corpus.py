@@ -25,6 +25,7 @@ from typing import Iterable, Iterator, Optional
 
 import numpy as np
 
+from newsfold.clean.metadata import domain
 from newsfold.ingest.rows import json_object
 
 
@@ -204,8 +205,10 @@ class JsonlCorpus:
                     # the field rules of rows.article_from_row
                     aid = str(row.get("id", None) or f"line-{n}")
                     published = row.get("published", None) or row.get("date", None)
+                    # (the outlet fold groups boilerplate by: the source, else the URL's host,
+                    # as families.outlet_of reads an Article)
                     self.records.append(ArticleRecord(
-                        aid, n, small(row.get("source")), small(str(published)) if published else None,
+                        aid, n, small(row.get("source") or domain(row.get("url"))), small(str(published)) if published else None,
                         small(row.get("wire")), small(row.get("first_seen"))))
                     offsets.append(off)
                     lengths.append(len(line_b))

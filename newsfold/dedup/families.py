@@ -86,6 +86,17 @@ def _dedup_config(config: Any) -> DedupConfig:
     return dc
 
 
+def outlet_of(a) -> Optional[str]:
+    """The outlet whose own header/footer boilerplate an article may carry: its ``source``,
+    else the host of its ``url`` (a feed without a source field still names its outlets)."""
+    src = getattr(a, "source", None)
+    if src:
+        return src
+    from newsfold.clean.metadata import domain
+
+    return domain(getattr(a, "url", None))
+
+
 # --------------------------------------------------------------------------- worker processes
 
 #: what the tasks of one ``_run_tasks`` call read (inherited by forked workers, never pickled)
@@ -682,7 +693,7 @@ def fold_detect(articles: Sequence[Article], *, config: Any = None, texts: Optio
         texts = [a.text or "" for a in arts]
     elif not _read_in_workers(texts):
         texts = [t or "" for t in texts]
-    sources = [a.source for a in arts]
+    sources = [outlet_of(a) for a in arts]
     extra = None
     if n <= dc.keep_shingles_max:
         if dc.rare_k and n > dc.knn_limit:
@@ -977,7 +988,7 @@ def find_links(texts, flat, offsets, dc: DedupConfig, boiler=None, arts=None, wo
         new = ~np.isin(extra[:, 0] * n + extra[:, 1], cands[:, 0] * n + cands[:, 1])
         # an outlet's own words (header, footer, bylines) are rare in the batch yet shared by
         # all its articles: rare-word pairs within one outlet are left to banding
-        src = [(a.source or "").casefold() for a in arts]
+        src = [(outlet_of(a) or "").casefold() for a in arts]
         new &= np.fromiter((not src[a] or src[a] != src[b] for a, b in extra.tolist()), dtype=bool, count=len(extra))
         if new.any():
             cands = np.concatenate((cands, extra[new]))
@@ -1187,7 +1198,7 @@ class FamilyIndex:
         text = article.text or ""
         flat, offsets = shingle_batch([text])
         raw_flat = flat
-        self._learn_boilerplate(article.source, flat)
+        self._learn_boilerplate(outlet_of(article), flat)
         flat, offsets = self._mask(flat, offsets)
         sig = minhash.signatures(flat, offsets, self.dc.num_perm)[0]
         row = len(self.ids)
