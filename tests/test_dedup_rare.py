@@ -185,3 +185,20 @@ def test_outlet_from_url_when_no_source(data_dir, tmp_path):
     path.write_text("".join(json.dumps({"id": r["id"], "text": r["text"], "url": f"https://{r['source']}/a"}) + "\n"
                             for r in rows[:3]))
     assert [rec.source for rec in JsonlCorpus(path).records] == [r["source"] for r in rows[:3]]
+
+
+@pytest.mark.slow
+def test_real_text_corpus_as_web_pages(data_dir, tmp_path):
+    """The same corpus written as its outlets' web pages (masthead, menu, byline, footer,
+    "more stories" box) and taken through newsfold's own ingest and clean stages before
+    folding: the product's path."""
+    from bench.dedup.realtext import build, score_html
+
+    rows = build(data_dir, seed=0, max_originals=150)
+    res = score_html(rows, tmp_path / "pages")
+    assert res["pages"] == {"written": len(rows), "articles": len(rows), "errors": 0}
+    bt = res["by_type"]
+    for t in ("wire_copy", "light_edit", "added_boilerplate", "truncated", "paraphrase"):
+        assert bt[t]["origin_recall"] >= 0.95, (t, bt[t])
+    assert bt["templated"]["in_family"] <= 0.01, bt["templated"]
+    assert res["real_events"]["real_originals_linked"]["different_events"] <= 1, res["real_events"]

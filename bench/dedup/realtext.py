@@ -30,6 +30,9 @@ other edit operations, so "other corpora, made differently" can be checked here:
 
 Rows: id, text, source, date (when kept), family, origin, relation, type, jaccard5; the
 format of generate.py, so ``newsfold eval dedup`` and ``bench.dedup.run --corpus`` read it.
+``--html DIR`` writes each article as its outlet's web page (masthead, menu, byline, footer,
+a "more stories" box) and scores newsfold's own ingest + clean + fold of the pages: the
+product's path, where boilerplate is stripped before copies are looked for.
 ``--score`` also folds the corpus with newsfold and prints ``newsfold eval dedup``'s scores
 plus ``real_events`` (see ``real_event_scores``): real articles of one event may be rewrites
 of one wire story, which no label here says.
@@ -460,6 +463,65 @@ def real_event_scores(rows: list[dict], pred_family: list[str]) -> dict:
                                       "different_events": other}}
 
 
+def to_html(row: dict) -> str:
+    """The row as its outlet's web page: masthead and menu, the headline (the body's first
+    sentence), byline, one <p> per paragraph, a "more stories" box, the footer; outlet,
+    canonical URL and publication time in the head."""
+    from html import escape
+
+    parts = row["text"].split("\n\n")
+    head, byline, body, foot = parts[0], parts[1], parts[2:-1], parts[-1]
+    first = split_sentences(body[0])[0][0] if body else ""
+    title = first if len(first) <= 120 else " ".join(first.split()[:12]) + " ..."
+    src = row["source"]
+    meta = f'<meta property="article:published_time" content="{row["date"]}T08:00:00Z">' if row.get("date") else ""
+    paras = "\n".join(f"<p>{escape(x)}</p>" for x in body)
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<title>{escape(title)} - {escape(src)}</title>
+<meta property="og:site_name" content="{escape(src)}">
+<link rel="canonical" href="https://{escape(src)}/news/{escape(row['id'])}.html">
+{meta}
+</head><body>
+<header><div class="masthead">{escape(head)}</div>
+<nav><ul><li><a href="/">Home</a></li><li><a href="/world">World</a></li><li><a href="/politics">Politics</a></li>
+<li><a href="/subscribe">Subscribe</a></li></ul></nav></header>
+<main><article>
+<h1>{escape(title)}</h1>
+<p class="byline">{escape(byline)}</p>
+{paras}
+</article>
+<aside class="related"><h2>More stories</h2><ul><li><a href="/news/a.html">Weather warning for the weekend</a></li>
+<li><a href="/news/b.html">Council budget vote delayed</a></li></ul></aside>
+</main>
+<footer><p>{escape(foot)}</p></footer>
+</body></html>
+"""
+
+
+def score_html(rows: list[dict], folder: Path) -> dict:
+    """Write every row as an HTML page under ``folder``, take the pages through newsfold's
+    own ingest and clean stages (boilerplate removal, metadata), fold them, and score."""
+    from newsfold.config import Config
+    from newsfold.dedup import fold
+    from newsfold.eval.dedup import score
+    from newsfold.stages import ingest_and_clean, split_errors
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for r in rows:
+        (folder / f"{r['id']}.html").write_text(to_html(r), encoding="utf-8")
+    arts, errors = split_errors(ingest_and_clean(sorted(str(p) for p in folder.glob("*.html")), config=Config()))
+    fold(arts)
+    got = {a.id: a for a in arts}
+    kept = [r for r in rows if r["id"] in got]
+    pred = [got[r["id"]].family or r["id"] for r in kept]
+    res = score([r["family"] for r in kept], [r["type"] for r in kept], pred, [r["relation"] for r in kept],
+                [got[r["id"]].relation for r in kept], [r["origin"] for r in kept], [r["id"] for r in kept])
+    res["real_events"] = real_event_scores(kept, pred)
+    res["pages"] = {"written": len(rows), "articles": len(arts), "errors": len(errors)}
+    return res
+
+
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", default="../shared/data")
@@ -467,6 +529,8 @@ def main(argv=None) -> None:
     ap.add_argument("--max-originals", type=int, default=None)
     ap.add_argument("--out", required=True)
     ap.add_argument("--score", action="store_true", help="fold the corpus with newsfold and print the scores")
+    ap.add_argument("--html", default=None, metavar="DIR",
+                    help="also write each article as an HTML page under DIR and score newsfold's ingest + clean + fold of them")
     a = ap.parse_args(argv)
     rows = build(Path(a.data), a.seed, a.max_originals)
     with open(a.out, "w", encoding="utf-8") as fh:
@@ -489,6 +553,8 @@ def main(argv=None) -> None:
                     [x.relation for x in arts], [r["origin"] for r in rows], [r["id"] for r in rows])
         res["real_events"] = real_event_scores(rows, pred)
         print(json.dumps(res, indent=1))
+    if a.html:
+        print(json.dumps({"html": score_html(rows, Path(a.html))}, indent=1))
 
 
 if __name__ == "__main__":
