@@ -6,9 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
-import numpy as np
-
-from newsfold.dedup.verify import Features, numbers, names, republisher_tag, sentences
+from newsfold.dedup.verify import Features, numbers, names, republisher_tag, sentences, shares_in
 
 #: truncated: the derived text is (almost) wholly inside its origin and clearly shorter
 TRUNC_CONTAINED = 0.9
@@ -99,12 +97,7 @@ def _not_boiler(f: Features, sents: list[str]) -> set[str]:
     from newsfold.dedup.shingle import shingle_batch
 
     flat, offs = shingle_batch(sents)
-    pos = np.searchsorted(b, flat)  # (a few shingles: no bitmap of the table, as isin_sorted builds)
-    pos[pos >= b.size] = 0
-    hit = np.concatenate(([0], np.cumsum(b[pos] == flat)))
-    n = offs[1:] - offs[:-1]
-    share = (hit[offs[1:]] - hit[offs[:-1]]) / np.maximum(n, 1)
-    return {x for x, sh in zip(sents, share.tolist()) if sh < 0.5}
+    return {x for x, sh in zip(sents, shares_in(flat, offs, b).tolist()) if sh < 0.5}
 
 
 def _found_marks(f: Features) -> tuple:
@@ -250,16 +243,8 @@ def _missing(x: Features, y: Features) -> list[str]:
         return []
     ynorm = None
     flat, offs = x.sentence_shingles
-    ys = y.shingles
-    if ys.size:
-        pos = np.searchsorted(ys, flat)
-        pos[pos >= ys.size] = 0
-        hit = (ys[pos] == flat).astype(np.int64)
-    else:
-        hit = np.zeros(flat.size, dtype=np.int64)
-    c = np.concatenate(([0], np.cumsum(hit)))
+    share = shares_in(flat, offs, y.shingles)
     n = offs[1:] - offs[:-1]
-    share = (c[offs[1:]] - c[offs[:-1]]) / np.maximum(n, 1)
     short = n <= 1
     out = []
     # only sentences that can be missing are looked at: mostly absent shingles, or too short

@@ -208,6 +208,19 @@ class Features:
         return self._names
 
 
+def shares_in(flat: np.ndarray, offsets: np.ndarray, table: np.ndarray) -> np.ndarray:
+    """Share of each sentence's 5-gram hashes (``flat`` cut at ``offsets``) found in the sorted
+    array ``table`` (an article's shingles, an outlet's boilerplate); a sentence with no
+    shingles: 0."""
+    if table.size == 0:
+        return np.zeros(len(offsets) - 1, dtype=np.float64)
+    pos = np.searchsorted(table, flat)
+    pos[pos >= table.size] = 0
+    c = np.concatenate(([0], np.cumsum(table[pos] == flat)))
+    n = offsets[1:] - offsets[:-1]
+    return (c[offsets[1:]] - c[offsets[:-1]]) / np.maximum(n, 1)
+
+
 def prefetch_sentences(feats: "list[Features]") -> None:
     """Compute ``sentences``/``sentence_shingles`` of many articles at once: one
     ``shingle_batch`` call over the sentences of up to 256 articles (the per-call overhead
@@ -238,11 +251,8 @@ def prefetch_sentences(feats: "list[Features]") -> None:
         b = f.boiler
         if b is not None and b.size and sents:
             # sentences made mostly of outlet boilerplate shingles are left out
-            pos = np.searchsorted(b, fl)
-            pos[pos >= b.size] = 0
-            c = np.concatenate(([0], np.cumsum(b[pos] == fl)))
             nk = no[1:] - no[:-1]
-            keep = (c[no[1:]] - c[no[:-1]]) < 0.5 * np.maximum(nk, 1)
+            keep = shares_in(fl, no, b) < 0.5
             if not keep.all():
                 sents = [x for x, kp in zip(sents, keep) if kp]
                 fl = fl[np.repeat(keep, nk)]
