@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
-from newsfold.dedup.verify import Features, numbers, names, republisher_tag, sentences, shares_in
+from newsfold.dedup.verify import Features, names, norm_case_space, numbers, republisher_tag, sentences, shares_in
 
 #: truncated: the derived text is (almost) wholly inside its origin and clearly shorter
 TRUNC_CONTAINED = 0.9
@@ -121,18 +121,14 @@ def _found_marks(f: Features) -> tuple:
     return v
 
 
-def _norm(x: str) -> str:
-    return " ".join(x.lower().split())
-
-
 def _absent(found: tuple, other: Features) -> bool:
     """Whether some of ``found`` does not occur in the other text."""
     if not found:
         return False
     theirs = other.extra.get("norm_text")
     if theirs is None:
-        theirs = other.extra["norm_text"] = _norm(other.text or "")
-    return any(_norm(x) not in theirs for x in found)
+        theirs = other.extra["norm_text"] = norm_case_space(other.text or "")
+    return any(norm_case_space(x) not in theirs for x in found)
 
 
 def _marks_direction(a: int, b: int, fa: Features, fb: Features) -> Optional[tuple[int, int, str]]:
@@ -254,7 +250,7 @@ def _missing(x: Features, y: Features) -> list[str]:
         if short[i] and len(s.split()) < 5:
             if ynorm is None:
                 ynorm = y.sentence_norms()
-            if " ".join(s.lower().split()) not in ynorm:
+            if norm_case_space(s) not in ynorm:
                 out.append(s)
         elif share[i] < 0.5:
             out.append(s)

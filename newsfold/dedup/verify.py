@@ -186,7 +186,7 @@ class Features:
         """Whitespace- and case-normalised sentences of under five words (what a short
         sentence is compared with: equal normalised text has an equal word count)."""
         if self._norms is None:
-            self._norms = {" ".join(t.lower().split()) for t in self.sentences if len(t.split(None, 4)) < 5}
+            self._norms = {norm_case_space(t) for t in self.sentences if len(t.split(None, 4)) < 5}
         return self._norms
 
     @property
@@ -206,6 +206,11 @@ class Features:
         if self._names is None:
             self._names = names(self.text)
         return self._names
+
+
+def norm_case_space(text: str) -> str:
+    """Lower-cased, whitespace runs made one space: how sentences are compared as text."""
+    return " ".join(text.lower().split())
 
 
 def shares_in(flat: np.ndarray, offsets: np.ndarray, table: np.ndarray) -> np.ndarray:
