@@ -480,3 +480,58 @@ def test_dateline_credit_after_a_headline_line():
     text = "Water rates to rise\n\nBy Staff\n\nLARKFIELD (Meridian Press) — The water board voted on Monday."
     assert dateline_credit(text) == "Meridian Press"
     assert dateline_credit("Water rates to rise\n\nThe board (Larkfield) voted on Monday.") is None
+
+
+def _wrapped(head: str, body: str, foot: str) -> str:
+    return f"{head}\n\n{body}\n\n{foot}"
+
+
+def test_unsourced_boilerplate_is_what_unrelated_articles_share():
+    """With no outlet to group by, a head/tail shingle is boilerplate when the articles
+    holding it are otherwise unrelated (one outlet's masthead and footer), not when they
+    share the rest of their text too (a wire story's copies, each in its own wrapper)."""
+    from newsfold.dedup.families import DedupConfig, _unsourced_bad
+    from newsfold.dedup.shingle import shingle_batch
+
+    rng = np.random.default_rng(7)
+    vocab = [f"w{k}" for k in range(5000)]
+
+    def body(n=120):
+        return " ".join(rng.choice(vocab, n)) + "."
+
+    head = "THE RIVERTON GAZETTE - City desk, all the news of the valley"
+    foot = "Copyright The Riverton Gazette. Terms of use | Privacy policy | Contact us | Advertise with us"
+    wire = body(150)
+    texts = [_wrapped(head, body(), foot) for _ in range(6)]
+    texts += [_wrapped(f"Outlet number {k} front page header line", wire, f"Footer of outlet {k}, all rights kept")
+              for k in range(4)]
+    flat, offsets = shingle_batch(texts)
+    bad = _unsourced_bad(flat, offsets, range(len(texts)), DedupConfig())
+    head_sh, _ = shingle_batch([head])
+    foot_sh, _ = shingle_batch([foot])
+    wire_sh, _ = shingle_batch([wire])
+    assert np.isin(head_sh, bad).all() and np.isin(foot_sh, bad).all()
+    assert not np.isin(wire_sh, bad).any()
+    # fewer than three articles: nothing to judge by
+    assert _unsourced_bad(flat, offsets, [0, 1], DedupConfig()).size == 0
+
+
+def test_generated_corpus_without_outlets_keeps_families_apart():
+    """The synthetic corpus with every ``source`` removed (so its 300 sites' headers and
+    footers cannot be learnt per outlet): before, shared footers chained unrelated articles
+    into a few giant families (family-pair precision 0.38 at 3,000 articles); the boilerplate
+    learnt from heads and tails keeps precision at 1.0 and copy recall as with sources."""
+    from bench.dedup.generate import generate
+    from newsfold.eval.dedup import score
+
+    rows = generate(3000, seed=1)
+    arts = [Article(id=r["id"], text=r["text"], published=r.get("date")) for r in rows]
+    fold(arts)
+    res = score([r["family"] for r in rows], [r["type"] for r in rows], [a.family or a.id for a in arts],
+                [r["relation"] for r in rows], [a.relation for a in arts], [r["origin"] for r in rows],
+                [r["id"] for r in rows])
+    assert res["pairwise"]["precision"] >= 0.99, res["pairwise"]
+    bt = res["by_type"]
+    for t in ("wire_copy", "light_edit", "added_boilerplate", "truncated", "paraphrase"):
+        assert bt[t]["origin_recall"] >= 0.97, (t, bt[t])
+    assert bt["templated"]["in_family"] < 0.01, bt["templated"]

@@ -202,3 +202,20 @@ def test_forked_worker_signs_after_the_parent_signed():
                          text=True, timeout=300)
     assert out.returncode == 0, out.stderr
     assert int(out.stdout.strip()) > 0
+
+
+def _unsourced(arts):
+    for a in arts:
+        a.source = None
+    return arts
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_streaming_layout_equals_kept_shingles_without_outlets(workers):
+    """Articles naming no outlet: the boilerplate learnt from their heads and tails is the
+    same whether the batch's shingle arrays are kept or each chunk is re-shingled."""
+    kept, streamed = _unsourced(_generated(700, 3)), _unsourced(_generated(700, 3))
+    fold(kept, config=DedupConfig(workers=1))
+    fold(streamed, config=DedupConfig(workers=workers, parallel_min=0, pair_chunk=64, keep_shingles_max=0))
+    assert _fields(kept) == _fields(streamed)
+    assert sum(1 for a in kept if a.origin) > 100

@@ -23,7 +23,8 @@ import numpy as np
 from newsfold.dedup import banding, minhash, rare
 from newsfold.dedup.provenance import Link, describe, direction, sentence_diff
 from newsfold.dedup.rewrite import SentenceAligner, doc_neighbours, is_rewrite, lis_share, sentence_facts
-from newsfold.dedup.shingle import isin_sorted, shingle_batch, shingles_from_tokens, sorted_unique, token_hash_batch
+from newsfold.dedup.shingle import (intersect_sorted, isin_sorted, shingle_batch, shingles_from_tokens, sorted_unique,
+                                    token_hash_batch)
 from newsfold.dedup.verify import (NEAR_COPY_CONTAINMENT, Features, facts_agree, numbers_batch, prefetch_sentences,
                                    rewrite_facts_agree, set_overlap)
 from newsfold.model import Article, Family, FamilyMember
@@ -55,6 +56,14 @@ class DedupConfig:
     #: a shingle in this share of one outlet's (sampled) articles is that outlet's boilerplate
     boilerplate_share: float = 0.3
     boilerplate_sample: int = 64
+    #: articles naming no outlet (``_unsourced_bad``): a head/tail shingle held by at least
+    #: ``unsourced_min`` of them is boilerplate when ``unsourced_probe`` of its articles,
+    #: compared in consecutive pairs, share under ``unsourced_related`` of their shingles (median);
+    #: at most ``unsourced_sample`` such articles are looked at (streaming layout)
+    unsourced_min: int = 3
+    unsourced_probe: int = 5
+    unsourced_related: float = 0.5
+    unsourced_sample: int = 20_000
     aligner_sample_docs: int = 200
     seed: int = 0
     #: outlet -> owner, so outlets of one owner count once in ``story_sources``
@@ -216,7 +225,7 @@ def _check_task(task: tuple) -> list:
     Returns [(pair index, link, (origin, derived, why), description)]."""
     idx, pairs, flags, texts, arts = task
     st = _TASK_STATE
-    ck = _Checker(texts, st["flat"], st["offsets"], st["dc"], st["boiler"])
+    ck = _Checker(texts, st["flat"], st["offsets"], st["dc"], st["boiler"], mark_boiler=st.get("mark_boiler"))
     if st["flat"] is None:  # streaming layout: this task's articles shingled here, in one batch
         ck.shingle_all(sorted(texts))
     ck._aligner = st["aligner"]
@@ -319,6 +328,89 @@ def _groups_bad(flat: np.ndarray, offsets: np.ndarray, groups: list, dc: DedupCo
             for few, idx in groups]
 
 
+def _ranges(starts: np.ndarray, lens: np.ndarray) -> np.ndarray:
+    """Concatenated ``arange(s, s + l)`` for each (start, length), without a Python loop."""
+    lens = np.asarray(lens, dtype=np.int64)
+    if lens.sum() == 0:
+        return np.zeros(0, dtype=np.int64)
+    shift = np.asarray(starts, dtype=np.int64) - np.concatenate(([0], np.cumsum(lens)[:-1]))
+    return np.repeat(shift, lens) + np.arange(int(lens.sum()), dtype=np.int64)
+
+
+def _unsourced_bad(flat: np.ndarray, offsets: np.ndarray, idx: Sequence[int], dc: DedupConfig) -> np.ndarray:
+    """Boilerplate of articles that name no outlet (no ``source``, no URL), so cannot be
+    grouped by outlet: shingles of their heads or tails (first 40, last 60 shingles, where a
+    masthead, byline or footer is) found in at least ``unsourced_min`` of them, *whose
+    articles are otherwise unrelated*. A shingle shared by the heads of a wire story's copies
+    is shared with the rest of their text; one shared by an outlet's mastheads or footers is
+    not. Candidate shingles are grouped by the exact set of articles holding them (one
+    masthead's shingles, one footer's); for each group, ``unsourced_probe`` of its articles
+    (spread over it) are compared in consecutive pairs, and the group is boilerplate when the
+    median shingle containment of those pairs is under ``unsourced_related``."""
+    idx = np.asarray(idx, dtype=np.int64)
+    need = max(3, dc.unsourced_min)
+    if idx.size < need:
+        return np.zeros(0, dtype=np.uint64)
+    o, e = offsets[idx].astype(np.int64), offsets[idx + 1].astype(np.int64)
+    h_end = np.minimum(o + 40, e)
+    t_start = np.maximum(e - 60, h_end)
+    pos = _ranges(np.concatenate((o, t_start)), np.concatenate((h_end - o, e - t_start)))
+    art = np.repeat(np.concatenate((idx, idx)), np.concatenate((h_end - o, e - t_start)))
+    vals = flat[pos]
+    # most head/tail shingles are in one article only: a count of their low bits rules them
+    # out without sorting them all (a bucket's count >= the count of any value in it)
+    bits = int(min(24, max(10, np.ceil(np.log2(max(2, vals.size))) + 1)))
+    low = (vals & np.uint64((1 << bits) - 1)).astype(np.int64)
+    shared = np.bincount(low, minlength=1 << bits)[low] >= need
+    vals, art = vals[shared], art[shared]
+    del low, shared
+    order = np.lexsort((art, vals))
+    vals, art = vals[order], art[order]
+    first = np.ones(vals.size, dtype=bool)
+    first[1:] = (vals[1:] != vals[:-1]) | (art[1:] != art[:-1])
+    vals, art = vals[first], art[first]  # (value, article) pairs, each once, sorted by value
+    if vals.size == 0:
+        return np.zeros(0, dtype=np.uint64)
+    starts = np.flatnonzero(np.concatenate(([True], vals[1:] != vals[:-1])))
+    counts = np.diff(np.append(starts, vals.size))
+    cand = counts >= need
+    if not cand.any():
+        return np.zeros(0, dtype=np.uint64)
+    # a key per candidate value for the set of articles holding it (order-free sum of mixed ids)
+    with np.errstate(over="ignore"):
+        mixed = (art.astype(np.uint64) + np.uint64(1)) * np.uint64(0x9E3779B97F4A7C15)
+        mixed ^= mixed >> np.uint64(31)
+        keys = np.add.reduceat(mixed, starts)
+    cs, cc = starts[cand], counts[cand]
+    with np.errstate(over="ignore"):
+        gkey = keys[cand] ^ (cc.astype(np.uint64) * np.uint64(0xBF58476D1CE4E5B9))
+    _, rep, inv = np.unique(gkey, return_index=True, return_inverse=True)
+    sets: dict[int, np.ndarray] = {}
+
+    def shingles(i: int) -> np.ndarray:
+        s = sets.get(i)
+        if s is None:
+            if len(sets) >= 8_192:  # bounded memory
+                sets.clear()
+            s = sets[i] = sorted_unique(flat[int(offsets[i]) : int(offsets[i + 1])])
+        return s
+
+    probe = max(2, dc.unsourced_probe)
+    is_bad = np.zeros(rep.size, dtype=bool)
+    for g, j0 in enumerate(rep.tolist()):
+        arts = art[cs[j0] : cs[j0] + cc[j0]]
+        if arts.size > probe:  # spread over the group (articles are in index order)
+            arts = arts[np.linspace(0, arts.size - 1, probe).astype(np.int64)]
+        cont = []
+        for x in range(len(arts) - 1):  # consecutive pairs of the probe
+            a, b = shingles(int(arts[x])), shingles(int(arts[x + 1]))
+            cont.append(intersect_sorted(a, b).size / max(1, min(a.size, b.size)))
+        cont.sort()
+        k = len(cont)
+        is_bad[g] = (cont[k // 2] + cont[(k - 1) // 2]) / 2 < dc.unsourced_related  # the median
+    return np.unique(vals[cs[is_bad[inv.ravel()]]])
+
+
 def boilerplate_values(flat: np.ndarray, keep: np.ndarray) -> np.ndarray:
     return sorted_unique(flat[~keep]) if not keep.all() else np.zeros(0, dtype=np.uint64)
 
@@ -368,8 +460,14 @@ def _compact(flat: np.ndarray, offsets: np.ndarray, keep: np.ndarray, block: int
 
 class _Checker:
     def __init__(self, texts: Sequence[str], flat: np.ndarray, offsets: np.ndarray, dc: DedupConfig,
-                 boiler: Optional[np.ndarray] = None, raw_sents: Optional[dict] = None):
+                 boiler: Optional[np.ndarray] = None, raw_sents: Optional[dict] = None,
+                 mark_boiler: Optional[np.ndarray] = None):
         self.texts = texts
+        #: the boilerplate the editorial-mark check discounts, when not ``boiler``: an
+        #: outlet's own (an update note printed under all its articles says nothing about one),
+        #: not what articles naming no outlet share (a note worded alike in many of them is
+        #: still a note)
+        self.mark_boiler = mark_boiler
         #: index -> cached (sentences, flat, offsets) before boilerplate filtering
         self.raw_sents = raw_sents or {}
         self.keep_raw = raw_sents is not None
@@ -407,6 +505,8 @@ class _Checker:
                 else:
                     sh = _masked_sets([self.texts[i]], self.boiler)[0]
             f = self._feats[i] = Features(self.texts[i], sh, boiler=self.boiler)
+            if self.mark_boiler is not None:
+                f.extra["mark_boiler"] = self.mark_boiler
             if self.keep_raw:  # FamilyIndex keeps raw sentences per row
                 f.extra["keep_raw"] = True
                 f._raw_sents = self.raw_sents.get(i)
@@ -695,6 +795,7 @@ def fold_detect(articles: Sequence[Article], *, config: Any = None, texts: Optio
         texts = [t or "" for t in texts]
     sources = [outlet_of(a) for a in arts]
     extra = None
+    mark_boiler = None  # the editorial-mark check's boilerplate, when not ``boiler``
     if n <= dc.keep_shingles_max:
         if dc.rare_k and n > dc.knn_limit:
             vocab = rare.RareVocab.from_texts(texts, dc.rare_sample, dc.seed)
@@ -706,6 +807,10 @@ def fold_detect(articles: Sequence[Article], *, config: Any = None, texts: Optio
         # (= boilerplate_values(flat, boilerplate_mask(...)), the outlets shared among the
         # workers; each signing task masks its chunk and returns which shingles it kept)
         boiler = _boiler_from_flat(flat, offsets, sources, dc, workers)
+        unsourced = [i for i, s in enumerate(sources) if not s]
+        if len(unsourced) >= 3:
+            mark_boiler = boiler
+            boiler = np.union1d(boiler, _unsourced_bad(flat, offsets, unsourced, dc))
         sig, keep = _sign_chunked(texts, flat, offsets, boiler, workers, return_keep=True)
         if keep is not None and not keep.all():
             flat, offsets = _compact(flat, offsets, keep)
@@ -713,16 +818,26 @@ def fold_detect(articles: Sequence[Article], *, config: Any = None, texts: Optio
     else:
         # streaming layout: no batch-wide shingle array (8 B per 5-gram: ~4 GB at 1M articles)
         boiler = _sampled_boilerplate(texts, sources, dc, workers)
+        unsourced = [i for i, s in enumerate(sources) if not s]
+        if len(unsourced) >= 3:
+            mark_boiler = boiler
+            if len(unsourced) > dc.unsourced_sample:
+                unsourced = sorted(random.Random(dc.seed).sample(unsourced, dc.unsourced_sample))
+            part = texts.read_many(unsourced) if _read_in_workers(texts) else [texts[i] for i in unsourced]
+            f, o = shingle_batch(part)
+            boiler = np.union1d(boiler, _unsourced_bad(f, o, range(len(part)), dc))
+            del part, f, o
         flat = offsets = None
         sig = _sign_chunked(texts, None, None, boiler, workers)
-    checker = _Checker(texts, flat, offsets, dc, boiler)  # features of any edge described here
+    # features of any edge described here
+    checker = _Checker(texts, flat, offsets, dc, boiler, mark_boiler=mark_boiler)
     aligner = checker.aligner
     # find_links drops the signature matrix once it has its candidate pairs (512 B per
     # article: 488 MiB at 1M): no reference is kept here while the pairs are checked
     box = [sig]
     del sig
     results = find_links(texts, flat, offsets, dc, boiler, arts=arts, workers=workers, aligner=aligner, sig=box.pop(),
-                         extra=extra)
+                         extra=extra, mark_boiler=mark_boiler)
     links = [r[0] for r in results]
     dirs = [r[1] for r in results]
     described = {id(r[0]): (r[1][0], r[1][1], r[1][2], r[2]) for r in results}
@@ -959,7 +1074,7 @@ class _FeatView:
 
 def find_links(texts, flat, offsets, dc: DedupConfig, boiler=None, arts=None, workers: int = 1,
                aligner: Optional[SentenceAligner] = None, sig: Optional[np.ndarray] = None,
-               extra: Optional[np.ndarray] = None) -> list:
+               extra: Optional[np.ndarray] = None, mark_boiler: Optional[np.ndarray] = None) -> list:
     """Verified links among the texts, in candidate order: [(link, (origin, derived, why),
     describe() of the derived side)]. Candidate pairs are checked in chunks (``pair_chunk``),
     in ``workers`` forked processes when > 1. ``extra``: more candidate pairs (rare-word
@@ -998,7 +1113,8 @@ def find_links(texts, flat, offsets, dc: DedupConfig, boiler=None, arts=None, wo
     if aligner is None:
         aligner = _Checker(texts, flat, offsets, dc, boiler).aligner
     metas = _MetaView(arts)  # made per task (not one object per article of the batch)
-    state = {"flat": flat, "offsets": offsets, "dc": dc, "boiler": boiler, "aligner": aligner}
+    state = {"flat": flat, "offsets": offsets, "dc": dc, "boiler": boiler, "aligner": aligner,
+             "mark_boiler": mark_boiler}
     out: list = []
     for part in _run_tasks(_check_task, _with_docs(tasks, texts, metas), state, workers):
         out.extend(part)

@@ -90,8 +90,9 @@ _HEAD, _TAIL = 5, 6
 
 def _not_boiler(f: Features, sents: list[str]) -> set[str]:
     """The sentences that are not mostly outlet boilerplate (an outlet's constant footer, an
-    "Editor's note" it prints under every article, says nothing about one article)."""
-    b = f.boiler
+    "Editor's note" it prints under every article, says nothing about one article): the
+    features' ``mark_boiler`` where the batch gave one, else their ``boiler``."""
+    b = f.extra.get("mark_boiler", f.boiler)
     if b is None or not b.size or not sents:
         return set(sents)
     from newsfold.dedup.shingle import shingle_batch
