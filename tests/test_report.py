@@ -256,3 +256,58 @@ def test_lower_ranked_stories_are_listed_compactly_with_working_anchors():
     assert doc.fragments and set(doc.fragments) <= set(doc.ids)  # every in-page link lands somewhere
     full = render_report({"articles": arts, "stories": stories}, story_budget=None)
     assert "More stories" not in full and "Summary sentence of story 7." in full
+
+
+def _long_story(k: int, n_claims: int = 100) -> tuple[list, dict]:
+    arts = [{"id": f"s{k}a{j}", "title": f"Headline {k}-{j}", "source": f"outlet{j}.example", "text": f"Text {k} {j}.",
+             "story": f"s{k}"} for j in range(3)]
+    arts[1].update(family=arts[0]["id"], origin=arts[0]["id"], relation="truncated",
+                   dropped=[f"Dropped passage {p} " + "word " * 300 for p in range(12)])
+    ids = [a["id"] for a in arts]
+    story = {
+        "id": f"s{k}", "title": f"Long story {k}", "articles": ids,
+        "sources": {"articles": 3, "outlets": 3, "independent": 2},
+        "claims": [{"text": f"Claim {k}-{c} stated here.", "status": "single_source", "articles": ids[:1],
+                    "independent_sources": 1} for c in range(n_claims)],
+        "quotes": [{"speaker": f"Speaker {q % 4}", "text": f"Quote {k}-{q}.", "articles": ids[:1]} for q in range(60)],
+        "timeline": [{"time": f"2025-01-{1 + t % 28:02d}", "text": f"Event {k}-{t}.", "articles": ids[:1]}
+                     for t in range(50)],
+        "entities": [{"name": f"Entity {k}-{e}", "type": "PERSON", "articles": ids[:1], "mentions": 1}
+                     for e in range(100)],
+    }
+    return arts, story
+
+
+def test_long_story_lists_are_capped_and_counted():
+    """A story's claims, quotes, timeline and entities, and a copy's dropped passages, are
+    shown up to a budget; the page says how many more stories.json holds."""
+    arts, story = _long_story(0)
+    page = render_report({"articles": arts, "stories": [story]})
+    assert "Claims (100)" in page and "Claim 0-19 stated" in page and "Claim 0-20 stated" not in page
+    assert "80 more claims in stories.json" in page
+    assert "Quotes (60)" in page and "40 more quotes in stories.json" in page
+    assert "30 more timeline entries in stories.json" in page
+    assert "Entities (100)" in page and "70 more entities in stories.json" in page
+    assert "dropped 12 passages" in page and "(+7 more in stories.json)" in page
+    assert "Dropped passage 4 " in page and "Dropped passage 5 " not in page
+    assert "word " * 100 + "…" not in page and "word " * 70 in page  # passages cut to 400 characters
+    full = render_report({"articles": arts, "stories": [story]}, item_budget=None)
+    assert "Claim 0-99 stated" in full and "Dropped passage 11 " in full and "in stories.json (left out" not in full
+    assert len(page) < len(full) / 2
+
+
+def test_row_budget_shows_the_best_ranked_stories_in_full():
+    stories, arts = [], []
+    for k in range(6):
+        a, s = _long_story(k, n_claims=10)
+        s["sources"]["independent"] = 10 - k  # rank = k + 1
+        arts += a
+        stories.append(s)
+    # each story shows 10 claims + 20 quotes + 20 timeline entries = 50 rows
+    page = render_report({"articles": arts, "stories": stories}, row_budget=120)
+    assert "Claim 1-9 stated" in page and "Claim 2-0 stated" not in page  # 100 rows fit, 150 do not
+    assert "More stories (4)" in page and "Long story 5" in page
+    one = render_report({"articles": arts, "stories": stories}, row_budget=10)
+    assert "Claim 0-9 stated" in one and "More stories (5)" in one  # the best story always in full
+    doc = parse(page)
+    assert set(doc.fragments) <= set(doc.ids)

@@ -60,16 +60,31 @@ TEXT_BUDGET = 2_000_000
 #: rest, ranked lower, are listed in one compact table (a run over 7,356 NeuS articles made
 #: 3,443 stories and a 32 MB page, three quarters of it story sections).
 STORY_BUDGET = 500
+#: Rows of each list a story section shows (claims, quotes, timeline entries; entities show
+#: half again as many), and passages (of at most PASSAGE_CHARS characters each) of a copy's
+#: ``added``/``dropped``: the rest are counted, and stories.json has them all. (A run over
+#: 1,926 long articles made 22,669 claims, up to 236 in one story, and a 22 MB page, most of
+#: it claim tables and the passages truncated copies dropped.)
+ITEM_BUDGET = 20
+#: Claim, quote and timeline rows of all full story sections together: stories are shown in
+#: full, best-ranked first, until the next one's rows would pass it (a run of many short
+#: stories shows up to STORY_BUDGET in full; one of long, much-quoted stories fewer).
+ROW_BUDGET = 8_000
+PASSAGE_BUDGET = 5
+PASSAGE_CHARS = 400
 
 
 def render_report(result: RunResult | Mapping[str, Any], *, title: str = "newsfold report",
                   text_budget: Optional[int] = TEXT_BUDGET,
-                  story_budget: Optional[int] = STORY_BUDGET) -> str:
+                  story_budget: Optional[int] = STORY_BUDGET,
+                  item_budget: Optional[int] = ITEM_BUDGET, row_budget: Optional[int] = ROW_BUDGET) -> str:
     """Render the whole run as one static HTML page (full texts up to ``text_budget``
-    characters in all, full analysis for the ``story_budget`` best-ranked stories; None = no
+    characters in all, full analysis for the ``story_budget`` best-ranked stories, at most
+    ``item_budget`` rows of each of their lists and ``row_budget`` list rows in all; None = no
     limit)."""
     env = _environment()
-    view = build_view(result, text_budget=text_budget, story_budget=story_budget)
+    view = build_view(result, text_budget=text_budget, story_budget=story_budget, item_budget=item_budget,
+                      row_budget=row_budget)
     return env.get_template("report.html").render(title=title, **view)
 
 
@@ -77,7 +92,8 @@ def render_report(result: RunResult | Mapping[str, Any], *, title: str = "newsfo
 
 
 def build_view(result: RunResult | Mapping[str, Any], *, text_budget: Optional[int] = None,
-               story_budget: Optional[int] = None) -> dict[str, Any]:
+               story_budget: Optional[int] = None, item_budget: Optional[int] = None,
+               row_budget: Optional[int] = None) -> dict[str, Any]:
     """Plain-dict view of a run for the template (tolerant of missing fields)."""
     data = result.to_dict() if hasattr(result, "to_dict") else dict(result)
     articles = [a for a in (data.get("articles") or []) if isinstance(a, Mapping)]
@@ -91,14 +107,20 @@ def build_view(result: RunResult | Mapping[str, Any], *, text_budget: Optional[i
     story_of: dict[str, str] = {}
     story_views = []
     for s in stories:
-        sv = _story_view(s, by_id)
+        sv = _story_view(s, by_id, item_budget)
         story_views.append(sv)
         for aid in sv["article_ids"]:
             story_of.setdefault(aid, sv["id"])
     story_views.sort(key=lambda sv: (-sv["independent"], -sv["n_articles"], sv["title"].casefold()))
+    rows = 0
+    open_ = True
     for rank, sv in enumerate(story_views, 1):
         sv["rank"] = rank
-        sv["detail"] = story_budget is None or rank <= story_budget
+        # the best-ranked stories, while their list rows fit the row budget (always the first)
+        rows += len(sv["claims"]) + sv["quotes_shown"] + len(sv["timeline"])
+        open_ = open_ and (story_budget is None or rank <= story_budget) and (
+            row_budget is None or rows <= row_budget or rank == 1)
+        sv["detail"] = open_
     story_by_id = {sv["id"]: sv for sv in story_views}
 
     # articles grouped in the order of the stories they belong to, then the rest
@@ -163,7 +185,8 @@ def build_view(result: RunResult | Mapping[str, Any], *, text_budget: Optional[i
     }
 
 
-def _story_view(s: Mapping[str, Any], by_id: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+def _story_view(s: Mapping[str, Any], by_id: Mapping[str, Mapping[str, Any]],
+                item_budget: Optional[int] = None) -> dict[str, Any]:
     sid = _s(s.get("id")) or "story"
     aids = [str(a) for a in (s.get("articles") or [])]
     members = [by_id[a] for a in aids if a in by_id]
@@ -178,6 +201,9 @@ def _story_view(s: Mapping[str, Any], by_id: Mapping[str, Mapping[str, Any]]) ->
             "exists": art is not None,
             "n": number.get(aid),
             "label": _article_label(art, aid),
+            # the citation's tooltip (every summary sentence, claim, quote and timeline entry
+            # cites: the full label made a third of a large report)
+            "tip": _short(_article_label(art, aid), 80),
             "source": _s(art.get("source")) if art else "",
         }
 
@@ -196,7 +222,7 @@ def _story_view(s: Mapping[str, Any], by_id: Mapping[str, Mapping[str, Any]]) ->
 
     title = _s(s.get("title")) or next((_s(a.get("title")) for a in members if a.get("title")), "")
 
-    families = _families_view(s, members, ref)
+    families = _families_view(s, members, ref, item_budget is not None)
     claims = []
     for c in s.get("claims") or []:
         if not isinstance(c, Mapping):
@@ -218,6 +244,9 @@ def _story_view(s: Mapping[str, Any], by_id: Mapping[str, Mapping[str, Any]]) ->
         )
     claim_order = {"conflicting": 0, "corroborated": 1, "single_source": 2}
     claims.sort(key=lambda c: (claim_order.get(c["status"], 3), -c["independent"]))
+    claim_counts = Counter(c["status"] for c in claims)
+    n_claims = len(claims)
+    claims = _cap(claims, item_budget)
 
     quotes_by_speaker: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for q in s.get("quotes") or []:
@@ -237,6 +266,15 @@ def _story_view(s: Mapping[str, Any], by_id: Mapping[str, Mapping[str, Any]]) ->
         ({"speaker": k, "quotes": v} for k, v in quotes_by_speaker.items()),
         key=lambda g: (g["speaker"] == "Unattributed", -len(g["quotes"]), g["speaker"]),
     )
+    n_quotes = sum(len(g["quotes"]) for g in quotes)
+    if item_budget is not None and n_quotes > item_budget:  # speakers in order, until the budget
+        left, kept = item_budget, []
+        for g in quotes:
+            if left <= 0:
+                break
+            kept.append({"speaker": g["speaker"], "quotes": g["quotes"][:left]})
+            left -= len(kept[-1]["quotes"])
+        quotes = kept
 
     entities = []
     for e in s.get("entities") or []:
@@ -253,6 +291,8 @@ def _story_view(s: Mapping[str, Any], by_id: Mapping[str, Mapping[str, Any]]) ->
             }
         )
     entities.sort(key=lambda e: (-e["n_articles"], -e["mentions"], e["name"]))
+    n_entities = len(entities)
+    entities = _cap(entities, None if item_budget is None else item_budget * 3 // 2)
     entity_groups = defaultdict(list)
     for e in entities:
         entity_groups[e["type"]].append(e)
@@ -278,6 +318,8 @@ def _story_view(s: Mapping[str, Any], by_id: Mapping[str, Mapping[str, Any]]) ->
         if isinstance(t, Mapping)
     ]
     timeline.sort(key=lambda t: (t["time"] == "", t["time"]))
+    n_timeline = len(timeline)
+    timeline = _cap(timeline, item_budget)
 
     return {
         "id": sid,
@@ -294,17 +336,35 @@ def _story_view(s: Mapping[str, Any], by_id: Mapping[str, Mapping[str, Any]]) ->
         "storyline": _s(s.get("storyline")),
         "families": families,
         "claims": claims,
-        "claim_counts": Counter(c["status"] for c in claims),
+        "n_claims": n_claims,
+        "claim_counts": claim_counts,
         "quotes": quotes,
-        "n_quotes": sum(len(g["quotes"]) for g in quotes),
+        "n_quotes": n_quotes,
+        "quotes_shown": sum(len(g["quotes"]) for g in quotes),
         "entity_groups": entity_groups_list,
-        "n_entities": len(entities),
+        "n_entities": n_entities,
+        "entities_shown": len(entities),
         "summary": summary,
         "timeline": timeline,
+        "n_timeline": n_timeline,
     }
 
 
-def _families_view(s: Mapping[str, Any], members: list, ref) -> list[dict[str, Any]]:
+def _cap(rows: list, budget: Optional[int]) -> list:
+    return rows if budget is None else rows[:budget]
+
+
+def _passages(texts: Iterable[Any], capped: bool) -> tuple[list[str], int]:
+    """(the passages shown, how many there are): with ``capped``, the first PASSAGE_BUDGET,
+    each cut to PASSAGE_CHARS characters."""
+    all_ = [_s(x) for x in texts or []]
+    if not capped:
+        return all_, len(all_)
+    shown = [_short(x, PASSAGE_CHARS) for x in all_[:PASSAGE_BUDGET]]
+    return shown, len(all_)
+
+
+def _families_view(s: Mapping[str, Any], members: list, ref, capped: bool = False) -> list[dict[str, Any]]:
     """Copy families of a story: from ``story.families`` or, failing that, article fields."""
     by_id = {str(a.get("id")): a for a in members}
     fams = []
@@ -317,7 +377,7 @@ def _families_view(s: Mapping[str, Any], members: list, ref) -> list[dict[str, A
             if not isinstance(m, Mapping) or _s(m.get("id")) == origin:
                 continue
             art = by_id.get(_s(m.get("id"))) or {}
-            copies.append(_copy_view(m, art, ref))
+            copies.append(_copy_view(m, art, ref, capped))
         fams.append({"origin": ref(origin), "copies": copies, "wire": _s(f.get("wire")),
                      "outlets": [_s(o) for o in f.get("outlets") or []]})
     if not fams and members:
@@ -326,16 +386,18 @@ def _families_view(s: Mapping[str, Any], members: list, ref) -> list[dict[str, A
             groups[_s(a.get("family") or a.get("id"))].append(a)
         for fid, arts in groups.items():
             origin = fid if fid in by_id else _s(arts[0].get("id"))
-            copies = [_copy_view(a, a, ref) for a in arts if _s(a.get("id")) != origin]
+            copies = [_copy_view(a, a, ref, capped) for a in arts if _s(a.get("id")) != origin]
             fams.append({"origin": ref(origin), "copies": copies, "wire": _s(by_id.get(origin, {}).get("wire")),
                          "outlets": sorted({_s(a.get("source")) for a in arts if a.get("source")})})
     fams.sort(key=lambda f: (-len(f["copies"]), f["origin"]["label"]))
     return fams
 
 
-def _copy_view(m: Mapping[str, Any], art: Mapping[str, Any], ref) -> dict[str, Any]:
+def _copy_view(m: Mapping[str, Any], art: Mapping[str, Any], ref, capped: bool = False) -> dict[str, Any]:
     relation = _s(m.get("relation") or art.get("relation")) or "copy"
     sim = m.get("similarity") or art.get("similarity") or {}
+    added, n_added = _passages(art.get("added"), capped)
+    dropped, n_dropped = _passages(art.get("dropped"), capped)
     return {
         "ref": ref(m.get("id")),
         "via": ref(m.get("origin")) if m.get("origin") else None,
@@ -343,8 +405,10 @@ def _copy_view(m: Mapping[str, Any], art: Mapping[str, Any], ref) -> dict[str, A
         "relation_label": RELATION_LABELS.get(relation, relation),
         "reason": _s(m.get("reason") or art.get("reason")),
         "similarity": ", ".join(f"{k} {_fmt(v)}" for k, v in sim.items() if _scalar(v)) if isinstance(sim, Mapping) else "",
-        "added": [_s(x) for x in art.get("added") or []],
-        "dropped": [_s(x) for x in art.get("dropped") or []],
+        "added": added,
+        "n_added": n_added,
+        "dropped": dropped,
+        "n_dropped": n_dropped,
     }
 
 
@@ -425,6 +489,10 @@ def _article_label(art: Optional[Mapping[str, Any]], aid: str) -> str:
     if src and title:
         return f"{src}: {title}"
     return title or src or aid
+
+
+def _short(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
 
 
 def _safe_url(url: Any) -> Optional[str]:
