@@ -16,6 +16,9 @@ class Config:
     max_bytes: int = 5_000_000  # items larger than this become a ``too_large`` error record
     # clean
     detect_language: bool = True
+    #: remove lines that many unrelated articles of a run share (mastheads, footers of
+    #: plain-text feeds: ``clean.repeated``), before copies are folded
+    strip_repeated_lines: bool = True
     # analysis
     ner_model: Optional[str] = field(
         default_factory=lambda: os.environ.get("NEWSFOLD_NER_MODEL", "auto")

@@ -40,6 +40,16 @@ def split_errors(items: Iterable[Article | ErrorRecord]) -> tuple[list[Article],
     return articles, errors
 
 
+def strip_batch_boilerplate(articles: Sequence[Article], *, config: Config) -> int:
+    """Lines that many unrelated articles of the corpus share (an outlet's masthead or
+    footer in plain text) are removed from texts and titles (``clean.repeated``)."""
+    if not config.strip_repeated_lines:
+        return 0
+    from newsfold.clean.repeated import strip_repeated_lines
+
+    return strip_repeated_lines(articles)
+
+
 def fold_families(articles: Sequence[Article], *, config: Config) -> list[Family]:
     from newsfold.dedup import fold
 

@@ -77,6 +77,12 @@ _TEASER_END = re.compile(
     r"|^\W*continue reading\b|\bread (?:the )?(?:rest|more) (?:of (?:the|this) (?:story|article) )?(?:at|on)\b", re.I)
 
 
+def is_editorial_mark(line: str) -> bool:
+    """Whether a line is an update or correction note or a teaser's closing line: evidence of
+    which version of a text came later, however many articles print it alike."""
+    return bool(_UPDATE_NOTE.search(line) or _TEASER_END.search(line))
+
+
 #: words the two patterns above need: an article without any carries no mark and its
 #: sentences need not be split to tell (most articles)
 _MARK_WORDS = ("updat", "correction", "clarif", "editor", "revised", "earlier version", "the full ", "our full ",

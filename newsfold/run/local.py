@@ -53,6 +53,7 @@ def finish(store: Store, errors: list[ErrorRecord], *, config: Config, progress=
     """Fold, cluster and analyse everything in the store; save and return the result."""
     corpus = list(store.iter_articles())
     step = _stepper(progress)
+    stages.strip_batch_boilerplate(corpus, config=config)
     step("fold copies")
     families = stages.fold_families(corpus, config=config)
     step("cluster stories")

@@ -271,6 +271,7 @@ def _analyze_partition(config: Config):
 
 def _finish(sc, store: Store, errors: list[ErrorRecord], *, config: Config) -> RunResult:
     corpus = list(store.iter_articles())
+    stages.strip_batch_boilerplate(corpus, config=config)  # on the driver: needs the whole corpus
     families = _fold(sc, corpus, config=config)
     stories = stages.cluster_stories(corpus, config=config)
     stages.attach_families(stories, families)
