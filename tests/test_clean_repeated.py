@@ -41,7 +41,7 @@ def test_unrelated_articles_lose_their_shared_masthead_and_footer():
     arts = _corpus()
     wire_texts = [a.text for a in arts[6:]]
     assert repeated_lines(arts) == {"the riverton gazette - city desk",
-                                    "copyright the riverton gazette #. terms of use | privacy policy | contact us"}
+                                    "copyright the riverton gazette 2025. terms of use | privacy policy | contact us"}
     n = strip_repeated_lines(arts)
     assert n == 12  # six titles, six footers
     for a in arts[:6]:

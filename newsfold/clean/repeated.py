@@ -5,14 +5,18 @@ The per-article rules (``boilerplate.py``) know the shapes of boilerplate ("By .
 desk") or footer ("Terms of use | Privacy policy | Advertise with The Harbor Daily") has no
 general shape, and in a plain-text feed it stays in the text: it became story titles,
 summary sentences and claims. Across a batch it shows itself: the same line at the head or
-tail of articles that share nothing else. The same line in the copies of one wire story is
-not boilerplate: those articles share the rest of their text too.
+tail of articles about *different things*. The same line in the copies of one wire story, or
+in several reports of one event ("He was 77.", a quotation, one headline), is not
+boilerplate: those articles share their subject too.
 
 :func:`strip_repeated_lines` runs on a whole corpus (``newsfold run``'s ``finish``, before
-copies are folded): a line (normalised: case, spacing, digits) among the title and the first
-and last ``EDGE`` paragraphs of at least ``MIN_ARTICLES`` articles is boilerplate when up to
-``PROBE`` of those articles, spread over them and compared in consecutive pairs, share under
-``RELATED`` of their word 5-grams (median of the pairs' containment). Removed lines are kept
+copies are folded): a line (normalised: case and spacing) among the title and the first and
+last ``EDGE`` paragraphs of at least ``MIN_ARTICLES`` articles is boilerplate when up to
+``PROBE`` of those articles, spread over them and compared in consecutive pairs, are about
+different things: the IDF-weighted share of their words (4+ letters, from their title and
+paragraphs less every candidate line) that the other article also has, over the smaller side,
+is under ``RELATED`` (median of the pairs). Measured on a corpus of outlets' wrappers and on ECB+: mastheads, footers and social
+lines 0.03-0.17; reports of one event sharing a line 0.33-0.78. Removed lines are kept
 in ``Article.removed`` with the rule ``repeated_line``; a title that is such a line is dropped.
 Editorial marks (update and correction notes, "Read the full story at ..." lines) stay however
 often they recur: copy detection reads them as evidence of which version came later.
@@ -27,19 +31,22 @@ from newsfold.model import Article
 
 RULE = "repeated_line"
 MIN_ARTICLES = 3
-PROBE = 5
-RELATED = 0.5
+PROBE = 7
+RELATED = 0.25
+#: articles whose words give the document frequencies (a seeded sample above this)
+DF_SAMPLE = 20_000
 #: paragraphs looked at at each end of a text (mastheads, bylines, footers)
 EDGE = 3
 #: longer lines are prose, not boilerplate
 MAX_WORDS = 40
 
-_DIGITS = re.compile(r"\d+")
+_WORD = re.compile(r"[^\W\d_]{4,}")
 _EDGE_PUNCT = " \t\"'“”‘’.,;:!?|-–—•·*_=#()[]"
 
 
 def _norm(line: str) -> str:
-    return " ".join(_DIGITS.sub("#", line.casefold()).split()).strip(_EDGE_PUNCT)
+    # digits are kept: "She was 85." in three obituaries of different people is not one line
+    return " ".join(line.casefold().split()).strip(_EDGE_PUNCT)
 
 
 def _paragraphs(text: Optional[str]) -> list[str]:
@@ -62,18 +69,38 @@ def repeated_lines(articles: Sequence[Article], *, min_articles: int = MIN_ARTIC
     cands = {k: v for k, v in holders.items() if len(v) >= max(2, min_articles)}
     if not cands:
         return set()
-    import numpy as np
+    import math
+    import random
 
-    from newsfold.dedup.shingle import intersect_sorted, shingle_batch, sorted_unique
+    def words(i: int, body: bool = False) -> set[str]:
+        a = articles[i]
+        if not body:
+            return set(_WORD.findall((a.text or "").casefold()))
+        # what the article is about: its title and paragraphs, less every candidate line
+        parts = [p for p in _paragraphs(a.text) + ([a.title] if a.title else []) if _norm(p) not in cands]
+        return set(_WORD.findall(" ".join(parts).casefold()))
 
-    sets: dict[int, np.ndarray] = {}
+    n = len(articles)
+    sample = range(n) if n <= DF_SAMPLE else random.Random(0).sample(range(n), DF_SAMPLE)
+    df: dict[str, int] = {}
+    for i in sample:
+        for w in words(i):
+            df[w] = df.get(w, 0) + 1
+    m = len(sample)
+    cache: dict[int, dict[str, float]] = {}
 
-    def shingles(i: int) -> np.ndarray:
-        s = sets.get(i)
-        if s is None:
-            flat, offs = shingle_batch([articles[i].text or ""])
-            s = sets[i] = sorted_unique(flat[offs[0] : offs[1]])
-        return s
+    def weighted(i: int) -> dict[str, float]:
+        v = cache.get(i)
+        if v is None:
+            v = cache[i] = {w: math.log((m + 1) / (df.get(w, 0) + 1)) for w in words(i, body=True)}
+        return v
+
+    def overlap(x: int, y: int) -> float:
+        a, b = weighted(x), weighted(y)
+        if len(a) > len(b):
+            a, b = b, a
+        den = min(sum(a.values()), sum(b.values()))
+        return sum(v for w, v in a.items() if w in b) / den if den > 0 else 1.0
 
     from newsfold.dedup.provenance import is_editorial_mark
 
@@ -82,13 +109,9 @@ def repeated_lines(articles: Sequence[Article], *, min_articles: int = MIN_ARTIC
         if is_editorial_mark(k):
             continue
         pick = [idx[round(j * (len(idx) - 1) / (probe - 1))] for j in range(probe)] if len(idx) > probe else idx
-        cont = []
-        for x, y in zip(pick, pick[1:]):
-            a, b = shingles(x), shingles(y)
-            cont.append(intersect_sorted(a, b).size / max(1, min(a.size, b.size)))
-        cont.sort()
-        m = len(cont)
-        if (cont[m // 2] + cont[(m - 1) // 2]) / 2 < related:
+        cont = sorted(overlap(x, y) for x, y in zip(pick, pick[1:]))
+        half = len(cont)
+        if (cont[half // 2] + cont[(half - 1) // 2]) / 2 < related:  # the median
             bad.add(k)
     return bad
 
