@@ -348,3 +348,16 @@ def test_batch_storyline_links_rounds_of_talks_without_merging(fixtures_dir):
     # the earthquakes are not pulled into it
     assert line[by_id["eq-a1"].story] != line[t1]
     assert line[by_id["eq-b1"].story] != line[t1]
+
+
+def test_untitled_story_title_is_the_first_line_cut_at_a_word():
+    from newsfold.cluster.features import display_title
+
+    text = ("One Tweet Sums Up The Absurd Double Standard Clinton And Trump Face In This Long Campaign Season So Far.\n\n"
+            "Hillary Clinton requested ...")
+    t = display_title(None, text)
+    assert "\n" not in t and t.endswith("…") and len(t) <= 91
+    assert t == "One Tweet Sums Up The Absurd Double Standard Clinton And Trump Face In This Long Campaign…"
+    assert display_title("  A headline ", text) == "A headline"
+    assert display_title(None, "\n\nShort first line.\n\nMore.") == "Short first line."
+    assert display_title(None, None) == ""

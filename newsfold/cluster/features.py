@@ -154,6 +154,20 @@ def _split_title(title: str, text: str) -> str:
     return body
 
 
+def display_title(title: Optional[str], text: Optional[str], chars: int = 90) -> str:
+    """A story's title from one article: its title, else the first line of its text, cut at a
+    word boundary to about ``chars`` characters (an untitled text's paragraphs and sentences
+    do not run into the title)."""
+    t = (title or "").strip()
+    if t:
+        return t
+    first = next((ln.strip() for ln in (text or "").split("\n") if ln.strip()), "")
+    if len(first) <= chars:
+        return first
+    cut = first[:chars].rsplit(" ", 1)[0].rstrip(" ,;:-")
+    return (cut or first[:chars]) + "…"
+
+
 def parse(title: Optional[str], text: str, published=None, body_chars: int = BODY_CHARS) -> Parsed:
     title = (title or "").strip()
     body = _split_title(title, text or "")

@@ -283,7 +283,7 @@ class StreamClusterer:
         ent_vec = F.weigh(ents, dfs, self.cc.top_ent * 2) if ents else {}
         return Prepared(
             id=article.id,
-            title=(article.title or "").strip() or (article.text or "").strip()[:90],
+            title=F.display_title(article.title, article.text),
             full=F.weigh(p.full, dfs) if p.full else {},
             tvec=F.weigh(p.title, dfs) if p.title else {},
             lead=F.weigh(p.lead, dfs) if p.lead else {},
@@ -692,7 +692,7 @@ class StreamClusterer:
             st = self._stories[idx]
             mine = [x for x in arts if self._assign.get(x.id) == idx]
             if st is not None and mine:
-                st.best_title = (mine[0].title or "").strip() or (mine[0].text or "").strip()[:90]
+                st.best_title = F.display_title(mine[0].title, mine[0].text)
                 st.best_score = -1.0
         if actions:
             log.info("recluster: %d moves over a window of %d articles",

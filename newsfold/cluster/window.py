@@ -134,7 +134,7 @@ def build(articles: Sequence[Article], encoder: Any = None) -> Window:
         has_years=np.asarray([bool(y) for y in year_b]),
         day=np.asarray([np.nan if p.day is None else float(p.day) for p in parsed]),
         body=np.asarray([p.has_body for p in parsed]),
-        titles=[(a.title or "").strip() or (a.text or "").strip()[:90] for a in articles],
+        titles=[F.display_title(a.title, a.text) for a in articles],
         dense=None if encoder is None else embed(articles, encoder),
     )
 
