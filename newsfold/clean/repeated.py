@@ -15,9 +15,10 @@ last ``EDGE`` paragraphs of at least ``MIN_ARTICLES`` articles is boilerplate wh
 ``PROBE`` of those articles, spread over them and compared in consecutive pairs, are about
 different things: the IDF-weighted share of their words (4+ letters, from their title and
 paragraphs less every candidate line) that the other article also has, over the smaller side,
-is under ``RELATED`` (median of the pairs). Measured on a corpus of outlets' wrappers and on ECB+: mastheads, footers and social
-lines 0.03-0.17; reports of one event sharing a line 0.33-0.78. Removed lines are kept
-in ``Article.removed`` with the rule ``repeated_line``; a title that is such a line is dropped.
+is under ``RELATED`` (median of the pairs). Measured on a corpus of outlets' wrappers and on
+ECB+: mastheads, footers and social lines 0.03-0.17; reports of one event sharing a line
+0.33-0.78. Removed lines are kept in ``Article.removed`` with the rule ``repeated_line``; a
+title that is such a line is dropped.
 Editorial marks (update and correction notes, "Read the full story at ..." lines) stay however
 often they recur: copy detection reads them as evidence of which version came later.
 """
@@ -104,6 +105,7 @@ def repeated_lines(articles: Sequence[Article], *, min_articles: int = MIN_ARTIC
 
     from newsfold.dedup.provenance import is_editorial_mark
 
+    probe = max(2, probe)
     bad = set()
     for k, idx in cands.items():
         if is_editorial_mark(k):
