@@ -226,3 +226,36 @@ def test_background_window_pass_does_not_hold_up_adds(tmp_path, seeds_dir):
         assert sum(len(s.articles) for s in stories.values()) == len(arts) == 7
         assert len({arts[r.id].story for r in recs}) == 1
         assert arts["quake-1"].story == arts["quake-2"].story != arts[recs[0].id].story
+
+
+def test_stream_removes_footers_the_copy_index_has_learnt(tmp_path):
+    """A plain-text feed whose outlet prints one footer under every article: once the copy
+    index has learnt it (from two of the outlet's articles), the streaming path removes it
+    from the texts, as ``newsfold run`` removes repeated lines, and records it."""
+    footer = "The Riverton Gazette is published by Valley Media Group for readers across the valley."
+    bodies = [
+        "The city council approved a new budget for the harbour district on Monday after a long debate. "
+        "Councillors voted nine to four for the plan, which adds two ferry routes.",
+        "A storm cut power to four thousand homes in the northern valley overnight, the utility said. "
+        "Crews expected to restore most connections by Wednesday evening.",
+        "The regional museum will reopen its natural history wing in May after three years of repairs. "
+        "The wing holds the largest fossil collection in the province.",
+    ]
+    objs = [{"id": f"rg-{k}", "text": f"{b}\n\n{footer}", "date": f"2025-03-0{k + 1}", "source": "Riverton Gazette"}
+            for k, b in enumerate(bodies)]
+    with open_store(str(tmp_path / "s.db")) as store:
+        p = StreamingPipeline(store, CFG, background_pass=False)
+        for o in objs:
+            p.add([o])
+        arts = {a.id: a for a in store.iter_articles()}
+    assert footer in arts["rg-0"].text  # the first article: nothing learnt yet
+    for k in (1, 2):
+        a = arts[f"rg-{k}"]
+        assert footer not in a.text and bodies[k].split(".")[0] in a.text
+        assert {"text": footer, "rule": "repeated_line"} in a.removed
+    off = Config(progress=False, strip_repeated_lines=False)
+    with open_store(str(tmp_path / "t.db")) as store:
+        p = StreamingPipeline(store, off, background_pass=False)
+        for o in objs:
+            p.add([o])
+        assert all(footer in a.text for a in store.iter_articles())

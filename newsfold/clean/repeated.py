@@ -26,7 +26,7 @@ often they recur: copy detection reads them as evidence of which version came la
 from __future__ import annotations
 
 import re
-from typing import Optional, Sequence
+from typing import Callable, Optional, Sequence
 
 from newsfold.model import Article
 
@@ -120,23 +120,35 @@ def repeated_lines(articles: Sequence[Article], *, min_articles: int = MIN_ARTIC
 
 def strip_repeated_lines(articles: Sequence[Article], **kw) -> int:
     """Remove the batch's repeated boilerplate lines from the articles' texts and titles (in
-    place; each removed line recorded in ``removed``). Returns how many lines were removed. An
-    article whose every paragraph is such a line keeps its text (nothing would be left)."""
+    place; each removed line recorded in ``removed``). Returns how many lines were removed."""
     bad = repeated_lines(articles, **kw)
     if not bad:
         return 0
+    return sum(strip_lines(a, lambda line: _norm(line) in bad) for a in articles)
+
+
+def strip_lines(a: Article, is_boilerplate: Callable[[str], bool]) -> int:
+    """Remove from one article the lines at the ends of its text (first and last ``EDGE``
+    paragraphs, at most ``MAX_WORDS`` words), and its title, that ``is_boilerplate`` says are
+    boilerplate; editorial marks stay. Each removed line is recorded in ``removed`` with the
+    rule ``repeated_line``. An article whose every paragraph would go keeps its text (nothing
+    would be left). Returns how many lines were removed."""
+    from newsfold.dedup.provenance import is_editorial_mark
+
+    def bad(line: str) -> bool:
+        return len(line.split()) <= MAX_WORDS and not is_editorial_mark(line) and is_boilerplate(line)
+
     n = 0
-    for a in articles:
-        paras = _paragraphs(a.text)
-        edge = set(range(min(EDGE, len(paras)))) | set(range(max(EDGE, len(paras) - EDGE), len(paras)))
-        drop = [j for j in sorted(edge) if _norm(paras[j]) in bad and len(paras[j].split()) <= MAX_WORDS]
-        if drop and len(drop) < len(paras):
-            gone = set(drop)
-            a.removed = list(a.removed or []) + [{"text": paras[j], "rule": RULE} for j in drop]
-            a.text = "\n\n".join(p for j, p in enumerate(paras) if j not in gone)
-            n += len(drop)
-        if a.title and _norm(a.title) in bad:
-            a.removed = list(a.removed or []) + [{"text": a.title, "rule": RULE}]
-            a.title = None
-            n += 1
+    paras = _paragraphs(a.text)
+    edge = set(range(min(EDGE, len(paras)))) | set(range(max(EDGE, len(paras) - EDGE), len(paras)))
+    drop = [j for j in sorted(edge) if bad(paras[j])]
+    if drop and len(drop) < len(paras):
+        gone = set(drop)
+        a.removed = list(a.removed or []) + [{"text": paras[j], "rule": RULE} for j in drop]
+        a.text = "\n\n".join(p for j, p in enumerate(paras) if j not in gone)
+        n += len(drop)
+    if a.title and bad(a.title):
+        a.removed = list(a.removed or []) + [{"text": a.title, "rule": RULE}]
+        a.title = None
+        n += 1
     return n

@@ -1338,6 +1338,16 @@ class FamilyIndex:
             self._boiler_arr = np.array(sorted(self.boiler | self.unsourced_boiler), dtype=np.uint64)
         return self._boiler_arr
 
+    def is_boilerplate_line(self, line: str, share: float = 0.8) -> bool:
+        """Whether at least ``share`` of a line's word 5-grams are boilerplate the index has
+        learnt (an outlet's header or footer, or what articles naming no outlet share). A line
+        under five words has no 5-gram and is never boilerplate here."""
+        b = self._boiler_array()
+        if not b.size:
+            return False
+        flat, _ = shingle_batch([line])
+        return bool(flat.size) and float(isin_sorted(flat, b).mean()) >= share
+
     def _mask(self, flat: np.ndarray, offsets: np.ndarray):
         b = self._boiler_array()
         if b.size == 0 or flat.size == 0:

@@ -165,6 +165,12 @@ class StreamingPipeline:
             touched: list[str] = []
             for a in sorted(new, key=stages._time_key):
                 self._families.add(a)
+                if self.config.strip_repeated_lines:
+                    # the lines the copy index now knows for boilerplate (mastheads, footers),
+                    # as the batch rule removes them in ``newsfold run``
+                    from newsfold.clean.repeated import strip_lines
+
+                    strip_lines(a, self._families.is_boilerplate_line)
                 sid = self._clusterer.add(a)
                 a.story = sid
                 if sid not in touched:
