@@ -16,6 +16,9 @@ class Config:
     max_bytes: int = 5_000_000  # items larger than this become a ``too_large`` error record
     # clean
     detect_language: bool = True
+    #: processes spaCy runs on when a batch run analyses its stories (None = min(2, CPU
+    #: count); 1 = in process)
+    analyze_workers: Optional[int] = None
     #: remove lines that many unrelated articles of a run share (mastheads, footers of
     #: plain-text feeds: ``clean.repeated``), before copies are folded
     strip_repeated_lines: bool = True

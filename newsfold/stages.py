@@ -84,12 +84,33 @@ def attach_families(stories: Sequence[Story], families: Sequence[Family]) -> Non
 def analyze_stories(
     stories: Sequence[Story], articles: Sequence[Article], *, config: Config
 ) -> list[Story]:
-    """Fill sources and analysis for every story (pure: one story at a time)."""
+    """Fill sources and analysis for every story (pure: one story at a time). spaCy runs
+    over groups of stories' articles first, on ``config.analyze_workers`` processes (default
+    min(2, CPU count)), and each story reads its mentions from that cache."""
+    import os
+
+    from newsfold.analyze.entities import prefetch_mentions
+
     by_id = {a.id: a for a in articles}
-    return [
-        analyze_one(story, [by_id[i] for i in story.articles if i in by_id], config=config)
-        for story in stories
-    ]
+    members = [[by_id[i] for i in story.articles if i in by_id] for story in stories]
+    workers = config.analyze_workers if config.analyze_workers is not None else min(2, os.cpu_count() or 1)
+    out: list[Story] = []
+    start = 0
+    while start < len(stories):
+        stop, size = start, 0
+        while stop < len(stories) and (stop == start or size + len(members[stop]) <= PREFETCH_GROUP):
+            size += len(members[stop])
+            stop += 1
+        if workers > 1:
+            prefetch_mentions([a for m in members[start:stop] for a in m], config, n_process=workers)
+        out.extend(analyze_one(s, m, config=config) for s, m in zip(stories[start:stop], members[start:stop]))
+        start = stop
+    return out
+
+
+#: articles whose entities are found in one spaCy pass before their stories are analysed
+#: (under the entity cache's 4,096)
+PREFETCH_GROUP = 2_000
 
 
 def analyze_one(story: Story, members: Sequence[Article], *, config: Config) -> Story:

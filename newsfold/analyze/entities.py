@@ -580,22 +580,47 @@ def _demote(m: Mention, lower_words: set[str]) -> None:
             m.type = "OTHER"
 
 
+def _spacy_found(articles: Sequence[Article], nlp, n_process: int = 1) -> dict:
+    """article id -> spaCy mentions (start, end, text, type, titled), from the cache or from
+    one ``nlp.pipe`` over the articles not in it (on ``n_process`` processes), cached."""
+    import hashlib
+
+    keys = {a.id: (id(nlp), hashlib.blake2b(a.text.encode("utf-8", "replace"), digest_size=16).digest())
+            for a in articles}
+    found = {a.id: _SPACY_CACHE.get(keys[a.id]) for a in articles}
+    todo = [a for a in articles if found[a.id] is None]
+    if not todo:
+        return found
+    n_process = n_process if len(todo) >= PREFETCH_MIN else 1
+    for a, doc in zip(todo, nlp.pipe([a.text for a in todo], batch_size=16, n_process=n_process)):
+        found[a.id] = [(m.start, m.end, m.text, m.type, m.titled) for m in spacy_mentions(a.id, doc)]
+        _cache_put(keys[a.id], found[a.id])
+    return found
+
+
+#: texts a prefetch needs before it starts worker processes (each costs ~1 s to start)
+PREFETCH_MIN = 200
+
+
+def prefetch_mentions(articles: Sequence[Article], config=None, n_process: int = 1) -> None:
+    """Run spaCy over many articles at once, on ``n_process`` processes, so that the
+    per-story :func:`extract_mentions` calls that follow read its results from the cache
+    (``newsfold run`` analyses stories one by one; spaCy NER is most of its time). At most
+    ``_SPACY_CACHE_MAX`` articles are kept: prefetch fewer at a time."""
+    from newsfold.analyze.nlp import load_nlp
+
+    nlp = load_nlp(config)
+    if nlp is not None and articles:
+        _spacy_found(list(articles)[:_SPACY_CACHE_MAX], nlp, n_process)
+
+
 def extract_mentions(articles: Sequence[Article], config=None) -> list[Mention]:
     from newsfold.analyze.nlp import load_nlp
 
     nlp = load_nlp(config)
     out: list[Mention] = []
     if nlp is not None:
-        import hashlib
-
-        keys = {a.id: (id(nlp), hashlib.blake2b(a.text.encode("utf-8", "replace"),
-                                                digest_size=16).digest()) for a in articles}
-        found = {a.id: _SPACY_CACHE.get(keys[a.id]) for a in articles}
-        todo = [a for a in articles if found[a.id] is None]
-        for a, doc in zip(todo, nlp.pipe([a.text for a in todo], batch_size=16)):
-            found[a.id] = [(m.start, m.end, m.text, m.type, m.titled)
-                           for m in spacy_mentions(a.id, doc)]
-            _cache_put(keys[a.id], found[a.id])
+        found = _spacy_found(articles, nlp)
         for a in articles:
             ms = [Mention(a.id, s0, e0, t, ty, ti) for s0, e0, t, ty, ti in found[a.id]]
             # rules add persons spaCy missed (titled names), never overriding spaCy spans
