@@ -246,3 +246,50 @@ def test_analysis_never_raises_on_arbitrary_text():
             assert 1 <= c.independent_sources <= len(c.articles)
 
     run()
+
+
+def test_plain_finding_stated_by_two_sources_is_a_claim_but_not_on_one():
+    """A finding worded without number, date or name ("several startups were forced to cut
+    staff ...") is a claim when independent articles state it; one article's unmarked remark
+    is not a claim on its own."""
+    from newsfold.analyze.claims import build_claims
+    from newsfold.analyze.story import source_counter
+
+    a = Article(id="a", text=(
+        "The river flooded the lower town after a week of rain. "
+        "Several small shops were forced to close their doors while the water stayed high. "
+        "It was a long and difficult week for everybody living there."))
+    b = Article(id="b", text=(
+        "Heavy rain swelled the river until it spilled over the lower town. "
+        "Many small shops were forced to close their doors as the water stayed high for days."))
+    c = Article(id="c", text="A different report about a bridge that reopened after months of careful repairs.")
+    claims, _, _ = build_claims([a, b, c], source_counter([a, b, c]))
+    shops = [cl for cl in claims if "shops" in cl.text]
+    assert len(shops) == 1 and shops[0].articles == ["a", "b"]
+    assert shops[0].status == "corroborated"
+    assert not any("difficult week" in cl.text for cl in claims)
+    assert not any("bridge" in cl.text for cl in claims)
+    # the same text in two articles of one family is one source: no claim from the plain finding
+    b2 = Article(id="b2", text=a.text, family="a")
+    claims, _, _ = build_claims([a, b2], source_counter([a, b2]))
+    assert not any("shops" in cl.text for cl in claims)
+
+
+def test_a_number_two_sources_state_is_never_a_single_source_addition():
+    """An addition (a clause whose numbers no other source states) must be checked against the
+    whole story, not only the draft that happened to take the sentence as a best match."""
+    from newsfold.analyze.claims import build_claims
+    from newsfold.analyze.story import source_counter
+
+    arts = [
+        Article(id="a", text="Officials said the new dam on the Vessel river will supply water to the valley farms."),
+        Article(id="b", text="Officials said the new dam on the Vessel river will supply water to the valley farms "
+                             "and cut their water bills by 40% next year."),
+        Article(id="c", text="Engineers estimated that farms near the Vessel river will see water bills cut by 40% "
+                             "once the dam opens."),
+        Article(id="d", text="The dam on the Vessel river will supply water to valley farms, officials confirmed."),
+    ]
+    claims, _, _ = build_claims(arts, source_counter(arts))
+    forty = [c for c in claims if "40%" in c.text]
+    assert forty
+    assert all(c.status != "single_source" for c in forty), [(c.text, c.articles) for c in forty]

@@ -1,7 +1,10 @@
 """Claims: the factual sentences of each article aligned across a story, with corroboration.
 
-1. Sentences (:mod:`sentences`) that carry a fact: at least 6 words and a number, a date, a
-   name-like capitalised word after the first, or a reporting verb.
+1. Sentences (:mod:`sentences`) that state something: 6-90 words, not a question. Each is
+   flagged *factual* when it carries a number, a date, a name-like capitalised word after the
+   first, or a reporting verb. A claim needs a factual sentence or two independent sources:
+   one outlet's unmarked remark is not a claim, a finding several outlets state in plain words
+   ("several startups were forced to restructure") is.
 2. Vectors: TF-IDF (sublinear) over content-word stems (stop words dropped, 6-char prefix
    stems so "visited"/"visit" meet), numbers normalised ("1,025" -> "1025"), capitalised names
    as extra features (entity overlap counts twice), L2-normalised.
@@ -16,9 +19,11 @@
    when two aligned member sentences (cosine >= ``conflict_threshold``) from different
    families give different numbers for the same unit word ("killed 12" vs "killed 15"), listed
    in ``values``.
-7. Additions: a clause of a member sentence whose numbers/dates/names no other supporting
-   article states becomes its own claim (so a rewrite's invented figure is a ``single_source``
-   claim even when the rest of its sentence is corroborated).
+7. Additions: a clause of a member sentence whose numbers/dates no other source states (the
+   draft's other members or aligned sentences of other families) becomes its own
+   ``single_source`` claim, so a rewrite's invented figure never hides inside a corroborated
+   claim; a clause whose facts the representative lacks but other sources state becomes a
+   claim supported by those sources.
 """
 
 from __future__ import annotations
@@ -86,10 +91,17 @@ def numbers(text: str) -> list[tuple[str, str]]:
     return out
 
 
+def is_statement(text: str) -> bool:
+    """A sentence that can carry a claim at all: 6-90 words, not a question."""
+    n = len(text.split())
+    return 6 <= n <= 90 and not text.rstrip(" \"'”’)").endswith("?")
+
+
 def is_factual(text: str) -> bool:
-    words = text.split()
-    if len(words) < 6 or len(words) > 90:
+    """A statement with a mark of checkable fact: a number, a date, a name, a reporting verb."""
+    if not is_statement(text):
         return False
+    words = text.split()
     if re.search(r"\d", text) or _MONTH_RE.search(text) or _REPORT.search(text):
         return True
     return any(w[:1].isupper() for w in words[1:])
@@ -102,6 +114,7 @@ class Unit:
     span: Span
     text: str
     pos: int  # sentence position in the article
+    factual: bool = True  # is_factual(text): may stand as a claim on one source
 
 
 @dataclass
@@ -115,13 +128,20 @@ class Alignment:
     matrix: object = None
 
 
-def article_units(articles: Sequence[Article], factual_only: bool = True) -> list[Unit]:
+def article_units(articles: Sequence[Article], factual_only: bool = True,
+                  statements: bool = False) -> list[Unit]:
+    """Sentences of the articles as alignment units. ``factual_only``: only sentences with a
+    mark of fact (:func:`is_factual`); ``statements``: every statement (:func:`is_statement`),
+    each flagged ``factual`` or not; neither: every sentence."""
     units = []
     for ai, a in enumerate(articles):
         for pos, s in enumerate(sentences(a.text)):
-            if factual_only and not is_factual(s.text):
+            if statements and not is_statement(s.text):
                 continue
-            units.append(Unit(a.id, ai, s, s.text, pos))
+            factual = is_factual(s.text)
+            if factual_only and not statements and not factual:
+                continue
+            units.append(Unit(a.id, ai, s, s.text, pos, factual))
     return units
 
 
@@ -187,7 +207,7 @@ def build_claims(articles: Sequence[Article], count_sources: Callable[[Sequence[
                  alignment: Optional[Alignment] = None) -> tuple[list[Claim], list[ClaimDraft], Alignment]:
     """Claims of a story (see module doc). Returns the claims, their drafts and the alignment."""
     if alignment is None:
-        units = list(units) if units is not None else article_units(articles)
+        units = list(units) if units is not None else article_units(articles, statements=True)
         alignment = align(articles, units)
     al = alignment
     units = al.units
@@ -215,12 +235,22 @@ def build_claims(articles: Sequence[Article], count_sources: Callable[[Sequence[
     relation = {a.id: (a.relation or "original") for a in articles}
     claims: list[Claim] = []
     extra: list[Claim] = []
+    order_of = {a.id: i for i, a in enumerate(articles)}
+    found: dict = {}
+    kept: list[ClaimDraft] = []
     for d in drafts:
-        arts = sorted({units[m].article for m in d.members},
-                      key=lambda x: next(i for i, a in enumerate(articles) if a.id == x))
+        arts = sorted({units[m].article for m in d.members}, key=order_of.__getitem__)
         d.articles = arts
+        n_sources = count_sources(arts)
+        # A sentence with no mark of fact (no number, date, name or reporting verb) is a claim
+        # only when another independent source states it too: "Several startups were forced to
+        # restructure ..." repeated across outlets is a finding; one outlet's "It was a
+        # difficult week" is not.
+        if n_sources < 2 and not any(units[m].factual for m in d.members):
+            continue
+        kept.append(d)
         rep = _representative(d, units, al, relation)
-        c = Claim(text=units[rep].text, articles=arts, independent_sources=count_sources(arts))
+        c = Claim(text=units[rep].text, articles=arts, independent_sources=n_sources)
         values = _conflicts(d, units, al, fam, conflict_threshold)
         if values:
             c.status = "conflicting"
@@ -229,10 +259,11 @@ def build_claims(articles: Sequence[Article], count_sources: Callable[[Sequence[
             c.status = "corroborated" if c.independent_sources >= 2 else "single_source"
         claims.append(c)
         if len(d.members) > 1:
-            extra.extend(_additions(d, units, count_sources))
+            extra.extend(_additions(d, units, count_sources, al, fam, threshold, rep, order_of,
+                                    found))
     claims.extend(extra)
     claims.sort(key=lambda c: (-c.independent_sources, -len(c.articles)))
-    return claims, drafts, al
+    return claims, kept, al
 
 
 def _representative(d: ClaimDraft, units, al: Alignment, relation) -> int:
@@ -278,17 +309,50 @@ def _facts(text: str) -> set[str]:
     return out
 
 
-def _additions(d: ClaimDraft, units, count_sources) -> list[Claim]:
-    """Clauses of one member whose numbers/dates no other member article states."""
+def _additions(d: ClaimDraft, units, count_sources, al: Alignment, fam: Sequence[str],
+               threshold: float, rep: int, order_of: dict, found: dict) -> list[Claim]:
+    """Facts (numbers, dates) a member states beyond the claim's representative sentence.
+
+    A clause whose facts no other source states -- not the draft's other members, nor any
+    sentence of another family aligned with the member (cosine >= ``threshold``) -- is an
+    *addition*: its own ``single_source`` claim, so a rewrite's invented figure never hides
+    inside a corroborated claim. A clause whose facts other sources' sentences state in full
+    is a claim supported by those articles: "cut bills by 40%" said by two outlets whose
+    sentences a broader claim took as best matches is reported with both of them, not lost
+    inside the broader claim nor shown as one outlet's addition. ``found`` (facts -> [(unit,
+    claim)]) keeps one such claim per fact set and aligned sentence across the story's drafts."""
     out = []
+    rep_facts = _facts(units[rep].text)
     for m in d.members:
         u = units[m]
-        others = " ".join(units[o].text for o in d.members if units[o].article != u.article)
-        other_facts = _facts(others)
+        fm = fam[al.art_of[m]]
+        pool = {o for o in d.members if units[o].article != u.article}
+        pool.update(o for o in np.where(al.sim[m] >= threshold)[0] if fam[al.art_of[o]] != fm)
+        pool_facts = {o: _facts(units[o].text) for o in pool}
+        other_facts = set().union(*pool_facts.values()) if pool_facts else set()
         for clause in _CLAUSE_SPLIT.split(u.text):
             f = _facts(clause)
-            if f and not (f & other_facts) and len(clause.split()) >= 4:
+            if not f or len(clause.split()) < 4:
+                continue
+            if not (f & other_facts):
                 out.append(Claim(text=clause.strip(" ,;"), articles=[u.article],
                                  independent_sources=count_sources([u.article]),
                                  status="single_source"))
+                continue
+            if f <= rep_facts:
+                continue
+            arts = {u.article} | {units[o].article for o, fo in pool_facts.items() if f <= fo}
+            key = frozenset(f)
+            c = next((c for m0, c in found.get(key, ()) if al.sim[m, m0] >= threshold), None)
+            if c is not None:
+                arts |= set(c.articles)
+            elif count_sources(sorted(arts)) < 2:
+                continue
+            else:
+                c = Claim(text=clause.strip(" ,;"), articles=[])
+                found.setdefault(key, []).append((m, c))
+                out.append(c)
+            c.articles = sorted(arts, key=order_of.__getitem__)
+            c.independent_sources = count_sources(c.articles)
+            c.status = "corroborated" if c.independent_sources >= 2 else "single_source"
     return out
