@@ -164,11 +164,18 @@ def eval_claims(gold: Path = typer.Argument(..., help="SummHay-format JSONL.")) 
 
 
 @eval_app.command("summaries")
-def eval_summaries(gold: Path = typer.Argument(..., help="Multi-News-format JSONL.")) -> None:
+def eval_summaries(
+    gold: Path = typer.Argument(..., help="Multi-News-format JSONL, or reference summaries "
+                                "with a `cluster` id (NeuS targets)."),
+    articles: Optional[Path] = typer.Option(None, "--articles", help="Articles with a `cluster` "
+                                            "field, for references that carry none (default: "
+                                            "X.jsonl beside or in ../clustering/ for X-targets.jsonl)."),
+    word_budget: int = typer.Option(250, "--word-budget", help="Words per summary."),
+) -> None:
     """ROUGE-1/2/L and citation support of story summaries."""
     from newsfold.eval.summaries import eval_summaries_command
 
-    eval_summaries_command(gold)
+    eval_summaries_command(gold, word_budget=word_budget, articles=articles)
 
 
 def main() -> None:

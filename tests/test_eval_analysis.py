@@ -60,3 +60,45 @@ def test_summaries_val(data_dir):
     r = evaluate(data_dir / "summaries" / "multinews-val.jsonl", limit=80)
     assert r["citation_support"] == 1.0
     assert r["rouge2"] >= 12.0 and r["rouge1"] >= 40.0
+
+
+def _write_jsonl(path, rows):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def test_eval_summaries_reads_references_with_a_separate_articles_file(tmp_path):
+    """NeuS layout: references carry a cluster id, the articles live in a clustering file
+    (found beside ``X-targets.jsonl`` in ``../clustering/X.jsonl``, or given by --articles)."""
+    from newsfold.eval.summaries import evaluate
+
+    arts = [
+        {"id": "a1", "cluster": "c1", "title": "Ferry strike halts island crossings",
+         "text": "Ferry crews on the Larch islands walked out on Monday over pay. All crossings to the "
+                 "mainland were cancelled for the day."},
+        {"id": "a2", "cluster": "c1", "title": "Island ferries stop as crews strike",
+         "text": "A strike by ferry crews over pay stopped every crossing between the Larch islands and "
+                 "the mainland on Monday. Talks are due on Thursday."},
+        {"id": "b1", "cluster": "c2", "title": "New library opens in Fennick",
+         "text": "Fennick opened its new public library on Saturday after two years of building. The "
+                 "library holds forty thousand books and a children's floor."},
+    ]
+    refs = [{"cluster": "c1", "title": "Ferry crews strike over pay",
+             "text": "Ferry crews on the Larch islands went on strike over pay on Monday, cancelling "
+                     "all crossings to the mainland."},
+            {"cluster": "c2", "title": "Fennick library opens",
+             "text": "Fennick opened a new public library on Saturday after two years of building."}]
+    _write_jsonl(tmp_path / "clustering" / "ferry.jsonl", arts)
+    targets = _write_jsonl(tmp_path / "summaries" / "ferry-targets.jsonl", refs)
+    r = evaluate(targets, word_budget=40)
+    assert r["clusters"] == 2 and r["skipped_lines"] == 0
+    assert r["rouge1"] > 30 and r["citation_support"] == 1.0
+    assert set(r["baseline_lead"]) == {"rouge1", "rouge2", "rougeL"} and r["baseline_lead"]["rouge1"] > 0
+    # given explicitly, from anywhere
+    moved = _write_jsonl(tmp_path / "elsewhere.jsonl", arts)
+    other = _write_jsonl(tmp_path / "refs.jsonl", refs)
+    assert evaluate(other, word_budget=40, articles=moved)["rouge1"] == r["rouge1"]
+    # no articles to be found: a clear stop, not a silent zero
+    with pytest.raises(SystemExit, match="--articles"):
+        evaluate(other, word_budget=40)
