@@ -79,3 +79,25 @@ def test_a_speaker_with_a_title_or_initials_after_the_quote():
             'said.\n\n"We won," Leonard E. Burman, director of the U.S. center, said.')
     qs = extract_quotes("a", text)
     assert [q.speaker_text for q in qs] == ["Mr. Barrett", "Leonard E. Burman"]
+
+
+def test_a_speaker_named_after_the_cue_ends_where_the_phrase_does():
+    """`said <descriptor> <Name> on Friday`: the speaker stops before the time phrase, the full
+    stop and the next sentence; "of" inside a title is kept; "one"/"another" open a speaker."""
+    cases = {
+        "“We are ready for the match,” said coach Anna Berg on Friday.": "Anna Berg",
+        "“We are ready,” said Secretary of State Mara Lind in a statement.": "Secretary of State Mara Lind",
+        "“We are ready,” said master of ceremonies Ivo Petric.": "Ivo Petric",
+        "“We are ready,” said the mayor.": "the mayor",
+        "“We are ready,” said former President George W. Bush.": "President George W. Bush",
+        "“It was close,” added another county official. Yet others disagreed.": "another county official",
+        "“It was close,” said one senior aide, who asked not to be named.": "one senior aide",
+        "“I doubt it,” said Lena Ostrova of the University of Kestrel School of Law.": "Lena Ostrova",
+        # before the cue: the spokesman speaks, not the person he speaks for
+        "“No comment,” a spokesman for Governor Halvard Renn told reporters.":
+            "a spokesman for Governor Halvard Renn",
+        "“We reopen on Monday,” the head of the port authority said.": "the head of the port authority",
+    }
+    for text, speaker in cases.items():
+        found = extract_quotes("a", text, None)
+        assert found and found[0].speaker_text == speaker, (text, [q.speaker_text for q in found])

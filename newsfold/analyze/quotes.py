@@ -215,6 +215,16 @@ def _namey(word: str) -> bool:
     return word[:1].isupper() or bool(_NAME_PARTICLE.match(word))
 
 
+# a determiner, up to three modifiers, a person noun, then "of/for/at/with/from <up to 5 words>":
+# the speaker "a spokesman for the fire brigade", "the head of the port authority"
+_HEAD_NOUNS = ROLE_NOUNS | {"head", "source", "aide", "adviser", "advisor", "member", "resident",
+                            "witness", "strategist", "person", "spokesperson", "organiser",
+                            "organizer", "owner", "worker", "employee", "doctor", "teacher"}
+_DESCRIPTOR_PP = re.compile(
+    r"(?:^|\s)((?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother)\s+(?:[\w’'\-]+\s+){0,3}?"
+    rf"(?:{'|'.join(sorted(_HEAD_NOUNS))})\s+(?:of|for|at|with|from)\s+(?:[\w’'.\-]+\s*){{1,5}})\s*$")
+
+
 def _np_before(text: str, end: int, limit: int) -> Optional[tuple[int, int]]:
     """The noun phrase ending just before ``end`` (subject of a following cue)."""
     seg = text[limit:end]
@@ -238,6 +248,9 @@ def _np_before(text: str, end: int, limit: int) -> Optional[tuple[int, int]]:
     toks = list(_NP_TOKEN.finditer(sub_np))
     if not toks:
         return None
+    pp = _DESCRIPTOR_PP.search(sub_np)
+    if pp:  # "a spokesman for the fire brigade said": the whole descriptor speaks
+        return limit + offs + pp.start(1), limit + offs + pp.end(1)
     toks = toks[-7:]
     # the NP must end in a name, a pronoun or a role noun
     last = toks[-1].group(0).casefold().strip(".")
@@ -266,20 +279,40 @@ def _np_before(text: str, end: int, limit: int) -> Optional[tuple[int, int]]:
     return s, e
 
 
+# a full stop that ends a sentence: not after an initial or a title ("George W. Bush", "Mr. Li")
+_SENT_END = re.compile(r"(?<![A-Z])(?<!Mr)(?<!Ms)(?<!Dr)(?<!Jr)(?<!Sr)(?<!St)(?<!Mrs)(?<!Sen)"
+                       r"(?<!Rep)(?<!Gov)(?<!Gen)(?<!Lt)(?<!Col)(?<!Sgt)(?<!Capt)(?<!Prof)(?<!Rev)"
+                       r"(?<!Inc)(?<!Co)(?<!Corp)(?<!Ltd)(?<!No)\.(?=\s+[\"“‘'A-Z(])")
+
+
 def _np_after(text: str, start: int, limit: int) -> Optional[tuple[int, int]]:
     """The noun phrase starting just after ``start`` ("said Lavrov", "according to the AP")."""
     seg = text[start:limit]
-    m = re.match(r"\s*((?:(?:the|a|an|his|her|their)\s+)?(?:[\w’'.\-]+\s*){1,7}?)(?=[,.;:!?“”\"]|"
-                 r"\s+(?:in|on|at|to|during|after|before|when|while|about|of|on)\b|$)", seg)
-    if not m:
-        return None
+    end = _SENT_END.search(seg)
+    if end:  # "added another Republican. Yet another said, …": the speaker ends with the sentence
+        seg = seg[:end.end()]
+    # tokens joined by whitespace, so that the stop words of the lookahead see the space before
+    # them ("said coach Anna Berg on Friday" ends at "Berg", not at the sentence's end)
+    m = re.match(r"\s*((?:(?:the|a|an|his|her|their|one|another)\s+)?[\w’'.\-]+(?:\s+[\w’'.\-]+){0,6}?)"
+                 r"(?=\s*[,.;:!?“”\"]|\s+(?:in|on|at|to|during|after|before|when|while|about)\b"
+                 # "Secretary of State John Kerry", "master of ceremonies X": "of" ends the
+                 # phrase only before an article and a lower-case word ("Kerry of the plan")
+                 r"|\s+of\s+(?:the|a|an|his|her|their|its)\s+[a-z]"
+                 r"|\s*$)", seg)
+    if not m:  # longer than 7 words ("said X of the University of Texas School of Law")
+        cut = re.search(r"\s+(?:of|for|from|with|at|in)\s", seg)
+        if cut is None or cut.start() == 0:
+            return None
+        return _np_after(text[:start + cut.start()], start, start + cut.start())
     np = m.group(1).strip()
+    if np.endswith(".") and not re.search(r"(?:\b[A-Z]|\b(?:Jr|Sr|St|Co|Inc|Ltd|Corp))\.$", np):
+        np = np[:-1]  # the sentence's full stop, not an initial or an abbreviation
     if not np:
         return None
     words = np.split()
     lw = words[0].casefold()
     if not (words[0][:1].isupper() or lw in PRONOUNS or lw in {"the", "a", "an", "his", "her",
-                                                              "their"}):
+                                                              "their", "one", "another"}):
         # "said port authority spokesman Piet Ardel": a lower-case descriptor, then the name
         m2 = re.search(r"(?:(?<=\s)|^)(?:[A-Z][\w’'.\-]*)(?:\s+[A-Z][\w’'.\-]*)*$", np)
         if not m2 or len(words) > 6:
