@@ -101,3 +101,16 @@ def test_a_speaker_named_after_the_cue_ends_where_the_phrase_does():
     for text, speaker in cases.items():
         found = extract_quotes("a", text, None)
         assert found and found[0].speaker_text == speaker, (text, [q.speaker_text for q in found])
+
+
+def test_british_single_marks_in_body_text_are_quotes_but_not_in_headlines():
+    text = ("'It is a disaster for the harbour town,' the mayor, Ilse Varga, told reporters.\n\n"
+            "'We are ready,' said coach Anna Berg on Friday. 'The players' union agreed with us.'\n\n"
+            "Varga: 'We will rebuild the harbour.'\n\n"
+            "Fans of rock 'n' roll in the '90s packed the old hall, the players' union said on Monday.")
+    found = extract_quotes("a", text, None)
+    assert [(q.text, q.speaker_text) for q in found] == [
+        ("It is a disaster for the harbour town,", "Ilse Varga"),
+        ("We are ready,", "Anna Berg"),
+        ("The players' union agreed with us.", "Anna Berg"),
+    ]

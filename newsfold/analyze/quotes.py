@@ -120,6 +120,10 @@ def _para_quotes(p: str) -> tuple[list[tuple[int, int]], Optional[int]]:
                 open_at, open_ch = i, c
             elif c == "‘" and not has_double and (i == 0 or not p[i - 1].isalnum()):
                 open_at, open_ch = i, c
+            elif (c == "'" and not has_double and (i == 0 or p[i - 1] in " \t([—–-")
+                  and i + 1 < n and p[i + 1].isalpha()):
+                # British style with typewriter marks: 'We are ready,' she said.
+                open_at, open_ch = i, c
         else:
             if open_ch in OPEN_D and c in CLOSE_D:
                 spans.append((open_at, i + 1))
@@ -135,10 +139,21 @@ def _para_quotes(p: str) -> tuple[list[tuple[int, int]], Optional[int]]:
             elif open_ch == "‘" and c == "’" and (i + 1 >= n or not p[i + 1].isalnum()):
                 spans.append((open_at, i + 1))
                 open_at = None
+            elif open_ch == "'" and c == "'" and p[i - 1] in ",.?!" and (
+                    i + 1 >= n or not p[i + 1].isalnum()):
+                # closes only after punctuation: an apostrophe ("players' union", "don't")
+                # never ends the quote. Kept only in a body paragraph with a cue outside the
+                # quote: single marks in a headline are the headline's, not speech
+                rest = p[:open_at] + p[i + 1:]
+                if len(p.split()) >= 12 and _CUE.search(rest):
+                    spans.append((open_at, i + 1))
+                open_at = None
             elif open_ch in OPEN_D and c in OPEN_D and i > open_at + 1:
                 # a new opening mark before any close: the earlier one was never closed
                 spans.append((open_at, i))
                 open_at = i
+    if open_ch == "'" and open_at is not None:
+        open_at = None  # a typewriter apostrophe that opened nothing ('90s, 'em)
     return spans, open_at
 
 
