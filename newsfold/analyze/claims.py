@@ -237,6 +237,14 @@ def build_claims(articles: Sequence[Article], count_sources: Callable[[Sequence[
     extra: list[Claim] = []
     order_of = {a.id: i for i, a in enumerate(articles)}
     found: dict = {}
+    facts_memo: dict[int, set] = {}
+
+    def facts_of(i: int) -> set:
+        f = facts_memo.get(i)
+        if f is None:
+            f = facts_memo[i] = _facts(units[i].text)
+        return f
+
     kept: list[ClaimDraft] = []
     for d in drafts:
         arts = sorted({units[m].article for m in d.members}, key=order_of.__getitem__)
@@ -260,7 +268,7 @@ def build_claims(articles: Sequence[Article], count_sources: Callable[[Sequence[
         claims.append(c)
         if len(d.members) > 1:
             extra.extend(_additions(d, units, count_sources, al, fam, threshold, rep, order_of,
-                                    found))
+                                    found, facts_of))
     claims.extend(extra)
     claims.sort(key=lambda c: (-c.independent_sources, -len(c.articles)))
     return claims, kept, al
@@ -310,7 +318,8 @@ def _facts(text: str) -> set[str]:
 
 
 def _additions(d: ClaimDraft, units, count_sources, al: Alignment, fam: Sequence[str],
-               threshold: float, rep: int, order_of: dict, found: dict) -> list[Claim]:
+               threshold: float, rep: int, order_of: dict, found: dict,
+               facts_of: Callable[[int], set]) -> list[Claim]:
     """Facts (numbers, dates) a member states beyond the claim's representative sentence.
 
     A clause whose facts no other source states -- not the draft's other members, nor any
@@ -322,13 +331,13 @@ def _additions(d: ClaimDraft, units, count_sources, al: Alignment, fam: Sequence
     inside the broader claim nor shown as one outlet's addition. ``found`` (facts -> [(unit,
     claim)]) keeps one such claim per fact set and aligned sentence across the story's drafts."""
     out = []
-    rep_facts = _facts(units[rep].text)
+    rep_facts = facts_of(rep)
     for m in d.members:
         u = units[m]
         fm = fam[al.art_of[m]]
         pool = {o for o in d.members if units[o].article != u.article}
         pool.update(o for o in np.where(al.sim[m] >= threshold)[0] if fam[al.art_of[o]] != fm)
-        pool_facts = {o: _facts(units[o].text) for o in pool}
+        pool_facts = {o: facts_of(int(o)) for o in pool}
         other_facts = set().union(*pool_facts.values()) if pool_facts else set()
         for clause in _CLAUSE_SPLIT.split(u.text):
             f = _facts(clause)
