@@ -269,6 +269,11 @@ def test_plain_finding_stated_by_two_sources_is_a_claim_but_not_on_one():
     assert shops[0].status == "corroborated"
     assert not any("difficult week" in cl.text for cl in claims)
     assert not any("bridge" in cl.text for cl in claims)
+    # somebody's words repeated by two outlets are a quote, not a plain finding
+    q1 = Article(id="q1", text="“We will keep working until every shop in the lower town is open again.” The rain stopped.")
+    q2 = Article(id="q2", text="“We will keep working until every shop in the lower town is open again.”")
+    claims, _, _ = build_claims([q1, q2], source_counter([q1, q2]))
+    assert not any("keep working" in cl.text for cl in claims)
     # the same text in two articles of one family is one source: no claim from the plain finding
     b2 = Article(id="b2", text=a.text, family="a")
     claims, _, _ = build_claims([a, b2], source_counter([a, b2]))

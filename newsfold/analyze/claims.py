@@ -97,6 +97,11 @@ def is_statement(text: str) -> bool:
     return 6 <= n <= 90 and not text.rstrip(" \"'”’)").endswith("?")
 
 
+# first or second person, or opening with a quote mark: somebody's words, not a reported fact
+_SPEECH = re.compile(r"^\W*[\"“‘']|\b(?:I|I'm|I’m|I've|I’ve|I'd|I’d|[Ww]e|[Ww]e're|[Ww]e’re|"
+                     r"[Mm]y|[Oo]ur|us|me|[Yy]ou|[Yy]our|[Yy]ou're|[Yy]ou’re)\b")
+
+
 def is_factual(text: str) -> bool:
     """A statement with a mark of checkable fact: a number, a date, a name, a reporting verb."""
     if not is_statement(text):
@@ -254,8 +259,9 @@ def build_claims(articles: Sequence[Article], count_sources: Callable[[Sequence[
         # only when another independent source states it too: "Several startups were forced to
         # restructure ..." repeated across outlets is a finding; one outlet's "It was a
         # difficult week" is not.
-        if n_sources < 2 and not any(units[m].factual for m in d.members):
-            continue
+        if not any(units[m].factual for m in d.members) and (
+                n_sources < 2 or all(_SPEECH.search(units[m].text) for m in d.members)):
+            continue  # ... and speech in the first or second person is the quotes' business
         kept.append(d)
         rep = _representative(d, units, al, relation)
         c = Claim(text=units[rep].text, articles=arts, independent_sources=n_sources)
