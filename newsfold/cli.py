@@ -41,6 +41,7 @@ def run(
     max_bytes: Optional[int] = typer.Option(None, "--max-bytes", help="Items larger than this are rejected."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar on a terminal."),
     dense: bool = typer.Option(False, "--dense", help="Batch clustering also reads dense sentence embeddings (slower; needs the encoder weights, see docs/clustering.md)."),
+    reanalyse: bool = typer.Option(False, "--reanalyse", help="Analyse every story again, even those unchanged since the previous run on --db."),
 ) -> None:
     """Ingest, clean, fold copies, cluster and analyse; write stories.json, report.html, errors.jsonl."""
     from rich.console import Console
@@ -51,7 +52,8 @@ def run(
 
     console = Console(stderr=True)
     cfg = _config(cluster_mode=mode, executor=executor, ner_model=ner_model, max_bytes=max_bytes,
-                  progress=progress, cluster_dense=dense or None)
+                  progress=progress, cluster_dense=dense or None,
+                  reuse_analysis=False if reanalyse else None)
     store = open_store(db)
     try:
         result = run_job(paths, config=cfg, store=store, stdin=sys.stdin)
@@ -70,6 +72,8 @@ def run(
             f"  {s.id}  {len(s.articles)} art / {src.get('outlets', '?')} outlets / "
             f"{src.get('independent', '?')} independent  {s.title[:70]}"
         )
+    if result.stats.get("analyses_reused"):
+        console.print(f"  {result.stats['analyses_reused']} stories unchanged since the previous run: analysis kept")
     if result.stats.get("already_stored"):
         console.print(f"  {result.stats['already_stored']} of {result.stats['read']} articles read were already stored (skipped)")
     console.print(f"wrote {files['stories']}, {files['report']}, {files['errors']}")

@@ -22,6 +22,9 @@ class Config:
     #: remove lines that many unrelated articles of a run share (mastheads, footers of
     #: plain-text feeds: ``clean.repeated``), before copies are folded
     strip_repeated_lines: bool = True
+    #: a run on a store keeps the analysis of stories whose members, analysis code and NER
+    #: model are unchanged since the previous run (``stages.AnalysisReuse``)
+    reuse_analysis: bool = True
     # analysis
     ner_model: Optional[str] = field(
         default_factory=lambda: os.environ.get("NEWSFOLD_NER_MODEL", "auto")

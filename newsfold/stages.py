@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Iterable, Iterator, Sequence
+from typing import Iterable, Iterator, Optional, Sequence
 
 from newsfold.config import Config
 from newsfold.model import Article, ErrorRecord, Family, RawRecord, Story
@@ -82,30 +82,140 @@ def attach_families(stories: Sequence[Story], families: Sequence[Family]) -> Non
 
 
 def analyze_stories(
-    stories: Sequence[Story], articles: Sequence[Article], *, config: Config
+    stories: Sequence[Story], articles: Sequence[Article], *, config: Config,
+    reuse: "Optional[AnalysisReuse]" = None,
 ) -> list[Story]:
     """Fill sources and analysis for every story (pure: one story at a time). spaCy runs
     over groups of stories' articles first, on ``config.analyze_workers`` processes (default
-    min(2, CPU count)), and each story reads its mentions from that cache."""
+    min(2, CPU count)), and each story reads its mentions from that cache. With ``reuse``, a
+    story whose inputs are the same as a story of the previous run takes that story's
+    analysis instead of recomputing it (:class:`AnalysisReuse`)."""
     import os
 
     from newsfold.analyze.entities import prefetch_mentions
 
     by_id = {a.id: a for a in articles}
     members = [[by_id[i] for i in story.articles if i in by_id] for story in stories]
+    done: dict[int, Story] = {}
+    if reuse is not None:
+        for i, (story, m) in enumerate(zip(stories, members)):
+            if reuse.take(story, m, config):
+                done[i] = story
+    todo = [i for i in range(len(stories)) if i not in done]
     workers = config.analyze_workers if config.analyze_workers is not None else min(2, os.cpu_count() or 1)
-    out: list[Story] = []
     start = 0
-    while start < len(stories):
+    while start < len(todo):
         stop, size = start, 0
-        while stop < len(stories) and (stop == start or size + len(members[stop]) <= PREFETCH_GROUP):
-            size += len(members[stop])
+        while stop < len(todo) and (stop == start or size + len(members[todo[stop]]) <= PREFETCH_GROUP):
+            size += len(members[todo[stop]])
             stop += 1
         if workers > 1:
-            prefetch_mentions([a for m in members[start:stop] for a in m], config, n_process=workers)
-        out.extend(analyze_one(s, m, config=config) for s, m in zip(stories[start:stop], members[start:stop]))
+            prefetch_mentions([a for i in todo[start:stop] for a in members[i]], config,
+                              n_process=workers)
+        for i in todo[start:stop]:
+            done[i] = analyze_one(stories[i], members[i], config=config)
+            if reuse is not None:
+                reuse.remember(done[i], members[i], config)
         start = stop
-    return out
+    return [done[i] for i in range(len(stories))]
+
+
+class AnalysisReuse:
+    """Analysis of unchanged stories carried over from the previous run on the same store.
+
+    ``newsfold run --db X`` recomputes families and stories over the whole store on every run
+    (a new article may join or split any story), but most stories come out with the same
+    members, and their analysis -- spaCy NER above all -- is a pure function of the members,
+    the analysis code and the NER model. Each analysed story gets a key: a hash of every
+    member article as it stands after folding (text, title, dates, outlet, family, origin,
+    relation, additions...), of the analysis code's source files and of the NER model in use.
+    The store keeps ``{key: story id}`` as engine state; a story of the next run with the same
+    key copies the stored story's analysis. Any change -- a member's text (the batch rules
+    may strip a line), its family, the code, the model -- gives another key and a fresh
+    analysis.
+    """
+
+    STATE_KEY = "analysis_reuse"
+    FIELDS = ("sources", "first_published", "last_published", "entities", "quotes", "claims",
+              "summary", "basis", "timeline")
+
+    def __init__(self, store) -> None:
+        import json
+
+        self.store = store
+        raw = store.get_state(self.STATE_KEY)
+        try:
+            self.previous: dict[str, str] = json.loads(raw) if raw else {}
+        except ValueError:
+            self.previous = {}
+        self.current: dict[str, str] = {}
+        self.reused = 0
+        self._model: Optional[str] = None
+
+    def key(self, story: Story, members: Sequence[Article], config: Config) -> str:
+        import hashlib
+        import json
+
+        h = hashlib.sha1(_analysis_code_hash().encode())
+        h.update(self._model_id(config).encode())
+        for a in members:
+            d = a.to_dict()
+            d.pop("story", None)  # set by clustering; ids may move between runs
+            h.update(json.dumps(d, sort_keys=True, default=str).encode())
+        return h.hexdigest()
+
+    def take(self, story: Story, members: Sequence[Article], config: Config) -> bool:
+        """Copy the previous run's analysis onto ``story`` when its key matches."""
+        k = self.key(story, members, config)
+        sid = self.previous.get(k)
+        old = self.store.get_story(sid) if sid else None
+        if old is None:
+            return False
+        for f in self.FIELDS:
+            setattr(story, f, getattr(old, f))
+        self.current[k] = story.id
+        self.reused += 1
+        return True
+
+    def remember(self, story: Story, members: Sequence[Article], config: Config) -> None:
+        self.current[self.key(story, members, config)] = story.id
+
+    def save(self) -> None:
+        """Keep this run's keys (call after the run's stories are stored)."""
+        import json
+
+        self.store.set_state(self.STATE_KEY, json.dumps(self.current).encode())
+
+    def _model_id(self, config: Config) -> str:
+        if self._model is None:
+            from newsfold.analyze.nlp import load_nlp, resolve_model_name
+
+            nlp = load_nlp(config) if resolve_model_name(config) else None
+            meta = getattr(nlp, "meta", None) or {}
+            self._model = (f"{meta.get('lang')}_{meta.get('name')}-{meta.get('version')}"
+                           if nlp is not None else "rules")
+        return self._model
+
+
+def _analysis_code_hash() -> str:
+    """Hash of the source files whose code decides a story's analysis."""
+    global _CODE_HASH
+    if _CODE_HASH is None:
+        import hashlib
+        from pathlib import Path
+
+        root = Path(__file__).resolve().parent
+        files = sorted((root / "analyze").glob("*.py")) + [
+            root / "stages.py", root / "model.py", root / "dedup" / "families.py"]
+        h = hashlib.sha1()
+        for f in files:
+            h.update(f.name.encode())
+            h.update(f.read_bytes() if f.exists() else b"")
+        _CODE_HASH = h.hexdigest()
+    return _CODE_HASH
+
+
+_CODE_HASH: Optional[str] = None
 
 
 #: articles whose entities are found in one spaCy pass before their stories are analysed

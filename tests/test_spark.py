@@ -132,6 +132,9 @@ def test_spark_run_is_idempotent_and_reads_stdin(spark, inputs, tmp_path, fixtur
         assert sorted(sorted(s.articles) for s in again.stories) == sorted(
             sorted(s.articles) for s in second.stories
         )
+        # nothing changed: every story keeps the analysis of the previous run, the same
+        assert again.stats["analyses_reused"] == len(again.stories) > 0
+        assert [s.to_dict() for s in again.stories] == [s.to_dict() for s in second.stories]
     assert {a.id for a in first.articles} <= {a.id for a in second.articles}
 
 

@@ -42,7 +42,7 @@ def run_local(
             added = store.add_articles(articles)
             store.add_errors(errors)
             result = finish(store, errors, config=config, progress=progress)
-            result.stats = run_stats(len(articles), len(added))
+            result.stats = {**run_stats(len(articles), len(added)), **result.stats}
             return result
     finally:
         if own_store:
@@ -60,10 +60,15 @@ def finish(store: Store, errors: list[ErrorRecord], *, config: Config, progress=
     stories = stages.cluster_stories(corpus, config=config)
     stages.attach_families(stories, families)
     step("analyse stories")
-    stories = stages.analyze_stories(stories, corpus, config=config)
+    reuse = stages.AnalysisReuse(store) if config.reuse_analysis else None
+    stories = stages.analyze_stories(stories, corpus, config=config, reuse=reuse)
     store.update_articles(corpus)
     store.put_stories(stories, replace_all=True)
-    return RunResult(articles=corpus, stories=stories, errors=errors)
+    if reuse is not None:
+        reuse.save()
+    result = RunResult(articles=corpus, stories=stories, errors=errors)
+    result.stats["analyses_reused"] = reuse.reused if reuse is not None else 0
+    return result
 
 
 def run_stats(read: int, added: int) -> dict[str, int]:

@@ -112,7 +112,7 @@ def run_spark(
         added = store.add_articles(articles)
         store.add_errors(errors)
         result = _finish(sc, store, errors, config=config)
-        result.stats = run_stats(len(articles), len(added))
+        result.stats = {**run_stats(len(articles), len(added)), **result.stats}
         return result
     finally:
         if owned_session:
@@ -280,13 +280,25 @@ def _finish(sc, store: Store, errors: list[ErrorRecord], *, config: Config) -> R
         (i, story, [by_id[a] for a in story.articles if a in by_id])
         for i, story in enumerate(stories)
     ]
-    if work:
-        slices = max(1, min(len(work), sc.defaultParallelism * 4))
-        done = dict(sc.parallelize(work, slices).mapPartitions(_analyze_partition(config)).collect())
-        stories = [done[i] for i in range(len(work))]
+    # stories unchanged since the previous run keep their analysis (on the driver: a lookup)
+    reuse = stages.AnalysisReuse(store) if config.reuse_analysis else None
+    done = {i: story for i, story, members in work
+            if reuse is not None and reuse.take(story, members, config)}
+    todo = [w for w in work if w[0] not in done]
+    if todo:
+        slices = max(1, min(len(todo), sc.defaultParallelism * 4))
+        done.update(sc.parallelize(todo, slices).mapPartitions(_analyze_partition(config)).collect())
+        if reuse is not None:
+            for i, _story, members in todo:
+                reuse.remember(done[i], members, config)
+    stories = [done[i] for i in range(len(work))]
     store.update_articles(corpus)
     store.put_stories(stories, replace_all=True)
-    return RunResult(articles=corpus, stories=stories, errors=errors)
+    if reuse is not None:
+        reuse.save()
+    result = RunResult(articles=corpus, stories=stories, errors=errors)
+    result.stats["analyses_reused"] = reuse.reused if reuse is not None else 0
+    return result
 
 
 def _fold(sc, corpus: list[Article], *, config: Config):
