@@ -169,7 +169,7 @@ class AnalysisReuse:
         k = self.key(story, members, config)
         sid = self.previous.get(k)
         old = self.store.get_story(sid) if sid else None
-        if old is None:
+        if old is None or old.articles != story.articles:
             return False
         for f in self.FIELDS:
             setattr(story, f, getattr(old, f))

@@ -71,3 +71,18 @@ def test_changed_analysis_code_or_model_is_never_reused(tmp_path, monkeypatch):
     _run([DEMO], db)
     monkeypatch.setattr(stages.AnalysisReuse, "_model_id", lambda self, config: "xx_other_model-1.0")
     assert _run([DEMO], db).stats["analyses_reused"] == 0
+
+
+def test_stories_changed_by_the_streaming_path_are_analysed_again(tmp_path):
+    """Articles added through the API (StreamingPipeline) re-analyse stories outside a batch
+    run: the next batch run must not trust its record of analysed inputs."""
+    from newsfold.run.stream import StreamingPipeline
+
+    db = tmp_path / "nf.db"
+    _run([DEMO], db)
+    assert _run([DEMO], db).stats["analyses_reused"] > 0
+    with open_store(str(db)) as store:
+        StreamingPipeline(store, _cfg()).add([{"id": "kestrel-follow-up", "text": FOLLOW_UP}])
+    after = _run([DEMO], db)
+    assert after.stats["analyses_reused"] == 0
+    assert any("kestrel-follow-up" in s.articles for s in after.stories)

@@ -278,6 +278,8 @@ class StreamingPipeline:
                 story.title = next((a.title for a in members if a.title), "") or ""
             out.append(story)
         self.store.put_stories(out)
+        if out:  # stories changed outside a batch run: its record of analysed inputs is stale
+            self.store.set_state(stages.AnalysisReuse.STATE_KEY, b"{}")
 
 
 def _restore(raw: Optional[bytes], cls, config):
