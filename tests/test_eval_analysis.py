@@ -102,3 +102,31 @@ def test_eval_summaries_reads_references_with_a_separate_articles_file(tmp_path)
     # no articles to be found: a clear stop, not a silent zero
     with pytest.raises(SystemExit, match="--articles"):
         evaluate(other, word_budget=40)
+
+
+def test_eval_claims_reads_summhay_names_and_derives_support_sets(tmp_path):
+    """SummHay's own field names (documents / document_id / document_text) and insights whose
+    supporting documents are only listed on the documents give the same scores."""
+    from newsfold.eval.claims import evaluate
+
+    texts = {
+        "d1": "The Larch ferry strike stopped all crossings on Monday. Crews want a pay rise of 6%.",
+        "d2": "Ferry crews on the Larch islands went on strike on Monday. Their union asks for a 6% pay rise.",
+        "d3": "A new library opened in Fennick on Saturday. It holds forty thousand books.",
+    }
+    insights = [("i1", "Ferry crews on the Larch islands went on strike on Monday.", ["d1", "d2"]),
+                ("i2", "The union asks for a pay rise of 6%.", ["d1", "d2"]),
+                ("i3", "Fennick opened a new library on Saturday.", ["d3"])]
+    listed = {d: [i for i, _, docs in insights if d in docs] for d in texts}
+    ours = {"cluster_id": "h1",
+            "articles": [{"doc_id": d, "text": t, "insight_ids": listed[d]} for d, t in texts.items()],
+            "subtopics": [{"insights": [{"insight_id": i, "insight": x, "supporting_doc_ids": docs}
+                                        for i, x, docs in insights]}]}
+    theirs = {"cluster_id": "h1",
+              "documents": [{"document_id": d, "document_text": t, "insights_included": listed[d]}
+                            for d, t in texts.items()],
+              "subtopics": [{"insights": [{"insight_id": i, "insight": x} for i, x, _ in insights]}]}
+    a = evaluate(_write_jsonl(tmp_path / "ours.jsonl", [ours]))
+    b = evaluate(_write_jsonl(tmp_path / "theirs.jsonl", [theirs]))
+    assert a["insights"] == b["insights"] == 3
+    assert a["support_f1"] == b["support_f1"] > 0.5

@@ -5,6 +5,11 @@ come from :func:`newsfold.analyze.claims.build_claims` (the code path of ``analy
 For each gold insight, the best-matching claim is the one whose text is most similar to the
 insight (cosine in the story's own TF-IDF space); its supporting-article set is scored against
 the gold ``supporting_doc_ids`` by F1. ``support_f1`` is the mean over insights.
+
+Layout: one haystack per line, ``{"articles": [{"doc_id", "title", "text", "insight_ids"}],
+"subtopics": [{"insights": [{"insight_id", "insight", "supporting_doc_ids"}]}]}``; SummHay's own
+names are read too (``documents`` / ``document_id`` / ``document_text``), and an insight with no
+``supporting_doc_ids`` is supported by the documents that list its id.
 """
 
 from __future__ import annotations
@@ -16,6 +21,10 @@ from typing import Optional
 
 import numpy as np
 from newsfold.ingest.rows import JsonObjects
+
+
+def _doc_id(doc: dict, k: int) -> str:
+    return str(doc.get("doc_id", doc.get("document_id", k)))
 
 
 def _f1(pred: set, gold: set) -> float:
@@ -39,9 +48,15 @@ def evaluate(path: Path, *, threshold: Optional[float] = None, limit: Optional[i
     for n, hay in objects:
         if limit and n > limit:  # n is the 1-based line number: the first `limit` lines
             break
-        arts = [Article(id=str(a.get("doc_id", k)), text=a.get("text") or "",
+        docs = [a for a in (hay.get("articles") or hay.get("documents") or []) if isinstance(a, dict)]
+        arts = [Article(id=_doc_id(a, k), text=a.get("text") or a.get("document_text") or "",
                         title=a.get("title"))
-                for k, a in enumerate(hay.get("articles") or []) if isinstance(a, dict)]
+                for k, a in enumerate(docs)]
+        # an insight without its supporting set: the documents that list it
+        listed: dict[str, set] = {}
+        for k, a in enumerate(docs):
+            for iid in a.get("insight_ids") or a.get("insights_included") or []:
+                listed.setdefault(str(iid), set()).add(_doc_id(a, k))
         if not arts:
             skipped += 1
             continue
@@ -53,7 +68,8 @@ def evaluate(path: Path, *, threshold: Optional[float] = None, limit: Optional[i
         local = []
         for sub in hay.get("subtopics", []):
             for ins in sub.get("insights", []):
-                gold = {str(x) for x in ins.get("supporting_doc_ids", [])}
+                gold = {str(x) for x in ins.get("supporting_doc_ids") or []} or \
+                    listed.get(str(ins.get("insight_id")), set())
                 if not gold:
                     continue
                 q = al.vectorizer.transform([ins.get("insight") or ""])
