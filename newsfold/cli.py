@@ -136,11 +136,12 @@ def eval_clustering(
     gold: Path = typer.Argument(..., help="JSONL with a gold `cluster` field."),
     mode: str = typer.Option("stream", "--mode"),
     dense: bool = typer.Option(False, "--dense", help="Window clustering also reads dense sentence embeddings."),
+    label: str = typer.Option("cluster", "--label", help="The field holding the gold story label (hidden from the clusterer)."),
 ) -> None:
     """Pairwise and BCubed P/R/F1, ARI, story counts (gold labels hidden from the clusterer)."""
     from newsfold.eval.clustering import eval_clustering_command
 
-    eval_clustering_command(gold, mode=mode, config=_config(cluster_dense=dense or None))
+    eval_clustering_command(gold, mode=mode, config=_config(cluster_dense=dense or None), label=label)
 
 
 @eval_app.command("dedup")

@@ -361,3 +361,37 @@ def test_untitled_story_title_is_the_first_line_cut_at_a_word():
     assert display_title("  A headline ", text) == "A headline"
     assert display_title(None, "\n\nShort first line.\n\nMore.") == "Short first line."
     assert display_title(None, None) == ""
+
+
+def test_eval_clustering_takes_another_label_field_and_skips_bad_lines(data_dir, tmp_path, capsys):
+    """`newsfold eval clustering --label event`: the named field is the gold and is hidden from
+    the clusterer; a broken line and an unlabelled article are counted, not a stop."""
+    import json as _json
+
+    from newsfold.eval.clustering import eval_clustering_command
+
+    rows = []
+    with open(data_dir / "clustering" / "ecbplus-dev.jsonl", encoding="utf-8") as fh:
+        for line in fh:
+            r = _json.loads(line)
+            if r["topic"] in ("1", "3", 1, 3):
+                rows.append(r)
+    assert len({r["cluster"] for r in rows}) >= 3
+    plain = tmp_path / "plain.jsonl"
+    plain.write_text("".join(_json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    renamed = tmp_path / "renamed.jsonl"
+    with open(renamed, "w", encoding="utf-8") as out:
+        for r in rows:
+            r = dict(r)
+            r["event"] = r.pop("cluster")
+            out.write(_json.dumps(r) + "\n")
+        out.write("{not json\n")
+        out.write(_json.dumps({"id": "no-label", "text": "An article nobody labelled."}) + "\n")
+    a = eval_clustering_command(plain, mode="batch")
+    b = eval_clustering_command(renamed, mode="batch", label="event")
+    capsys.readouterr()
+    assert b["skipped_lines"] == 1 and b["unlabelled"] == 1
+    assert {k: a[k] for k in ("pairwise_f1", "bcubed_f1", "gold_stories")} == \
+        {k: b[k] for k in ("pairwise_f1", "bcubed_f1", "gold_stories")}
+    with pytest.raises(SystemExit, match="--label"):
+        eval_clustering_command(renamed, mode="batch")

@@ -12,9 +12,10 @@ from newsfold.model import Article
 GOLD_FIELDS = ("cluster", "topic", "split", "story_gold", "label")
 
 
-def article_from_row(row: dict, position: int) -> Article:
-    """One JSONL object -> Article, with gold fields dropped and `date` read as `published`."""
-    return rows.article_from_row(row, position, hide=GOLD_FIELDS)
+def article_from_row(row: dict, position: int, hide: tuple[str, ...] = ()) -> Article:
+    """One JSONL object -> Article, with gold fields (and ``hide``) dropped and `date` read as
+    `published`."""
+    return rows.article_from_row(row, position, hide=GOLD_FIELDS + tuple(hide))
 
 
 def read_jsonl(path: Path) -> tuple[list[Article], list[str]]:

@@ -8,28 +8,39 @@ from pathlib import Path
 from newsfold.eval.metrics import clustering_scores
 
 
-def evaluate_rows(rows: list[dict], mode: str = "stream", config=None) -> dict:
-    """Score the clusterer on rows carrying a gold `cluster` (which the clusterer never sees)."""
-    from newsfold.cluster.cli import article_from_row, cluster_articles
+def evaluate_rows(rows: list[dict], mode: str = "stream", config=None, label: str = "cluster") -> dict:
+    """Score the clusterer on rows carrying a gold ``label`` field (default ``cluster``), which
+    the clusterer never sees."""
+    from newsfold.cluster.cli import GOLD_FIELDS, article_from_row, cluster_articles
 
-    gold = [str(r["cluster"]) for r in rows]
-    articles = [article_from_row(r, i) for i, r in enumerate(rows, 1)]  # drops gold fields
-    assert all("cluster" not in a.meta and "topic" not in a.meta for a in articles)
+    gold = [str(r[label]) for r in rows]
+    articles = [article_from_row(r, i, hide=(label,)) for i, r in enumerate(rows, 1)]
+    assert not any(f in a.meta for a in articles for f in (*GOLD_FIELDS, label))
     cluster_articles(articles, mode=mode, config=config)
     pred = [a.story for a in articles]
     return clustering_scores(gold, pred)
 
 
-def eval_clustering_command(gold: Path, mode: str = "stream", config=None) -> None:
-    rows = []
-    with open(gold, encoding="utf-8") as fh:
-        for line in fh:
-            if line.strip():
-                row = json.loads(line)
-                if row.get("cluster") is not None:
-                    rows.append(row)
-    result = evaluate_rows(rows, mode=mode, config=config)
+def eval_clustering_command(gold: Path, mode: str = "stream", config=None,
+                            label: str = "cluster") -> dict:
+    """Print the scores as JSON. A line that is not a JSON object, or an article without a gold
+    label, is counted (``skipped_lines``, ``unlabelled``) and left out, never a stop."""
+    from newsfold.ingest.rows import JsonObjects
+
+    objects = JsonObjects(gold)
+    rows, unlabelled = [], 0
+    for _, row in objects:
+        if row.get(label) is not None:
+            rows.append(row)
+        else:
+            unlabelled += 1
+    if not rows:
+        raise SystemExit(f"{gold}: no article carries a gold `{label}` field (see --label)")
+    result = evaluate_rows(rows, mode=mode, config=config, label=label)
     result["mode"] = mode
+    result["skipped_lines"] = objects.skipped
+    result["unlabelled"] = unlabelled
     if config is not None and getattr(config, "cluster_dense", False):
         result["dense"] = True
     print(json.dumps(result))
+    return result
