@@ -114,3 +114,9 @@ def test_british_single_marks_in_body_text_are_quotes_but_not_in_headlines():
         ("We are ready,", "Anna Berg"),
         ("The players' union agreed with us.", "Anna Berg"),
     ]
+
+
+def test_low_high_quotes_close_with_the_high_mark():
+    text = "„Bisher gibt es keine größeren Schäden“, sagte Tavera dem Radiosender RPP am Dienstag."
+    found = extract_quotes("a", text, None)
+    assert [q.text for q in found] == ["Bisher gibt es keine größeren Schäden"]

@@ -125,7 +125,8 @@ def _para_quotes(p: str) -> tuple[list[tuple[int, int]], Optional[int]]:
                 # British style with typewriter marks: 'We are ready,' she said.
                 open_at, open_ch = i, c
         else:
-            if open_ch in OPEN_D and c in CLOSE_D:
+            if open_ch in OPEN_D and c in CLOSE_D or open_ch == "„" and c == "“":
+                # („…“: German and Central European marks close with the English opener)
                 spans.append((open_at, i + 1))
                 open_at = None
             elif open_ch == '"' and (c == '"' or c in CLOSE_D):
