@@ -97,9 +97,10 @@ def is_statement(text: str) -> bool:
     return 6 <= n <= 90 and not text.rstrip(" \"'”’)").endswith("?")
 
 
-# first or second person, or opening with a quote mark: somebody's words, not a reported fact
-_SPEECH = re.compile(r"^\W*[\"“‘']|\b(?:I|I'm|I’m|I've|I’ve|I'd|I’d|[Ww]e|[Ww]e're|[Ww]e’re|"
-                     r"[Mm]y|[Oo]ur|us|me|[Yy]ou|[Yy]our|[Yy]ou're|[Yy]ou’re)\b")
+# a sentence that opens or closes with a quote mark: somebody's words, not a reported fact.
+# (First-person wording alone is not taken for speech: in transcripts and conversations the
+# findings themselves are worded so.)
+_SPEECH = re.compile(r"^\W*[\"“‘«„]|[\"”’»]\W*$")
 
 
 def is_factual(text: str) -> bool:
@@ -261,7 +262,7 @@ def build_claims(articles: Sequence[Article], count_sources: Callable[[Sequence[
         # difficult week" is not.
         if not any(units[m].factual for m in d.members) and (
                 n_sources < 2 or all(_SPEECH.search(units[m].text) for m in d.members)):
-            continue  # ... and speech in the first or second person is the quotes' business
+            continue  # ... and quoted speech is the quotes' business
         kept.append(d)
         rep = _representative(d, units, al, relation)
         c = Claim(text=units[rep].text, articles=arts, independent_sources=n_sources)
