@@ -206,8 +206,11 @@ def _analysis_code_hash() -> str:
 
         root = Path(__file__).resolve().parent
         files = sorted((root / "analyze").glob("*.py")) + [
-            root / "stages.py", root / "model.py", root / "dedup" / "families.py"]
-        h = hashlib.sha1()
+            root / "stages.py", root / "model.py", root / "dedup" / "families.py",
+            root / "clean" / "metadata.py"]
+        from newsfold import __version__
+
+        h = hashlib.sha1(__version__.encode())
         for f in files:
             h.update(f.name.encode())
             h.update(f.read_bytes() if f.exists() else b"")
