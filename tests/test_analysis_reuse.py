@@ -86,3 +86,34 @@ def test_stories_changed_by_the_streaming_path_are_analysed_again(tmp_path):
     after = _run([DEMO], db)
     assert after.stats["analyses_reused"] == 0
     assert any("kestrel-follow-up" in s.articles for s in after.stories)
+
+
+def test_fields_left_out_of_the_key_do_not_change_the_analysis(seeds_dir):
+    """The key hashes only AnalysisReuse.INPUTS; every other article field must leave a story's
+    analysis as it is, or a kept analysis could be stale. (Seeds: copies, a rewrite with
+    additions, quotes, numbers.)"""
+    import dataclasses
+
+    from newsfold.model import Article, Story
+
+    arts, _ = stages.split_errors(stages.ingest_and_clean([str(seeds_dir)], config=_cfg()))
+    stages.fold_families(arts, config=_cfg())
+    assert any(a.added for a in arts) and any(a.similarity for a in arts)
+    base = stages.analyze_one(Story(id="s", articles=[a.id for a in arts]), arts, config=_cfg())
+    others = [f.name for f in dataclasses.fields(Article)
+              if f.name not in stages.AnalysisReuse.INPUTS and f.name != "story"]
+    assert {"similarity", "reason", "origin", "dropped"} <= set(others)
+    changed = []
+    for a in arts:
+        b = dataclasses.replace(a)
+        for f in others:
+            v = getattr(b, f)
+            setattr(b, f, {"changed": 1} if isinstance(v, dict) else ["changed"] if isinstance(v, list)
+                    else 7 if f == "position" else "changed")
+        changed.append(b)
+    again = stages.analyze_one(Story(id="s", articles=[a.id for a in arts]), changed, config=_cfg())
+    assert again.to_dict() == base.to_dict()
+    # ... while an input does: the family of a copy decides what counts as independent
+    moved = [dataclasses.replace(a, family=a.id) for a in arts]
+    assert stages.analyze_one(Story(id="s", articles=[a.id for a in arts]), moved,
+                              config=_cfg()).to_dict() != base.to_dict()
