@@ -106,7 +106,7 @@ def test_a_speaker_named_after_the_cue_ends_where_the_phrase_does():
 def test_british_single_marks_in_body_text_are_quotes_but_not_in_headlines():
     text = ("'It is a disaster for the harbour town,' the mayor, Ilse Varga, told reporters.\n\n"
             "'We are ready,' said coach Anna Berg on Friday. 'The players' union agreed with us.'\n\n"
-            "Varga: 'We will rebuild the harbour.'\n\n"
+            "Mayor calls the flood 'a disaster for us all.'\n\n"
             "Fans of rock 'n' roll in the '90s packed the old hall, the players' union said on Monday.")
     found = extract_quotes("a", text, None)
     assert [(q.text, q.speaker_text) for q in found] == [
@@ -120,3 +120,10 @@ def test_low_high_quotes_close_with_the_high_mark():
     text = "„Bisher gibt es keine größeren Schäden“, sagte Tavera dem Radiosender RPP am Dienstag."
     found = extract_quotes("a", text, None)
     assert [q.text for q in found] == ["Bisher gibt es keine größeren Schäden"]
+
+
+def test_a_headline_quote_in_single_marks_after_a_colon_is_direct():
+    text = "Varga: 'We will rebuild the harbour.'\n\nThe mayor spoke in the square on Monday."
+    found = extract_quotes("a", text, None)
+    assert [(q.text, q.speaker_text, q.kind) for q in found] == [
+        ("We will rebuild the harbour.", "Varga", "direct")]

@@ -143,10 +143,12 @@ def _para_quotes(p: str) -> tuple[list[tuple[int, int]], Optional[int]]:
             elif open_ch == "'" and c == "'" and p[i - 1] in ",.?!" and (
                     i + 1 >= n or not p[i + 1].isalnum()):
                 # closes only after punctuation: an apostrophe ("players' union", "don't")
-                # never ends the quote. Kept only in a body paragraph with a cue outside the
-                # quote: single marks in a headline are the headline's, not speech
+                # never ends the quote. Kept in a body paragraph with a cue outside the quote,
+                # or after a colon; other single marks in a headline are the headline's
+                # ("State calls 22 emails 'top secret'"), not speech
                 rest = p[:open_at] + p[i + 1:]
-                if len(p.split()) >= 12 and _CUE.search(rest):
+                if (len(p.split()) >= 12 and _CUE.search(rest)
+                        or p[:open_at].rstrip().endswith(":")):  # "Trump: 'We will win.'"
                     spans.append((open_at, i + 1))
                 open_at = None
             elif open_ch in OPEN_D and c in OPEN_D and i > open_at + 1:
