@@ -144,7 +144,7 @@ class AnalysisReuse:
     #: unchanged). Fold recomputes those for many articles whenever the store grows (outlet
     #: boilerplate is learnt from the whole store), so keying on them kept few stories.
     INPUTS = ("id", "title", "text", "published", "first_seen", "source", "url", "wire",
-              "family", "relation", "added")
+              "language", "family", "relation", "added")
 
     def __init__(self, store) -> None:
         import json

@@ -113,7 +113,10 @@ def test_fields_left_out_of_the_key_do_not_change_the_analysis(seeds_dir):
         changed.append(b)
     again = stages.analyze_one(Story(id="s", articles=[a.id for a in arts]), changed, config=_cfg())
     assert again.to_dict() == base.to_dict()
-    # ... while an input does: the family of a copy decides what counts as independent
-    moved = [dataclasses.replace(a, family=a.id) for a in arts]
-    assert stages.analyze_one(Story(id="s", articles=[a.id for a in arts]), moved,
-                              config=_cfg()).to_dict() != base.to_dict()
+    # ... while inputs do: the family of a copy decides what counts as independent, the
+    # language how names are read
+    for change in ({"family": None}, {"language": "de"}):
+        moved = [dataclasses.replace(a, **{k: (a.id if k == "family" else v) for k, v in change.items()})
+                 for a in arts]
+        assert stages.analyze_one(Story(id="s", articles=[a.id for a in arts]), moved,
+                                  config=_cfg()).to_dict() != base.to_dict(), change

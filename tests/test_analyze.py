@@ -298,3 +298,24 @@ def test_a_number_two_sources_state_is_never_a_single_source_addition():
     forty = [c for c in claims if "40%" in c.text]
     assert forty
     assert all(c.status != "single_source" for c in forty), [(c.text, c.articles) for c in forty]
+
+
+def test_entities_of_a_german_article_are_names_not_capitalised_nouns():
+    """German capitalises every noun: "Berichte", "Dienstag", "Das Beben" are no names; the
+    English spaCy model is not run on it either (model_reads)."""
+    from types import SimpleNamespace
+
+    from newsfold.analyze.entities import model_reads
+
+    de = Article(id="de", language="de", text=(
+        "Ein Erdbeben der Stärke 6,1 hat am Dienstag den Süden von Valdoria erschüttert. Berichte "
+        "über Opfer gab es zunächst nicht, teilte das Institut mit. Das Beben war in Port Averin zu "
+        "spüren, sagte Institutsleiterin Mara Lind dem Sender NWR."))
+    names = {e.name for e in build_entities([de], Config(ner_model="none")).to_entities()}
+    assert any("Mara Lind" in n for n in names) and any("Port Averin" in n for n in names)
+    assert not names & {"Berichte", "Dienstag", "Opfer", "Das Beben", "Ein Erdbeben der Stärke"}
+    en_model = SimpleNamespace(lang="en")
+    assert not model_reads(en_model, de)
+    assert model_reads(en_model, Article(id="x", text="t", language="en"))
+    assert model_reads(en_model, Article(id="y", text="t"))  # unknown language: read
+    assert model_reads(SimpleNamespace(lang="xx"), de)

@@ -611,7 +611,35 @@ def prefetch_mentions(articles: Sequence[Article], config=None, n_process: int =
 
     nlp = load_nlp(config)
     if nlp is not None and articles:
-        _spacy_found(list(articles)[:_SPACY_CACHE_MAX], nlp, n_process)
+        _spacy_found([a for a in articles if model_reads(nlp, a)][:_SPACY_CACHE_MAX], nlp, n_process)
+
+
+#: languages that capitalise every noun: a capitalised word there is no sign of a name
+NOUN_CAPS = {"de", "lb"}
+_NOUN_CAPS_FUNCTION = {"der", "die", "das", "den", "dem", "des", "ein", "eine", "einer", "einem",
+                       "einen", "eines", "und", "im", "am", "vom", "zum", "zur", "mit", "für",
+                       "von", "auf", "bei", "nach", "aus", "bisher"}
+
+
+def _rule_mentions_for(article: Article) -> list[Mention]:
+    """Rule mentions; in a language that capitalises nouns only multi-word names without
+    articles or prepositions ("Hernando Tavera", not "Das Beben"), and acronyms ("RPP")."""
+    ms = rule_mentions(article.id, article.text)
+    if (article.language or "").split("-")[0].casefold() not in NOUN_CAPS:
+        return ms
+    return [m for m in ms
+            if (len(m.text.split()) >= 2 and not any(t.casefold() in _NOUN_CAPS_FUNCTION
+                                                     for t in m.text.split()))
+            or (m.text.isupper() and len(m.text) >= 2)]
+
+
+def model_reads(nlp, article: Article) -> bool:
+    """Whether the spaCy model is for the article's language: an English model on a German
+    article tags capitalised nouns as names ("Berichte", "Dienstag"); such articles take the
+    rules. Unknown language, or a multi-language model (``xx``), reads everything."""
+    lang = (article.language or "").split("-")[0].casefold()
+    model = (getattr(nlp, "lang", None) or "").casefold()
+    return not lang or not model or model == "xx" or lang == model
 
 
 def extract_mentions(articles: Sequence[Article], config=None) -> list[Mention]:
@@ -619,9 +647,15 @@ def extract_mentions(articles: Sequence[Article], config=None) -> list[Mention]:
 
     nlp = load_nlp(config)
     out: list[Mention] = []
+    by_rules: set[str] = set()
     if nlp is not None:
-        found = _spacy_found(articles, nlp)
+        read = [a for a in articles if model_reads(nlp, a)]
+        by_rules = {a.id for a in articles if not model_reads(nlp, a)}
+        found = _spacy_found(read, nlp)
         for a in articles:
+            if a.id in by_rules:
+                out.extend(_rule_mentions_for(a))
+                continue
             ms = [Mention(a.id, s0, e0, t, ty, ti) for s0, e0, t, ty, ti in found[a.id]]
             # rules add persons spaCy missed (titled names), never overriding spaCy spans
             taken = [(m.start, m.end) for m in ms]
@@ -632,7 +666,7 @@ def extract_mentions(articles: Sequence[Article], config=None) -> list[Mention]:
             out.extend(ms)
     else:
         for a in articles:
-            out.extend(rule_mentions(a.id, a.text))
+            out.extend(_rule_mentions_for(a))
     lower_words = set()
     for a in articles:
         lower_words.update(w for w in re.findall(r"\b[a-z][a-z]+\b", a.text))
@@ -641,8 +675,8 @@ def extract_mentions(articles: Sequence[Article], config=None) -> list[Mention]:
     # Gov", "Hampshire Monday" are dropped
     kept = [m for m in out if not _noise(m, texts[m.article], lower_words)
             and not (m.type == "PERSON" and implausible_person(m.text))]
-    if nlp is None:
-        for m in kept:
+    for m in kept:
+        if nlp is None or m.article in by_rules:
             _demote(m, lower_words)
     return kept
 
