@@ -127,3 +127,11 @@ def test_a_headline_quote_in_single_marks_after_a_colon_is_direct():
     found = extract_quotes("a", text, None)
     assert [(q.text, q.speaker_text, q.kind) for q in found] == [
         ("We will rebuild the harbour.", "Varga", "direct")]
+
+
+def test_a_quoted_transcript_of_several_speakers_is_not_one_quote():
+    text = ('Partial transcript as follows:\n\n"HOST: Governor, will the pass reopen this week?\n\n'
+            '"RENN: We hope so. The geologists will tell us on Monday.\n\n"HOST: Thank you."\n\n'
+            '"We hope so," Renn said later.')
+    found = extract_quotes("a", text, None)
+    assert [q.text for q in found] == ["We hope so,"]

@@ -576,6 +576,10 @@ def _title_cased(inner: str) -> bool:
     return len(big) >= 2 and all(w[:1].isupper() or w[:1].isdigit() for w in big)
 
 
+#: a quoted passage that opens with a speaker label in capitals: a transcript, not one quote
+_TRANSCRIPT_TURN = re.compile(r"[A-Z][A-Z.'’ -]{1,30}:\s")
+
+
 def _names_a_work(text: str, qs: int, qe: int, inner: str, para_start: int) -> Optional[str]:
     """'skip' for quote marks around the title of a work ('his book “The Art of the Deal”',
     'CNN's “State of the Union”', '“Headline,” by Times' X', '“No to Schengen” (2005)') or
@@ -636,6 +640,8 @@ def extract_quotes(article_id: str, text: str,
         tail = text[qe:qe + 20]
         runs_on = bool(re.match(r"\s+[a-z]", tail)) and inner[-1:] not in ".?!,"
         named = _names_a_work(text, qs, qe, inner, ps)
+        if _TRANSCRIPT_TURN.match(inner):
+            continue  # '"WALLACE: … "PENCE: …': a quoted transcript of several speakers
         if named == "skip":
             continue  # a title of a work or a markup attribute, not a quotation
         if named == "partial":
