@@ -135,3 +135,16 @@ def test_a_quoted_transcript_of_several_speakers_is_not_one_quote():
             '"We hope so," Renn said later.')
     found = extract_quotes("a", text, None)
     assert [q.text for q in found] == ["We hope so,"]
+
+
+def test_the_speaker_before_told_with_an_age_or_a_relative_clause():
+    """`X, 58, told AFP` and `X, who …, told CBS`: X speaks; whoever was told never does."""
+    cases = {
+        "“We were wrong not to confront him,” Ilse Varga, 58, told NWR in an interview on Monday.": "Ilse Varga",
+        "“This post has always been unpaid,” Mara Lind, who served as chief of staff, told the Courier.":
+            "Mara Lind",
+        "“It is going well,” Renn told reporters.": "Renn",
+    }
+    for text, speaker in cases.items():
+        found = extract_quotes("a", text, None)
+        assert found and found[0].speaker_text == speaker, (text, [q.speaker_text for q in found])

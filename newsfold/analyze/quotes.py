@@ -246,6 +246,11 @@ _DESCRIPTOR_PP = re.compile(
 def _np_before(text: str, end: int, limit: int) -> Optional[tuple[int, int]]:
     """The noun phrase ending just before ``end`` (subject of a following cue)."""
     seg = text[limit:end]
+    # "X, who served as …, told": the relative clause is an appositive, X the subject
+    rel = re.search(r",\s+(?:who|which)\b[^,;:“”\"]*,\s*$", seg)
+    if rel:
+        end = limit + rel.start()
+        seg = text[limit:end] + ", "
     # cut at the last boundary (punctuation or clause word) before the cue
     cut = 0
     for m in _BOUND.finditer(seg):
@@ -256,7 +261,8 @@ def _np_before(text: str, end: int, limit: int) -> Optional[tuple[int, int]]:
     parts = sub.split(",")
     if len(parts) >= 3 and parts[-1].strip() == "" and parts[-2].strip().split()[:1] and (
             parts[-2].strip().split()[0].casefold() in {"a", "an", "the", "who"}
-            or parts[-2].strip()[:1].islower()):  # 'X, director of …, said', 'X, however, said'
+            or parts[-2].strip()[:1].islower()  # 'X, director of …, said', 'X, however, said'
+            or parts[-2].strip().isdigit()):  # 'Ramos, 58, told AFP': an age
 
         sub_np = parts[-3]
         offs = cut + sub.find(sub_np)
@@ -419,6 +425,9 @@ _ABBREV = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Rep|Reps|Sen|Sens|Gov|Gen|Lt|Col|Sgt|Ca
                      r"Prof|Rev|Hon|St|Jr|Sr|Mt|Ft|Gov|Pres|Supt|Insp|Det|Atty|[A-Z])\.")  # titles, initials
 
 
+_TO_LISTENER = {"told", "tells", "tell", "telling"}
+
+
 def find_speaker(text: str, qs: int, qe: int, para_start: int, para_end: int,
                  sent_start: int, sent_end: int) -> tuple[Optional[tuple[int, int]], Optional[str]]:
     """Speaker span for the quote [qs, qe) and the cue used."""
@@ -468,7 +477,8 @@ def find_speaker(text: str, qs: int, qe: int, para_start: int, para_end: int,
         sp = _np_before(text, qe + cm.start(), qe)
         if sp:
             return sp, cm.group(0)
-        sp = _np_after(text, qe + cm.end(), para_end)
+        # after "told" comes who was told ("X told AFP"), never the speaker
+        sp = None if cm.group(0).casefold() in _TO_LISTENER else _np_after(text, qe + cm.end(), para_end)
         if sp:
             return sp, cm.group(0)
     return None, None
