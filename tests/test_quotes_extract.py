@@ -148,3 +148,12 @@ def test_the_speaker_before_told_with_an_age_or_a_relative_clause():
     for text, speaker in cases.items():
         found = extract_quotes("a", text, None)
         assert found and found[0].speaker_text == speaker, (text, [q.speaker_text for q in found])
+
+
+def test_a_dateline_or_a_heading_in_capitals_is_no_speaker():
+    text = ("PORT AVERIN — Rescuers worked through the night.\n\n"
+            "“We are still pulling people out of the rubble,” the rescue chief told NWR.")
+    assert [q.speaker_text for q in extract_quotes("a", text, None)] == ["the rescue chief"]
+    text = ("PORT AVERIN, May 3 (NWR) — In response to the quake, the mayor's right-hand woman "
+            "rallied volunteers, saying: “We have to be ready to dig.”")
+    assert [q.speaker_text for q in extract_quotes("a", text, None)] != ["PORT AVERIN"]

@@ -406,6 +406,9 @@ def clean_speaker(text: str, sp: Optional[tuple[int, int]]) -> Optional[tuple[in
         return None
     if all(w in _SPK_CALENDAR for w in words):
         return None  # '…,” he said Tuesday.' read as a name
+    letters = "".join(c for c in "".join(raw) if c.isalpha())
+    if letters.isupper() and (len(raw) > 1 or len(letters) > 5):
+        return None  # a dateline ("WASHINGTON —") or a heading in capitals, not "CNN"/"NASA"
     if any(w in {"is", "are", "was", "were", "be", "been", "has", "have", "had", "will", "would",
                  "does", "did", "not"} for w in words):
         return None  # a clause, not a noun phrase
