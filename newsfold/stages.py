@@ -158,6 +158,7 @@ class AnalysisReuse:
         self.current: dict[str, str] = {}
         self.reused = 0
         self._model: Optional[str] = None
+        self._missed: dict[str, str] = {}  # story id -> key, for remember() after analysis
 
     def key(self, story: Story, members: Sequence[Article], config: Config) -> str:
         import hashlib
@@ -175,6 +176,7 @@ class AnalysisReuse:
         sid = self.previous.get(k)
         old = self.store.get_story(sid) if sid else None
         if old is None or old.articles != story.articles:
+            self._missed[story.id] = k
             return False
         for f in self.FIELDS:
             setattr(story, f, getattr(old, f))
@@ -183,7 +185,9 @@ class AnalysisReuse:
         return True
 
     def remember(self, story: Story, members: Sequence[Article], config: Config) -> None:
-        self.current[self.key(story, members, config)] = story.id
+        """Record a story analysed in this run (its key as ``take`` computed it)."""
+        k = self._missed.pop(story.id, None) or self.key(story, members, config)
+        self.current[k] = story.id
 
     def save(self) -> None:
         """Keep this run's keys (call after the run's stories are stored)."""

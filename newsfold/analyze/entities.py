@@ -649,9 +649,8 @@ def extract_mentions(articles: Sequence[Article], config=None) -> list[Mention]:
     out: list[Mention] = []
     by_rules: set[str] = set()
     if nlp is not None:
-        read = [a for a in articles if model_reads(nlp, a)]
         by_rules = {a.id for a in articles if not model_reads(nlp, a)}
-        found = _spacy_found(read, nlp)
+        found = _spacy_found([a for a in articles if a.id not in by_rules], nlp)
         for a in articles:
             if a.id in by_rules:
                 out.extend(_rule_mentions_for(a))
