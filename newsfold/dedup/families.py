@@ -809,7 +809,7 @@ def fold_detect(articles: Sequence[Article], *, config: Any = None, texts: Optio
         # workers; each signing task masks its chunk and returns which shingles it kept)
         boiler = _boiler_from_flat(flat, offsets, sources, dc, workers)
         unsourced = [i for i, s in enumerate(sources) if not s]
-        if len(unsourced) >= 3:
+        if len(unsourced) >= max(2, dc.unsourced_min):
             mark_boiler = boiler
             boiler = np.union1d(boiler, _unsourced_bad(flat, offsets, unsourced, dc))
         sig, keep = _sign_chunked(texts, flat, offsets, boiler, workers, return_keep=True)
@@ -820,7 +820,7 @@ def fold_detect(articles: Sequence[Article], *, config: Any = None, texts: Optio
         # streaming layout: no batch-wide shingle array (8 B per 5-gram: ~4 GB at 1M articles)
         boiler = _sampled_boilerplate(texts, sources, dc, workers)
         unsourced = [i for i, s in enumerate(sources) if not s]
-        if len(unsourced) >= 3:
+        if len(unsourced) >= max(2, dc.unsourced_min):
             mark_boiler = boiler
             if len(unsourced) > dc.unsourced_sample:
                 unsourced = sorted(random.Random(dc.seed).sample(unsourced, dc.unsourced_sample))
