@@ -206,6 +206,21 @@ class AnalysisReuse:
         return self._model
 
 
+#: keys of the streaming pipeline's saved state (``newsfold.run.stream``), repeated here so
+#: that the batch executors need not import it
+STREAM_STATE_KEYS = ("stream.family_index", "stream.clusterer")
+
+
+def forget_stream_state(store) -> None:
+    """Drop the streaming pipeline's saved family index and clusterer. Call after a batch run
+    has stored its stories (``replace_all``): that state still holds the stories as they were
+    before the run, so a later streaming add would revive a story the run replaced. Without
+    it the pipeline rebuilds its state from the stored stories (a one-off replay)."""
+    for key in STREAM_STATE_KEYS:
+        if store.get_state(key):
+            store.set_state(key, b"")
+
+
 def _analysis_code_hash() -> str:
     """Hash of the source files whose code decides a story's analysis."""
     global _CODE_HASH

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from newsfold.config import Config
@@ -259,3 +261,44 @@ def test_stream_removes_footers_the_copy_index_has_learnt(tmp_path):
         for o in objs:
             p.add([o])
         assert all(footer in a.text for a in store.iter_articles())
+
+
+def test_batch_run_between_stream_adds_keeps_one_story_per_article(tmp_path, seeds_dir):
+    """Stream adds, then a batch run (which re-decides every story, under ids of its own),
+    then stream adds again: the stream must go on from the batch run's stories, not from the
+    state it saved before, or a story the batch run replaced comes back and an article ends
+    up listed by two stories."""
+    from newsfold.run.local import run_local
+
+    recs = seed_records(seeds_dir)
+    db = str(tmp_path / "s.db")
+    with open_store(db) as store:
+        p = StreamingPipeline(store, CFG)
+        p.add(recs[2:])  # the later seeds first: the stream names the story after one of them
+        p.flush()
+        stream_ids = {s.id for s in store.list_stories(limit=1000)}
+    # a batch run adds the first two seeds and an earlier-dated copy of a stored one: the
+    # story's earliest article, and so its id, changes
+    lines = [ln for ln in recs[2].content.splitlines() if ln.strip()]
+    body = "\n".join(lines[1:])
+    early = tmp_path / "early.jsonl"
+    early.write_text(json.dumps({"id": "early-2", "source": "Early Wire", "date": "2025-07-30",
+                                 "title": "Syria's FM in Moscow", "text": body}) + "\n")
+    with open_store(db) as store:
+        run_local([str(seeds_dir), str(early)], config=CFG, store=store)
+        batch_ids = {s.id for s in store.list_stories(limit=1000)}
+    assert batch_ids.isdisjoint(stream_ids), "the batch run must have renamed the story for this test"
+    copy = {"id": "copy-2", "source": "Example Portal", "title": "Syria's FM in Moscow", "text": body}
+    with open_store(db) as store:
+        p = StreamingPipeline(store, CFG)
+        touched = p.add([copy, UNRELATED])
+        p.flush()
+        arts = {a.id: a for a in store.iter_articles()}
+        stories = store.list_stories(limit=1000)
+        listed = [aid for s in stories for aid in s.articles]
+        assert sorted(listed) == sorted(arts), "every article in exactly one story"
+        for s in stories:
+            for aid in s.articles:
+                assert arts[aid].story == s.id
+        assert {s.id for s in stories} - {arts["quake-1"].story} <= batch_ids
+        assert arts["copy-2"].story == arts[recs[2].id].story in touched

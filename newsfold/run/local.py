@@ -64,6 +64,7 @@ def finish(store: Store, errors: list[ErrorRecord], *, config: Config, progress=
     stories = stages.analyze_stories(stories, corpus, config=config, reuse=reuse)
     store.update_articles(corpus)
     store.put_stories(stories, replace_all=True)
+    stages.forget_stream_state(store)
     if reuse is not None:
         reuse.save()
     result = RunResult(articles=corpus, stories=stories, errors=errors)

@@ -294,6 +294,7 @@ def _finish(sc, store: Store, errors: list[ErrorRecord], *, config: Config) -> R
     stories = [done[i] for i in range(len(work))]
     store.update_articles(corpus)
     store.put_stories(stories, replace_all=True)
+    stages.forget_stream_state(store)
     if reuse is not None:
         reuse.save()
     result = RunResult(articles=corpus, stories=stories, errors=errors)

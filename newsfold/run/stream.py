@@ -25,9 +25,9 @@ from newsfold.config import Config
 from newsfold.model import Article, ErrorRecord, RawRecord, Story
 from newsfold.store.base import Store
 
-#: Keys under which the pipeline keeps its state in the store.
-STATE_FAMILIES = "stream.family_index"
-STATE_CLUSTERER = "stream.clusterer"
+#: Keys under which the pipeline keeps its state in the store (a batch run drops them:
+#: ``stages.forget_stream_state``).
+STATE_FAMILIES, STATE_CLUSTERER = stages.STREAM_STATE_KEYS
 
 
 def record_from_dict(obj: dict[str, Any], *, path: str = "api", position: Any = None) -> RawRecord | ErrorRecord:
