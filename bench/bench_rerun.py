@@ -13,6 +13,12 @@ of one SQLite store (the baseline is ``Config(reuse_analysis=False)`` = ``--rean
 * **grow**: the store holds the first 75% of the input in date order (its "history"); the last
   25% arrives.
 
+A third row times the same growth with ``--incremental`` (``Config(incremental=True)``: only
+the new articles are folded, clustered and analysed; the history is added incrementally too,
+from an empty store, and timed apart) and reports how its stories agree with the batch way's
+(pairwise P/R/F1, batch as reference) and, where the feed names real events, how each way's
+stories score against them.
+
 For each it prints wall and CPU seconds, stories kept, the ratio baseline / reuse, the peak RSS
 of the process, and whether both ways give the same stories (they must). spaCy's in-process
 mention cache is cleared before every timed run so that the baseline is not helped by it.
@@ -35,7 +41,8 @@ sys.path.insert(0, str(ROOT))
 
 from newsfold.analyze import entities  # noqa: E402
 from newsfold.config import Config  # noqa: E402
-from newsfold.run.local import run_local  # noqa: E402
+from newsfold.eval.metrics import pairwise  # noqa: E402
+from newsfold.run import run  # noqa: E402
 from newsfold.store import open_store  # noqa: E402
 
 DATA = Path(os.environ.get("NEWSFOLD_SHARED", ROOT.parent / "shared")) / "data"
@@ -47,12 +54,12 @@ def peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def timed_run(paths, db: Path, ner: str, reuse: bool):
+def timed_run(paths, db: Path, ner: str, reuse: bool, incremental: bool = False):
     entities._SPACY_CACHE.clear()
-    cfg = Config(ner_model=ner, progress=False, reuse_analysis=reuse)
+    cfg = Config(ner_model=ner, progress=False, reuse_analysis=reuse, incremental=incremental)
     t0, c0 = time.perf_counter(), time.process_time()
     with open_store(str(db)) as store:
-        result = run_local([str(p) for p in paths], config=cfg, store=store)
+        result = run([str(p) for p in paths], config=cfg, store=store)
     return result, time.perf_counter() - t0, time.process_time() - c0
 
 
@@ -76,6 +83,47 @@ def compare(name: str, paths, base_db: Path, tmp: Path, ner: str) -> dict:
         "speedup_wall": round(b_wall / r_wall, 2) if r_wall else None,
         "same_stories": stories(r_res) == stories(b_res),
     }
+    print(json.dumps(row), flush=True)
+    return row
+
+
+def story_f1(result, truth: dict) -> dict:
+    """Pairwise P/R/F1 of the run's stories against the feed's real events (the articles with
+    one), and the story count."""
+    story = {a.id: a.story for a in result.articles}
+    ids = [i for i in truth if i in story]
+    sc = pairwise([truth[i] for i in ids], [story[i] for i in ids])
+    return {k: round(v, 3) for k, v in sc.items() if k in ("precision", "recall", "f1")}
+
+
+def incremental(history: Path, today: Path, tmp: Path, ner: str, grow: dict, batch_db: Path,
+                truth: dict) -> dict:
+    """The daily run with ``--incremental``: the history added incrementally from an empty
+    store, then today's articles; against the batch way (``grow``'s reuse run, re-run here on
+    a copy of its store to score its stories)."""
+    db = tmp / "inc.db"
+    _, h_wall, h_cpu = timed_run([history], db, ner, True, incremental=True)
+    res, wall, cpu = timed_run([today], db, ner, True, incremental=True)
+    bdb = tmp / "grow-batch-score.db"
+    shutil.copy(batch_db, bdb)
+    batch, _, _ = timed_run([today], bdb, ner, True)
+    story = {a.id: a.story for a in res.articles}
+    bstory = {a.id: a.story for a in batch.articles}
+    ids = sorted(story)
+    row = {
+        "scenario": "grow, --incremental",
+        "history_wall_s": round(h_wall, 2), "history_cpu_s": round(h_cpu, 2),
+        "incremental_wall_s": round(wall, 2), "incremental_cpu_s": round(cpu, 2),
+        "batch_reuse_wall_s": grow["reuse_wall_s"],
+        "speedup_wall_vs_batch_reuse": round(grow["reuse_wall_s"] / wall, 2) if wall else None,
+        "stories_touched": res.stats.get("stories_touched"), "stories": len(res.stories),
+        "batch_stories": len(batch.stories),
+        "agreement_with_batch_pairwise": {k: round(v, 3) for k, v in pairwise(
+            [bstory[i] for i in ids], [story[i] for i in ids]).items() if k in ("precision", "recall", "f1")},
+    }
+    if truth:
+        row["events_incremental"] = story_f1(res, truth)
+        row["events_batch"] = story_f1(batch, truth)
     print(json.dumps(row), flush=True)
     return row
 
@@ -108,8 +156,10 @@ def main() -> None:
         full_db, hist_db = tmp / "full.db", tmp / "history.db"
         timed_run([whole], full_db, args.ner, True)
         timed_run([history], hist_db, args.ner, True)
+        truth = {r["id"]: r["event"] for r in rows if r.get("id") and r.get("event") is not None}
         rows = [compare("repeat", [whole], full_db, tmp, args.ner),
                 compare("grow", [today], hist_db, tmp, args.ner)]
+        incremental(history, today, tmp, args.ner, rows[1], hist_db, truth)
         print(json.dumps({"peak_rss_mib": round(peak_mib()), "all_same": all(r["same_stories"] for r in rows)}))
 
 

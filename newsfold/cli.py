@@ -42,6 +42,7 @@ def run(
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar on a terminal."),
     dense: bool = typer.Option(False, "--dense", help="Batch clustering also reads dense sentence embeddings (slower; needs the encoder weights, see docs/clustering.md)."),
     reanalyse: bool = typer.Option(False, "--reanalyse", help="Analyse every story again, even those unchanged since the previous run on --db."),
+    incremental: bool = typer.Option(False, "--incremental", help="Only the articles new to --db are folded, clustered (streaming, then one window pass) and analysed with the stories they join; stored stories stay as they are. For daily runs on a growing store."),
 ) -> None:
     """Ingest, clean, fold copies, cluster and analyse; write stories.json, report.html, errors.jsonl."""
     from rich.console import Console
@@ -53,7 +54,9 @@ def run(
     console = Console(stderr=True)
     cfg = _config(cluster_mode=mode, executor=executor, ner_model=ner_model, max_bytes=max_bytes,
                   progress=progress, cluster_dense=dense or None,
-                  reuse_analysis=False if reanalyse else None)
+                  reuse_analysis=False if reanalyse else None, incremental=incremental or None)
+    if incremental and executor == "spark":
+        raise typer.BadParameter("--incremental runs in this process; it does not use --executor spark")
     store = open_store(db)
     try:
         result = run_job(paths, config=cfg, store=store, stdin=sys.stdin)
@@ -74,6 +77,10 @@ def run(
         )
     if result.stats.get("analyses_reused"):
         console.print(f"  {result.stats['analyses_reused']} stories unchanged since the previous run: analysis kept")
+    if incremental:
+        console.print(f"  incremental: {result.stats.get('added', 0)} new articles touched "
+                      f"{result.stats.get('stories_touched', 0)} stories; the window pass changed "
+                      f"{result.stats.get('window_pass_changes', 0)}")
     if result.stats.get("already_stored"):
         console.print(f"  {result.stats['already_stored']} of {result.stats['read']} articles read were already stored (skipped)")
     console.print(f"wrote {files['stories']}, {files['report']}, {files['errors']}")

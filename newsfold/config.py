@@ -25,6 +25,10 @@ class Config:
     #: a run on a store keeps the analysis of stories whose members, analysis code and NER
     #: model are unchanged since the previous run (``stages.AnalysisReuse``)
     reuse_analysis: bool = True
+    #: ``newsfold run --incremental``: only the articles new to the store are folded, clustered
+    #: (the streaming clusterer, then one window pass) and analysed with the stories they join;
+    #: everything already stored stays as it is (``newsfold.run.stream.run_incremental``)
+    incremental: bool = False
     # analysis
     ner_model: Optional[str] = field(
         default_factory=lambda: os.environ.get("NEWSFOLD_NER_MODEL", "auto")

@@ -122,3 +122,11 @@ def test_run_command_writes_one_error_line_per_bad_item(fixtures_dir, tmp_path):
     res = runner.invoke(app, ["run", str(only_bad), "--out", str(tmp_path / "out2"),
                               "--db", str(tmp_path / "db2.sqlite")])
     assert res.exit_code != 0
+    # the incremental path writes the same error records and keeps the good items
+    out3 = tmp_path / "out3"
+    res = runner.invoke(app, ["run", str(fixtures_dir / "bad_input"), "--out", str(out3), "--incremental",
+                              "--db", str(tmp_path / "db3.sqlite"), "--max-bytes", "5000"])
+    assert res.exit_code == 0, res.output
+    lines = [json.loads(x) for x in (out3 / "errors.jsonl").read_text().splitlines() if x.strip()]
+    assert len(lines) == len(BAD)
+    assert GOOD <= {a["id"] for a in json.loads((out3 / "stories.json").read_text())["articles"]}

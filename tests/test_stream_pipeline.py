@@ -302,3 +302,40 @@ def test_batch_run_between_stream_adds_keeps_one_story_per_article(tmp_path, see
                 assert arts[aid].story == s.id
         assert {s.id for s in stories} - {arts["quake-1"].story} <= batch_ids
         assert arts["copy-2"].story == arts[recs[2].id].story in touched
+
+
+def test_incremental_run_adds_only_the_new_articles(tmp_path, seeds_dir):
+    """``newsfold run --incremental`` on a store a batch run filled: the stored story keeps its
+    id, members and title, the new articles are placed, bad items become error records, and
+    on these small inputs the stories are the ones a batch run over everything gives."""
+    from pathlib import Path
+
+    from newsfold.run import run
+
+    demo = Path(__file__).resolve().parents[1] / "examples" / "demo"
+    db = str(tmp_path / "s.db")
+    with open_store(db) as store:
+        first = run([str(seeds_dir)], config=CFG, store=store)
+    (seed_story,) = first.stories
+    inc = Config(progress=False, incremental=True)
+    with open_store(db) as store:
+        res = run([str(demo)], config=inc, store=store)
+        assert res.stats["added"] > 0 and res.stats["read"] == res.stats["added"]
+        assert res.errors and all(e.path and e.reason for e in res.errors)  # the empty file
+        kept = store.get_story(seed_story.id)
+        assert kept.articles == seed_story.articles and kept.title == seed_story.title
+        arts = list(store.iter_articles())
+        assert len(res.articles) == len(arts) and all(a.story for a in arts)
+        assert sorted(a for s in res.stories for a in s.articles) == sorted(a.id for a in arts)
+        before = {s.id: s.to_dict() for s in res.stories}
+    with open_store(str(tmp_path / "batch.db")) as store:
+        batch = run([str(seeds_dir), str(demo)], config=CFG, store=store)
+    groups = lambda r: sorted(sorted(s.articles) for s in r.stories)  # noqa: E731
+    assert groups(res) == groups(batch)
+    # the same input again: nothing new, nothing rewritten
+    with open_store(db) as store:
+        again = run([str(demo)], config=inc, store=store)
+        assert again.stats["added"] == 0 and again.stats["stories_touched"] == 0
+        assert {s.id: s.to_dict() for s in again.stories} == before
+    with pytest.raises(ValueError):
+        run([str(demo)], config=Config(progress=False, incremental=True, executor="spark"))

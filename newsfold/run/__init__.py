@@ -11,6 +11,13 @@ def run(paths, *, config=None, store=None, stdin=None):
     from newsfold.config import Config
 
     config = config or Config()
+    if config.incremental:
+        if config.executor == "spark":
+            raise ValueError("an incremental run adds a few articles to a store in this process; "
+                             "it does not run on the spark executor")
+        from newsfold.run.stream import run_incremental
+
+        return run_incremental(paths, config=config, store=store, stdin=stdin)
     if config.executor == "spark":
         from newsfold.run.spark import run_spark
 

@@ -51,14 +51,19 @@ class StreamingPipeline:
     """
 
     def __init__(self, store: Store, config: Optional[Config] = None, *, save_every: float = 5.0,
-                 background_pass: bool = True) -> None:
+                 background_pass: bool = True, defer_analysis: bool = False) -> None:
         """``save_every``: at most one state save per that many seconds (the first add and
         :meth:`flush` always save). The state holds every article's signature, so saving it
         costs time in proportion to the corpus; articles stored after the last save are
         caught up from the store when a pipeline next loads the state, so nothing is lost.
         ``background_pass``: the periodic window pass computes its clusters in a thread,
         outside the lock, so the add that triggers it does not wait for it (seconds per
-        thousand articles); only applying the moves takes the lock."""
+        thousand articles); only applying the moves takes the lock.
+        ``defer_analysis``: the touched stories are analysed together when the state is next
+        saved (:meth:`save`: after a window pass, or on :meth:`flush`), not after every
+        :meth:`add`; a story touched by several adds and a pass is analysed once, and spaCy
+        reads all their articles in one batch. For a run that adds many articles
+        (``run_incremental``); the state is then saved only with every story analysed."""
         self.store = store
         self.config = config or Config()
         self.save_every = save_every
@@ -73,6 +78,8 @@ class StreamingPipeline:
         self.last_pass: list[dict] = []  # what the last window pass did
         self.background_pass = background_pass
         self._pass_thread: Optional[threading.Thread] = None
+        self.defer_analysis = defer_analysis
+        self._pending: dict[str, None] = {}  # story ids whose analysis is deferred
 
     # -- state -------------------------------------------------------------------------
     def _load(self) -> None:
@@ -114,6 +121,9 @@ class StreamingPipeline:
         if self._clusterer is None:
             return
         with self.lock:
+            if self._pending:  # never a saved state whose stories are not analysed
+                pending, self._pending = list(self._pending), {}
+                self._analyse(pending)
             self.store.set_state(STATE_FAMILIES, pickle.dumps(self._families.state_dict()))
             self.store.set_state(STATE_CLUSTERER, pickle.dumps(self._clusterer.state_dict()))
             self._last_save = time.monotonic()
@@ -123,7 +133,7 @@ class StreamingPipeline:
         """Wait for a running window pass, then save the state if anything changed since the
         last save (call before closing)."""
         self.join_pass()
-        if self._dirty:
+        if self._dirty or self._pending:
             self.save()
 
     # -- the work ----------------------------------------------------------------------
@@ -185,7 +195,8 @@ class StreamingPipeline:
                     self._start_pass()
                 else:
                     self.recluster()
-            if self._last_save is None or time.monotonic() - self._last_save >= self.save_every:
+            if not self.defer_analysis and (
+                    self._last_save is None or time.monotonic() - self._last_save >= self.save_every):
                 self.save()
             return touched
 
@@ -255,10 +266,20 @@ class StreamingPipeline:
             return actions
 
     def _reanalyse(self, story_ids: Sequence[str]) -> None:
+        if self.defer_analysis:
+            self._pending.update(dict.fromkeys(story_ids))
+        else:
+            self._analyse(story_ids)
+
+    def _analyse(self, story_ids: Sequence[str]) -> None:
+        """Analyse these stories as they now stand and store them (ids the clusterer no longer
+        holds are skipped), all in one ``stages.analyze_stories`` call: spaCy reads their
+        articles in batches, on ``analyze_workers`` processes."""
         from newsfold.dedup import families_of
 
         current = {s.id: s for s in self._clusterer.stories() if s.id in set(story_ids)}
-        out: list[Story] = []
+        todo: list[Story] = []
+        every: list[Article] = []
         for sid in story_ids:
             base = current.get(sid)
             if base is None:
@@ -270,16 +291,71 @@ class StreamingPipeline:
                 a.story = sid
             if changed:
                 self.store.update_articles(changed)
-            story = Story(id=sid, title=base.title, articles=[a.id for a in members],
+            title = base.title
+            old = self.store.get_story(sid)
+            if old is not None and old.title and old.articles == [a.id for a in members]:
+                title = old.title  # same members (a replay, a pass that moved nothing here): same title
+            story = Story(id=sid, title=title, articles=[a.id for a in members],
                           storyline=base.storyline)
             story.families = families_of(members)
-            story = stages.analyze_one(story, members, config=self.config)
+            todo.append(story)
+            every.extend(members)
+        out = stages.analyze_stories(todo, every, config=self.config) if todo else []
+        by_id = {a.id: a for a in every}
+        for story in out:
             if not story.title:
-                story.title = next((a.title for a in members if a.title), "") or ""
-            out.append(story)
+                story.title = next((by_id[i].title for i in story.articles if by_id[i].title), "") or ""
         self.store.put_stories(out)
         if out:  # stories changed outside a batch run: its record of analysed inputs is stale
             self.store.set_state(stages.AnalysisReuse.STATE_KEY, b"{}")
+
+
+def run_incremental(paths: Sequence[str], *, config: Optional[Config] = None, store: Optional[Store] = None,
+                    stdin=None, chunk: int = 500) -> "RunResult":
+    """``newsfold run --incremental``: add what ``paths`` hold to the store without recomputing
+    what is stored (the daily run on a growing store).
+
+    The new articles go through :class:`StreamingPipeline` in publication order, ``chunk`` at a
+    time: each is checked against the stored copy-family index, joins its best story or opens
+    one, and only the stories that received an article are analysed again. The run ends with
+    the window pass over the most recent articles (as ``newsfold cluster --mode stream`` does),
+    which may move a recent article to a better story; ids of stories that keep articles stay.
+    A store filled by batch runs is taken over once (its stories are kept: the pipeline seeds
+    itself from them). The result covers the whole store, like a batch run's."""
+    from newsfold.model import RunResult
+    from newsfold.run.local import run_stats
+    from newsfold.store import open_store
+
+    config = config or Config()
+    own_store = store is None
+    store = store or open_store(None)
+    try:
+        # touched stories are analysed together (after each window pass and at the end), and
+        # the state is saved only then, with every story analysed
+        pipeline = StreamingPipeline(store, config, background_pass=False, defer_analysis=True)
+        new: list[Article] = []
+        errors: list[ErrorRecord] = []
+        for item in stages.ingest_and_clean(paths, config=config, stdin=stdin):
+            (errors if isinstance(item, ErrorRecord) else new).append(item)
+        store.add_errors(errors)
+        new.sort(key=stages._time_key)
+        added = 0
+        touched: dict[str, None] = {}
+        for s in range(0, len(new), chunk):
+            for sid in pipeline.add(new[s : s + chunk]):
+                touched[sid] = None
+            added += len(pipeline.last_added)
+            errors.extend(pipeline.errors)
+        moves = pipeline.recluster() if pipeline._since_pass else []
+        pipeline.flush()
+        stories = store.list_stories(limit=max(1, store.count_stories()))
+        result = RunResult(articles=list(store.iter_articles()), stories=stories, errors=errors)
+        result.stats = {**run_stats(len(new), added), "stories_touched": len(touched),
+                        "window_pass_changes": len(moves)}
+        return result
+    finally:
+        if own_store:
+            store.close()
 
 
 def _restore(raw: Optional[bytes], cls, config):
