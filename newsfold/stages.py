@@ -83,13 +83,15 @@ def attach_families(stories: Sequence[Story], families: Sequence[Family]) -> Non
 
 def analyze_stories(
     stories: Sequence[Story], articles: Sequence[Article], *, config: Config,
-    reuse: "Optional[AnalysisReuse]" = None,
+    reuse: "Optional[AnalysisReuse]" = None, errors: Optional[list] = None,
 ) -> list[Story]:
     """Fill sources and analysis for every story (pure: one story at a time). spaCy runs
     over groups of stories' articles first, on ``config.analyze_workers`` processes (default
     min(2, CPU count)), and each story reads its mentions from that cache. With ``reuse``, a
     story whose inputs are the same as a story of the previous run takes that story's
-    analysis instead of recomputing it (:class:`AnalysisReuse`)."""
+    analysis instead of recomputing it (:class:`AnalysisReuse`). With ``errors`` (a list), a
+    story whose analysis raises is kept with its articles and sources, unanalysed, and an
+    ``ErrorRecord`` (stage ``analyse``) is appended: one story never stops a run."""
     import os
 
     from newsfold.analyze.entities import prefetch_mentions
@@ -113,11 +115,36 @@ def analyze_stories(
             prefetch_mentions([a for i in todo[start:stop] for a in members[i]], config,
                               n_process=workers)
         for i in todo[start:stop]:
-            done[i] = analyze_one(stories[i], members[i], config=config)
-            if reuse is not None:
+            ok = True
+            try:
+                done[i] = analyze_one(stories[i], members[i], config=config)
+            except Exception as exc:
+                if errors is None:
+                    raise
+                ok = False
+                done[i] = _unanalysed(stories[i], members[i], exc, errors)
+            if reuse is not None and ok:  # (a failed story is tried again next run)
                 reuse.remember(done[i], members[i], config)
         start = stop
     return [done[i] for i in range(len(stories))]
+
+
+def _unanalysed(story: Story, members: Sequence[Article], exc: Exception, errors: list) -> Story:
+    """The story as it stands (articles, families, sources) after its analysis raised ``exc``;
+    the error record says which story and why."""
+    import logging
+
+    from newsfold.dedup import story_sources
+
+    logging.getLogger("newsfold.analyze").exception("analysis of story %s failed", story.id)
+    story.sources = story_sources(members)
+    errors.append(ErrorRecord(
+        path=f"story:{story.id}", position=None, stage="analyse", kind="analysis_failed",
+        reason=(f"analysing story {story.id} ({len(members)} articles) failed with "
+                f"{type(exc).__name__}: {exc}; the story is kept with its articles and sources, "
+                "without entities, quotes, claims, summary or timeline"),
+    ))
+    return story
 
 
 class AnalysisReuse:

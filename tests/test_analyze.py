@@ -181,6 +181,17 @@ def test_timeline_mentions_anchor_to_article_date(fixtures_dir):
     assert any(e.kind == "family_first_seen" for e in tl)
 
 
+def test_timeline_skips_a_leap_day_the_article_year_lacks():
+    """A yearless "February 29" in an article from a year without one (a review of 2024's
+    events written in 2025) is no date of that year; the story's analysis goes on."""
+    a = Article(id="a", published="2025-03-10",
+                text="The council first met on February 29 to discuss the plan. "
+                     "It voted on March 3 to approve the new bridge over the river.")
+    tl = build_timeline([a])
+    times = {e.time for e in tl if e.kind == "mentioned"}
+    assert "2025-03-03" in times and not any(t.endswith("02-29") for t in times)
+
+
 def test_transliteration_variants_merge_and_noise_dropped(fixtures_dir):
     a = Article(id="k", text=(fixtures_dir / "analyze" / "karimi.txt").read_text())
     index = build_entities([a], Config(ner_model="none"))

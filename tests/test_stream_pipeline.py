@@ -339,3 +339,33 @@ def test_incremental_run_adds_only_the_new_articles(tmp_path, seeds_dir):
         assert {s.id: s.to_dict() for s in again.stories} == before
     with pytest.raises(ValueError):
         run([str(demo)], config=Config(progress=False, incremental=True, executor="spark"))
+
+
+def test_a_story_whose_analysis_fails_is_kept_with_an_error_record(tmp_path, seeds_dir, monkeypatch):
+    """One story's analysis raising must not stop a run (batch or incremental): the story is
+    stored unanalysed with its articles and sources, and an error record says which and why."""
+    import newsfold.analyze as analyze_pkg
+    from newsfold.run import run
+
+    real = analyze_pkg.analyze_story
+
+    def flaky(story, members, config=None):
+        if any("quake" in a.id for a in members):
+            raise ValueError("day is out of range for month")
+        return real(story, members, config=config)
+
+    monkeypatch.setattr(analyze_pkg, "analyze_story", flaky)
+    quake = tmp_path / "quake.jsonl"
+    quake.write_text(json.dumps(UNRELATED) + "\n")
+    for incremental in (False, True):
+        with open_store(str(tmp_path / f"s{incremental}.db")) as store:
+            res = run([str(seeds_dir), str(quake)], config=Config(progress=False, incremental=incremental),
+                      store=store)
+            (err,) = [e for e in res.errors if e.stage == "analyse"]
+            bad = store.get_article("quake-1").story
+            assert err.kind == "analysis_failed" and bad in err.path and "out of range" in err.reason
+            assert [e.kind for e in store.errors() if e.stage == "analyse"] == ["analysis_failed"]
+            kept = store.get_story(bad)
+            assert kept.articles == ["quake-1"] and kept.sources["articles"] == 1 and not kept.claims
+            others = [s for s in res.stories if s.id != bad]
+            assert others and all(s.claims for s in others)  # the seeds' story analysed as usual

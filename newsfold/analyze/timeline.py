@@ -54,7 +54,10 @@ def parse_date(expr: str, anchor: Optional[dt.datetime]) -> Optional[str]:
     if not has_year:
         if anchor is None:
             return None
-        d = d.replace(year=anchor.year)
+        try:
+            d = d.replace(year=anchor.year)
+        except ValueError:  # "February 29" written in a story from a year without one
+            return None
     return d.strftime("%Y-%m-%d") if has_day else d.strftime("%Y-%m")
 
 

@@ -61,7 +61,10 @@ def finish(store: Store, errors: list[ErrorRecord], *, config: Config, progress=
     stages.attach_families(stories, families)
     step("analyse stories")
     reuse = stages.AnalysisReuse(store) if config.reuse_analysis else None
-    stories = stages.analyze_stories(stories, corpus, config=config, reuse=reuse)
+    failed: list[ErrorRecord] = []
+    stories = stages.analyze_stories(stories, corpus, config=config, reuse=reuse, errors=failed)
+    store.add_errors(failed)
+    errors = list(errors) + failed
     store.update_articles(corpus)
     store.put_stories(stories, replace_all=True)
     stages.forget_stream_state(store)

@@ -80,6 +80,8 @@ class StreamingPipeline:
         self._pass_thread: Optional[threading.Thread] = None
         self.defer_analysis = defer_analysis
         self._pending: dict[str, None] = {}  # story ids whose analysis is deferred
+        #: error records of stories whose analysis failed (kept unanalysed), since creation
+        self.failed: list[ErrorRecord] = []
 
     # -- state -------------------------------------------------------------------------
     def _load(self) -> None:
@@ -300,7 +302,12 @@ class StreamingPipeline:
             story.families = families_of(members)
             todo.append(story)
             every.extend(members)
-        out = stages.analyze_stories(todo, every, config=self.config) if todo else []
+        failed: list[ErrorRecord] = []
+        out = stages.analyze_stories(todo, every, config=self.config, errors=failed) if todo else []
+        if failed:
+            self.store.add_errors(failed)
+            self.errors.extend(failed)
+            self.failed.extend(failed)
         by_id = {a.id: a for a in every}
         for story in out:
             if not story.title:
@@ -345,9 +352,9 @@ def run_incremental(paths: Sequence[str], *, config: Optional[Config] = None, st
             for sid in pipeline.add(new[s : s + chunk]):
                 touched[sid] = None
             added += len(pipeline.last_added)
-            errors.extend(pipeline.errors)
         moves = pipeline.recluster() if pipeline._since_pass else []
         pipeline.flush()
+        errors.extend(pipeline.failed)  # (the new items are Articles already: no clean errors)
         stories = store.list_stories(limit=max(1, store.count_stories()))
         result = RunResult(articles=list(store.iter_articles()), stories=stories, errors=errors)
         result.stats = {**run_stats(len(new), added), "stories_touched": len(touched),
