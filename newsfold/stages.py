@@ -122,14 +122,14 @@ def analyze_stories(
                 if errors is None:
                     raise
                 ok = False
-                done[i] = _unanalysed(stories[i], members[i], exc, errors)
+                done[i] = unanalysed(stories[i], members[i], exc, errors)
             if reuse is not None and ok:  # (a failed story is tried again next run)
                 reuse.remember(done[i], members[i], config)
         start = stop
     return [done[i] for i in range(len(stories))]
 
 
-def _unanalysed(story: Story, members: Sequence[Article], exc: Exception, errors: list) -> Story:
+def unanalysed(story: Story, members: Sequence[Article], exc: Exception, errors: list) -> Story:
     """The story as it stands (articles, families, sources) after its analysis raised ``exc``;
     the error record says which story and why."""
     import logging

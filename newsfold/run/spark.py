@@ -262,9 +262,15 @@ def _replay_ids(per_input: Iterable[list[tuple]]) -> tuple[list[Article], list[E
 
 
 def _analyze_partition(config: Config):
-    def analyze(part: Iterator[tuple[int, Story, list[Article]]]) -> Iterator[tuple[int, Story]]:
+    def analyze(part: Iterator[tuple[int, Story, list[Article]]]) -> Iterator[tuple[int, Story, list]]:
+        # (index, story, error records: empty, or one when the story's analysis raised)
         for index, story, members in part:
-            yield index, stages.analyze_one(story, members, config=config)
+            failed: list = []
+            try:
+                story = stages.analyze_one(story, members, config=config)
+            except Exception as exc:  # kept unanalysed, with an error record
+                story = stages.unanalysed(story, members, exc, failed)
+            yield index, story, failed
 
     return analyze
 
@@ -287,10 +293,19 @@ def _finish(sc, store: Store, errors: list[ErrorRecord], *, config: Config) -> R
     todo = [w for w in work if w[0] not in done]
     if todo:
         slices = max(1, min(len(todo), sc.defaultParallelism * 4))
-        done.update(sc.parallelize(todo, slices).mapPartitions(_analyze_partition(config)).collect())
+        bad: set[int] = set()
+        failed: list[ErrorRecord] = []
+        for i, story, errs in sc.parallelize(todo, slices).mapPartitions(_analyze_partition(config)).collect():
+            done[i] = story
+            if errs:  # kept unanalysed (stages.analyze_stories); tried again next run
+                bad.add(i)
+                failed.extend(errs)
+        store.add_errors(failed)
+        errors = list(errors) + failed
         if reuse is not None:
             for i, _story, members in todo:
-                reuse.remember(done[i], members, config)
+                if i not in bad:
+                    reuse.remember(done[i], members, config)
     stories = [done[i] for i in range(len(work))]
     store.update_articles(corpus)
     store.put_stories(stories, replace_all=True)
