@@ -42,7 +42,7 @@ def run(
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar on a terminal."),
     dense: bool = typer.Option(False, "--dense", help="Batch clustering also reads dense sentence embeddings (slower; needs the encoder weights, see docs/clustering.md)."),
     reanalyse: bool = typer.Option(False, "--reanalyse", help="Analyse every story again, even those unchanged since the previous run on --db."),
-    incremental: bool = typer.Option(False, "--incremental", help="Only the articles new to --db are folded, clustered (streaming, then one window pass) and analysed with the stories they join; stored stories stay as they are. For daily runs on a growing store."),
+    incremental: bool = typer.Option(False, "--incremental", help="Only the articles new to --db are folded, clustered (streaming, then one window pass) and analysed with the stories they join; stored stories stay as they are. Saves the fixed cost of a run on a large store; batch is more accurate (docs/ARCHITECTURE.md)."),
 ) -> None:
     """Ingest, clean, fold copies, cluster and analyse; write stories.json, report.html, errors.jsonl."""
     from rich.console import Console
