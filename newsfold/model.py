@@ -262,7 +262,8 @@ class RunResult(_Serializable):
     articles: list[Article] = field(default_factory=list)
     stories: list[Story] = field(default_factory=list)
     errors: list[ErrorRecord] = field(default_factory=list)
-    # counts of this run: {"read": n, "added": n, "already_stored": n, "analyses_reused": n}
+    # counts of this run: {"read": n, "added": n, "already_stored": n, "analyses_reused": n};
+    # an incremental run: "stories_touched" and "window_pass_changes" instead of "analyses_reused"
     stats: dict[str, int] = field(default_factory=dict)
     schema_version: int = SCHEMA_VERSION
 
