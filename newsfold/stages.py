@@ -222,6 +222,20 @@ class AnalysisReuse:
 
         self.store.set_state(self.STATE_KEY, json.dumps(self.current).encode())
 
+    @classmethod
+    def record(cls, store, analysed: Sequence[tuple[Story, Sequence[Article]]], config: Config) -> None:
+        """Update the stored record for stories analysed outside a batch run (the streaming
+        pipeline): their old entries go, their current keys are added, so that a later batch
+        run still reuses every story whose inputs it finds unchanged."""
+        import json
+
+        reuse = cls(store)
+        ids = {story.id for story, _members in analysed}
+        kept = {k: sid for k, sid in reuse.previous.items() if sid not in ids}
+        for story, members in analysed:
+            kept[reuse.key(story, members, config)] = story.id
+        store.set_state(cls.STATE_KEY, json.dumps(kept).encode())
+
     def _model_id(self, config: Config) -> str:
         if self._model is None:
             from newsfold.analyze.nlp import load_nlp, resolve_model_name

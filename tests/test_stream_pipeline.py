@@ -337,6 +337,11 @@ def test_incremental_run_adds_only_the_new_articles(tmp_path, seeds_dir):
         again = run([str(demo)], config=inc, store=store)
         assert again.stats["added"] == 0 and again.stats["stories_touched"] == 0
         assert {s.id: s.to_dict() for s in again.stories} == before
+    # a batch run after the incremental ones reuses the analysis of the stories it finds
+    # unchanged (the streaming pipeline keeps the reuse record true instead of clearing it)
+    with open_store(db) as store:
+        back = run([str(demo)], config=CFG, store=store)
+        assert back.stats["analyses_reused"] >= len(back.stories) // 2 >= 1
     with pytest.raises(ValueError):
         run([str(demo)], config=Config(progress=False, incremental=True, executor="spark"))
 

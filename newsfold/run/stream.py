@@ -313,8 +313,10 @@ class StreamingPipeline:
             if not story.title:
                 story.title = next((by_id[i].title for i in story.articles if by_id[i].title), "") or ""
         self.store.put_stories(out)
-        if out:  # stories changed outside a batch run: its record of analysed inputs is stale
-            self.store.set_state(stages.AnalysisReuse.STATE_KEY, b"{}")
+        if out:  # keep the batch runs' record of analysed inputs true for these stories
+            bad = {e.path for e in failed}
+            stages.AnalysisReuse.record(self.store, [(st, [by_id[i] for i in st.articles]) for st in out
+                                                     if f"story:{st.id}" not in bad], self.config)
 
 
 def run_incremental(paths: Sequence[str], *, config: Optional[Config] = None, store: Optional[Store] = None,
