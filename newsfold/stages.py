@@ -164,6 +164,9 @@ class AnalysisReuse:
     """
 
     STATE_KEY = "analysis_reuse"
+    #: set while stories analysed outside a batch run are not yet in the record (the streaming
+    #: pipeline writes them at its next state save): the record is then not trusted
+    DIRTY_KEY = "analysis_reuse.dirty"
     FIELDS = ("sources", "first_published", "last_published", "entities", "quotes", "claims",
               "summary", "basis", "timeline")
     #: the article fields analysis reads (tests/test_analysis_reuse.py checks that the others
@@ -173,11 +176,12 @@ class AnalysisReuse:
     INPUTS = ("id", "title", "text", "published", "first_seen", "source", "url", "wire",
               "language", "family", "relation", "added")
 
-    def __init__(self, store) -> None:
+    def __init__(self, store, *, load: bool = True) -> None:
+        """``load=False``: only to compute keys (``key``), without reading the record."""
         import json
 
         self.store = store
-        raw = store.get_state(self.STATE_KEY)
+        raw = store.get_state(self.STATE_KEY) if load and not store.get_state(self.DIRTY_KEY) else None
         try:
             self.previous: dict[str, str] = json.loads(raw) if raw else {}
         except ValueError:
@@ -221,20 +225,32 @@ class AnalysisReuse:
         import json
 
         self.store.set_state(self.STATE_KEY, json.dumps(self.current).encode())
+        self.store.set_state(self.DIRTY_KEY, b"")
 
     @classmethod
-    def record(cls, store, analysed: Sequence[tuple[Story, Sequence[Article]]], config: Config) -> None:
+    def mark_dirty(cls, store) -> None:
+        """Stories were analysed outside a batch run and are not in the record yet (``record``
+        clears this); until then no run trusts the record."""
+        store.set_state(cls.DIRTY_KEY, b"1")
+
+    @classmethod
+    def record(cls, store, keys: "dict[str, Optional[str]]") -> None:
         """Update the stored record for stories analysed outside a batch run (the streaming
-        pipeline): their old entries go, their current keys are added, so that a later batch
-        run still reuses every story whose inputs it finds unchanged."""
+        pipeline, at its state saves; ``keys``: story id -> key as analysed, or None for a
+        story whose analysis failed): their old
+        entries go, their current keys are added, so that a later batch run still reuses every
+        story whose inputs it finds unchanged."""
         import json
 
-        reuse = cls(store)
-        ids = {story.id for story, _members in analysed}
-        kept = {k: sid for k, sid in reuse.previous.items() if sid not in ids}
-        for story, members in analysed:
-            kept[reuse.key(story, members, config)] = story.id
+        raw = store.get_state(cls.STATE_KEY)
+        try:
+            previous: dict[str, str] = json.loads(raw) if raw else {}
+        except ValueError:
+            previous = {}
+        kept = {k: sid for k, sid in previous.items() if sid not in keys}
+        kept.update({k: sid for sid, k in keys.items() if k})
         store.set_state(cls.STATE_KEY, json.dumps(kept).encode())
+        store.set_state(cls.DIRTY_KEY, b"")
 
     def _model_id(self, config: Config) -> str:
         if self._model is None:

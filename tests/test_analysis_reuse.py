@@ -83,8 +83,17 @@ def test_stories_changed_by_the_streaming_path_are_analysed_again(tmp_path):
     db = tmp_path / "nf.db"
     _run([DEMO], db)
     assert _run([DEMO], db).stats["analyses_reused"] > 0
-    with open_store(str(db)) as store:
+    with open_store(str(db)) as store:  # closed without flush(), as if the process died
         StreamingPipeline(store, _cfg()).add([{"id": "kestrel-follow-up", "text": FOLLOW_UP}])
+    # the pipeline did not save its state: the record lacks the re-analysed story's new key,
+    # so a batch run must not trust the record at all
+    unsaved = tmp_path / "unsaved.db"
+    shutil.copy(db, unsaved)
+    assert _run([DEMO], unsaved).stats["analyses_reused"] == 0
+    with open_store(str(db)) as store:  # the next pipeline catches up and saves
+        p = StreamingPipeline(store, _cfg())
+        p.add([])
+        p.flush()
     fresh = tmp_path / "fresh.db"
     shutil.copy(db, fresh)
     after = _run([DEMO], db)

@@ -82,6 +82,10 @@ class StreamingPipeline:
         self._pending: dict[str, None] = {}  # story ids whose analysis is deferred
         #: error records of stories whose analysis failed (kept unanalysed), since creation
         self.failed: list[ErrorRecord] = []
+        #: story id -> analysis-reuse key of the stories analysed since the last state save
+        #: (written to the record at the save: ``stages.AnalysisReuse.record``)
+        self._keys: dict[str, Optional[str]] = {}
+        self._keyer: Optional[stages.AnalysisReuse] = None
 
     # -- state -------------------------------------------------------------------------
     def _load(self) -> None:
@@ -126,6 +130,9 @@ class StreamingPipeline:
             if self._pending:  # never a saved state whose stories are not analysed
                 pending, self._pending = list(self._pending), {}
                 self._analyse(pending)
+            if self._keys:
+                stages.AnalysisReuse.record(self.store, self._keys)
+                self._keys = {}
             self.store.set_state(STATE_FAMILIES, pickle.dumps(self._families.state_dict()))
             self.store.set_state(STATE_CLUSTERER, pickle.dumps(self._clusterer.state_dict()))
             self._last_save = time.monotonic()
@@ -313,10 +320,17 @@ class StreamingPipeline:
             if not story.title:
                 story.title = next((by_id[i].title for i in story.articles if by_id[i].title), "") or ""
         self.store.put_stories(out)
-        if out:  # keep the batch runs' record of analysed inputs true for these stories
+        if out:  # keep the batch runs' record of analysed inputs true for these stories (at the next save)
+            if not self._keys:
+                stages.AnalysisReuse.mark_dirty(self.store)
+            if self._keyer is None:
+                self._keyer = stages.AnalysisReuse(self.store, load=False)
             bad = {e.path for e in failed}
-            stages.AnalysisReuse.record(self.store, [(st, [by_id[i] for i in st.articles]) for st in out
-                                                     if f"story:{st.id}" not in bad], self.config)
+            for st in out:
+                if f"story:{st.id}" in bad:  # no key: its entry goes, the next run analyses it
+                    self._keys[st.id] = None
+                else:
+                    self._keys[st.id] = self._keyer.key(st, [by_id[i] for i in st.articles], self.config)
 
 
 def run_incremental(paths: Sequence[str], *, config: Optional[Config] = None, store: Optional[Store] = None,
