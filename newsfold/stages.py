@@ -115,18 +115,23 @@ def analyze_stories(
             prefetch_mentions([a for i in todo[start:stop] for a in members[i]], config,
                               n_process=workers)
         for i in todo[start:stop]:
-            ok = True
-            try:
-                done[i] = analyze_one(stories[i], members[i], config=config)
-            except Exception as exc:
-                if errors is None:
-                    raise
-                ok = False
-                done[i] = unanalysed(stories[i], members[i], exc, errors)
+            done[i], ok = analyze_or_keep(stories[i], members[i], config=config, errors=errors)
             if reuse is not None and ok:  # (a failed story is tried again next run)
                 reuse.remember(done[i], members[i], config)
         start = stop
     return [done[i] for i in range(len(stories))]
+
+
+def analyze_or_keep(story: Story, members: Sequence[Article], *, config: Config,
+                    errors: Optional[list]) -> tuple[Story, bool]:
+    """``(analyze_one(...), True)``; when that raises and ``errors`` is a list, ``(the story
+    kept unanalysed, False)`` with an error record appended (``unanalysed``)."""
+    try:
+        return analyze_one(story, members, config=config), True
+    except Exception as exc:
+        if errors is None:
+            raise
+        return unanalysed(story, members, exc, errors), False
 
 
 def unanalysed(story: Story, members: Sequence[Article], exc: Exception, errors: list) -> Story:
@@ -178,14 +183,9 @@ class AnalysisReuse:
 
     def __init__(self, store, *, load: bool = True) -> None:
         """``load=False``: only to compute keys (``key``), without reading the record."""
-        import json
-
         self.store = store
-        raw = store.get_state(self.STATE_KEY) if load and not store.get_state(self.DIRTY_KEY) else None
-        try:
-            self.previous: dict[str, str] = json.loads(raw) if raw else {}
-        except ValueError:
-            self.previous = {}
+        trusted = load and not store.get_state(self.DIRTY_KEY)
+        self.previous: dict[str, str] = self._read(store) if trusted else {}
         self.current: dict[str, str] = {}
         self.reused = 0
         self._model: Optional[str] = None
@@ -242,15 +242,21 @@ class AnalysisReuse:
         story whose inputs it finds unchanged."""
         import json
 
-        raw = store.get_state(cls.STATE_KEY)
-        try:
-            previous: dict[str, str] = json.loads(raw) if raw else {}
-        except ValueError:
-            previous = {}
-        kept = {k: sid for k, sid in previous.items() if sid not in keys}
+        kept = {k: sid for k, sid in cls._read(store).items() if sid not in keys}
         kept.update({k: sid for sid, k in keys.items() if k})
         store.set_state(cls.STATE_KEY, json.dumps(kept).encode())
         store.set_state(cls.DIRTY_KEY, b"")
+
+    @classmethod
+    def _read(cls, store) -> dict[str, str]:
+        """The stored record ({key: story id}); empty when absent or unreadable."""
+        import json
+
+        raw = store.get_state(cls.STATE_KEY)
+        try:
+            return json.loads(raw) if raw else {}
+        except ValueError:
+            return {}
 
     def _model_id(self, config: Config) -> str:
         if self._model is None:
@@ -263,8 +269,8 @@ class AnalysisReuse:
         return self._model
 
 
-#: keys of the streaming pipeline's saved state (``newsfold.run.stream``), repeated here so
-#: that the batch executors need not import it
+#: keys of the streaming pipeline's saved state (``newsfold.run.stream`` reads them from here,
+#: so that the batch executors need not import it)
 STREAM_STATE_KEYS = ("stream.family_index", "stream.clusterer")
 
 

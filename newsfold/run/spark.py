@@ -266,10 +266,7 @@ def _analyze_partition(config: Config):
         # (index, story, error records: empty, or one when the story's analysis raised)
         for index, story, members in part:
             failed: list = []
-            try:
-                story = stages.analyze_one(story, members, config=config)
-            except Exception as exc:  # kept unanalysed, with an error record
-                story = stages.unanalysed(story, members, exc, failed)
+            story, _ok = stages.analyze_or_keep(story, members, config=config, errors=failed)
             yield index, story, failed
 
     return analyze
