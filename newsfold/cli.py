@@ -175,6 +175,19 @@ def eval_claims(gold: Path = typer.Argument(..., help="SummHay-format JSONL.")) 
     eval_claims_command(gold)
 
 
+@eval_app.command("conflicts")
+def eval_conflicts(
+    gold: Path = typer.Argument(..., help="JSONL of stories: rows with a gold `cluster`, or one story per line with `articles`."),
+    limit: Optional[int] = typer.Option(None, "--limit", help="Only the first N stories."),
+    ner: Optional[str] = typer.Option(None, "--ner", help="spaCy model name or path; 'none' for rules only."),
+) -> None:
+    """Conflicting-claim detection: recall of planted disagreements (numbers, days, places)
+    and conflicts flagged on the unchanged stories."""
+    from newsfold.eval.conflicts import eval_conflicts_command
+
+    eval_conflicts_command(gold, config=_config(ner_model=ner), limit=limit)
+
+
 @eval_app.command("summaries")
 def eval_summaries(
     gold: Path = typer.Argument(..., help="Multi-News-format JSONL, or reference summaries "

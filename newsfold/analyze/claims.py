@@ -17,8 +17,9 @@
 5. Independence: ``count_sources`` (distinct copy families, wires counted once).
 6. Status: ``corroborated`` (>= 2 independent sources), ``single_source``, or ``conflicting``
    when two aligned member sentences (cosine >= ``conflict_threshold``) from different
-   families give different numbers for the same unit word ("killed 12" vs "killed 15"), listed
-   in ``values``.
+   families state one slot with different values -- a count of the same noun ("killed 12
+   people" / "15 people died"), a day, a place -- that the other article names nowhere
+   (:mod:`newsfold.analyze.conflicts`), listed in ``values``.
 7. Additions: a clause of a member sentence whose numbers/dates no other source states (the
    draft's other members or aligned sentences of other families) becomes its own
    ``single_source`` claim, so a rewrite's invented figure never hides inside a corroborated
@@ -34,6 +35,7 @@ from typing import Callable, Optional, Sequence
 
 import numpy as np
 
+from newsfold.analyze.conflicts import PLACE_MIN_COSINE, ConflictFinder, conflict_values
 from newsfold.analyze.sentences import Span, sentences
 from newsfold.model import Article, Claim
 
@@ -91,10 +93,24 @@ def numbers(text: str) -> list[tuple[str, str]]:
     return out
 
 
+_STAMP_WORDS = set("""updated update published posted last first modified at on by am pm gmt utc et est
+edt ist bst cet cest pst pdt cst cdt""".split()) | set(MONTHS.split("|")) | {
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+
+
+def is_stamp(text: str) -> bool:
+    """A date/time line ("Updated: May 24, 2005, 3:23 PM ET", "10 June 2013 Last updated at
+    14:00 GMT"): a number and at most two other words -- page furniture, not a statement."""
+    if not re.search(r"\d", text):
+        return False
+    rest = [w for w in re.findall(r"[A-Za-z]{2,}", text) if w.casefold() not in _STAMP_WORDS]
+    return len(rest) <= 2
+
+
 def is_statement(text: str) -> bool:
-    """A sentence that can carry a claim at all: 6-90 words, not a question."""
+    """A sentence that can carry a claim at all: 6-90 words, not a question, not a date line."""
     n = len(text.split())
-    return 6 <= n <= 90 and not text.rstrip(" \"'”’)").endswith("?")
+    return 6 <= n <= 90 and not text.rstrip(" \"'”’)").endswith("?") and not is_stamp(text)
 
 
 # a sentence that opens or closes with a quote mark: somebody's words, not a reported fact.
@@ -210,8 +226,10 @@ class ClaimDraft:
 def build_claims(articles: Sequence[Article], count_sources: Callable[[Sequence[str]], int], *,
                  threshold: float = 0.35, conflict_threshold: float = 0.35,
                  units: Optional[Sequence[Unit]] = None,
-                 alignment: Optional[Alignment] = None) -> tuple[list[Claim], list[ClaimDraft], Alignment]:
-    """Claims of a story (see module doc). Returns the claims, their drafts and the alignment."""
+                 alignment: Optional[Alignment] = None,
+                 entities=None) -> tuple[list[Claim], list[ClaimDraft], Alignment]:
+    """Claims of a story (see module doc). Returns the claims, their drafts and the alignment.
+    ``entities``: the story's entity index, for conflicting places (:mod:`conflicts`)."""
     if alignment is None:
         units = list(units) if units is not None else article_units(articles, statements=True)
         alignment = align(articles, units)
@@ -244,6 +262,7 @@ def build_claims(articles: Sequence[Article], count_sources: Callable[[Sequence[
     order_of = {a.id: i for i, a in enumerate(articles)}
     found: dict = {}
     facts_memo: dict[int, set] = {}
+    finder = ConflictFinder(articles, entities)
 
     def facts_of(i: int) -> set:
         f = facts_memo.get(i)
@@ -266,7 +285,7 @@ def build_claims(articles: Sequence[Article], count_sources: Callable[[Sequence[
         kept.append(d)
         rep = _representative(d, units, al, relation)
         c = Claim(text=units[rep].text, articles=arts, independent_sources=n_sources)
-        values = _conflicts(d, units, al, fam, conflict_threshold)
+        values = _conflicts(d, units, al, fam, conflict_threshold, finder, rep)
         if values:
             c.status = "conflicting"
             c.values = values
@@ -289,33 +308,25 @@ def _representative(d: ClaimDraft, units, al: Alignment, relation) -> int:
     return max(cands, key=lambda m: (sum(al.sim[m, o] for o in d.members if o != m), -units[m].pos))
 
 
-def _conflicts(d: ClaimDraft, units, al: Alignment, fam, thr: float) -> list[dict]:
-    by_unit: dict[str, dict[str, set]] = {}
+def _conflicts(d: ClaimDraft, units, al: Alignment, fam, thr: float, finder: ConflictFinder,
+               rep: int) -> list[dict]:
+    """Conflicting values between the draft's aligned member sentences of different families
+    (cosine >= ``thr``), and places its representative sentence names in a slot another
+    family's sentence fills with another place (:func:`conflicts.conflict_values`)."""
     members = d.members
-    close = set()
+    pairs = []
     for i, a in enumerate(members):
         for b in members[i + 1:]:
             if al.sim[a, b] >= thr and fam[al.art_of[a]] != fam[al.art_of[b]]:
-                close.update((a, b))
-    if len(close) < 2:
-        return []
-    for m in close:
-        for val, unit in numbers(units[m].text):
-            if not unit or len(val) == 4 and val.isdigit() and unit in ("", "the"):
-                continue
-            by_unit.setdefault(unit, {}).setdefault(val, set()).add(units[m].article)
-    values = []
-    for unit, vals in by_unit.items():
-        if len(vals) < 2:
-            continue
-        arts_per = list(vals.values())
-        # the same article giving two numbers for one word is not a conflict
-        if any(arts_per[i] & arts_per[j] for i in range(len(arts_per))
-               for j in range(i + 1, len(arts_per))):
-            continue
-        for v, arts in vals.items():
-            values.append({"value": f"{v} {unit}".strip(), "articles": sorted(arts)})
-    return values
+                pairs.append((units[a], units[b], float(al.sim[a, b])))
+    if finder.has_place_slot(units[rep]):
+        # a place named in the same slot ("bank branch in Woodburn" / "... in Salem") in a
+        # sentence the claim did not align: the names themselves pull the two apart
+        for b in np.where(al.sim[rep] >= PLACE_MIN_COSINE)[0]:
+            b = int(b)
+            if b != rep and b not in members and fam[al.art_of[rep]] != fam[al.art_of[b]]:
+                pairs.append((units[rep], units[b], float(al.sim[rep, b]), frozenset(("place",))))
+    return conflict_values(finder, pairs) if pairs else []
 
 
 def _facts(text: str) -> set[str]:

@@ -96,6 +96,10 @@ PLACE_PREFIX = {"east", "west", "north", "south", "fort", "ft", "mount", "mt", "
                 "saint", "st", "san", "santa", "los", "las", "río", "rio", "river", "cape", "camp"}
 PLACE_PREPS = {"in", "at", "from", "to", "into", "across", "near", "toward", "towards", "outside",
                "inside", "throughout", "visited", "visit", "visiting"}
+#: "the town of Peralta": "of" after these words names a place
+SETTLEMENT_WORDS = {"town", "city", "village", "port", "province", "state", "region", "island",
+                    "district", "county", "suburb", "capital", "municipality", "neighbourhood",
+                    "neighborhood", "commune", "prefecture"}
 DEMONYM_SUFFIX = ("ian", "ean", "ese", "ish", "ans")
 DEMONYMS = {"israeli", "israelis", "arab", "arabs", "saudi", "saudis", "iraqi", "iraqis",
             "pakistani", "kuwaiti", "qatari", "yemeni", "emirati", "somali", "bangladeshi",
@@ -278,6 +282,8 @@ def rule_mentions(article_id: str, text: str) -> list[Mention]:
         if prev in HEAD_TITLES or prev in {"counterpart", "president", "minister"}:
             titled = True
         after = text[start + len(phrase):start + len(phrase) + 25].casefold()
+        if prev == "of" and len(before) >= 2 and before[-2].casefold().strip(",.") in SETTLEMENT_WORDS:
+            prev = "in"  # "the town of Peralta" places as "in Peralta" does
         etype = _rule_type(toks, low, titled, prev, after, text, start)
         if etype is None:
             continue

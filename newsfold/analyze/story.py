@@ -62,7 +62,7 @@ def analyze_story(story: Story, articles: Sequence[Article], *, config=None) -> 
         found.extend(extract_quotes(a.id, a.text, make_resolver(a, index)))
     story.quotes = group_quotes(found, articles, count)
 
-    claims, drafts, al = build_claims(articles, count)
+    claims, drafts, al = build_claims(articles, count, entities=index)
     story.claims = claims
 
     independent = (story.sources or {}).get("independent")
