@@ -10,10 +10,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Iterable, Iterator, Optional, Sequence
+from typing import TYPE_CHECKING, Iterable, Iterator, Optional, Sequence
 
 from newsfold.config import Config
 from newsfold.model import Article, ErrorRecord, Family, RawRecord, Story
+
+if TYPE_CHECKING:
+    from newsfold.store.base import Store
 
 
 def ingest_and_clean(
@@ -84,6 +87,7 @@ def attach_families(stories: Sequence[Story], families: Sequence[Family]) -> Non
 def analyze_stories(
     stories: Sequence[Story], articles: Sequence[Article], *, config: Config,
     reuse: "Optional[AnalysisReuse]" = None, errors: Optional[list] = None,
+    mention_store: Optional[Store] = None,
 ) -> list[Story]:
     """Fill sources and analysis for every story (pure: one story at a time). spaCy runs
     over groups of stories' articles first, on ``config.analyze_workers`` processes (default
@@ -91,7 +95,9 @@ def analyze_stories(
     story whose inputs are the same as a story of the previous run takes that story's
     analysis instead of recomputing it (:class:`AnalysisReuse`). With ``errors`` (a list), a
     story whose analysis raises is kept with its articles and sources, unanalysed, and an
-    ``ErrorRecord`` (stage ``analyse``) is appended: one story never stops a run."""
+    ``ErrorRecord`` (stage ``analyse``) is appended: one story never stops a run. With
+    ``mention_store``, spaCy's mentions of each article are read from that store when an
+    earlier run kept them, and kept there otherwise (the executors pass their store)."""
     import os
 
     from newsfold.analyze.entities import prefetch_mentions
@@ -111,9 +117,9 @@ def analyze_stories(
         while stop < len(todo) and (stop == start or size + len(members[todo[stop]]) <= PREFETCH_GROUP):
             size += len(members[todo[stop]])
             stop += 1
-        if workers > 1:
+        if workers > 1 or mention_store is not None:
             prefetch_mentions([a for i in todo[start:stop] for a in members[i]], config,
-                              n_process=workers)
+                              n_process=workers, store=mention_store)
         for i in todo[start:stop]:
             done[i], ok = analyze_or_keep(stories[i], members[i], config=config, errors=errors)
             if reuse is not None and ok:  # (a failed story is tried again next run)

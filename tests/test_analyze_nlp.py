@@ -75,3 +75,53 @@ def test_prefetch_on_two_processes_finds_the_same_mentions(seeds_dir: Path, monk
     E.prefetch_mentions(arts, cfg, n_process=2)
     assert calls and calls[0]["n_process"] == 2
     assert E._spacy_found(arts, nlp) == alone and len(calls) == 1  # read from the cache
+
+
+@pytest.mark.slow
+def test_mentions_kept_in_the_store_are_reused_by_the_next_run(tmp_path):
+    """A daily run on a store: the articles spaCy read yesterday are not read again (their
+    mentions come from the store), and the stories come out the same field by field."""
+    import sqlite3
+
+    import newsfold.analyze.entities as E
+    from newsfold.run import run
+    from newsfold.store import open_store
+
+    nlp = load_nlp(Config(ner_model="auto"))
+    if nlp is None:
+        pytest.skip("no spaCy English model installed")
+    demo = str(Path(__file__).resolve().parents[1] / "examples" / "demo")
+    cfg = Config(ner_model="auto", reuse_analysis=False, analyze_workers=1)
+    db = tmp_path / "s.db"
+
+    def once():
+        E._SPACY_CACHE.clear()
+        with open_store(str(db)) as store:
+            return sorted((s.to_json() for s in run([demo], config=cfg, store=store).stories))
+
+    first = once()
+    rows = sqlite3.connect(db).execute("SELECT count(*) FROM mentions").fetchone()[0]
+    assert rows >= 15  # one per article spaCy read (the demo's English articles)
+
+    calls = []
+    real_pipe = nlp.pipe
+
+    def counting_pipe(texts, **kw):
+        texts = list(texts)
+        calls.append(len(texts))
+        return real_pipe(texts, **kw)
+
+    nlp.pipe = counting_pipe
+    try:
+        assert once() == first
+        assert sum(calls) == 0  # every article's mentions came from the store
+        # a store from before the table existed: read as empty, the table made on first use
+        con = sqlite3.connect(db)
+        con.execute("DROP TABLE mentions")
+        con.commit()
+        con.close()
+        assert once() == first
+        assert sum(calls) >= 15
+        assert sqlite3.connect(db).execute("SELECT count(*) FROM mentions").fetchone()[0] == rows
+    finally:
+        del nlp.pipe

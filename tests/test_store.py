@@ -318,6 +318,21 @@ def test_state_bytes(make_store):
     assert make_store().get_state("clusterer") == b"v2\x00"
 
 
+@backends
+def test_mentions_kept_between_opens_first_value_stands(make_store):
+    store = make_store()
+    assert store.get_mentions(["k1", "k2"]) == {}
+    store.put_mentions({"k1": "[[0,5,\"PERSON\",0]]", "k2": "[]"})
+    store.put_mentions({"k1": "other", "k3": "[[1,2,\"ORG\",1]]"})  # same key: same mentions, kept
+    many = {f"m{i}": "[]" for i in range(1200)}  # more keys than one IN (...) batch
+    store.put_mentions(many)
+    store.close()
+    again = make_store()
+    assert again.get_mentions(["k1", "k2", "k3", "nope"]) == {
+        "k1": "[[0,5,\"PERSON\",0]]", "k2": "[]", "k3": "[[1,2,\"ORG\",1]]"}
+    assert again.get_mentions(list(many)) == many
+
+
 # ---------------------------------------------------------------- real data
 
 

@@ -20,6 +20,7 @@ stays a separate, ambiguous entity when there is none.
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from collections import Counter, OrderedDict, defaultdict
@@ -517,7 +518,7 @@ class EntityIndex:
 
 # spaCy mentions per (model, text): a story re-analysed as it grows (streaming) does not run
 # the model again on the articles it already had
-_SPACY_CACHE: "OrderedDict[tuple, list]" = OrderedDict()
+_SPACY_CACHE: "OrderedDict[str, list]" = OrderedDict()
 _SPACY_CACHE_MAX = 4096
 
 
@@ -586,21 +587,73 @@ def _demote(m: Mention, lower_words: set[str]) -> None:
             m.type = "OTHER"
 
 
-def _spacy_found(articles: Sequence[Article], nlp, n_process: int = 1) -> dict:
-    """article id -> spaCy mentions (start, end, text, type, titled), from the cache or from
-    one ``nlp.pipe`` over the articles not in it (on ``n_process`` processes), cached."""
+_MODEL_KEYS: dict[int, str] = {}
+
+
+def mention_model_key(nlp) -> str:
+    """What decides an article's spaCy mentions besides its text: the model (name, version),
+    spaCy's version and the code that turns entities into mentions. Keys the mention cache,
+    in memory and in a store, so a stored mention is reused only by the same reader."""
+    key = _MODEL_KEYS.get(id(nlp))
+    if key is None:
+        import hashlib
+        import inspect
+
+        import spacy
+
+        meta = getattr(nlp, "meta", {}) or {}
+        code = inspect.getsource(spacy_mentions) + inspect.getsource(_clean_phrase) + repr(_SPACY_TYPES)
+        key = "|".join((f"{meta.get('lang')}_{meta.get('name')}-{meta.get('version')}",
+                        f"spacy-{spacy.__version__}", hashlib.sha1(code.encode()).hexdigest()[:12]))
+        _MODEL_KEYS[id(nlp)] = key
+    return key
+
+
+def _mention_key(model_key: str, text: str) -> str:
     import hashlib
 
-    keys = {a.id: (id(nlp), hashlib.blake2b(a.text.encode("utf-8", "replace"), digest_size=16).digest())
-            for a in articles}
+    return hashlib.blake2b(model_key.encode() + b"\0" + text.encode("utf-8", "replace"), digest_size=16).hexdigest()
+
+
+def _encode(found: list) -> str:
+    # (start, end, type, titled): the text is the article's own text[start:end]
+    return json.dumps([[s0, e0, ty, int(ti)] for s0, e0, _t, ty, ti in found], separators=(",", ":"))
+
+
+def _decode(value: str, text: str) -> Optional[list]:
+    try:
+        out = [(s0, e0, text[s0:e0], ty, bool(ti)) for s0, e0, ty, ti in json.loads(value)]
+    except (ValueError, TypeError):
+        return None  # a damaged row: read the article again
+    return out
+
+
+def _spacy_found(articles: Sequence[Article], nlp, n_process: int = 1, store=None) -> dict:
+    """article id -> spaCy mentions (start, end, text, type, titled), from the in-process
+    cache, then from ``store`` (a :class:`~newsfold.store.base.Store` keeping mentions
+    between runs), then from one ``nlp.pipe`` over the articles in neither (on ``n_process``
+    processes); what spaCy read is cached in both."""
+    mk = mention_model_key(nlp)
+    keys = {a.id: _mention_key(mk, a.text) for a in articles}
     found = {a.id: _SPACY_CACHE.get(keys[a.id]) for a in articles}
     todo = [a for a in articles if found[a.id] is None]
+    if todo and store is not None:
+        stored = store.get_mentions([keys[a.id] for a in todo])
+        for a in todo:
+            value = stored.get(keys[a.id])
+            ms = _decode(value, a.text) if value is not None else None
+            if ms is not None:
+                found[a.id] = ms
+                _cache_put(keys[a.id], ms)
+        todo = [a for a in todo if found[a.id] is None]
     if not todo:
         return found
     n_process = n_process if len(todo) >= PREFETCH_MIN else 1
     for a, doc in zip(todo, nlp.pipe([a.text for a in todo], batch_size=16, n_process=n_process)):
         found[a.id] = [(m.start, m.end, m.text, m.type, m.titled) for m in spacy_mentions(a.id, doc)]
         _cache_put(keys[a.id], found[a.id])
+    if store is not None:
+        store.put_mentions({keys[a.id]: _encode(found[a.id]) for a in todo})
     return found
 
 
@@ -608,16 +661,18 @@ def _spacy_found(articles: Sequence[Article], nlp, n_process: int = 1) -> dict:
 PREFETCH_MIN = 200
 
 
-def prefetch_mentions(articles: Sequence[Article], config=None, n_process: int = 1) -> None:
+def prefetch_mentions(articles: Sequence[Article], config=None, n_process: int = 1, store=None) -> None:
     """Run spaCy over many articles at once, on ``n_process`` processes, so that the
     per-story :func:`extract_mentions` calls that follow read its results from the cache
-    (``newsfold run`` analyses stories one by one; spaCy NER is most of its time). At most
+    (``newsfold run`` analyses stories one by one; spaCy NER is most of its time). With
+    ``store``, mentions stored by an earlier run are read instead, and new ones stored: a
+    story that grows by one article does not run spaCy over its other members again. At most
     ``_SPACY_CACHE_MAX`` articles are kept: prefetch fewer at a time."""
     from newsfold.analyze.nlp import load_nlp
 
     nlp = load_nlp(config)
     if nlp is not None and articles:
-        _spacy_found([a for a in articles if model_reads(nlp, a)][:_SPACY_CACHE_MAX], nlp, n_process)
+        _spacy_found([a for a in articles if model_reads(nlp, a)][:_SPACY_CACHE_MAX], nlp, n_process, store)
 
 
 #: languages that capitalise every noun: a capitalised word there is no sign of a name

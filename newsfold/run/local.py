@@ -62,7 +62,8 @@ def finish(store: Store, errors: list[ErrorRecord], *, config: Config, progress=
     step("analyse stories")
     reuse = stages.AnalysisReuse(store) if config.reuse_analysis else None
     failed: list[ErrorRecord] = []
-    stories = stages.analyze_stories(stories, corpus, config=config, reuse=reuse, errors=failed)
+    stories = stages.analyze_stories(stories, corpus, config=config, reuse=reuse, errors=failed,
+                                     mention_store=store)
     store.add_errors(failed)
     errors = list(errors) + failed
     store.update_articles(corpus)

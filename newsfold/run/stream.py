@@ -310,7 +310,8 @@ class StreamingPipeline:
             todo.append(story)
             every.extend(members)
         failed: list[ErrorRecord] = []
-        out = stages.analyze_stories(todo, every, config=self.config, errors=failed) if todo else []
+        out = (stages.analyze_stories(todo, every, config=self.config, errors=failed, mention_store=self.store)
+               if todo else [])
         if failed:
             self.store.add_errors(failed)
             self.errors.extend(failed)

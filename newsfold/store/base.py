@@ -87,6 +87,16 @@ class Store(ABC):
     @abstractmethod
     def set_state(self, key: str, value: bytes) -> None: ...
 
+    def get_mentions(self, keys: Sequence[str]) -> dict[str, str]:
+        """Cached NER mentions by key (:func:`newsfold.analyze.entities.mention_model_key`
+        and the article text): those of ``keys`` the store holds. A store that keeps none
+        returns {}."""
+        return {}
+
+    def put_mentions(self, items: dict[str, str]) -> None:
+        """Keep NER mentions (key -> encoded value) for later runs; a key already held is
+        left as it is (same key, same model, same text: same mentions)."""
+
     @abstractmethod
     def close(self) -> None: ...
 

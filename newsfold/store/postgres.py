@@ -75,6 +75,7 @@ CREATE TABLE IF NOT EXISTS errors (
     data text NOT NULL
 );
 CREATE TABLE IF NOT EXISTS state (key text PRIMARY KEY, value bytea);
+CREATE TABLE IF NOT EXISTS mentions (key text PRIMARY KEY, value text NOT NULL);
 """
 
 
@@ -312,6 +313,13 @@ class PostgresStore(SQLStore):
                 " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 (key, bytes(value)),
             )
+
+    def put_mentions(self, items: dict[str, str]) -> None:
+        rows = list(items.items())
+        for chunk in common.chunks(rows, BATCH):
+            with self._tx() as cur:
+                cur.executemany("INSERT INTO mentions(key, value) VALUES (%s, %s) ON CONFLICT (key) DO NOTHING",
+                                chunk)
 
     def close(self) -> None:
         with self._lock:

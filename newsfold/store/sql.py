@@ -7,7 +7,7 @@ A backend supplies its parameter placeholder (``PH``: ``?`` or ``%s``), a read t
 
 from __future__ import annotations
 
-from typing import Iterator, Optional
+from typing import Iterator, Optional, Sequence
 
 from newsfold.model import Article, ErrorRecord, Story
 from newsfold.store import common
@@ -99,3 +99,16 @@ class SQLStore(Store):
     def get_state(self, key: str) -> Optional[bytes]:
         row = self._fetch(f"SELECT value FROM state WHERE key = {self.PH}", (key,), one=True)
         return bytes(row[0]) if row else None
+
+    def get_mentions(self, keys: Sequence[str]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for chunk in common.chunks(keys, 500):
+            marks = ", ".join([self.PH] * len(chunk))
+            try:
+                rows = self._fetch(f"SELECT key, value FROM mentions WHERE key IN ({marks})", chunk)
+            except Exception as exc:  # a store written before the table existed
+                if "mentions" not in str(exc):
+                    raise
+                return {}
+            out.update((k, v) for k, v in rows)
+        return out

@@ -83,6 +83,7 @@ CREATE TABLE IF NOT EXISTS errors (
     data TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value BLOB);
+CREATE TABLE IF NOT EXISTS mentions (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
 #: Rows per executemany / IN (...) batch; well under SQLite's variable limit.
@@ -323,6 +324,14 @@ class SQLiteStore(SQLStore):
                 " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                 (key, sqlite3.Binary(bytes(value))),
             )
+
+    def put_mentions(self, items: dict[str, str]) -> None:
+        rows = list(items.items())
+        for chunk in common.chunks(rows, BATCH):
+            with self._tx() as cur:
+                # (stores made before the table existed get it on first use)
+                cur.execute("CREATE TABLE IF NOT EXISTS mentions (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+                cur.executemany("INSERT OR IGNORE INTO mentions(key, value) VALUES (?, ?)", chunk)
 
     def close(self) -> None:
         with self._lock:
