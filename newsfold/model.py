@@ -204,7 +204,8 @@ class Claim(_Serializable):
     articles: list[str] = field(default_factory=list)
     independent_sources: int = 0
     status: str = "single_source"
-    # for conflicting claims: [{"value", "articles"}]
+    # for conflicting claims: [{"value", "articles", "kind"}], kind = number | date | place
+    # (newsfold.analyze.conflicts)
     values: list[dict[str, Any]] = field(default_factory=list)
 
 
