@@ -78,6 +78,24 @@ def test_prefetch_on_two_processes_finds_the_same_mentions(seeds_dir: Path, monk
 
 
 @pytest.mark.slow
+def test_copies_of_one_text_are_read_once(seeds_dir: Path, monkeypatch):
+    from newsfold.analyze import entities as E
+
+    nlp = load_nlp(Config(ner_model="auto"))
+    if nlp is None:
+        pytest.skip("no spaCy English model installed")
+    text = sorted(seeds_dir.glob("*.txt"))[0].read_text(encoding="utf-8")
+    arts = [Article(id=f"copy{i}", text=text) for i in range(3)]
+    E._SPACY_CACHE.clear()
+    read = []
+    real_pipe = nlp.pipe
+    monkeypatch.setattr(nlp, "pipe", lambda texts, **kw: real_pipe(read.extend(texts) or texts, **kw))
+    found = E._spacy_found(arts, nlp)
+    assert len(read) == 1
+    assert found["copy0"] and found["copy0"] == found["copy1"] == found["copy2"]
+
+
+@pytest.mark.slow
 def test_mentions_kept_in_the_store_are_reused_by_the_next_run(tmp_path):
     """A daily run on a store: the articles spaCy read yesterday are not read again (their
     mentions come from the store), and the stories come out the same field by field."""

@@ -648,12 +648,17 @@ def _spacy_found(articles: Sequence[Article], nlp, n_process: int = 1, store=Non
         todo = [a for a in todo if found[a.id] is None]
     if not todo:
         return found
-    n_process = n_process if len(todo) >= PREFETCH_MIN else 1
-    for a, doc in zip(todo, nlp.pipe([a.text for a in todo], batch_size=16, n_process=n_process)):
-        found[a.id] = [(m.start, m.end, m.text, m.type, m.titled) for m in spacy_mentions(a.id, doc)]
-        _cache_put(keys[a.id], found[a.id])
+    # one read per text: copies of one text (syndicated articles) share their mentions
+    unique = list({keys[a.id]: a for a in todo}.values())
+    n_process = n_process if len(unique) >= PREFETCH_MIN else 1
+    read: dict[str, list] = {}
+    for a, doc in zip(unique, nlp.pipe([a.text for a in unique], batch_size=16, n_process=n_process)):
+        read[keys[a.id]] = [(m.start, m.end, m.text, m.type, m.titled) for m in spacy_mentions(a.id, doc)]
+        _cache_put(keys[a.id], read[keys[a.id]])
+    for a in todo:
+        found[a.id] = read[keys[a.id]]
     if store is not None:
-        store.put_mentions({keys[a.id]: _encode(found[a.id]) for a in todo})
+        store.put_mentions({k: _encode(v) for k, v in read.items()})
     return found
 
 
