@@ -286,8 +286,7 @@ def forget_stream_state(store) -> None:
     before the run, so a later streaming add would revive a story the run replaced. Without
     it the pipeline rebuilds its state from the stored stories (a one-off replay)."""
     for key in STREAM_STATE_KEYS:
-        if store.get_state(key):
-            store.set_state(key, b"")
+        store.delete_state(key)  # (without reading the blob: ~100 MB at scale)
 
 
 def _analysis_code_hash() -> str:

@@ -315,7 +315,11 @@ def test_state_bytes(make_store):
     assert store.get_state("clusterer") == b"v2\x00"
     assert store.get_state("dedup") == b""
     store.close()
-    assert make_store().get_state("clusterer") == b"v2\x00"
+    again = make_store()
+    assert again.get_state("clusterer") == b"v2\x00"
+    again.delete_state("clusterer")
+    again.delete_state("never-set")
+    assert again.get_state("clusterer") is None and again.get_state("dedup") == b""
 
 
 @backends

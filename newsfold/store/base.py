@@ -87,6 +87,11 @@ class Store(ABC):
     @abstractmethod
     def set_state(self, key: str, value: bytes) -> None: ...
 
+    def delete_state(self, key: str) -> None:
+        """Drop a state entry (no-op when there is none); ``get_state`` then returns None."""
+        if self.get_state(key) is not None:  # (backends delete without reading the blob)
+            self.set_state(key, b"")
+
     def get_mentions(self, keys: Sequence[str]) -> dict[str, str]:
         """Cached NER mentions by key (:func:`newsfold.analyze.entities.mention_model_key`
         and the article text): those of ``keys`` the store holds. A store that keeps none

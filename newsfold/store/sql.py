@@ -100,6 +100,10 @@ class SQLStore(Store):
         row = self._fetch(f"SELECT value FROM state WHERE key = {self.PH}", (key,), one=True)
         return bytes(row[0]) if row else None
 
+    def delete_state(self, key: str) -> None:
+        with self._tx() as cur:
+            cur.execute(f"DELETE FROM state WHERE key = {self.PH}", (key,))
+
     def get_mentions(self, keys: Sequence[str]) -> dict[str, str]:
         out: dict[str, str] = {}
         for chunk in common.chunks(keys, 500):
