@@ -191,3 +191,10 @@ def test_eval_conflicts_on_real_multinews_stories(data_dir):
     r = evaluate(data_dir / "summaries" / "multinews-val.jsonl", config=NO_NER, limit=120)
     assert r["planted"]["number"] >= 20 and r["recall"]["number"] >= 0.6
     assert r["flagged_unchanged_per_1000_claims"] <= 1.5
+
+
+def test_a_sentence_opening_with_of_and_a_place_is_no_slot():
+    a = ("A fire broke out in Lyon on Monday night, destroying 40 homes, the fire service said.\n"
+         "Of Lyon itself the officials said little else that evening, the fire service said.")
+    b = FIRE.format(place="Lyon") + "\nOf Lyon itself the officials said little more that evening, the fire service said."
+    assert conflicts(a, b) == []

@@ -270,6 +270,7 @@ class ConflictFinder:
         self._places_by_article: dict[str, list] = {}
         self._qcache: dict[tuple, list] = {}  # (article, sentence start) -> quantities
         self._dcache: dict[tuple, list] = {}  # ... -> days
+        self._pcache: dict[tuple, list] = {}  # ... -> places in a slot
         if entities is not None:
             for m in entities.mentions:
                 if m.entity is not None and entities.entity_type(m.entity) == "PLACE":
@@ -368,6 +369,13 @@ class ConflictFinder:
     def _sentence_places(self, u) -> list:
         """(slot, mention) of each place the sentence names after a preposition; the slot is
         the preposition with the two words before it ("broke out in")."""
+        key = (u.article, u.span.start)
+        found = self._pcache.get(key)
+        if found is None:
+            found = self._pcache[key] = self._places_in(u)
+        return found
+
+    def _places_in(self, u) -> list:
         text = self.articles[u.article].text or ""
         out = []
         for m in self._places_by_article.get(u.article, ()):
@@ -376,7 +384,7 @@ class ConflictFinder:
                 if before and before[-1].casefold() == "the":
                     before.pop()
                 prep = before[-1].casefold() if before else ""
-                settlement = prep == "of" and before[-2].casefold() in SETTLEMENT_WORDS
+                settlement = len(before) >= 2 and prep == "of" and before[-2].casefold() in SETTLEMENT_WORDS
                 if len(before) >= 3 and (prep in _PLACE_PREP or settlement):
                     out.append((" ".join(w.casefold() for w in before[-3:]), m))
         return out
