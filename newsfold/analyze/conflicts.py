@@ -268,9 +268,7 @@ class ConflictFinder:
         self.entities = entities
         self._facts: dict[str, _ArticleFacts] = {}
         self._places_by_article: dict[str, list] = {}
-        self._qcache: dict[tuple, list] = {}  # (article, sentence start) -> quantities
-        self._dcache: dict[tuple, list] = {}  # ... -> days
-        self._pcache: dict[tuple, list] = {}  # ... -> places in a slot
+        self._cache: dict[tuple, list] = {}  # (kind, article, sentence start) -> list
         if entities is not None:
             for m in entities.mentions:
                 if m.entity is not None and entities.entity_type(m.entity) == "PLACE":
@@ -305,19 +303,19 @@ class ConflictFinder:
         return f.days
 
     # -- one pair of aligned sentences ----------------------------------------------------
+    def _per_sentence(self, kind: str, u, compute):
+        """``compute(u)``, once per sentence and kind (a sentence meets many others)."""
+        key = (kind, u.article, u.span.start)
+        found = self._cache.get(key)
+        if found is None:
+            found = self._cache[key] = compute(u)
+        return found
+
     def _quantities(self, u) -> list[Quantity]:
-        key = (u.article, u.span.start)
-        qs = self._qcache.get(key)
-        if qs is None:
-            qs = self._qcache[key] = self._quantities_of(u)
-        return qs
+        return self._per_sentence("quantities", u, self._quantities_of)
 
     def _days_of(self, u) -> list:
-        key = (u.article, u.span.start)
-        ds = self._dcache.get(key)
-        if ds is None:
-            ds = self._dcache[key] = days(u.text, timeline._anchor(self.articles[u.article]))
-        return ds
+        return self._per_sentence("days", u, lambda u: days(u.text, timeline._anchor(self.articles[u.article])))
 
     def _quantities_of(self, u) -> list[Quantity]:
         qs = quantities(u.text)
@@ -369,11 +367,7 @@ class ConflictFinder:
     def _sentence_places(self, u) -> list:
         """(slot, mention) of each place the sentence names after a preposition; the slot is
         the preposition with the two words before it ("broke out in")."""
-        key = (u.article, u.span.start)
-        found = self._pcache.get(key)
-        if found is None:
-            found = self._pcache[key] = self._places_in(u)
-        return found
+        return self._per_sentence("places", u, self._places_in)
 
     def _places_in(self, u) -> list:
         text = self.articles[u.article].text or ""

@@ -601,8 +601,13 @@ def mention_model_key(nlp) -> str:
 
         import spacy
 
+        from newsfold import __version__
+
         meta = getattr(nlp, "meta", {}) or {}
-        code = inspect.getsource(spacy_mentions) + inspect.getsource(_clean_phrase) + repr(_SPACY_TYPES)
+        try:
+            code = inspect.getsource(spacy_mentions) + inspect.getsource(_clean_phrase) + repr(_SPACY_TYPES)
+        except (OSError, TypeError):  # installed without sources: the release stands for the code
+            code = __version__
         key = "|".join((f"{meta.get('lang')}_{meta.get('name')}-{meta.get('version')}",
                         f"spacy-{spacy.__version__}", hashlib.sha1(code.encode()).hexdigest()[:12]))
         _MODEL_KEYS[id(nlp)] = key
