@@ -91,20 +91,20 @@ def _sentence_with(article, pred, like: str = ""):
     return best
 
 
-def _edited(arts: list, aid: str, start: int, end: int, new: str) -> list:
+def _edited(arts: list, aid: str, edit) -> list:
+    """Copies of the articles, the text of ``aid`` passed through ``edit``."""
     from dataclasses import replace
 
-    return [replace(a, text=a.text[:start] + new + a.text[end:]) if a.id == aid else replace(a) for a in arts]
+    return [replace(a, text=edit(a.text)) if a.id == aid else replace(a) for a in arts]
 
 
 def _plants(story, arts: list, entities=None):
     """Yield (kind, edited articles, edited article id, old value text, new value text)."""
-    from dataclasses import replace
-
-    from newsfold.analyze.conflicts import days, quantities
+    from newsfold.analyze.conflicts import ConflictFinder, days, quantities
     from newsfold.analyze.timeline import _anchor
 
     by_id = {a.id: a for a in arts}
+    finder = ConflictFinder(arts, entities) if entities is not None else None
     done = set()
     for c in story.claims:
         if c.status != "corroborated" or len(c.articles) < 2:
@@ -128,7 +128,8 @@ def _plants(story, arts: list, entities=None):
                         continue
                     v = int(digits)
                     new = str(v + max(3, v // 2))
-                    yield "number", _edited(arts, y, s.start + p.start, s.start + p.end, new), y, old, new
+                    a0, a1 = s.start + p.start, s.start + p.end
+                    yield "number", _edited(arts, y, lambda t: t[:a0] + new + t[a1:]), y, old, new
                     done.add("number")
                     break
             if "date" not in done:
@@ -147,15 +148,11 @@ def _plants(story, arts: list, entities=None):
                     new_day = str(day + 2 if day <= 26 else day - 3)
                     shown = e.shown[:m.start(1)] + new_day + re.sub(r"^(?:st|nd|rd|th)", "", e.shown[m.end(1):])
                     # the article dates the event otherwise: every mention of that day changed
-                    edited = [replace(a, text=re.sub(rf"(?<!\w){re.escape(e.shown)}(?!\w)", shown, a.text))
-                              if a.id == y else replace(a) for a in arts]
-                    yield "date", edited, y, e.shown, shown
+                    pattern = rf"(?<!\w){re.escape(e.shown)}(?!\w)"
+                    yield "date", _edited(arts, y, lambda t: re.sub(pattern, shown, t)), y, e.shown, shown
                     done.add("date")
                     break
-            if "place" not in done and entities is not None:
-                from newsfold.analyze.conflicts import ConflictFinder
-
-                finder = ConflictFinder(arts, entities)
+            if "place" not in done and finder is not None:
                 ux = _unit_of(by_id[x], c.text)
                 px = finder._sentence_places(ux) if ux else []
                 for slot, m in px:
@@ -165,9 +162,8 @@ def _plants(story, arts: list, entities=None):
                     if hit is None:
                         continue
                     # the article tells of the event in another place: renamed throughout
-                    edited = [replace(a, text=re.sub(rf"\b{re.escape(name)}\b", _NEW_PLACE, a.text))
-                              if a.id == y else replace(a) for a in arts]
-                    yield "place", edited, y, name, _NEW_PLACE
+                    pattern = rf"\b{re.escape(name)}\b"
+                    yield "place", _edited(arts, y, lambda t: re.sub(pattern, _NEW_PLACE, t)), y, name, _NEW_PLACE
                     done.add("place")
                     break
         if len(done) == 3 or (entities is None and len(done) == 2):
