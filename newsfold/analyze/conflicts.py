@@ -164,6 +164,12 @@ def quantities(text: str) -> list[Quantity]:
     """The counted quantities of a sentence, each with the noun it counts (see module doc).
     A name's age ("Katie Jenkin, 20,") is the slot ``age <name>`` (the whole name: two
     Jenkins of one family are two people)."""
+    return [q for q in _all_counts(text) if q.unit]
+
+
+def _all_counts(text: str) -> list[Quantity]:
+    """Every count of a sentence (``_counts``) as a :class:`Quantity`; unit "" where no noun
+    is found beside it."""
     out = []
     ages = {}
     for m in _AGE.finditer(text):
@@ -179,6 +185,7 @@ def quantities(text: str) -> list[Quantity]:
         pct = mag in ("%", "percent", "per cent")
         noun = _unit_after(text, e) or _unit_before(text, s)
         if noun is None:
+            out.append(Quantity(value, text[s:e].strip(), "", start=m.start("num"), end=m.end("num")))
             continue
         unit = ((m.group("cur") or "") + ("%" if pct else "") + " " + _stem(noun)).strip()
         named = _YEAR_OLD_NAME.match(text, e)
@@ -199,9 +206,8 @@ def _numbers_in(text: str) -> dict[float, set]:
     noun is found), for "the other article names this value too"."""
     out: dict[float, set] = {}
     for sent in timeline.sentences(text):
-        units = {(q.start, q.end): q.unit for q in quantities(sent.text)}
-        for m, v in _counts(sent.text):
-            out.setdefault(round(v, 6), set()).add(units.get((m.start("num"), m.end("num")), ""))
+        for q in _all_counts(sent.text):
+            out.setdefault(round(q.value, 6), set()).add(q.unit)
     return out
 
 
