@@ -198,3 +198,24 @@ def test_a_sentence_opening_with_of_and_a_place_is_no_slot():
          "Of Lyon itself the officials said little else that evening, the fire service said.")
     b = FIRE.format(place="Lyon") + "\nOf Lyon itself the officials said little more that evening, the fire service said."
     assert conflicts(a, b) == []
+
+
+def test_conflict_values_do_not_depend_on_string_hashing():
+    # three counted nouns disputed in one claim: their values come in the order the claim's
+    # sentence states them, whatever PYTHONHASHSEED (set iteration once made the order, and so
+    # stories.json, differ between two runs on the same input)
+    code = (
+        "from tests.test_conflicts import conflicts\n"
+        "a = 'The storm killed 12 people, destroyed 40 homes and flooded 7 villages in the valley, officials said.'\n"
+        "b = 'The storm killed 14 people, destroyed 55 homes and flooded 9 villages in the valley, officials said.'\n"
+        "print([v['value'] for v in conflicts(a, b)])\n"
+    )
+    seen = set()
+    for seed in ("0", "1", "2", "3", "4", "5"):
+        env = {**__import__("os").environ, "PYTHONHASHSEED": seed}
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True,
+                             cwd=__import__("pathlib").Path(__file__).resolve().parent.parent)
+        seen.add(out.stdout.strip())
+    assert len(seen) == 1, seen
+    values = eval(seen.pop())  # noqa: S307 - our own printed list
+    assert values == ["12 people", "14 people", "40 homes", "55 homes", "7 villages", "9 villages"]

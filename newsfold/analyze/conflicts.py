@@ -333,7 +333,9 @@ class ConflictFinder:
     def quantity_conflicts(self, ua, ub) -> list[tuple[str, Quantity, Quantity]]:
         qa, qb = self._quantities(ua), self._quantities(ub)
         out = []
-        for unit in {q.unit for q in qa} & {q.unit for q in qb}:
+        units_b = {q.unit for q in qb}
+        # units in the order ``ua`` states them: the output does not depend on string hashing
+        for unit in [u for u in dict.fromkeys(q.unit for q in qa) if u in units_b]:
             va = [q for q in qa if q.unit == unit]
             vb = [q for q in qb if q.unit == unit]
             if len(va) != 1 or len(vb) != 1:
