@@ -62,19 +62,41 @@ _CLAUSE_SPLIT = re.compile(r",\s+(?=(?:which|where|who|when|while|including|with
 
 def tokens(text: str) -> list[str]:
     out = []
-    for i, m in enumerate(_WORD_RE.finditer(text)):
-        w = m.group(0)
-        if w[0].isdigit():
-            out.append("#" + w.replace(",", ""))
-            continue
-        lw = w.casefold().replace("’", "'")
-        lw = re.sub(r"'s$", "", lw)
-        if lw in STOP or len(lw) < 2:
-            continue
-        out.append(lw[:6])
-        if w[0].isupper() and i > 0:
-            out.append("E:" + lw)  # name-like word: entity overlap weighs more
+    first = True
+    for w in _WORD_RE.findall(text):
+        t = _WORD_TOKENS.get(w)
+        if t is None:
+            t = _word_tokens(w)
+        if t:
+            out.append(t[0])
+            if len(t) > 1 and not first:
+                out.append(t[1])  # name-like word: entity overlap weighs more
+        first = False
     return out
+
+
+#: word -> its tokens (``_word_tokens``): claims tokenise every sentence of a story, mostly the
+#: same words again; bounded (cleared when full)
+_WORD_TOKENS: dict[str, tuple] = {}
+
+
+def _word_tokens(w: str) -> tuple:
+    """() for a stop word; (stem,) or (stem, "E:" + word) for a capitalised word (a name when
+    it is not the sentence's first); numbers as ("#" + digits,)."""
+    if w[0].isdigit():
+        t: tuple = ("#" + w.replace(",", ""),)
+    else:
+        lw = w.casefold().replace("’", "'")
+        if lw.endswith("'s"):
+            lw = lw[:-2]
+        if lw in STOP or len(lw) < 2:
+            t = ()
+        else:
+            t = (lw[:6], "E:" + lw) if w[0].isupper() else (lw[:6],)
+    if len(_WORD_TOKENS) >= 200_000:
+        _WORD_TOKENS.clear()
+    _WORD_TOKENS[w] = t
+    return t
 
 
 def numbers(text: str) -> list[tuple[str, str]]:

@@ -25,6 +25,7 @@ import re
 import unicodedata
 from collections import Counter, OrderedDict, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Optional, Sequence
 
 from newsfold.model import Article, Entity
@@ -177,24 +178,39 @@ def strip_accents(s: str) -> str:
 
 def norm_tokens(name: str) -> list[str]:
     """Casefolded, accent-free name tokens with particles and punctuation dropped."""
+    return list(_norm_tokens(name))
+
+
+_POSSESSIVE = re.compile(r"'s$")
+_SPACES = re.compile(r"[\s]+")
+_NAME_PUNCT = re.compile(r"[-‑‐'.]")
+_VOWELS = re.compile(r"[aeiouy]")
+_DOUBLED = re.compile(r"(.)\1+")
+
+
+@lru_cache(maxsize=1 << 16)
+def _norm_tokens(name: str) -> tuple[str, ...]:
+    # (a story's merge asks for the same surface forms many times: cached per string)
     s = strip_accents(name).replace("’", "'")
-    s = re.sub(r"'s$", "", s)
+    s = _POSSESSIVE.sub("", s)
     out = []
-    for tok in re.split(r"[\s]+", s):
+    for tok in _SPACES.split(s):
         tok = _PARTICLE_PREFIX.sub("", tok)
-        tok = re.sub(r"[-‑‐'.]", "", tok).casefold()
+        tok = _NAME_PUNCT.sub("", tok).casefold()
         if tok and tok not in PARTICLES:
             out.append(tok)
-    return out
+    return tuple(out)
 
 
+@lru_cache(maxsize=1 << 16)
 def skeleton(tok: str) -> str:
     """Consonant skeleton of a transliterated name: Karimi/Kerimi -> krm, Shaibani/Shibani ->
     shbn (vowels and doubled letters carry most transliteration variation)."""
-    t = re.sub(r"[aeiouy]", "", tok.casefold())
-    return re.sub(r"(.)\1+", r"\1", t)
+    t = _VOWELS.sub("", tok.casefold())
+    return _DOUBLED.sub(r"\1", t)
 
 
+@lru_cache(maxsize=1 << 18)
 def same_surname(a: str, b: str) -> bool:
     from rapidfuzz import fuzz
 
