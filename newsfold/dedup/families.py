@@ -10,10 +10,8 @@ neighbours (rewrite.py) -> union-find components -> provenance tree (provenance.
 
 from __future__ import annotations
 
-import gc
 import heapq
 import dataclasses
-import multiprocessing as mp
 import os
 import random
 from dataclasses import dataclass
@@ -28,6 +26,7 @@ from newsfold.dedup.shingle import (intersect_sorted, isin_sorted, shingle_batch
                                     token_hash_batch)
 from newsfold.dedup.verify import (NEAR_COPY_CONTAINMENT, Features, facts_agree, numbers_batch, prefetch_sentences,
                                    rewrite_facts_agree, set_overlap)
+from newsfold import workers as workers_
 from newsfold.model import Article, Family, FamilyMember
 from newsfold.unionfind import UnionFind
 
@@ -109,78 +108,15 @@ def outlet_of(a) -> Optional[str]:
 
 # --------------------------------------------------------------------------- worker processes
 
-#: what the tasks of one ``_run_tasks`` call read (inherited by forked workers, never pickled)
-_TASK_STATE: dict = {}
-
-
 def _n_workers(dc: DedupConfig, n: int) -> int:
     w = dc.workers if dc.workers is not None else min(2, os.cpu_count() or 1)
     return max(1, int(w)) if n >= dc.parallel_min else 1
 
 
-def _run_tasks(fn, tasks: Iterable, state: dict, workers: int) -> list:
-    """``[fn(t) for t in tasks]``, in order; with ``workers`` > 1 in a pool of forked processes
-    that inherit ``state`` (numpy arrays, copy-on-write: not pickled); tasks (pulled from the
-    iterable as workers ask) and results are pickled. The in-process path runs the same code."""
-    global _TASK_STATE
-    _TASK_STATE = state
-    try:
-        if workers <= 1 or "fork" not in mp.get_all_start_methods() or mp.current_process().daemon:
-            # (a daemonic process, e.g. a pool worker itself, may not have children)
-            with _blas_limit():
-                return [fn(t) for t in tasks]
-        # the parent's objects (e.g. a million input articles) moved out of the collector's
-        # reach before forking: a worker's garbage collection would otherwise write to every
-        # inherited object's header and so copy the parent's whole Python heap page by page
-        gc.freeze()
-        try:
-            pool = mp.get_context("fork").Pool(workers, initializer=_one_blas_thread)
-        finally:
-            gc.unfreeze()
-        try:
-            return list(pool.imap(fn, tasks, chunksize=1))
-        finally:
-            pool.close()
-            pool.join()
-    finally:
-        _TASK_STATE = {}
-
-
-_CONTROLLER: list = []
-
-
-def _blas_limit():
-    """A context with BLAS on one thread (alignment's products are small: a second BLAS thread
-    only spins, and on a shared machine it waits for a core: FamilyIndex.add took 18 instead of
-    8.5 ms). The library discovery is done once (a cached controller: ~7 µs per use)."""
-    try:
-        if not _CONTROLLER:
-            from threadpoolctl import ThreadpoolController
-
-            _CONTROLLER.append(ThreadpoolController())
-        return _CONTROLLER[0].limit(limits=1, user_api="blas")
-    except Exception:  # pragma: no cover - threadpoolctl ships with scikit-learn
-        import contextlib
-
-        return contextlib.nullcontext()
-
-
-def _one_blas_thread() -> None:
-    """In a forked worker: BLAS on one thread. Alignment multiplies small dense matrices; an
-    OpenBLAS thread pool inherited through fork (and two workers' pools on two cores) made
-    each product spin, ~4x slower overall."""
-    try:
-        from threadpoolctl import threadpool_limits
-
-        threadpool_limits(1)
-    except Exception:  # pragma: no cover - threadpoolctl ships with scikit-learn
-        pass
-
-
 def _shingle_task(texts):
     if isinstance(texts, tuple):  # (s, e): read here from the file-backed texts
-        texts = _TASK_STATE["texts"].read_range(*texts)
-    return _shingle_part(texts, _TASK_STATE.get("rare"))
+        texts = workers_.state()["texts"].read_range(*texts)
+    return _shingle_part(texts, workers_.state().get("rare"))
 
 
 def _shingle_part(texts: list, rare_args: Optional[tuple]):
@@ -225,7 +161,7 @@ def _check_task(task: tuple) -> list:
     the shingle arrays and the aligner come from the inherited state.
     Returns [(pair index, link, (origin, derived, why), description)]."""
     idx, pairs, flags, texts, arts = task
-    st = _TASK_STATE
+    st = workers_.state()
     ck = _Checker(texts, st["flat"], st["offsets"], st["dc"], st["boiler"], mark_boiler=st.get("mark_boiler"))
     if st["flat"] is None:  # streaming layout: this task's articles shingled here, in one batch
         ck.shingle_all(sorted(texts))
@@ -867,7 +803,7 @@ def _describe_task(task: tuple) -> list:
     """``added``/``dropped`` of near copies: [(derived, added, dropped)] for (derived, origin)
     pairs, from the articles' texts (re-shingled; outlet boilerplate removed as in detection)."""
     pairs, texts = task
-    st = _TASK_STATE
+    st = workers_.state()
     if not isinstance(texts, dict):  # indices: read here from the file-backed texts
         texts = dict(zip(texts, st["texts"].read_many(texts)))
     boiler = st["boiler"]
@@ -914,7 +850,7 @@ def describe_copies(arts: Sequence[Article], pending: list, boiler: Optional[np.
 
     flat, offsets = shingles if shingles is not None else (None, None)
     state = {"boiler": boiler, "flat": flat, "offsets": offsets, "texts": texts if lazy else None}
-    for res in _run_tasks(_describe_task, with_texts(), state, workers if len(tasks) > 1 else 1):
+    for res in workers_.run_tasks(_describe_task, with_texts(), state, workers if len(tasks) > 1 else 1):
         for d, added, dropped in res:
             arts[d].added = added
             arts[d].dropped = dropped
@@ -924,7 +860,7 @@ def _sign_task(task: tuple) -> np.ndarray:
     """Signatures of rows [s, e): from the inherited (masked) shingle arrays, or, in the
     streaming layout, from the texts carried by the task (shingled and masked here)."""
     s, e, texts = task
-    st = _TASK_STATE
+    st = workers_.state()
     b = st["boiler"]
     if st["flat"] is not None:
         flat, offsets = st["flat"], st["offsets"]
@@ -958,7 +894,7 @@ def _sign_chunked(texts, flat, offsets, boiler, workers: int, chunk: int = 4096,
     tasks = ((s, e, None if flat is not None or lazy else list(texts[s:e])) for s, e in spans)
     sig = np.empty((n, num_perm), dtype=np.uint32)
     keeps = []
-    for (s, e), out in zip(spans, _run_tasks(_sign_task, tasks, state, workers if len(spans) > 1 else 1)):
+    for (s, e), out in zip(spans, workers_.run_tasks(_sign_task, tasks, state, workers if len(spans) > 1 else 1)):
         part, k = out if flat is not None else (out, None)
         sig[s:e] = part
         keeps.append(k)
@@ -972,7 +908,7 @@ def _sign_chunked(texts, flat, offsets, boiler, workers: int, chunk: int = 4096,
 def _group_bad_task(groups: list) -> list:
     """Boilerplate values of some outlets (``_boiler_groups``) from the inherited arrays, by
     the rule of ``boilerplate_mask``."""
-    st = _TASK_STATE
+    st = workers_.state()
     return _groups_bad(st["flat"], st["offsets"], groups, st["dc"])
 
 
@@ -985,7 +921,7 @@ def _boiler_from_flat(flat, offsets, sources, dc: DedupConfig, workers: int) -> 
         return np.zeros(0, dtype=np.uint64)
     k = max(1, min(len(groups), 2 * workers))
     tasks = [groups[j::k] for j in range(k)]
-    parts = [x for out in _run_tasks(_group_bad_task, iter(tasks), {"flat": flat, "offsets": offsets, "dc": dc},
+    parts = [x for out in workers_.run_tasks(_group_bad_task, iter(tasks), {"flat": flat, "offsets": offsets, "dc": dc},
                                      workers if k > 1 else 1) for x in out]
     return np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.uint64)
 
@@ -1012,7 +948,7 @@ def _sample_sets_task(task: tuple) -> list:
     """Per article: its unique raw shingles (few=False) or those of its head/tail (few=True)."""
     texts, few = task
     if not isinstance(texts[0] if texts else "", str):  # indices: read here from the file-backed texts
-        texts = _TASK_STATE["texts"].read_many(texts)
+        texts = workers_.state()["texts"].read_many(texts)
     flat, offsets = shingle_batch(texts)
     return [_outlet_shingles(flat, int(offsets[k]), int(offsets[k + 1]), f) for k, f in enumerate(few)]
 
@@ -1028,7 +964,7 @@ def _sampled_boilerplate(texts, sources, dc: DedupConfig, workers: int, chunk: i
     tasks = (([i for i, _ in order[s : s + chunk]] if lazy else [texts[i] for i, _ in order[s : s + chunk]],
               [f for _, f in order[s : s + chunk]]) for s in range(0, len(order), chunk))
     n_tasks = (len(order) + chunk - 1) // chunk
-    sets = [x for part in _run_tasks(_sample_sets_task, tasks, {"texts": texts if lazy else None},
+    sets = [x for part in workers_.run_tasks(_sample_sets_task, tasks, {"texts": texts if lazy else None},
                                      workers if n_tasks > 1 else 1)
             for x in part]
     bad: list[np.ndarray] = []
@@ -1047,7 +983,7 @@ def _shingle_chunked(texts: Sequence[str], chunk: int = 4096, workers: int = 1, 
         return _shingle_part(list(texts), rare_args)
     spans = [(s, min(s + chunk, len(texts))) for s in range(0, len(texts), chunk)]
     lazy = _read_in_workers(texts)  # a file-backed corpus: the workers read their chunks
-    parts = _run_tasks(_shingle_task, ((s, e) if lazy else list(texts[s:e]) for s, e in spans),
+    parts = workers_.run_tasks(_shingle_task, ((s, e) if lazy else list(texts[s:e]) for s, e in spans),
                        {"texts": texts if lazy else None, "rare": rare_args}, workers)
     sk = np.concatenate([p[2] for p in parts]) if rare_args is not None else None
     parts = [p[:2] for p in parts]
@@ -1117,7 +1053,7 @@ def find_links(texts, flat, offsets, dc: DedupConfig, boiler=None, arts=None, wo
     state = {"flat": flat, "offsets": offsets, "dc": dc, "boiler": boiler, "aligner": aligner,
              "mark_boiler": mark_boiler}
     out: list = []
-    for part in _run_tasks(_check_task, _with_docs(tasks, texts, metas), state, workers):
+    for part in workers_.run_tasks(_check_task, _with_docs(tasks, texts, metas), state, workers):
         out.extend(part)
     out.sort(key=lambda x: x[0])  # links in candidate order, as checked one by one
     return [x[1:] for x in out]
@@ -1358,7 +1294,7 @@ class FamilyIndex:
         return _apply_mask(flat, offsets, keep) if not keep.all() else (flat, offsets)
 
     def add(self, article: Article) -> None:
-        with _blas_limit():
+        with workers_.blas_limit():
             self._add(article)
 
     def _add(self, article: Article) -> None:
