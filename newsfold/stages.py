@@ -111,6 +111,19 @@ def analyze_stories(
                 done[i] = story
     todo = [i for i in range(len(stories)) if i not in done]
     workers = config.analyze_workers if config.analyze_workers is not None else min(2, os.cpu_count() or 1)
+    if workers > 1 and len(todo) > 1 and sum(len(members[i]) for i in todo) >= PARALLEL_MIN:
+        from newsfold import workers as workers_
+
+        if workers_.can_fork():
+            for i, story, ok, errs in _analyze_on_workers(todo, stories, members, config, workers, mention_store):
+                done[i] = story
+                if errors is not None:
+                    errors.extend(errs)
+                elif errs:  # (as in process: without an error list a failed story raises)
+                    raise RuntimeError(errs[0].reason)
+                if reuse is not None and ok:
+                    reuse.remember(story, members[i], config)
+            return [done[i] for i in range(len(stories))]
     start = 0
     while start < len(todo):
         stop, size = start, 0
@@ -126,6 +139,72 @@ def analyze_stories(
                 reuse.remember(done[i], members[i], config)
         start = stop
     return [done[i] for i in range(len(stories))]
+
+
+#: a run analyses its stories on worker processes from this many articles (each worker is a
+#: fork of this process: a loaded spaCy model is inherited, not loaded again)
+PARALLEL_MIN = 100
+#: articles per analysis task: whole stories, the largest first, so that two workers finish
+#: together
+TASK_ARTICLES = 64
+
+
+def _analyze_on_workers(todo: list, stories: Sequence[Story], members: list, config: Config, workers: int,
+                        mention_store: "Optional[Store]") -> list:
+    """[(story index, analysed story, ok, error records)] for the stories ``todo``, analysed
+    on ``workers`` forked processes, each task's spaCy mentions found in its worker (one
+    ``nlp.pipe``) after what ``mention_store`` keeps (read here: a worker cannot use the
+    store's connection); what the workers found is stored here. Same stories as in process:
+    each is analysed alone, by the same code."""
+    from newsfold import workers as workers_
+    from newsfold.analyze.entities import stored_mentions
+    from newsfold.analyze.nlp import load_nlp
+
+    nlp = load_nlp(config)  # loaded before the fork: the workers share the model's pages
+    order = sorted(todo, key=lambda i: -len(members[i]))
+    tasks, cur, size = [], [], 0
+    for i in order:
+        cur.append(i)
+        size += len(members[i])
+        if size >= TASK_ARTICLES:
+            tasks.append(cur)
+            cur, size = [], 0
+    if cur:
+        tasks.append(cur)
+
+    def payloads():
+        for t in tasks:
+            arts = [a for i in t for a in members[i]]
+            stored = stored_mentions(arts, config, mention_store) if nlp is not None and mention_store is not None else None
+            yield [(i, stories[i], members[i]) for i in t], stored
+
+    out = []
+    for results, new in workers_.run_tasks(_analyze_task, payloads(), {"config": config, "nlp": nlp is not None},
+                                           workers):
+        out.extend(results)
+        if new and mention_store is not None:
+            mention_store.put_mentions(new)
+    return out
+
+
+def _analyze_task(task: tuple) -> tuple[list, dict]:
+    """One task of ``_analyze_on_workers``: its stories analysed after one spaCy pass over
+    their articles. Returns ([(index, story, ok, error records)], mentions found here)."""
+    from newsfold import workers as workers_
+    from newsfold.analyze.entities import MentionBuffer, prefetch_mentions
+
+    st = workers_.state()
+    config = st["config"]
+    items, stored = task
+    buf = MentionBuffer(stored or {})
+    if st["nlp"]:
+        prefetch_mentions([a for _, _, m in items for a in m], config, n_process=1, store=buf)
+    out = []
+    for i, story, m in items:
+        errs: list = []
+        s, ok = analyze_or_keep(story, m, config=config, errors=errs)
+        out.append((i, s, ok, errs))
+    return out, buf.new
 
 
 def analyze_or_keep(story: Story, members: Sequence[Article], *, config: Config,

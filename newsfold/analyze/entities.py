@@ -703,6 +703,36 @@ def prefetch_mentions(articles: Sequence[Article], config=None, n_process: int =
         _spacy_found([a for a in articles if model_reads(nlp, a)][:_SPACY_CACHE_MAX], nlp, n_process, store)
 
 
+def stored_mentions(articles: Sequence[Article], config, store) -> dict:
+    """What ``store`` keeps of these articles' spaCy mentions (key -> stored value), read in a
+    process that holds the store for a worker process that cannot use its connection (the
+    worker gets them as a :class:`MentionBuffer`)."""
+    from newsfold.analyze.nlp import load_nlp
+
+    nlp = load_nlp(config)
+    if nlp is None or store is None:
+        return {}
+    mk = mention_model_key(nlp)
+    keys = [_mention_key(mk, a.text) for a in articles if model_reads(nlp, a)]
+    return store.get_mentions(keys) if keys else {}
+
+
+class MentionBuffer:
+    """The store's two mention methods, for a worker process: ``get_mentions`` answers from
+    what the parent read (``stored_mentions``), ``put_mentions`` keeps what the worker found
+    (``new``) for the parent to store."""
+
+    def __init__(self, stored: dict):
+        self.stored = stored
+        self.new: dict = {}
+
+    def get_mentions(self, keys) -> dict:
+        return {k: self.stored[k] for k in keys if k in self.stored}
+
+    def put_mentions(self, values: dict) -> None:
+        self.new.update(values)
+
+
 #: languages that capitalise every noun: a capitalised word there is no sign of a name
 NOUN_CAPS = {"de", "lb"}
 _NOUN_CAPS_FUNCTION = {"der", "die", "das", "den", "dem", "des", "ein", "eine", "einer", "einem",
