@@ -395,3 +395,27 @@ def test_eval_clustering_takes_another_label_field_and_skips_bad_lines(data_dir,
         {k: b[k] for k in ("pairwise_f1", "bcubed_f1", "gold_stories")}
     with pytest.raises(SystemExit, match="--label"):
         eval_clustering_command(renamed, mode="batch")
+
+
+def test_merge_pass_survives_a_story_left_with_only_a_copy():
+    """A window pass moves an origin away from its story; the copy stays (copies are not
+    scored members), so the story has no members but is still in the candidate index. The
+    merge pass (``maintain``, run by batch clustering above ``max_batch``) divided by zero
+    there: ``newsfold run`` on 12,301 real articles stopped."""
+    ferry = ("The ferry Morrow Star sank off the island of Kelda on Tuesday with 40 passengers aboard, "
+             "the coastguard said. Rescue boats from Port Avel searched the strait through the night.")
+    a = Article(id="a", title="Ferry Morrow Star sinks off Kelda", text=ferry, family="a")
+    b = Article(id="b", title="Ferry Morrow Star sinks off Kelda", text=ferry, family="a", origin="a",
+                relation="copy")
+    bridge = ("The new Varn river bridge opened to traffic in Ostrava Nova on Monday, the city council said, "
+              "after four years of building work and a budget of 90 million.")
+    c = Article(id="c", title="Varn river bridge opens in Ostrava Nova", text=bridge)
+    d = Article(id="d", title="Ostrava Nova opens Varn river bridge", text=bridge.replace("on Monday", "this week"))
+    sc = StreamClusterer()
+    for art in (a, b, c, d):
+        sc.add(art)
+    assert sc.story_of("a") == sc.story_of("b") != sc.story_of("c") == sc.story_of("d")
+    sc.apply_recluster([a, c, d], [1, 1, 1])  # the pass puts the origin with the bridge story
+    assert sc.story_of("a") == sc.story_of("c") != sc.story_of("b")
+    sc.maintain()  # raised ZeroDivisionError
+    assert sorted(x for s in sc.stories() for x in s.articles) == ["a", "b", "c", "d"]  # none lost

@@ -547,8 +547,10 @@ class StreamClusterer:
                         years=frozenset(k for k in ent if _is_year(k)),
                         lead_idf={k: self.dfs.idf(k) for k in lead})
 
-    def link_prob(self, s: _Story, o: _Story) -> tuple[float, list]:
-        """Average-link probability between two stories over their stored members."""
+    def link_prob(self, s: _Story, o: _Story) -> tuple[float, Optional[list]]:
+        """Average-link probability between two stories over their stored members; (0.0,
+        None) when either has none (only copies left after a window pass moved its members
+        away: copies are not members)."""
         ps, best = [], (-1.0, None)
         for m in s.members:
             a = self._as_prepared(m)
@@ -558,6 +560,8 @@ class StreamClusterer:
                 ps.append(p)
                 if p > best[0]:
                     best = (p, x)
+        if not ps:
+            return 0.0, None
         return sum(ps) / len(ps), best[1]
 
     def maintain(self) -> list[dict]:
@@ -587,6 +591,8 @@ class StreamClusterer:
                                        or min(days) - max(odays) > self.cc.window_days):
                     continue
                 p, x = self.link_prob(s, o)
+                if x is None:
+                    continue
                 if p >= min(0.99, self.threshold_for(x) + margin) and (best is None or p > best[0]):
                     best = (p, other)
             if best is None:
