@@ -98,14 +98,40 @@ def _matrix(rows: list[dict], vocab: dict) -> Any:
                               np.asarray(indptr, dtype=np.int64)), shape=(len(rows), max(1, len(vocab))))
 
 
+#: windows of at least this many articles are parsed on worker processes
+PARSE_PARALLEL_MIN = 2_000
+#: articles per parsing task
+PARSE_CHUNK = 500
+
+
+def parse_all(articles: Sequence[Article], workers: Optional[int] = None) -> list:
+    """``features.parse`` of every article (the window's raw features). A large window is
+    parsed on ``workers`` forked processes (default min(2, CPU count)), a chunk of articles
+    per task: parsing is per article, so the values are the same (it was 11 of 20 s of
+    clustering 4,171 real articles, on one core)."""
+    import os
+
+    from newsfold import workers as workers_
+
+    rows = [(a.title, a.text or "", a.published) for a in articles]
+    n_workers = min(2, os.cpu_count() or 1) if workers is None else workers
+    if n_workers > 1 and len(rows) >= PARSE_PARALLEL_MIN and workers_.can_fork():
+        chunks = [rows[s : s + PARSE_CHUNK] for s in range(0, len(rows), PARSE_CHUNK)]
+        return [p for part in workers_.run_tasks(_parse_rows, chunks, {}, n_workers) for p in part]
+    return _parse_rows(rows)
+
+
+def _parse_rows(rows: list) -> list:
+    return [F.parse(title, text, published, body_chars=BODY_CHARS_WINDOW) for title, text, published in rows]
+
+
 def build(articles: Sequence[Article], encoder: Any = None) -> Window:
     """Window-level features of ``articles`` (IDF and name evidence from the whole window);
     with an ``encoder`` (:class:`newsfold.cluster.dense.Encoder`, or any object with
     ``encode(texts)`` returning unit vectors) also their sentence embeddings."""
     import numpy as np
 
-    parsed = [F.parse(a.title, a.text or "", a.published, body_chars=BODY_CHARS_WINDOW)
-              for a in articles]
+    parsed = parse_all(articles)
     dfs = F.DocFreq()
     for p in parsed:
         F.observe(dfs, p)
