@@ -30,3 +30,21 @@ def data_dir() -> Path:
 @pytest.fixture(scope="session")
 def fixtures_dir() -> Path:
     return FIXTURES
+
+
+@pytest.fixture
+def run_tasks_calls(monkeypatch):
+    """Every ``newsfold.workers.run_tasks`` call of the test, as (function name, number of
+    tasks, workers): which stages went to worker processes."""
+    from newsfold import workers as workers_
+
+    calls = []
+    real = workers_.run_tasks
+
+    def spy(fn, tasks, state, workers):
+        tasks = list(tasks)
+        calls.append((fn.__name__, len(tasks), workers))
+        return real(fn, tasks, state, workers)
+
+    monkeypatch.setattr(workers_, "run_tasks", spy)
+    return calls

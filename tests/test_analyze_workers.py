@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from newsfold import stages
-from newsfold import workers as workers_
 from newsfold.config import Config
 from newsfold.run import run
 from newsfold.store import open_store
@@ -19,20 +18,11 @@ DEMO = str(Path(__file__).resolve().parents[1] / "examples" / "demo")
 
 
 @pytest.fixture
-def small_tasks(monkeypatch):
+def small_tasks(monkeypatch, run_tasks_calls):
     """The worker path on the small demo corpus: from 2 articles, tasks of 4 articles."""
     monkeypatch.setattr(stages, "PARALLEL_MIN", 2)
     monkeypatch.setattr(stages, "TASK_ARTICLES", 4)
-    calls = []
-    real = workers_.run_tasks
-
-    def spy(fn, tasks, state, workers):
-        tasks = list(tasks)
-        calls.append((fn.__name__, len(tasks), workers))
-        return real(fn, tasks, state, workers)
-
-    monkeypatch.setattr(workers_, "run_tasks", spy)
-    return calls
+    return run_tasks_calls
 
 
 def _stories(paths, cfg, db=None):

@@ -436,22 +436,12 @@ def test_pair_features_are_the_same_a_chunk_of_pairs_at_a_time(fixtures_dir, mon
     assert np.array_equal(W.pair_features(w, i, j, r_ij, r_ji), whole)
 
 
-def test_a_large_window_is_parsed_on_workers_with_the_same_features(fixtures_dir, monkeypatch):
-    from newsfold import workers as workers_
+def test_a_large_window_is_parsed_on_workers_with_the_same_features(fixtures_dir, monkeypatch, run_tasks_calls):
     from newsfold.cluster import window as W
 
     arts = _events(fixtures_dir)
     one = W.parse_all(arts, workers=1)
     monkeypatch.setattr(W, "PARSE_PARALLEL_MIN", 2)
     monkeypatch.setattr(W, "PARSE_CHUNK", 3)
-    calls = []
-    real = workers_.run_tasks
-
-    def spy(fn, tasks, state, workers):
-        tasks = list(tasks)
-        calls.append((len(tasks), workers))
-        return real(fn, tasks, state, workers)
-
-    monkeypatch.setattr(workers_, "run_tasks", spy)
     assert W.parse_all(arts, workers=2) == one
-    assert calls == [((len(arts) + 2) // 3, 2)]
+    assert run_tasks_calls == [("_parse_rows", (len(arts) + 2) // 3, 2)]
