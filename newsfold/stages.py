@@ -172,14 +172,15 @@ def _analyze_on_workers(todo: list, stories: Sequence[Story], members: list, con
     if cur:
         tasks.append(cur)
 
-    def payloads():
-        for t in tasks:
-            arts = [a for i in t for a in members[i]]
-            stored = stored_mentions(arts, config, mention_store) if nlp is not None and mention_store is not None else None
-            yield [(i, stories[i], members[i]) for i in t], stored
-
+    # made here, not as the pool asks for tasks: the pool pulls tasks on a thread of its own,
+    # and the store's connection is this thread's
+    payloads = []
+    for t in tasks:
+        arts = [a for i in t for a in members[i]]
+        stored = stored_mentions(arts, config, mention_store) if nlp is not None and mention_store is not None else None
+        payloads.append(([(i, stories[i], members[i]) for i in t], stored))
     out = []
-    for results, new in workers_.run_tasks(_analyze_task, payloads(), {"config": config, "nlp": nlp is not None},
+    for results, new in workers_.run_tasks(_analyze_task, payloads, {"config": config, "nlp": nlp is not None},
                                            workers):
         out.extend(results)
         if new and mention_store is not None:
