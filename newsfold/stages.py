@@ -149,39 +149,65 @@ PARALLEL_MIN = 100
 TASK_ARTICLES = 64
 
 
-def _analyze_on_workers(todo: list, stories: Sequence[Story], members: list, config: Config, workers: int,
-                        mention_store: "Optional[Store]") -> list:
-    """[(story index, analysed story, ok, error records)] for the stories ``todo``, analysed
-    on ``workers`` forked processes, each task's spaCy mentions found in its worker (one
-    ``nlp.pipe``) after what ``mention_store`` keeps (read here: a worker cannot use the
-    store's connection); what the workers found is stored here. Same stories as in process:
-    each is analysed alone, by the same code."""
-    from newsfold import workers as workers_
+def analysis_tasks(todo: Sequence[int], members: Sequence[Sequence[Article]], config: Config,
+                   mention_store: "Optional[Store]" = None) -> list[tuple]:
+    """The stories ``todo`` (indices into ``members``) grouped for analysis elsewhere (worker
+    processes, Spark executors): whole stories of about ``TASK_ARTICLES`` articles, the largest
+    first, each task ``(story indices, stored)`` with ``stored`` what ``mention_store`` keeps of
+    its articles' spaCy mentions (read here, where the store's connection is: None without a
+    store or a spaCy model)."""
     from newsfold.analyze.entities import stored_mentions
     from newsfold.analyze.nlp import load_nlp
 
-    nlp = load_nlp(config)  # loaded before the fork: the workers share the model's pages
-    order = sorted(todo, key=lambda i: -len(members[i]))
-    tasks, cur, size = [], [], 0
-    for i in order:
+    nlp = load_nlp(config) if mention_store is not None else None
+    groups, cur, size = [], [], 0
+    for i in sorted(todo, key=lambda i: -len(members[i])):
         cur.append(i)
         size += len(members[i])
         if size >= TASK_ARTICLES:
-            tasks.append(cur)
+            groups.append(cur)
             cur, size = [], 0
     if cur:
-        tasks.append(cur)
+        groups.append(cur)
+    return [(g, stored_mentions([a for i in g for a in members[i]], config, mention_store) if nlp is not None else None)
+            for g in groups]
 
-    # made here, not as the pool asks for tasks: the pool pulls tasks on a thread of its own,
-    # and the store's connection is this thread's
-    payloads = []
-    for t in tasks:
-        arts = [a for i in t for a in members[i]]
-        stored = stored_mentions(arts, config, mention_store) if nlp is not None and mention_store is not None else None
-        payloads.append(([(i, stories[i], members[i]) for i in t], stored))
+
+def analyze_group(items: Sequence[tuple], stored: Optional[dict], config: Config) -> tuple[list, dict]:
+    """Analyse the stories ``items`` ((index, story, members) each) after one spaCy pass over
+    their articles that first reads ``stored`` (mentions a store kept, see ``analysis_tasks``).
+    Returns ([(index, story, ok, error records)], the mentions spaCy found here, for the caller
+    to store). Runs where no store is (a worker process, a Spark executor)."""
+    from newsfold.analyze.entities import MentionBuffer, prefetch_mentions
+    from newsfold.analyze.nlp import load_nlp
+
+    buf = MentionBuffer(stored or {})
+    if load_nlp(config) is not None:
+        prefetch_mentions([a for _, _, m in items for a in m], config, n_process=1, store=buf)
     out = []
-    for results, new in workers_.run_tasks(_analyze_task, payloads, {"config": config, "nlp": nlp is not None},
-                                           workers):
+    for i, story, m in items:
+        errs: list = []
+        st, ok = analyze_or_keep(story, m, config=config, errors=errs)
+        out.append((i, st, ok, errs))
+    return out, buf.new
+
+
+def _analyze_on_workers(todo: list, stories: Sequence[Story], members: list, config: Config, workers: int,
+                        mention_store: "Optional[Store]") -> list:
+    """[(story index, analysed story, ok, error records)] for the stories ``todo``, analysed
+    on ``workers`` forked processes (``analysis_tasks``, ``analyze_group``); what spaCy found
+    there is stored here. Same stories as in process: each is analysed alone, by the same
+    code."""
+    from newsfold import workers as workers_
+    from newsfold.analyze.nlp import load_nlp
+
+    load_nlp(config)  # loaded before the fork: the workers share the model's pages
+    # tasks made here, not as the pool asks for them: the pool pulls tasks on a thread of its
+    # own, and the store's connection is this thread's
+    payloads = [([(i, stories[i], members[i]) for i in g], stored)
+                for g, stored in analysis_tasks(todo, members, config, mention_store)]
+    out = []
+    for results, new in workers_.run_tasks(_analyze_task, payloads, {"config": config}, workers):
         out.extend(results)
         if new and mention_store is not None:
             mention_store.put_mentions(new)
@@ -189,23 +215,11 @@ def _analyze_on_workers(todo: list, stories: Sequence[Story], members: list, con
 
 
 def _analyze_task(task: tuple) -> tuple[list, dict]:
-    """One task of ``_analyze_on_workers``: its stories analysed after one spaCy pass over
-    their articles. Returns ([(index, story, ok, error records)], mentions found here)."""
+    """One task of ``_analyze_on_workers`` (in a worker process)."""
     from newsfold import workers as workers_
-    from newsfold.analyze.entities import MentionBuffer, prefetch_mentions
 
-    st = workers_.state()
-    config = st["config"]
     items, stored = task
-    buf = MentionBuffer(stored or {})
-    if st["nlp"]:
-        prefetch_mentions([a for _, _, m in items for a in m], config, n_process=1, store=buf)
-    out = []
-    for i, story, m in items:
-        errs: list = []
-        s, ok = analyze_or_keep(story, m, config=config, errors=errs)
-        out.append((i, s, ok, errs))
-    return out, buf.new
+    return analyze_group(items, stored, workers_.state()["config"])
 
 
 def analyze_or_keep(story: Story, members: Sequence[Article], *, config: Config,

@@ -102,6 +102,22 @@ def test_spark_matches_local(spark, inputs, tmp_path):
         dist = run_spark(inputs, config=cfg, store=spark_store)
         assert spark_store.count_articles() == len(dist.articles)
         assert {s.id for s in spark_store.list_stories(limit=1000)} == {s.id for s in dist.stories}
+    # spaCy mentions the executors found are kept in the store, as the local run keeps them
+    # (a later run reads them instead of running spaCy again)
+    import sqlite3
+
+    def mentions(db):
+        con = sqlite3.connect(db)
+        try:
+            return sorted(con.execute("SELECT key, value FROM mentions").fetchall())
+        except sqlite3.OperationalError:  # no table: nothing was kept
+            return []
+
+    from newsfold.analyze.nlp import load_nlp
+
+    if load_nlp(cfg) is not None:
+        kept = mentions(str(tmp_path / "local.db"))
+        assert kept and mentions(str(tmp_path / "spark.db")) == kept
 
     assert len(local.articles) >= 8 and local.stories
     # families: every article names the same origin, relation and family

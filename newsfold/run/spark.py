@@ -7,7 +7,8 @@ What runs where (docs/scaling.md has the long version)::
     driver     replay the reader's id rules, store new articles and errors
     driver     fold copy families (signatures need a corpus-wide boilerplate mask first),
                cluster stories (sequential by nature)
-    executors  per-story analysis: stages.analyze_one (mapPartitions over (story, members))
+    executors  analysis: stages.analyze_group per task of whole stories (mapPartitions), spaCy
+               mentions a store kept read on the driver and sent with each task, new ones stored
     driver     save articles and stories, return the RunResult
 
 The result is the one ``run_local`` gives on the same inputs and store (tested in
@@ -262,12 +263,10 @@ def _replay_ids(per_input: Iterable[list[tuple]]) -> tuple[list[Article], list[E
 
 
 def _analyze_partition(config: Config):
-    def analyze(part: Iterator[tuple[int, Story, list[Article]]]) -> Iterator[tuple[int, Story, list]]:
-        # (index, story, error records: empty, or one when the story's analysis raised)
-        for index, story, members in part:
-            failed: list = []
-            story, _ok = stages.analyze_or_keep(story, members, config=config, errors=failed)
-            yield index, story, failed
+    def analyze(part: Iterator[tuple[list, Optional[dict]]]) -> Iterator[tuple[list, dict]]:
+        # per task: ([(index, story, ok, error records)], spaCy mentions found here)
+        for items, stored in part:
+            yield stages.analyze_group(items, stored, config)
 
     return analyze
 
@@ -289,14 +288,22 @@ def _finish(sc, store: Store, errors: list[ErrorRecord], *, config: Config) -> R
             if reuse is not None and reuse.take(story, members, config)}
     todo = [w for w in work if w[0] not in done]
     if todo:
-        slices = max(1, min(len(todo), sc.defaultParallelism * 4))
+        # whole stories per task, with the mentions the store kept of their articles (read
+        # here: executors have no store connection); what spaCy finds there is stored here
+        members = [m for _i, _s, m in work]
+        tasks = [([(i, work[i][1], members[i]) for i in group], stored)
+                 for group, stored in stages.analysis_tasks([w[0] for w in todo], members, config, store)]
+        slices = max(1, min(len(tasks), sc.defaultParallelism * 4))
         bad: set[int] = set()
         failed: list[ErrorRecord] = []
-        for i, story, errs in sc.parallelize(todo, slices).mapPartitions(_analyze_partition(config)).collect():
-            done[i] = story
-            if errs:  # kept unanalysed (stages.analyze_stories); tried again next run
-                bad.add(i)
-                failed.extend(errs)
+        for results, new in sc.parallelize(tasks, slices).mapPartitions(_analyze_partition(config)).collect():
+            if new:
+                store.put_mentions(new)
+            for i, story, _ok, errs in results:
+                done[i] = story
+                if errs:  # kept unanalysed (stages.analyze_stories); tried again next run
+                    bad.add(i)
+                    failed.extend(errs)
         store.add_errors(failed)
         errors = list(errors) + failed
         if reuse is not None:
