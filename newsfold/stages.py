@@ -89,18 +89,25 @@ def analyze_stories(
     reuse: "Optional[AnalysisReuse]" = None, errors: Optional[list] = None,
     mention_store: Optional[Store] = None,
 ) -> list[Story]:
-    """Fill sources and analysis for every story (pure: one story at a time). spaCy runs
-    over groups of stories' articles first, on ``config.analyze_workers`` processes (default
-    min(2, CPU count)), and each story reads its mentions from that cache. With ``reuse``, a
-    story whose inputs are the same as a story of the previous run takes that story's
-    analysis instead of recomputing it (:class:`AnalysisReuse`). With ``errors`` (a list), a
-    story whose analysis raises is kept with its articles and sources, unanalysed, and an
-    ``ErrorRecord`` (stage ``analyse``) is appended: one story never stops a run. With
+    """Fill sources and analysis for every story (pure: one story at a time).
+
+    Stories are analysed in tasks of whole stories (``analysis_tasks``: about
+    ``TASK_ARTICLES`` articles, the largest first), each task after one spaCy pass over its
+    articles (``analyze_group``); from ``PARALLEL_MIN`` articles to analyse the tasks run on
+    ``config.analyze_workers`` forked processes (default min(2, CPU count)), which inherit a
+    loaded spaCy model. Each story is analysed alone, so the result does not depend on where.
+    With ``reuse``, a story whose inputs are the same as a story of the previous run takes that
+    story's analysis instead of recomputing it (:class:`AnalysisReuse`). With ``errors`` (a
+    list), a story whose analysis raises is kept with its articles and sources, unanalysed,
+    and an ``ErrorRecord`` (stage ``analyse``) is appended: one story never stops a run. With
     ``mention_store``, spaCy's mentions of each article are read from that store when an
-    earlier run kept them, and kept there otherwise (the executors pass their store)."""
+    earlier run kept them, and kept there otherwise (the executors pass their store); the
+    store is used in this process only, a batch of about ``PREFETCH_GROUP`` articles' tasks
+    at a time."""
     import os
 
-    from newsfold.analyze.entities import prefetch_mentions
+    from newsfold import workers as workers_
+    from newsfold.analyze.nlp import load_nlp
 
     by_id = {a.id: a for a in articles}
     members = [[by_id[i] for i in story.articles if i in by_id] for story in stories]
@@ -111,32 +118,30 @@ def analyze_stories(
                 done[i] = story
     todo = [i for i in range(len(stories)) if i not in done]
     workers = config.analyze_workers if config.analyze_workers is not None else min(2, os.cpu_count() or 1)
-    if workers > 1 and len(todo) > 1 and sum(len(members[i]) for i in todo) >= PARALLEL_MIN:
-        from newsfold import workers as workers_
-
-        if workers_.can_fork():
-            for i, story, ok, errs in _analyze_on_workers(todo, stories, members, config, workers, mention_store):
-                done[i] = story
-                if errors is not None:
-                    errors.extend(errs)
-                elif errs:  # (as in process: without an error list a failed story raises)
-                    raise RuntimeError(errs[0].reason)
-                if reuse is not None and ok:
-                    reuse.remember(story, members[i], config)
-            return [done[i] for i in range(len(stories))]
+    if len(todo) < 2 or sum(len(members[i]) for i in todo) < PARALLEL_MIN or not workers_.can_fork():
+        workers = 1
+    if workers > 1:
+        load_nlp(config)  # loaded before the forks: the workers share the model's pages
+    state = {"config": config, "keep_failed": errors is not None}
     start = 0
     while start < len(todo):
         stop, size = start, 0
         while stop < len(todo) and (stop == start or size + len(members[todo[stop]]) <= PREFETCH_GROUP):
             size += len(members[todo[stop]])
             stop += 1
-        if workers > 1 or mention_store is not None:
-            prefetch_mentions([a for i in todo[start:stop] for a in members[i]], config,
-                              n_process=workers, store=mention_store)
-        for i in todo[start:stop]:
-            done[i], ok = analyze_or_keep(stories[i], members[i], config=config, errors=errors)
-            if reuse is not None and ok:  # (a failed story is tried again next run)
-                reuse.remember(done[i], members[i], config)
+        # tasks made here (the store's connection is this thread's; a pool pulls tasks on a
+        # thread of its own), the stored mentions of one batch held at a time
+        payloads = [([(i, stories[i], members[i]) for i in group], stored)
+                    for group, stored in analysis_tasks(todo[start:stop], members, config, mention_store)]
+        for results, new in workers_.run_tasks(_analyze_task, payloads, state, workers):
+            if new and mention_store is not None:
+                mention_store.put_mentions(new)
+            for i, story, ok, errs in results:
+                done[i] = story
+                if errors is not None:
+                    errors.extend(errs)
+                if reuse is not None and ok:  # (a failed story is tried again next run)
+                    reuse.remember(story, members[i], config)
         start = stop
     return [done[i] for i in range(len(stories))]
 
@@ -151,8 +156,8 @@ TASK_ARTICLES = 64
 
 def analysis_tasks(todo: Sequence[int], members: Sequence[Sequence[Article]], config: Config,
                    mention_store: "Optional[Store]" = None) -> list[tuple]:
-    """The stories ``todo`` (indices into ``members``) grouped for analysis elsewhere (worker
-    processes, Spark executors): whole stories of about ``TASK_ARTICLES`` articles, the largest
+    """The stories ``todo`` (indices into ``members``) grouped into analysis tasks (run in
+    process, on worker processes or on Spark executors): whole stories of about ``TASK_ARTICLES`` articles, the largest
     first, each task ``(story indices, stored)`` with ``stored`` what ``mention_store`` keeps of
     its articles' spaCy mentions (read here, where the store's connection is: None without a
     store or a spaCy model)."""
@@ -173,53 +178,35 @@ def analysis_tasks(todo: Sequence[int], members: Sequence[Sequence[Article]], co
             for g in groups]
 
 
-def analyze_group(items: Sequence[tuple], stored: Optional[dict], config: Config) -> tuple[list, dict]:
+def analyze_group(items: Sequence[tuple], stored: Optional[dict], config: Config,
+                  keep_failed: bool = True) -> tuple[list, dict]:
     """Analyse the stories ``items`` ((index, story, members) each) after one spaCy pass over
     their articles that first reads ``stored`` (mentions a store kept, see ``analysis_tasks``).
     Returns ([(index, story, ok, error records)], the mentions spaCy found here, for the caller
-    to store). Runs where no store is (a worker process, a Spark executor)."""
+    to store). Runs where no store is (a worker process, a Spark executor). A story whose
+    analysis raises is kept unanalysed with its error record (``analyze_or_keep``), or, with
+    ``keep_failed`` False, the exception propagates."""
     from newsfold.analyze.entities import MentionBuffer, prefetch_mentions
     from newsfold.analyze.nlp import load_nlp
 
     buf = MentionBuffer(stored or {})
     if load_nlp(config) is not None:
-        prefetch_mentions([a for _, _, m in items for a in m], config, n_process=1, store=buf)
+        prefetch_mentions([a for _, _, m in items for a in m], config, store=buf)
     out = []
     for i, story, m in items:
         errs: list = []
-        st, ok = analyze_or_keep(story, m, config=config, errors=errs)
+        st, ok = analyze_or_keep(story, m, config=config, errors=errs if keep_failed else None)
         out.append((i, st, ok, errs))
     return out, buf.new
 
 
-def _analyze_on_workers(todo: list, stories: Sequence[Story], members: list, config: Config, workers: int,
-                        mention_store: "Optional[Store]") -> list:
-    """[(story index, analysed story, ok, error records)] for the stories ``todo``, analysed
-    on ``workers`` forked processes (``analysis_tasks``, ``analyze_group``); what spaCy found
-    there is stored here. Same stories as in process: each is analysed alone, by the same
-    code."""
-    from newsfold import workers as workers_
-    from newsfold.analyze.nlp import load_nlp
-
-    load_nlp(config)  # loaded before the fork: the workers share the model's pages
-    # tasks made here, not as the pool asks for them: the pool pulls tasks on a thread of its
-    # own, and the store's connection is this thread's
-    payloads = [([(i, stories[i], members[i]) for i in g], stored)
-                for g, stored in analysis_tasks(todo, members, config, mention_store)]
-    out = []
-    for results, new in workers_.run_tasks(_analyze_task, payloads, {"config": config}, workers):
-        out.extend(results)
-        if new and mention_store is not None:
-            mention_store.put_mentions(new)
-    return out
-
-
 def _analyze_task(task: tuple) -> tuple[list, dict]:
-    """One task of ``_analyze_on_workers`` (in a worker process)."""
+    """One task of ``analyze_stories`` (in a worker process, or in process)."""
     from newsfold import workers as workers_
 
     items, stored = task
-    return analyze_group(items, stored, workers_.state()["config"])
+    st = workers_.state()
+    return analyze_group(items, stored, st["config"], keep_failed=st["keep_failed"])
 
 
 def analyze_or_keep(story: Story, members: Sequence[Article], *, config: Config,
@@ -407,8 +394,8 @@ def _analysis_code_hash() -> str:
 _CODE_HASH: Optional[str] = None
 
 
-#: articles whose entities are found in one spaCy pass before their stories are analysed
-#: (under the entity cache's 4,096)
+#: articles whose analysis tasks are made, and whose stored spaCy mentions are held, at a time
+#: (``analyze_stories``; each task's spaCy pass stays under the entity cache's 4,096)
 PREFETCH_GROUP = 2_000
 
 

@@ -54,30 +54,6 @@ def test_seeds_with_spacy(seeds_dir: Path):
 
 
 @pytest.mark.slow
-def test_prefetch_on_two_processes_finds_the_same_mentions(seeds_dir: Path, monkeypatch):
-    """``newsfold run`` runs spaCy over its stories' articles on two processes before
-    analysing them one by one: the cached mentions are those spaCy finds in process."""
-    from newsfold.analyze import entities as E
-
-    cfg = Config(ner_model="auto")
-    nlp = load_nlp(cfg)
-    if nlp is None:
-        pytest.skip("no spaCy English model installed")
-    arts = [Article(id=p.name[:3], text=p.read_text(encoding="utf-8")) for p in sorted(seeds_dir.glob("*.txt"))]
-    E._SPACY_CACHE.clear()
-    alone = E._spacy_found(arts, nlp, n_process=1)
-    assert sum(len(v) for v in alone.values()) > 20
-    E._SPACY_CACHE.clear()
-    monkeypatch.setattr(E, "PREFETCH_MIN", 2)
-    calls = []
-    real_pipe = nlp.pipe
-    monkeypatch.setattr(nlp, "pipe", lambda texts, **kw: calls.append(kw) or real_pipe(texts, **kw))
-    E.prefetch_mentions(arts, cfg, n_process=2)
-    assert calls and calls[0]["n_process"] == 2
-    assert E._spacy_found(arts, nlp) == alone and len(calls) == 1  # read from the cache
-
-
-@pytest.mark.slow
 def test_copies_of_one_text_are_read_once(seeds_dir: Path, monkeypatch):
     from newsfold.analyze import entities as E
 

@@ -34,7 +34,8 @@ def _stories(paths, cfg, db=None):
 def test_stories_analysed_on_workers_equal_in_process(small_tasks, seeds_dir):
     paths = [DEMO, str(seeds_dir)]
     one, _ = _stories(paths, Config(ner_model="none", progress=False, analyze_workers=1))
-    assert not [c for c in small_tasks if c[0] == "_analyze_task"]
+    assert [c[2] for c in small_tasks if c[0] == "_analyze_task"] == [1]  # the same tasks, in process
+    small_tasks.clear()
     two, _ = _stories(paths, Config(ner_model="none", progress=False, analyze_workers=2))
     analysed = [c for c in small_tasks if c[0] == "_analyze_task"]
     assert analysed and analysed[0][2] == 2 and analysed[0][1] >= 3  # several tasks, 2 workers
@@ -54,7 +55,7 @@ def test_a_story_failing_on_a_worker_is_recorded_and_the_rest_analysed(small_tas
 
     monkeypatch.setattr(A, "analyze_story", analyze_story)  # inherited by the forked workers
     stories, errors = _stories([DEMO, str(seeds_dir)], Config(ner_model="none", progress=False, analyze_workers=2))
-    assert [c for c in small_tasks if c[0] == "_analyze_task"]
+    assert ("_analyze_task", 2) in [(c[0], c[2]) for c in small_tasks]  # on the workers
     failed = [e for e in errors if e.kind == "analysis_failed"]
     assert failed and all("planted failure" in e.reason and e.stage == "analyse" for e in failed)
     assert any('"claims": [{' in s for s in stories)  # the other stories are analysed
@@ -88,7 +89,7 @@ def test_mentions_found_on_workers_are_stored_and_read_by_the_next_run(small_tas
         E._SPACY_CACHE.clear()
         first, _ = _stories([DEMO], cfg, db)
         assert first == in_process
-        assert [c for c in small_tasks if c[0] == "_analyze_task"]
+        assert ("_analyze_task", 2) in [(c[0], c[2]) for c in small_tasks]  # on the workers
         read = sum(int(x) for x in log.read_text().split())
         assert read >= 15  # the workers read the demo's English articles
         assert sqlite3.connect(db).execute("SELECT count(*) FROM mentions").fetchone()[0] == read

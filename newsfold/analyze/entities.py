@@ -649,11 +649,11 @@ def _decode(value: str, text: str) -> Optional[list]:
     return out
 
 
-def _spacy_found(articles: Sequence[Article], nlp, n_process: int = 1, store=None) -> dict:
+def _spacy_found(articles: Sequence[Article], nlp, store=None) -> dict:
     """article id -> spaCy mentions (start, end, text, type, titled), from the in-process
     cache, then from ``store`` (a :class:`~newsfold.store.base.Store` keeping mentions
-    between runs), then from one ``nlp.pipe`` over the articles in neither (on ``n_process``
-    processes); what spaCy read is cached in both."""
+    between runs), then from one ``nlp.pipe`` over the articles in neither; what spaCy read
+    is cached in both."""
     mk = mention_model_key(nlp)
     keys = {a.id: _mention_key(mk, a.text) for a in articles}
     found = {a.id: _SPACY_CACHE.get(keys[a.id]) for a in articles}
@@ -671,9 +671,8 @@ def _spacy_found(articles: Sequence[Article], nlp, n_process: int = 1, store=Non
         return found
     # one read per text: copies of one text (syndicated articles) share their mentions
     unique = list({keys[a.id]: a for a in todo}.values())
-    n_process = n_process if len(unique) >= PREFETCH_MIN else 1
     read: dict[str, list] = {}
-    for a, doc in zip(unique, nlp.pipe([a.text for a in unique], batch_size=16, n_process=n_process)):
+    for a, doc in zip(unique, nlp.pipe([a.text for a in unique], batch_size=16)):
         read[keys[a.id]] = [(m.start, m.end, m.text, m.type, m.titled) for m in spacy_mentions(a.id, doc)]
         _cache_put(keys[a.id], read[keys[a.id]])
     for a in todo:
@@ -683,24 +682,20 @@ def _spacy_found(articles: Sequence[Article], nlp, n_process: int = 1, store=Non
     return found
 
 
-#: texts a prefetch needs before it starts worker processes (each costs ~1 s to start, plus
-#: loading the model). Measured on an incremental run adding 204 articles of which 193 new
-#: texts (bench_rerun's feed, 2 cores): 200 (one process) 22.6 s, 100 18.0 s, 50 20.4 s
-PREFETCH_MIN = 100
-
-
-def prefetch_mentions(articles: Sequence[Article], config=None, n_process: int = 1, store=None) -> None:
-    """Run spaCy over many articles at once, on ``n_process`` processes, so that the
-    per-story :func:`extract_mentions` calls that follow read its results from the cache
-    (``newsfold run`` analyses stories one by one; spaCy NER is most of its time). With
-    ``store``, mentions stored by an earlier run are read instead, and new ones stored: a
-    story that grows by one article does not run spaCy over its other members again. At most
-    ``_SPACY_CACHE_MAX`` articles are kept: prefetch fewer at a time."""
+def prefetch_mentions(articles: Sequence[Article], config=None, store=None) -> None:
+    """Run spaCy over many articles at once (one ``nlp.pipe``), so that the per-story
+    :func:`extract_mentions` calls that follow read its results from the cache (an analysis
+    task's stories, ``stages.analyze_group``; spaCy NER is most of the analysis time). With
+    ``store`` (a store, or a ``MentionBuffer`` in a worker), mentions stored by an earlier run
+    are read instead, and new ones stored: a story that grows by one article does not run
+    spaCy over its other members again. At most ``_SPACY_CACHE_MAX`` articles are kept:
+    prefetch fewer at a time. (Processes are the caller's: ``analyze_stories`` runs tasks on
+    worker processes; until the tenth session this ran ``nlp.pipe`` on ``n_process``.)"""
     from newsfold.analyze.nlp import load_nlp
 
     nlp = load_nlp(config)
     if nlp is not None and articles:
-        _spacy_found([a for a in articles if model_reads(nlp, a)][:_SPACY_CACHE_MAX], nlp, n_process, store)
+        _spacy_found([a for a in articles if model_reads(nlp, a)][:_SPACY_CACHE_MAX], nlp, store)
 
 
 def stored_mentions(articles: Sequence[Article], config, store) -> dict:
