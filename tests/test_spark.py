@@ -95,7 +95,10 @@ def test_spark_matches_local(spark, inputs, tmp_path):
     from newsfold.run.spark import run_spark
 
     # the default NER (spaCy when installed): executors load the model themselves
+    from newsfold.analyze import entities as E
+
     cfg = Config(progress=False)
+    E._SPACY_CACHE.clear()  # (mentions found in this process's cache are not stored again)
     with open_store(str(tmp_path / "local.db")) as local_store:
         local = run_local(inputs, config=cfg, store=local_store)
     with open_store(str(tmp_path / "spark.db")) as spark_store:
