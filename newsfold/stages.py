@@ -157,10 +157,10 @@ TASK_ARTICLES = 64
 def analysis_tasks(todo: Sequence[int], members: Sequence[Sequence[Article]], config: Config,
                    mention_store: "Optional[Store]" = None) -> list[tuple]:
     """The stories ``todo`` (indices into ``members``) grouped into analysis tasks (run in
-    process, on worker processes or on Spark executors): whole stories of about ``TASK_ARTICLES`` articles, the largest
-    first, each task ``(story indices, stored)`` with ``stored`` what ``mention_store`` keeps of
-    its articles' spaCy mentions (read here, where the store's connection is: None without a
-    store or a spaCy model)."""
+    process, on worker processes or on Spark executors): whole stories of about
+    ``TASK_ARTICLES`` articles, the largest first. Each task is ``(story indices, stored)``,
+    ``stored`` being what ``mention_store`` keeps of its articles' spaCy mentions (read here,
+    where the store's connection is; None without a store or a spaCy model)."""
     from newsfold.analyze.entities import stored_mentions
     from newsfold.analyze.nlp import load_nlp
 
