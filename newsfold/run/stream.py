@@ -209,6 +209,12 @@ class StreamingPipeline:
                 self.save()
             return touched
 
+    @property
+    def added_since_pass(self) -> int:
+        """Articles added since the last window pass (a caller ending a batch runs one more
+        pass when this is not zero)."""
+        return self._since_pass
+
     def recluster(self) -> list[dict]:
         """The periodic window pass over the ``recluster_window`` most recent stored articles
         (:meth:`StreamClusterer.recluster`): moved articles are re-stored, the stories they
@@ -369,7 +375,7 @@ def run_incremental(paths: Sequence[str], *, config: Optional[Config] = None, st
             for sid in pipeline.add(new[s : s + chunk]):
                 touched[sid] = None
             added += len(pipeline.last_added)
-        moves = pipeline.recluster() if pipeline._since_pass else []
+        moves = pipeline.recluster() if pipeline.added_since_pass else []
         pipeline.flush()
         errors.extend(pipeline.failed)  # (the new items are Articles already: no clean errors)
         stories = store.list_stories(limit=max(1, store.count_stories()))
