@@ -104,8 +104,6 @@ def analyze_stories(
     earlier run kept them, and kept there otherwise (the executors pass their store); the
     store is used in this process only, a batch of about ``PREFETCH_GROUP`` articles' tasks
     at a time."""
-    import os
-
     from newsfold import workers as workers_
     from newsfold.analyze.nlp import load_nlp
 
@@ -117,7 +115,7 @@ def analyze_stories(
             if reuse.take(story, m, config):
                 done[i] = story
     todo = [i for i in range(len(stories)) if i not in done]
-    workers = config.analyze_workers if config.analyze_workers is not None else min(2, os.cpu_count() or 1)
+    workers = config.analyze_workers if config.analyze_workers is not None else workers_.default_count()
     if len(todo) < 2 or sum(len(members[i]) for i in todo) < PARALLEL_MIN or not workers_.can_fork():
         workers = 1
     if workers > 1:
@@ -155,12 +153,13 @@ TASK_ARTICLES = 64
 
 
 def analysis_tasks(todo: Sequence[int], members: Sequence[Sequence[Article]], config: Config,
-                   mention_store: "Optional[Store]" = None) -> list[tuple]:
+                   mention_store: "Optional[Store]" = None, forked: bool = True) -> list[tuple]:
     """The stories ``todo`` (indices into ``members``) grouped into analysis tasks (run in
     process, on worker processes or on Spark executors): whole stories of about
     ``TASK_ARTICLES`` articles, the largest first. Each task is ``(story indices, stored)``,
     ``stored`` being what ``mention_store`` keeps of its articles' spaCy mentions (read here,
-    where the store's connection is; None without a store or a spaCy model)."""
+    where the store's connection is; None without a store or a spaCy model). ``forked``: the
+    tasks run in this process or its forks, which share its mention cache (not on Spark)."""
     from newsfold.analyze.entities import stored_mentions
     from newsfold.analyze.nlp import load_nlp
 
@@ -174,8 +173,8 @@ def analysis_tasks(todo: Sequence[int], members: Sequence[Sequence[Article]], co
             cur, size = [], 0
     if cur:
         groups.append(cur)
-    return [(g, stored_mentions([a for i in g for a in members[i]], config, mention_store) if nlp is not None else None)
-            for g in groups]
+    return [(g, stored_mentions([a for i in g for a in members[i]], config, mention_store, skip_cached=forked)
+             if nlp is not None else None) for g in groups]
 
 
 def analyze_group(items: Sequence[tuple], stored: Optional[dict], config: Config,

@@ -25,6 +25,13 @@ def state() -> dict:
     return _STATE
 
 
+def default_count() -> int:
+    """Worker processes a stage uses when its configuration does not say: min(2, CPU count)."""
+    import os
+
+    return min(2, os.cpu_count() or 1)
+
+
 def can_fork() -> bool:
     """Whether worker processes can be started here: fork is available and this process is
     not itself a daemonic pool worker (which may not have children)."""

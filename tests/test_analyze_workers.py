@@ -100,3 +100,28 @@ def test_mentions_found_on_workers_are_stored_and_read_by_the_next_run(small_tas
         assert sum(int(x) for x in log.read_text().split()) == 0  # all from the store
     finally:
         del nlp.pipe
+
+
+@pytest.mark.slow
+def test_mentions_already_cached_in_the_process_are_not_read_from_the_store(tmp_path):
+    """A long-lived process (the API, ``Engine``) re-analyses stories whose mentions its cache
+    holds: the store is asked for cache misses only (Spark's executors, which do not share
+    the cache, get everything the store keeps)."""
+    import newsfold.analyze.entities as E
+    from newsfold.analyze.nlp import load_nlp
+
+    cfg = Config(ner_model="auto", reuse_analysis=False, progress=False, analyze_workers=1)
+    if load_nlp(cfg) is None:
+        pytest.skip("no spaCy English model installed")
+    db = str(tmp_path / "s.db")
+    E._SPACY_CACHE.clear()
+    first, _ = _stories([DEMO], cfg, db)
+    asked = []
+    with open_store(db) as store:
+        real = store.get_mentions
+        store.get_mentions = lambda keys: asked.append(len(keys)) or real(keys)
+        res = run([DEMO], config=cfg, store=store)
+        assert sorted(s.to_json() for s in res.stories) == first
+        assert sum(asked) == 0  # every article's mentions were in this process's cache
+        arts = list(store.iter_articles())
+        assert E.stored_mentions(arts, cfg, store)  # not skipping the cache: the store answers

@@ -698,17 +698,20 @@ def prefetch_mentions(articles: Sequence[Article], config=None, store=None) -> N
         _spacy_found([a for a in articles if model_reads(nlp, a)][:_SPACY_CACHE_MAX], nlp, store)
 
 
-def stored_mentions(articles: Sequence[Article], config, store) -> dict:
+def stored_mentions(articles: Sequence[Article], config, store, skip_cached: bool = False) -> dict:
     """What ``store`` keeps of these articles' spaCy mentions (key -> stored value), read in a
     process that holds the store for a worker process that cannot use its connection (the
-    worker gets them as a :class:`MentionBuffer`)."""
+    worker gets them as a :class:`MentionBuffer`). ``skip_cached``: the worker is this process
+    or a fork of it, so articles already in this process's mention cache are not asked for
+    (``_spacy_found`` asks the store for cache misses only)."""
     from newsfold.analyze.nlp import load_nlp
 
     nlp = load_nlp(config)
     if nlp is None or store is None:
         return {}
     mk = mention_model_key(nlp)
-    keys = [_mention_key(mk, a.text) for a in articles if model_reads(nlp, a)]
+    keys = [k for k in (_mention_key(mk, a.text) for a in articles if model_reads(nlp, a))
+            if not (skip_cached and k in _SPACY_CACHE)]
     return store.get_mentions(keys) if keys else {}
 
 

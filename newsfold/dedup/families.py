@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import heapq
 import dataclasses
-import os
 import random
 from dataclasses import dataclass
 from typing import Any, Iterable, Optional, Sequence
@@ -109,7 +108,7 @@ def outlet_of(a) -> Optional[str]:
 # --------------------------------------------------------------------------- worker processes
 
 def _n_workers(dc: DedupConfig, n: int) -> int:
-    w = dc.workers if dc.workers is not None else min(2, os.cpu_count() or 1)
+    w = dc.workers if dc.workers is not None else workers_.default_count()
     return max(1, int(w)) if n >= dc.parallel_min else 1
 
 

@@ -292,7 +292,8 @@ def _finish(sc, store: Store, errors: list[ErrorRecord], *, config: Config) -> R
         # here: executors have no store connection); what spaCy finds there is stored here
         members = [m for _i, _s, m in work]
         tasks = [([(i, work[i][1], members[i]) for i in group], stored)
-                 for group, stored in stages.analysis_tasks([w[0] for w in todo], members, config, store)]
+                 for group, stored in stages.analysis_tasks([w[0] for w in todo], members, config, store,
+                                                                forked=False)]
         slices = max(1, min(len(tasks), sc.defaultParallelism * 4))
         bad: set[int] = set()
         failed: list[ErrorRecord] = []
