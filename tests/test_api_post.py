@@ -83,3 +83,18 @@ def test_jsonl_body_and_per_item_errors(seeded, seeds_dir):
     assert quake["story"] != sid
     listed = c.get("/api/stories", params={"q": "Antofagasta"}).json()
     assert [s["id"] for s in listed["items"]] == [quake["story"]]
+
+
+def test_lone_surrogate_escape_is_kept_not_lost(tmp_path):
+    """A lone "\\ud800" escape is valid JSON with no UTF-8 form: the posted article used to be
+    dropped with a clean_failed record. It is stored, the bad character replaced."""
+    store = open_store(str(tmp_path / "sur.db"))
+    c = TestClient(create_app(store, token=TOKEN))
+    body = ('[{"id": "sur-1", "title": "Ferry strike \\ud800 ends", "source": "Harbour Times", '
+            '"text": "Ferry crews in the fictional port of Tessa ended their strike on Monday \\udfff after talks."}]')
+    r = c.post("/api/articles", content=body.encode(), headers={**AUTH, "Content-Type": "application/json"})
+    assert r.status_code == 200, r.text
+    assert r.json()["added"] == ["sur-1"] and r.json()["errors"] == []
+    art = c.get("/api/articles/sur-1").json()
+    assert art["title"] == "Ferry strike \ufffd ends" and "Monday \ufffd after" in art["text"]
+    store.close()

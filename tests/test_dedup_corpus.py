@@ -58,8 +58,10 @@ def test_corpus_reads_what_the_row_reader_reads():
 
 
 def test_corpus_line_endings_and_bad_bytes(tmp_path):
-    """CRLF, a lone CR (text mode ends a line there too), and a line that is not UTF-8 (an
-    error record, not a stop: the row reader would raise)."""
+    """CRLF, a lone CR (text mode ends a line there too), and a line that is not UTF-8 (kept
+    with its bad bytes replaced, and said so, by the corpus and the row reader alike: the row
+    reader used to raise, the corpus to drop the line), a lone surrogate escape (valid JSON,
+    no UTF-8 form) and a line nested too deeply for the parser."""
     ok = (b'{"id": "crlf", "text": "Windows line end."}\r\n'
           b'{"id": "cr1", "text": "Old Mac line end."}\r{"id": "cr2", "text": "Second on the line."}\n'
           b'\r\n'
@@ -70,11 +72,14 @@ def test_corpus_line_endings_and_bad_bytes(tmp_path):
     assert [r.id for r in corpus.records] == ["crlf", "cr1", "cr2", "nl"]
     assert [r.position for r in corpus.records] == [1, 2, 3, 5]
     bad = tmp_path / "bad.jsonl"
-    bad.write_bytes(ok + b'{"id": "latin1", "text": "caf\xe9"}\n{"id": "after", "text": "Still read."}\n')
-    corpus = JsonlCorpus(bad)
-    assert [r.id for r in corpus.records] == ["crlf", "cr1", "cr2", "nl", "after"]
-    assert len(corpus.problems) == 1 and corpus.problems[0].startswith(f"{bad}:6: not UTF-8")
-    assert corpus.texts[-1] == "Still read."
+    bad.write_bytes(ok + b'{"id": "latin1", "text": "caf\xe9"}\n{"id": "after", "text": "Still read."}\n'
+                    + b'{"id": "lone", "text": "half a pair \\ud83d here"}\n' + b"[" * 100_000 + b"\n"
+                    + b'{"id": "last", "text": "Read to the end."}\n')
+    corpus = _same_as_row_reader(bad)
+    assert [r.id for r in corpus.records] == ["crlf", "cr1", "cr2", "nl", "latin1", "after", "lone", "last"]
+    assert corpus.problems == [f"{bad}:6: kept: not UTF-8 text (invalid continuation byte at byte 29); "
+                               "bad bytes replaced with U+FFFD", f"{bad}:9: skipped: JSON nested too deeply"]
+    assert list(corpus.texts)[4:] == ["caf\ufffd", "Still read.", "half a pair \ufffd here", "Read to the end."]
 
 
 def _record_copies(arts):

@@ -231,6 +231,34 @@ def test_jsonl_line_with_invalid_utf8_is_kept_with_a_warning(tmp_path):
     assert [(e.kind, e.position, e.article_id) for e in errs] == [("encoding", 1, "x1")]
 
 
+def test_jsonl_escapes_without_utf8_form_and_deep_nesting_stop_nothing(tmp_path):
+    """A lone surrogate escape is valid JSON with no UTF-8 form (it ended the whole run in the
+    content hash); JSON nested deeper than the parser goes raised RecursionError, which ended
+    the file's reading. Now: the first is kept with U+FFFD and a warning, the second is one
+    error record, and every line after them is read."""
+    p = tmp_path / "escapes.jsonl"
+    p.write_bytes(b'{"id": "s1", "title": "Half \\ud83d a pair", "text": "Ferry crews struck on Monday \\udc00 at dawn."}\n'
+                  + b"[" * 100_000 + b"\n"
+                  + b'{"id": "s2", "text": "A whole pair \\ud83d\\ude00 stays as it is."}\n')
+    recs, errs = _split(list(read_paths([str(p)])))
+    assert [r.id for r in recs] == ["s1", "s2"]
+    assert recs[0].content == "Ferry crews struck on Monday \ufffd at dawn." and recs[0].fields["title"] == "Half \ufffd a pair"
+    assert recs[1].content == "A whole pair \U0001F600 stays as it is."
+    assert [(e.kind, e.position, e.article_id) for e in errs] == [("encoding", 1, "s1"), ("malformed_json", 2, None)]
+    assert "surrogate" in errs[0].reason and "nested too deeply" in errs[1].reason
+    from newsfold.stages import ingest_and_clean, split_errors
+
+    arts, _ = split_errors(ingest_and_clean([str(p)], config=Config()))
+    assert [a.id for a in arts] == ["s1", "s2"] and arts[0].content_hash
+
+
+def test_gzip_under_a_document_name_is_decompressed(tmp_path, fixtures_dir):
+    """A page saved as its compressed HTTP body keeps its .html name: read it, not "binary"."""
+    (tmp_path / "page.html").write_bytes(gzip.compress((fixtures_dir / "ingest" / "page.html").read_bytes()))
+    recs, errs = _split(list(read_paths([str(tmp_path)])))
+    assert errs == [] and [(r.id, r.format) for r in recs] == [("page", "html")]
+
+
 def test_jsonl_headline_only_item_is_kept_with_a_warning(tmp_path):
     p = tmp_path / "titles.jsonl"
     p.write_text(json.dumps({"id": "t1", "title": "Shutdown's initial impact likely to be minor", "text": ""}) + "\n"

@@ -16,6 +16,7 @@ import threading
 from contextlib import asynccontextmanager
 from typing import Any, Optional
 
+from newsfold.ingest.common import json_loads
 from newsfold.store.base import Store
 
 _ENV = object()  # sentinel: read NEWSFOLD_TOKEN
@@ -77,21 +78,21 @@ def _parse_articles(body: bytes, content_type: str) -> list[dict[str, Any]]:
             if not line.strip():
                 continue
             try:
-                items.append(json.loads(line))
+                items.append(json_loads(line))
             except json.JSONDecodeError as exc:
                 raise ValueError(f"malformed JSON on line {lineno}, column {exc.colno}: {exc.msg}") from None
-            except RecursionError:
+            except ValueError:
                 raise ValueError(f"malformed JSON on line {lineno}: nested too deeply") from None
     else:
         if not text.strip():
             raise ValueError("empty body: expected a JSON array of article objects")
         try:
-            data = json.loads(text)
+            data = json_loads(text)
         except json.JSONDecodeError as exc:
             raise ValueError(
                 f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
             ) from None
-        except RecursionError:
+        except ValueError:
             raise ValueError("malformed JSON: nested too deeply") from None
         items = data if isinstance(data, list) else [data]
     out = []

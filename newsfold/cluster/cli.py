@@ -39,7 +39,7 @@ def cluster_command(input: Path, output: Path, mode: str = "stream", config=None
 
     articles, problems = read_jsonl(Path(input))
     for p in problems:
-        print(f"skipped {p}", file=sys.stderr)
+        print(p, file=sys.stderr)
     stories = cluster_articles(articles, mode=mode, config=config)
     out = Path(output)
     out.parent.mkdir(parents=True, exist_ok=True)

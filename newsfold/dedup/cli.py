@@ -16,11 +16,11 @@ OUT_FIELDS = ("id", "family", "origin", "relation", "similarity", "reason", "add
 
 
 def read_articles(path: Path) -> tuple[list[Article], list[dict]]:
-    """(articles, raw rows) from a JSONL file, gold dedup fields hidden; bad lines are
-    reported on stderr and skipped."""
+    """(articles, raw rows) from a JSONL file, gold dedup fields hidden; lines that are not
+    JSON objects are reported on stderr and skipped."""
     arts, raw, problems = rows.read_article_rows(path, hide=GOLD_FIELDS)
     for msg in problems:
-        print(f"{msg} (skipped, not a JSON object)", file=sys.stderr)
+        print(msg, file=sys.stderr)
     return arts, raw
 
 
@@ -34,7 +34,7 @@ def dedup_command(input: Path, output: Path, *, config: Any = None) -> None:
 
     corpus = JsonlCorpus(Path(input), hide=GOLD_FIELDS)
     for msg in corpus.problems:
-        print(f"{msg} (skipped, not a JSON object)", file=sys.stderr)
+        print(msg, file=sys.stderr)
     arts = corpus.records
     try:
         fold(arts, texts=corpus.texts, config=config)

@@ -16,7 +16,6 @@ descriptor at the same time without sharing a file position (:meth:`CorpusTexts.
 
 from __future__ import annotations
 
-import json
 import os
 from array import array
 from collections.abc import Sequence
@@ -26,7 +25,8 @@ from typing import Iterable, Iterator, Optional
 import numpy as np
 
 from newsfold.clean.metadata import domain
-from newsfold.ingest.rows import json_object
+from newsfold.ingest.common import json_loads
+from newsfold.ingest.rows import json_object, logical_lines, undecodable
 
 
 class ArticleRecord:
@@ -57,21 +57,6 @@ def _row_text(row: dict) -> str:
     """The text of a row by the rule of ``article_from_row`` (text, else body, else content)."""
     text = row.get("text") or row.get("body") or row.get("content") or ""
     return str(text)
-
-
-def _logical_lines(raw: bytes, start: int) -> Iterator[tuple[int, bytes]]:
-    """(byte offset, bytes) of the lines of ``raw`` (one b"\\n"-terminated piece of the file) as
-    Python's text mode reads them (universal newlines: a lone "\\r" also ends a line)."""
-    if b"\r" not in raw:
-        yield start, raw
-        return
-    body = raw[:-1] if raw.endswith(b"\n") else raw
-    if body.endswith(b"\r") and raw.endswith(b"\n"):
-        body = body[:-1]  # "\r\n": one terminator
-    pos = start
-    for piece in body.split(b"\r"):
-        yield pos, piece
-        pos += len(piece) + 1
 
 
 class CorpusTexts(Sequence):
@@ -108,7 +93,7 @@ class CorpusTexts(Sequence):
         return len(self.offsets)
 
     def _text(self, raw: bytes) -> str:
-        row = json.loads(raw.decode("utf-8"))
+        row = json_loads(raw.decode("utf-8", errors="replace"))
         if self.hide:
             row = {k: v for k, v in row.items() if k not in self.hide}
         return _row_text(row)
@@ -162,9 +147,9 @@ class CorpusTexts(Sequence):
 class JsonlCorpus:
     """The articles of a JSONL file: ``records`` (:class:`ArticleRecord`, in file order) and
     ``texts`` (:class:`CorpusTexts`, aligned with them, read from the file on demand).
-    ``problems``: ``path:line: why`` of each line that is not a JSON object (skipped, never a
-    stop), as :func:`~newsfold.ingest.rows.read_article_rows` reports them; an undecodable
-    line is one too. ``hide``: row fields never read (gold labels)."""
+    ``problems``: ``path:line: skipped: why`` of each line that is not a JSON object (never a
+    stop) and ``path:line: kept: why`` of each line kept with its undecodable bytes replaced,
+    as :func:`~newsfold.ingest.rows.read_article_rows` reports them. ``hide``: row fields never read (gold labels)."""
 
     def __init__(self, path: Path | str, *, hide: Iterable[str] = ()) -> None:
         self.path = Path(path)
@@ -186,19 +171,19 @@ class JsonlCorpus:
             for raw in fh:
                 start = pos
                 pos += len(raw)
-                for off, line_b in _logical_lines(raw, start):
+                for off, line_b in logical_lines(raw, start):
                     n += 1
                     try:
                         line = line_b.decode("utf-8")
-                    except UnicodeDecodeError as exc:
-                        self.problems.append(f"{self.path}:{n}: not UTF-8 text ({exc.reason} at byte {exc.start})")
-                        continue
+                    except UnicodeDecodeError as exc:  # kept, as the ingest readers keep it
+                        self.problems.append(f"{self.path}:{n}: kept: {undecodable(exc)}")
+                        line = line_b.decode("utf-8", errors="replace")
                     if not line.strip():
                         continue
                     try:
                         row = json_object(line)
                     except ValueError as exc:
-                        self.problems.append(f"{self.path}:{n}: {exc}")
+                        self.problems.append(f"{self.path}:{n}: skipped: {exc}")
                         continue
                     if hidden:
                         row = {k: v for k, v in row.items() if k not in hidden}

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
-from typing import Optional
+from typing import Any, Optional
 from urllib.parse import urlsplit
 
 from newsfold.model import ErrorRecord, content_hash
@@ -22,6 +23,42 @@ _PAGE_HINT = re.compile(r"<(?:!doctype\s+html|html|body)\b", re.I)
 _FEED_HINT = re.compile(r"<(?:rss|feed|rdf:RDF)\b", re.I)
 _UNKNOWN_ENCODINGS = ("utf-8", "utf8")
 _LATIN1_LABELS = {"iso-8859-1", "iso8859-1", "latin-1", "latin1", "l1", "us-ascii", "ascii", "windows-1252"}
+
+
+#: a "\\uD800"-"\\uDFFF" escape in JSON text (the only way a lone surrogate gets in)
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def json_loads(text: str, notes: Optional[list] = None) -> Any:
+    """``json.loads`` for untrusted input. Raises only ``ValueError`` (``json.JSONDecodeError``
+    is one): JSON nested too deeply for the parser is one too, not a ``RecursionError`` that
+    would end the file's reading. Lone UTF-16 surrogates (a ``"\\ud800"`` escape without its
+    pair: valid JSON, but no UTF-8 encoding exists for it, so hashing and storing the text
+    failed) become U+FFFD, and ``notes`` (when given) is told so. A leading byte-order mark is
+    passed over."""
+    if text[:1] == "\ufeff":  # a byte-order mark, as the first line of a file may carry
+        text = text[1:]
+    try:
+        obj = json.loads(text)
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
+    if _SURROGATE_ESCAPE.search(text):
+        fixed = _no_surrogates(obj)
+        if notes is not None and fixed != obj:
+            notes.append("lone UTF-16 surrogate escape (\\ud800-\\udfff without its pair) replaced with U+FFFD")
+        obj = fixed
+    return obj
+
+
+def _no_surrogates(obj: Any) -> Any:
+    if isinstance(obj, str):
+        return _SURROGATE.sub("\ufffd", obj)
+    if isinstance(obj, dict):
+        return {_no_surrogates(k): _no_surrogates(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_no_surrogates(v) for v in obj]
+    return obj
 
 
 _CONTROL = bytes(b for b in range(32) if b not in (9, 10, 12, 13))

@@ -6,7 +6,7 @@ import json
 import re
 from typing import Iterable, Iterator
 
-from newsfold.ingest.common import hash_id, url_id
+from newsfold.ingest.common import hash_id, json_loads, url_id
 from newsfold.model import ErrorRecord, RawRecord
 
 #: keys that may hold the article body, in order of preference
@@ -40,14 +40,15 @@ def read_jsonl(
                 path=path, position=lineno, kind="encoding",
                 reason=f"line is not valid UTF-8 (byte {exc.start}); bad bytes replaced with U+FFFD",
             )
+        notes: list = []
         try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield ErrorRecord(
-                path=path, position=lineno, kind="malformed_json",
-                reason=f"invalid JSON: {exc.msg} at column {exc.colno}",
-            )
+            obj = json_loads(line, notes)
+        except ValueError as exc:
+            why = f"{exc.msg} at column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else str(exc)
+            yield ErrorRecord(path=path, position=lineno, kind="malformed_json", reason=f"invalid JSON: {why}")
             continue
+        if notes and warning is None:
+            warning = ErrorRecord(path=path, position=lineno, kind="encoding", reason=f"line has a {notes[0]}")
         if not isinstance(obj, dict):
             yield ErrorRecord(
                 path=path, position=lineno, kind="malformed_json",

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Optional, Sequence
 
 from newsfold.config import Config
-from newsfold.ingest.common import SNIFF_BYTES, decode, hash_id, is_binary, sniff
+from newsfold.ingest.common import SNIFF_BYTES, decode, hash_id, is_binary, json_loads, sniff
 from newsfold.model import ErrorRecord, RawRecord, content_hash
 
 TEXT_EXT = {".txt", ".text"}
@@ -154,6 +154,9 @@ def read_file(path: Path, *, config: Config) -> Iterator[RawRecord | ErrorRecord
                               reason=f"file is {size} bytes, over the {config.max_bytes}-byte limit (max_bytes)")
             return
         data = path.read_bytes()
+        if data[:2] == b"\x1f\x8b":  # gzip under a document's name (a saved compressed HTTP body)
+            yield from _read_gz_document(path, sp, config)
+            return
     except OSError as exc:
         yield ErrorRecord(path=sp, position=None, kind="unreadable", reason=f"cannot read file: {exc.strerror or exc}")
         return
@@ -293,7 +296,7 @@ def _read_json(data: bytes, path: str, config: Config):
     from newsfold.ingest.jsonl import read_jsonl, record_from_obj
 
     try:
-        obj = json.loads(data.decode("utf-8-sig"))
+        obj = json_loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         yield ErrorRecord(path=path, position=None, kind="encoding",
                           reason=f"JSON file is not valid UTF-8 (byte {exc.start})")
@@ -304,6 +307,9 @@ def _read_json(data: bytes, path: str, config: Config):
             return
         yield ErrorRecord(path=path, position=None, kind="malformed_json",
                           reason=f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")
+        return
+    except ValueError as exc:  # nested too deeply
+        yield ErrorRecord(path=path, position=None, kind="malformed_json", reason=f"invalid JSON: {exc}")
         return
     items = obj if isinstance(obj, list) else [obj]
     for i, item in enumerate(items, start=1):
