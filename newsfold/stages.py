@@ -220,6 +220,20 @@ def analyze_or_keep(story: Story, members: Sequence[Article], *, config: Config,
         return unanalysed(story, members, exc, errors), False
 
 
+#: where the error record of a story whose analysis failed points (``story:<id>``)
+_STORY_PATH = "story:"
+
+
+def _failed_path(story_id: str) -> str:
+    return _STORY_PATH + story_id
+
+
+def failed_story_ids(errors: Iterable[ErrorRecord]) -> set[str]:
+    """Ids of the stories whose analysis failed, from the records :func:`unanalysed` writes."""
+    return {e.path[len(_STORY_PATH):] for e in errors
+            if e.kind == "analysis_failed" and e.path.startswith(_STORY_PATH)}
+
+
 def unanalysed(story: Story, members: Sequence[Article], exc: Exception, errors: list) -> Story:
     """The story as it stands (articles, families, sources) after its analysis raised ``exc``;
     the error record says which story and why."""
@@ -230,7 +244,7 @@ def unanalysed(story: Story, members: Sequence[Article], exc: Exception, errors:
     logging.getLogger("newsfold.analyze").exception("analysis of story %s failed", story.id)
     story.sources = story_sources(members)
     errors.append(ErrorRecord(
-        path=f"story:{story.id}", position=None, stage="analyse", kind="analysis_failed",
+        path=_failed_path(story.id), position=None, stage="analyse", kind="analysis_failed",
         reason=(f"analysing story {story.id} ({len(members)} articles) failed with "
                 f"{type(exc).__name__}: {exc}; the story is kept with its articles and sources, "
                 "without entities, quotes, claims, summary or timeline"),

@@ -332,9 +332,9 @@ class StreamingPipeline:
                 stages.AnalysisReuse.mark_dirty(self.store)
             if self._keyer is None:
                 self._keyer = stages.AnalysisReuse(self.store, load=False)
-            bad = {e.path for e in failed}
+            bad = stages.failed_story_ids(failed)
             for st in out:
-                if f"story:{st.id}" in bad:  # no key: its entry goes, the next run analyses it
+                if st.id in bad:  # no key: its entry goes, the next run analyses it
                     self._keys[st.id] = None
                 else:
                     self._keys[st.id] = self._keyer.key(st, [by_id[i] for i in st.articles], self.config)
