@@ -14,15 +14,23 @@ from __future__ import annotations
 
 import gc
 import multiprocessing as mp
+import threading
 from typing import Callable, Iterable
 
-#: what the tasks of the current ``run_tasks`` call read (inherited by forked workers)
+#: what the tasks of the ``run_tasks`` call being forked read (inherited by the forked workers)
 _STATE: dict = {}
+#: the ``state`` of the ``run_tasks`` call running in this thread (in-process tasks read it)
+_LOCAL = threading.local()
+#: one fork at a time: ``_STATE`` and ``gc.freeze`` are the process's, not a thread's
+_FORK_LOCK = threading.Lock()
 
 
 def state() -> dict:
-    """The ``state`` of the ``run_tasks`` call this task belongs to."""
-    return _STATE
+    """The ``state`` of the ``run_tasks`` call this task belongs to: the calling thread's own
+    call in process (a server runs stages in several threads at once: the API's background
+    window pass beside a POST's analysis), the forking call in a worker."""
+    own = getattr(_LOCAL, "state", None)
+    return own if own is not None else _STATE
 
 
 def default_count() -> int:
@@ -41,25 +49,29 @@ def can_fork() -> bool:
 def run_tasks(fn: Callable, tasks: Iterable, state: dict, workers: int) -> list:
     """``[fn(t) for t in tasks]``, in order; with ``workers`` > 1 in a pool of forked processes
     that inherit ``state``; tasks (pulled from the iterable as workers ask) and results are
-    pickled. The in-process path runs the same code."""
+    pickled. The in-process path runs the same code. Safe to call from several threads."""
     global _STATE
-    _STATE = state
+    outer = getattr(_LOCAL, "state", None)
+    _LOCAL.state = state
     try:
         if workers <= 1 or not can_fork():
             with blas_limit():
                 return [fn(t) for t in tasks]
-        gc.freeze()
-        try:
-            pool = mp.get_context("fork").Pool(workers, initializer=one_blas_thread)
-        finally:
-            gc.unfreeze()
+        with _FORK_LOCK:  # the workers are forked here, each with this call's state
+            _STATE = state
+            gc.freeze()
+            try:
+                pool = mp.get_context("fork").Pool(workers, initializer=one_blas_thread)
+            finally:
+                gc.unfreeze()
+                _STATE = {}
         try:
             return list(pool.imap(fn, tasks, chunksize=1))
         finally:
             pool.close()
             pool.join()
     finally:
-        _STATE = {}
+        _LOCAL.state = outer
 
 
 _CONTROLLER: list = []
