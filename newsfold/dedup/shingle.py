@@ -41,20 +41,22 @@ _Q = 0x100000001B3
 _QINV = pow(_Q, -1, 2**64)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
-_POW = np.ones(1, dtype=np.uint64)
-_IPOW = np.ones(1, dtype=np.uint64)
+#: (powers of _Q, powers of its inverse): one tuple, so a thread never pairs a new table with an old one
+_POWS = (np.ones(1, dtype=np.uint64), np.ones(1, dtype=np.uint64))
 #: bytes tokenised per numpy pass (bounds the temporaries: ~10 uint64 arrays of this length)
 _BLOCK = 1 << 21
 
 
 def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
-    global _POW, _IPOW
-    if _POW.size < n:
-        m = max(n, 2 * _POW.size)
+    global _POWS
+    pows = _POWS
+    if pows[0].size < n:
+        m = max(n, 2 * pows[0].size)
         with np.errstate(over="ignore"):
-            _POW = np.cumprod(np.full(m, _Q, dtype=np.uint64), dtype=np.uint64) * np.uint64(_QINV)
-            _IPOW = np.cumprod(np.full(m, _QINV, dtype=np.uint64), dtype=np.uint64) * np.uint64(_Q)
-    return _POW[:n], _IPOW[:n]
+            pows = (np.cumprod(np.full(m, _Q, dtype=np.uint64), dtype=np.uint64) * np.uint64(_QINV),
+                    np.cumprod(np.full(m, _QINV, dtype=np.uint64), dtype=np.uint64) * np.uint64(_Q))
+        _POWS = pows
+    return pows[0][:n], pows[1][:n]
 
 
 def _prep(text: str) -> bytes:
