@@ -516,6 +516,80 @@ def test_unsourced_boilerplate_is_what_unrelated_articles_share():
     assert _unsourced_bad(flat, offsets, [0, 1], DedupConfig()).size == 0
 
 
+def _outlet_ran_the_wire_three_times(seeds_dir):
+    """A wire report (seed 004's body), the same report run three times by one small outlet
+    (an update line added; the outlet's header and footer around it), one other report of
+    that outlet, and the report on a second outlet's page."""
+    body = lambda name: "\n".join((seeds_dir / name).read_text(encoding="utf-8").splitlines()[1:])  # noqa: E731
+    wire = body("004_679cec904aa8e0c8.txt")
+    head = "Averin Courier | Home | World | Sport | Subscribe today for full access to our reporting."
+    foot = "(c) Averin Courier. All rights reserved. Contact the newsroom at desk@courier.example."
+    arts = [Article(id="wire", text=wire, source="Meridian Press")]
+    arts += [Article(id=f"courier-{i}", text=_wrapped(head, wire + (f"\n\nUpdated {i} times." if i else ""), foot),
+                     source="Averin Courier") for i in range(3)]
+    arts.append(Article(id="courier-other", text=_wrapped(head, body("002_6510cd15432530c5.txt"), foot),
+                        source="Averin Courier"))
+    arts.append(Article(id="herald", text=_wrapped("Bay Herald front page. Sign in to read on.", wire,
+                                                   "Bay Herald, the voice of the bay since 1911."), source="Bay Herald"))
+    # a radio brief: the report's first two paragraphs, in the heads the outlet rule counts
+    paragraphs = [p for p in wire.split("\n") if p.strip()]
+    arts.append(Article(id="brief", text=paragraphs[0] + "\n\n" + paragraphs[1], source="Coast Radio"))
+    return arts
+
+
+@pytest.mark.parametrize("layout", ["kept shingles", "streaming layout", "incremental index"])
+def test_a_story_an_outlet_ran_three_times_is_not_its_boilerplate(seeds_dir, layout):
+    """Shingles in >= 30% of an outlet's articles are its header or footer: a small outlet
+    that ran one wire report three times (updates) had that report counted as boilerplate.
+    It was then removed from every article of the batch, the wire's own text and the other
+    outlet's copy included, and no copy was folded (five 'independent' sources for one). The
+    articles holding a header share nothing else; the report's runs share all of it."""
+    from newsfold.dedup.families import DedupConfig
+
+    arts = _outlet_ran_the_wire_three_times(seeds_dir)
+    if layout == "incremental index":
+        idx = FamilyIndex()
+        for a in arts:
+            idx.add(a)
+        from newsfold.dedup.shingle import shingle_batch
+
+        # (the index links these copies anyway, but had learnt the report's lead as boilerplate)
+        lead, _ = shingle_batch([arts[0].text[:300]])
+        assert not set(lead.tolist()) & idx.boiler
+    else:
+        fold(arts, config=DedupConfig(keep_shingles_max=0 if layout == "streaming layout" else 1_000_000))
+    fam = {a.id: a.family for a in arts}
+    copies = ["wire", "courier-0", "courier-1", "courier-2", "herald", "brief"]
+    assert len({fam[i] for i in copies}) == 1, fam
+    assert fam["courier-other"] not in {fam[i] for i in copies}
+    assert story_sources(arts)["independent"] == 2
+
+
+def test_an_outlets_header_is_still_its_boilerplate_beside_a_story_run_four_times():
+    """The same rule still finds the header and footer of an outlet whose other articles are
+    unrelated, and keeps the text of the story it ran four times (a third of its articles)."""
+    from newsfold.dedup.families import DedupConfig, boilerplate_mask, boilerplate_values
+    from newsfold.dedup.shingle import shingle_batch
+
+    rng = np.random.default_rng(11)
+    vocab = [f"w{k}" for k in range(5000)]
+
+    def body(n=120):
+        return " ".join(rng.choice(vocab, n)) + "."
+
+    head = "THE RIVERTON GAZETTE - City desk, all the news of the valley"
+    foot = "Copyright The Riverton Gazette. Terms of use | Privacy policy | Contact us | Advertise with us"
+    story = body(150)
+    texts = [_wrapped(head, body(), foot) for _ in range(8)] + [_wrapped(head, story, foot) for _ in range(4)]
+    flat, offsets = shingle_batch(texts)
+    bad = boilerplate_values(flat, boilerplate_mask(flat, offsets, ["Gazette"] * len(texts), DedupConfig()))
+    head_sh, _ = shingle_batch([head])
+    foot_sh, _ = shingle_batch([foot])
+    story_sh, _ = shingle_batch([story])
+    assert np.isin(head_sh, bad).all() and np.isin(foot_sh, bad).all()
+    assert not np.isin(story_sh, bad).any()
+
+
 def test_generated_corpus_without_outlets_keeps_families_apart():
     """The synthetic corpus with every ``source`` removed (so its 300 sites' headers and
     footers cannot be learnt per outlet): before, shared footers chained unrelated articles

@@ -52,13 +52,16 @@ class DedupConfig:
     rare_group_max: int = 64
     rare_sample: int = 1_000
     rare_max_share: float = 0.01
-    #: a shingle in this share of one outlet's (sampled) articles is that outlet's boilerplate
+    #: a shingle in this share of one outlet's (sampled) articles is that outlet's boilerplate,
+    #: unless the articles holding it are related (``_related_holders``: a story the outlet
+    #: ran several times is not its header)
     boilerplate_share: float = 0.3
     boilerplate_sample: int = 64
     #: articles naming no outlet (``_unsourced_bad``): a head/tail shingle held by at least
     #: ``unsourced_min`` of them is boilerplate when ``unsourced_probe`` of its articles,
     #: compared in consecutive pairs, share under ``unsourced_related`` of their shingles (median);
-    #: at most ``unsourced_sample`` such articles are looked at (streaming layout)
+    #: at most ``unsourced_sample`` such articles are looked at (streaming layout). The probe
+    #: and the relatedness bar also judge an outlet's boilerplate (``_related_holders``)
     unsourced_min: int = 3
     unsourced_probe: int = 5
     unsourced_related: float = 0.5
@@ -259,9 +262,68 @@ def _outlet_bad(parts: list, few: bool, dc: DedupConfig) -> np.ndarray:
 
 
 def _groups_bad(flat: np.ndarray, offsets: np.ndarray, groups: list, dc: DedupConfig) -> list:
-    """``_outlet_bad`` of each (few, indices) group of ``_boiler_groups``."""
-    return [_outlet_bad([_outlet_shingles(flat, int(offsets[i]), int(offsets[i + 1]), few) for i in idx], few, dc)
-            for few, idx in groups]
+    """``_outlet_bad`` of each (few, indices) group of ``_boiler_groups``, less what
+    ``_related_holders`` finds to be a story the outlet ran several times."""
+    out = []
+    for few, idx in groups:
+        parts = [_outlet_shingles(flat, int(offsets[i]), int(offsets[i + 1]), few) for i in idx]
+        cand = _outlet_bad(parts, few, dc)
+        if cand.size:
+            full = [sorted_unique(flat[int(offsets[i]) : int(offsets[i + 1])]) for i in idx] if few else parts
+            cand = cand[~_related_holders(cand, parts, full, dc)]
+        out.append(cand)
+    return out
+
+
+def _in_sorted(values: np.ndarray, table: np.ndarray) -> np.ndarray:
+    """Which ``values`` are in the sorted array ``table`` (small arrays: a binary search)."""
+    if table.size == 0:
+        return np.zeros(values.size, dtype=bool)
+    pos = np.minimum(np.searchsorted(table, values), table.size - 1)
+    return table[pos] == values
+
+
+def _related_holders(cand: np.ndarray, parts: list, full: list, dc: DedupConfig) -> np.ndarray:
+    """Which candidate boilerplate values of one outlet are held by articles that are related
+    to each other: True = not boilerplate. ``parts``: per sampled article, the sorted shingles
+    the candidates were counted in; ``full``: its whole sorted unique shingle set.
+
+    A header or footer is shared by articles that share nothing else; a story the outlet ran
+    three times (a wire report and its updates) is shared by articles that share all of it.
+    Counting alone took such a story for the outlet's header: its text was then removed from
+    every article of the batch, the wire's own copy and other outlets' copies included, and
+    none of them was folded. The rule of articles naming no outlet (``_unsourced_bad``) tells
+    the two apart: candidates are grouped by the exact set of articles holding them, and a
+    group is boilerplate only when ``unsourced_probe`` of its holders, compared in consecutive
+    pairs, share under ``unsourced_related`` of their shingles (median containment)."""
+    if cand.size == 0:
+        return np.zeros(0, dtype=bool)
+    held = np.stack([_in_sorted(cand, p) for p in parts])  # (articles, candidates)
+    with np.errstate(over="ignore"):  # an order-free key per set of holders
+        mixed = (np.arange(1, len(parts) + 1, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15))
+        mixed ^= mixed >> np.uint64(31)
+        keys = (held * mixed[:, None]).sum(axis=0, dtype=np.uint64)
+    _, rep, inv = np.unique(keys, return_index=True, return_inverse=True)
+    related = np.array([_median_containment(np.flatnonzero(held[:, j]), full.__getitem__, dc.unsourced_probe)
+                        >= dc.unsourced_related for j in rep.tolist()], dtype=bool)
+    return related[inv.ravel()]
+
+
+def _median_containment(arts: np.ndarray, shingles, probe: int) -> float:
+    """Median shingle containment of consecutive pairs among ``probe`` of ``arts`` spread over
+    them (``shingles(i)``: article i's sorted unique shingles)."""
+    probe = max(2, probe)
+    if arts.size > probe:
+        arts = arts[np.linspace(0, arts.size - 1, probe).astype(np.int64)]
+    cont = []
+    for x in range(len(arts) - 1):
+        a, b = shingles(int(arts[x])), shingles(int(arts[x + 1]))
+        cont.append(intersect_sorted(a, b).size / max(1, min(a.size, b.size)))
+    if not cont:
+        return 0.0
+    cont.sort()
+    k = len(cont)
+    return (cont[k // 2] + cont[(k - 1) // 2]) / 2
 
 
 def _ranges(starts: np.ndarray, lens: np.ndarray) -> np.ndarray:
@@ -331,19 +393,9 @@ def _unsourced_bad(flat: np.ndarray, offsets: np.ndarray, idx: Sequence[int], dc
             s = sets[i] = sorted_unique(flat[int(offsets[i]) : int(offsets[i + 1])])
         return s
 
-    probe = max(2, dc.unsourced_probe)
     is_bad = np.zeros(rep.size, dtype=bool)
-    for g, j0 in enumerate(rep.tolist()):
-        arts = art[cs[j0] : cs[j0] + cc[j0]]
-        if arts.size > probe:  # spread over the group (articles are in index order)
-            arts = arts[np.linspace(0, arts.size - 1, probe).astype(np.int64)]
-        cont = []
-        for x in range(len(arts) - 1):  # consecutive pairs of the probe
-            a, b = shingles(int(arts[x])), shingles(int(arts[x + 1]))
-            cont.append(intersect_sorted(a, b).size / max(1, min(a.size, b.size)))
-        cont.sort()
-        k = len(cont)
-        is_bad[g] = (cont[k // 2] + cont[(k - 1) // 2]) / 2 < dc.unsourced_related  # the median
+    for g, j0 in enumerate(rep.tolist()):  # (a group's articles are in index order)
+        is_bad[g] = _median_containment(art[cs[j0] : cs[j0] + cc[j0]], shingles, dc.unsourced_probe) < dc.unsourced_related
     return np.unique(vals[cs[is_bad[inv.ravel()]]])
 
 
@@ -944,12 +996,15 @@ def _boiler_groups(sources: Sequence[Optional[str]], dc: DedupConfig) -> list:
 
 
 def _sample_sets_task(task: tuple) -> list:
-    """Per article: its unique raw shingles (few=False) or those of its head/tail (few=True)."""
+    """Per article: its unique raw shingles (few=False), or those of its head/tail and all of
+    them (few=True: a pair)."""
     texts, few = task
     if not isinstance(texts[0] if texts else "", str):  # indices: read here from the file-backed texts
         texts = workers_.state()["texts"].read_many(texts)
     flat, offsets = shingle_batch(texts)
-    return [_outlet_shingles(flat, int(offsets[k]), int(offsets[k + 1]), f) for k, f in enumerate(few)]
+    return [(_outlet_shingles(flat, int(offsets[k]), int(offsets[k + 1]), True),
+             sorted_unique(flat[int(offsets[k]) : int(offsets[k + 1])])) if f
+            else _outlet_shingles(flat, int(offsets[k]), int(offsets[k + 1]), False) for k, f in enumerate(few)]
 
 
 def _sampled_boilerplate(texts, sources, dc: DedupConfig, workers: int, chunk: int = 4096) -> np.ndarray:
@@ -969,7 +1024,12 @@ def _sampled_boilerplate(texts, sources, dc: DedupConfig, workers: int, chunk: i
     bad: list[np.ndarray] = []
     k = 0
     for few, idx in groups:
-        bad.append(_outlet_bad(sets[k : k + len(idx)], few, dc))
+        got = sets[k : k + len(idx)]
+        parts, full = ([p for p, _ in got], [f for _, f in got]) if few else (got, got)
+        cand = _outlet_bad(parts, few, dc)
+        if cand.size:
+            cand = cand[~_related_holders(cand, parts, full, dc)]
+        bad.append(cand)
         k += len(idx)
     return np.unique(np.concatenate(bad)) if bad else np.zeros(0, dtype=np.uint64)
 
@@ -1195,9 +1255,11 @@ class FamilyIndex:
     #: per outlet, header/footer shingles are counted over its first SITE_DOCS articles
     SITE_DOCS = 16
 
-    def _learn_boilerplate(self, source: Optional[str], flat: np.ndarray) -> None:
-        """Count this article's head/tail shingles for its outlet; shingles found in the heads
-        or tails of all (2-3 articles) or >= 30% (4+) of the outlet's articles become boilerplate."""
+    def _learn_boilerplate(self, source: Optional[str], flat: np.ndarray, row: int) -> None:
+        """Count this article's (row ``row``) head/tail shingles for its outlet; shingles found
+        in the heads or tails of all (2-3 articles) or >= 30% (4+) of the outlet's articles
+        become boilerplate, unless the articles holding them are related (``_related_holders``,
+        as in a batch: one story the outlet ran twice is not its header)."""
         if not source or flat.size == 0:
             return
         key = source.casefold()
@@ -1205,6 +1267,7 @@ class FamilyIndex:
             return
         st = self.site_counts.setdefault(key, {"n": 0, "c": {}})
         st["n"] += 1
+        st.setdefault("rows", []).append(row)  # (a state saved before rows were kept has none)
         c = st["c"]
         for h in set(np.concatenate((flat[:40], flat[-60:])).tolist()):
             c[h] = c.get(h, 0) + 1
@@ -1212,6 +1275,11 @@ class FamilyIndex:
         if n >= 2:
             need = n if n < 4 else max(3, int(np.ceil(self.dc.boilerplate_share * n)))
             new = {h for h, k in c.items() if k >= need} - self.boiler
+            if new and len(st["rows"]) >= 2:
+                cand = np.array(sorted(new), dtype=np.uint64)
+                raws = [flat if r == row else shingle_batch([self.texts[r]])[0] for r in st["rows"]]
+                parts = [_outlet_shingles(f, 0, f.size, True) for f in raws]
+                new = set(cand[~_related_holders(cand, parts, [sorted_unique(f) for f in raws], self.dc)].tolist())
             if new:
                 self.boiler |= new
                 self._boiler_arr = None
@@ -1301,7 +1369,7 @@ class FamilyIndex:
         flat, offsets = shingle_batch([text])
         raw_flat = flat
         outlet = outlet_of(article)
-        self._learn_boilerplate(outlet, flat)
+        self._learn_boilerplate(outlet, flat, len(self.ids))
         if not outlet and flat.size:
             self._learn_unsourced(len(self.ids), raw_flat)
         flat, offsets = self._mask(flat, offsets)
