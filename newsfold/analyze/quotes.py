@@ -374,6 +374,8 @@ _SPK_CALENDAR = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturd
                  "today", "yesterday", "tonight", "january", "february", "march", "april", "june",
                  "july", "august", "september", "october", "november", "december"}
 _SPK_WORD = re.compile(r"[^\s]+")
+#: a pronoun with a contracted verb ("We're told ...", "I'm told", "It's said"): a clause
+_PRONOUN_CONTRACTION = re.compile(r"(?:i|we|you|they|he|she|it|that|there|who)['’](?:re|m|ve|s|d|ll)")
 
 
 def clean_speaker(text: str, sp: Optional[tuple[int, int]]) -> Optional[tuple[int, int]]:
@@ -395,6 +397,9 @@ def clean_speaker(text: str, sp: Optional[tuple[int, int]]) -> Optional[tuple[in
     raw = [text[t[0]:t[1]] for t in toks]
     if len(words) == 1 and words[0] in PRONOUNS:
         return toks[0][0], toks[-1][1]
+    rel = next((k for k, w in enumerate(words[:3]) if w in {"which", "whom", "whereupon"}), None)
+    if rel is not None and rel + 1 < len(words):  # 'in which she' -> 'she'
+        return clean_speaker(text, (toks[rel + 1][0], toks[-1][1]))
     if words[0] in _SPK_LEAD and len(words) > 1:
         return clean_speaker(text, (toks[1][0], toks[-1][1]))  # 'though he' -> 'he'
     seps = [m.end() for m in re.finditer(r"[―—–;]|,\s", text[toks[0][0]:toks[-1][1]])]
@@ -402,7 +407,7 @@ def clean_speaker(text: str, sp: Optional[tuple[int, int]]) -> Optional[tuple[in
         tail = clean_speaker(text, (toks[0][0] + seps[-1], toks[-1][1]))
         if tail is not None or words[0] in _SPK_BAD_FIRST:
             return tail
-    if words[0] in _SPK_BAD_FIRST or words[0] in PRONOUNS:
+    if words[0] in _SPK_BAD_FIRST or words[0] in PRONOUNS or _PRONOUN_CONTRACTION.fullmatch(words[0]):
         return None
     if all(w in _SPK_CALENDAR for w in words):
         return None  # '…,” he said Tuesday.' read as a name
@@ -448,7 +453,7 @@ def find_speaker(text: str, qs: int, qe: int, para_start: int, para_end: int,
     cm = _CUE.search(rest[:90])
     if cm and not re.search(r"[“\"”.!?]", _ABBREV.sub("", rest[:cm.start()])):
         sp = _np_before(text, pos + cm.start(), pos)
-        if sp and sp[0] - pos <= 3:
+        if sp and sp[0] - pos <= 3 and clean_speaker(text, sp) is not None:  # not '"…" We're told'
             return sp, cm.group(0)
         sp = _np_after(text, pos + cm.end(), para_end)
         if sp and cm.group(0).casefold() in {"according to"}:
@@ -755,6 +760,10 @@ def make_resolver(article: Article, index) -> Callable[[str, int, str], Optional
         lead_text = text[start + 1:m.start]
         lead = lead_text.split()
         if all(w[:1].isupper() or w.casefold() in {"the", "of", "and", "'s"} for w in lead):
+            return True
+        # a descriptor before the name: "Top lawyer Robert Wallack says", "Defence attorney X"
+        if 0 < len(lead) <= 3 and lead[0][:1].isupper() and not any(
+                w.endswith(",") or w.casefold() in _SPK_BAD_FIRST or w.casefold() in PRONOUNS for w in lead):
             return True
         # appositive subject: "The project manager, Tom Reyes, ..."
         return (lead_text.rstrip().endswith(",") and len(lead) <= 6
