@@ -103,6 +103,20 @@ SPEAKER_CASES = {
     "“This post has always been unpaid,” Mara Lind, who served as chief of staff, told the Courier.":
         "Mara Lind",
     "“It is going well,” Renn told reporters.": "Renn",
+    # a title's full stop and a party tag in brackets do not end the name
+    "“We need the truth,” said Rep. Carla Munt (R-Fla.) outside the chamber.": "Rep. Carla Munt",
+    "“We need the truth,” Rep. Carla Munt (R-Fla.) said.": "Rep. Carla Munt",
+    # an affiliation after the name is not the speaker
+    "“It is obstruction,” Representative Ted Arlo, Democrat of Norland, wrote on Monday.": "Representative Ted Arlo",
+    # a long appositive holding 'and' or a dash: the name it follows speaks
+    "“It is fiscally sound,” Lena Ostrova, director of the Kestrel Policy Center and a professor at Averin "
+    "University, said.": "Lena Ostrova",
+    "Ivo Petric, the head of Ora Media -- the company that runs the channel -- told me, “We sell content.”":
+        "Ivo Petric",
+    # a dash and a name closing the line (a reader's comment, a signed testimony)
+    "“He does not know our lives.”\xa0― Mara Lind.\n“Next one.”": "Mara Lind",
+    # the sentence before ends 'X said.': X says the quote that follows
+    "The ministry may wait for the talks, Halvard Renn said. “The other factor is the vote.”": "Halvard Renn",
 }
 
 
@@ -153,3 +167,26 @@ def test_a_dateline_or_a_heading_in_capitals_is_no_speaker():
     text = ("PORT AVERIN, May 3 (NWR) — In response to the quake, the mayor's right-hand woman "
             "rallied volunteers, saying: “We have to be ready to dig.”")
     assert [q.speaker_text for q in extract_quotes("a", text, None)] != ["PORT AVERIN"]
+
+
+def test_the_name_shown_is_the_person_the_speaker_phrase_names():
+    """The speaker phrase names an organisation or a place beside the person ("Harvard law
+    professor X", "the mountaineer from Interlaken"): readers are shown the person, never the
+    place (the phrase itself when it names no person)."""
+    from newsfold.analyze.entities import build_entities
+    from newsfold.analyze.quotes import make_resolver
+    from newsfold.config import Config
+    from newsfold.model import Article
+
+    cases = {
+        "“It would raise stronger problems,” Kestrel University law professor Lena Ostrova said on Monday.":
+            "Lena Ostrova",
+        "“We did not touch them,” said the 40-year-old climber from Port Averin, Norland.":
+            "the 40-year-old climber from Port Averin",
+        "“We will rebuild,” said the mayor of Port Averin.": "the mayor of Port Averin",
+        "“It is obstruction,” Representative Ted Arlo, Democrat of Norland, wrote on Monday.": "Ted Arlo",
+    }
+    for text, expected in cases.items():
+        art = Article(id="a", text="Officials spoke on Tuesday in Port Averin.\n\n" + text)
+        found = extract_quotes("a", art.text, make_resolver(art, build_entities([art], Config(ner_model="none"))))
+        assert [q.speaker for q in found] == [expected], text

@@ -489,6 +489,7 @@ class EntityIndex:
                 pos: Optional[int] = None) -> Optional[str]:
         """Canonical entity name for a surface form (speaker text), or None. Titles and
         lower-case descriptors before the name are ignored ("union leader Rosa Kell")."""
+        span_end = pos + len(surface) if pos is not None else None
         words = surface.split()
         k = len(words)
         while k > 0 and (words[k - 1][:1].isupper() or _PARTICLE_PREFIX.match(words[k - 1])):
@@ -499,11 +500,20 @@ class EntityIndex:
         toks = norm_tokens(surface)
         if not toks:
             return None
-        # exact mention at this position first
+        # the mentions inside the speaker phrase first: its last person ("Harvard law professor
+        # Alan Dershowitz", "Rep. Carlos Curbelo"), else an organisation or other entity it opens
+        # with ("the White House"); never a place ("the mountaineer from Interlaken")
         if article_id is not None and pos is not None:
-            for m in self.mentions:
-                if m.article == article_id and m.start <= pos < m.end and m.entity is not None:
-                    return self.entity_name(m.entity)
+            inside = [m for m in self.mentions
+                      if m.article == article_id and m.entity is not None and m.end > pos and m.start < span_end]
+            people = [m for m in inside if self.entity_type(m.entity) == "PERSON"]
+            if people:
+                return self.entity_name(people[-1].entity)
+            opening = [m for m in inside if m.start <= pos < m.end and self.entity_type(m.entity) != "PLACE"]
+            if opening:
+                return self.entity_name(opening[0].entity)
+            if inside:
+                return None
         key = " ".join(toks)
         for i, e in enumerate(self.entities):
             if key in e.keys:

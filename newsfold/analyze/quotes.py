@@ -243,8 +243,20 @@ _DESCRIPTOR_PP = re.compile(
     rf"(?:{'|'.join(sorted(_HEAD_NOUNS))})\s+(?:of|for|at|with|from)\s+(?:[\w’'.\-]+\s*){{1,5}})\s*$")
 
 
+#: "Name, <appositive>," right before a cue: the appositive may hold clause words ("and", "--")
+#: that would cut the phrase; the name it follows speaks
+_APPOS_NAME = re.compile(r"\s*([A-Z][\w’'.\-]*(?:\s+(?:[A-Z][\w’'.\-]*|de|van|von|al|bin|la|le|del|da|di)){0,4}),"
+                         r"\s+(?:the|a|an|who|whose|[a-z])[^“”\"\n]*?(?:,|\s--|\s[—–])\s*")
+
+
 def _np_before(text: str, end: int, limit: int) -> Optional[tuple[int, int]]:
     """The noun phrase ending just before ``end`` (subject of a following cue)."""
+    paren = re.search(r"\s*\([^()]{1,40}\)\s*$", text[limit:end])
+    if paren:  # "Rep. John Mica (R-Fla.) said"
+        end = limit + paren.start()
+    appos = _APPOS_NAME.fullmatch(text, limit, end)
+    if appos:  # "John Dickey, the chief executive of X -- told me"
+        return appos.start(1), appos.end(1)
     seg = text[limit:end]
     # "X, who served as …, told": the relative clause is an appositive, X the subject
     rel = re.search(r",\s+(?:who|which)\b[^,;:“”\"]*,\s*$", seg)
@@ -262,7 +274,10 @@ def _np_before(text: str, end: int, limit: int) -> Optional[tuple[int, int]]:
     if len(parts) >= 3 and parts[-1].strip() == "" and parts[-2].strip().split()[:1] and (
             parts[-2].strip().split()[0].casefold() in {"a", "an", "the", "who"}
             or parts[-2].strip()[:1].islower()  # 'X, director of …, said', 'X, however, said'
-            or parts[-2].strip().isdigit()):  # 'Ramos, 58, told AFP': an age
+            or parts[-2].strip().isdigit()  # 'Ramos, 58, told AFP': an age
+            # 'Ted Deutch, Democrat of Florida, wrote': an affiliation after a name
+            or (re.search(r"\s(?:of|for|from|at)\s", parts[-2]) is not None and bool(parts[-3].split())
+                and _namey(parts[-3].split()[-1]))):
 
         sub_np = parts[-3]
         offs = cut + sub.find(sub_np)
@@ -309,6 +324,10 @@ _SENT_END = re.compile(r"(?<![A-Z])(?<!Mr)(?<!Ms)(?<!Dr)(?<!Jr)(?<!Sr)(?<!St)(?<
                        r"(?<!Inc)(?<!Co)(?<!Corp)(?<!Ltd)(?<!No)\.(?=\s+[\"“‘'A-Z(])")
 
 
+_TITLE_ABBREV = re.compile(r"(?:Mr|Mrs|Ms|Dr|Rep|Reps|Sen|Sens|Gov|Gen|Lt|Col|Sgt|Capt|Maj|Adm|Cmdr|Prof|Rev|"
+                           r"Hon|Supt|Insp|Det|Atty|Del)")
+
+
 def _np_after(text: str, start: int, limit: int) -> Optional[tuple[int, int]]:
     """The noun phrase starting just after ``start`` ("said Lavrov", "according to the AP")."""
     seg = text[start:limit]
@@ -318,7 +337,7 @@ def _np_after(text: str, start: int, limit: int) -> Optional[tuple[int, int]]:
     # tokens joined by whitespace, so that the stop words of the lookahead see the space before
     # them ("said coach Anna Berg on Friday" ends at "Berg", not at the sentence's end)
     m = re.match(r"\s*((?:(?:the|a|an|his|her|their|one|another)\s+)?[\w’'.\-]+(?:\s+[\w’'.\-]+){0,6}?)"
-                 r"(?=\s*[,.;:!?“”\"]|\s+(?:in|on|at|to|during|after|before|when|while|about)\b"
+                 r"(?=\s*[,.;:!?“”\"(]|\s+(?:in|on|at|to|during|after|before|when|while|about)\b"
                  # "Secretary of State John Kerry", "master of ceremonies X": "of" ends the
                  # phrase only before an article and a lower-case word ("Kerry of the plan")
                  r"|\s+of\s+(?:the|a|an|his|her|their|its)\s+[a-z]"
@@ -329,6 +348,10 @@ def _np_after(text: str, start: int, limit: int) -> Optional[tuple[int, int]]:
             return None
         return _np_after(text[:start + cut.start()], start, start + cut.start())
     np = m.group(1).strip()
+    if _TITLE_ABBREV.fullmatch(np) and seg[m.end(1):m.end(1) + 2] == ". ":
+        # "said Rep. Carlos Curbelo (R-Fla.)": the title's full stop does not end the phrase
+        name = _np_after(text, start + m.end(1) + 1, limit)
+        return (start + m.start(1), name[1]) if name else None
     if np.endswith(".") and not re.search(r"(?:\b[A-Z]|\b(?:Jr|Sr|St|Co|Inc|Ltd|Corp))\.$", np):
         np = np[:-1]  # the sentence's full stop, not an initial or an abbreviation
     if not np:
@@ -404,6 +427,10 @@ def clean_speaker(text: str, sp: Optional[tuple[int, int]]) -> Optional[tuple[in
         return clean_speaker(text, (toks[1][0], toks[-1][1]))  # 'though he' -> 'he'
     seps = [m.end() for m in re.finditer(r"[―—–;]|,\s", text[toks[0][0]:toks[-1][1]])]
     if seps:  # 'were made public ― Trump' -> 'Trump'
+        first = re.search(r"[―—–;,]", text[toks[0][0]:toks[-1][1]]).start()
+        head = clean_speaker(text, (toks[0][0], toks[0][0] + first)) if raw[0][:1].isupper() else None
+        if head is not None and text[head[0]:head[1]].split()[-1][:1].isupper():
+            return head  # 'Representative Ted Deutch, Democrat of Florida' -> the name, not the appositive
         tail = clean_speaker(text, (toks[0][0] + seps[-1], toks[-1][1]))
         if tail is not None or words[0] in _SPK_BAD_FIRST:
             return tail
@@ -451,13 +478,25 @@ def find_speaker(text: str, qs: int, qe: int, para_start: int, para_end: int,
             return sp, cm.group(1)
     # "X said" / "X, a spokesman, said" right after the quote
     cm = _CUE.search(rest[:90])
-    if cm and not re.search(r"[“\"”.!?]", _ABBREV.sub("", rest[:cm.start()])):
+    if cm and not re.search(r"[“\"”.!?]", _ABBREV.sub("", re.sub(r"\([^()]{1,40}\)", "", rest[:cm.start()]))):
         sp = _np_before(text, pos + cm.start(), pos)
         if sp and sp[0] - pos <= 3 and clean_speaker(text, sp) is not None:  # not '"…" We're told'
             return sp, cm.group(0)
         sp = _np_after(text, pos + cm.end(), para_end)
         if sp and cm.group(0).casefold() in {"according to"}:
             return sp, cm.group(0)
+    else:  # '…," Leonard Burman, director of X and a professor at Y, said.': a long appositive
+        cm = _CUE.search(rest[:300])
+        if cm and not re.search(r"[“\"”!?]|\.\s", rest[:cm.start()]):
+            am = _APPOS_NAME.fullmatch(text, pos, pos + cm.start())
+            if am:
+                return (am.start(1), am.end(1)), cm.group(0)
+    # '…”― Pamela Padilla': a dash and a name closing the line
+    dm = re.match(r"[^\S\n]*[―—–][^\S\n]*([A-Z][\w’'\-]*(?:[^\S\n]+[A-Z][\w’'.\-]*){0,3}?)\.?[^\S\n]*(?:\n|$)",
+                  text[qe:para_end + 1])
+    if dm:
+        e = qe + dm.end(1) - (1 if dm.group(1).endswith(".") and len(dm.group(1).split()[-1]) > 2 else 0)
+        return (qe + dm.start(1), e), "―"
     # 2. before the quote: 'X said: “…' / 'X told reporters, “…' / 'according to X, “'
     before_start = max(sent_start, para_start)
     seg = text[before_start:qs]
@@ -529,6 +568,11 @@ def _previous_subject(text: str, para_start: int, qs: int) -> Optional[tuple[int
     last = sents[-1]
     if re.search(r"[“\"”]", last.group(0)):
         return None  # the sentence before is itself a quote: no narrative subject
+    said = re.search(rf"(?:^|,\s*)([^,]*?)\s+(?:{CUE_VERBS})\.\s*$", last.group(0))
+    if said:  # '…, Schiff said. "The other factor …"': who said the sentence before says this
+        sp = _np_before(text, start + last.start() + said.end(1), start + last.start() + said.start(1))
+        if sp is not None:
+            return sp
     sp = _subject(text, start + last.start(), start + last.end())
     if sp is None:
         return None

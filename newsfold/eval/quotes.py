@@ -25,6 +25,10 @@ speaker_coverage = share of found direct quotes with a speaker. speaker_accuracy
 pairs where both sides have a speaker: the found speaker mention overlaps the gold source span,
 or its head word (last token, case- and particle-insensitive) equals the gold source's head word,
 or the resolved name's head word does (pronoun resolved to the right person).
+speaker_name_accuracy, over matched pairs whose gold source names someone (its part before an
+appositive ends in a capitalised word), found speaker or not: the name a reader is shown (the resolved ``speaker``) has the gold name's head word. A
+speaker mention that overlaps the gold source but resolves to another entity ("Harvard law
+professor Alan Dershowitz" shown as "Harvard") counts for speaker_accuracy, not for this.
 """
 
 from __future__ import annotations
@@ -236,6 +240,17 @@ def speaker_correct(f, g) -> bool:
     return False
 
 
+def _gold_name(stext: str) -> Optional[str]:
+    """The name a gold source span gives, without its appositive ("Kenneth Baer, a former
+    official", "Rep. John Mica (R-Fla.)", "Representative Charles B. Rangel of New York"), or
+    None when it names no one (a pronoun, a descriptor)."""
+    name = re.split(r",|\(|\s(?:of|who|from|at)\s", stext)[0].strip()
+    last = name.split()[-1].strip(".;:") if name.split() else ""
+    if not last[:1].isupper() or last.casefold() in {"he", "she", "i", "we", "they", "it"}:
+        return None
+    return name
+
+
 def evaluate(path: Path, *, config=None, limit: Optional[int] = None, verbose: bool = False) -> dict:
     """Precision/recall of found direct quotes against the README-definition gold
     (:func:`gold_quotes` defaults), plus the same against the attribution-level reading
@@ -248,6 +263,7 @@ def evaluate(path: Path, *, config=None, limit: Optional[int] = None, verbose: b
     tallies = {k: [0, 0, 0] for k in ("strict", "attribution", "revised")}  # gold, mf, mg
     with_speaker = 0
     sp_total = sp_ok = 0
+    name_total = name_ok = 0
     docs = 0
     t0 = time.time()
     objects = JsonObjects(path)
@@ -279,6 +295,10 @@ def evaluate(path: Path, *, config=None, limit: Optional[int] = None, verbose: b
                           file=sys.stderr)
         for i, j in pairs:
             f, g = found[i], gold[j]
+            named = [n for n in (_gold_name(st) for _, _, st in g["source"]) if n]
+            if named:  # (a quote shown without a speaker counts as wrong here)
+                name_total += 1
+                name_ok += bool(f.speaker) and any(_head(f.speaker) == _head(st) for st in named)
             if f.speaker_text and g["source"]:
                 sp_total += 1
                 ok = speaker_correct(f, g)
@@ -331,6 +351,8 @@ def evaluate(path: Path, *, config=None, limit: Optional[int] = None, verbose: b
         "precision_in_any_attribution": round(n_in_attr / n_found, 4) if n_found else 0.0,
         "speaker_coverage": round(with_speaker / n_found, 4) if n_found else 0.0,
         "speaker_accuracy": round(sp_ok / sp_total, 4) if sp_total else 0.0,
+        "speaker_name_accuracy": round(name_ok / name_total, 4) if name_total else 0.0,
+        "speaker_name_pairs": name_total,
         "matching": "overlap >= 50% of the found quote's span",
         "skipped_lines": objects.skipped,
         "seconds": round(time.time() - t0, 1),
