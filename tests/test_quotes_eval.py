@@ -83,3 +83,14 @@ def test_polnear_train_quality(data_dir):
     assert r["documents"] == 840
     assert r["precision"] >= 0.95 and r["recall"] >= 0.92
     assert r["speaker_coverage"] >= 0.85 and r["speaker_accuracy"] >= 0.90
+    # the name a reader is shown (0.857 when the first entity of the phrase was shown)
+    assert r["speaker_name_pairs"] > 3000 and r["speaker_name_accuracy"] >= 0.89
+
+
+def test_gold_name_drops_the_appositive():
+    from newsfold.eval.quotes import _gold_name
+
+    assert _gold_name("Kenneth Baer, a former Obama administration official who runs X") == "Kenneth Baer"
+    assert _gold_name("Rep. John Mica (R-Fla.)") == "Rep. John Mica"
+    assert _gold_name("Representative Charles B. Rangel of New York") == "Representative Charles B. Rangel"
+    assert _gold_name("he") is None and _gold_name("a senior aide") is None
