@@ -311,3 +311,23 @@ def test_row_budget_shows_the_best_ranked_stories_in_full():
     assert "Claim 0-9 stated" in one and "More stories (5)" in one  # the best story always in full
     doc = parse(page)
     assert set(doc.fragments) <= set(doc.ids)
+
+
+def test_stories_json_is_written_item_by_item_as_one_dump_would_be(tmp_path, seeds_dir):
+    """write_outputs streams stories.json one record at a time (a 50,000-article run held a
+    650 MB string, its bytes and a dict copy of the run at once); the file is the same bytes
+    as one ``json.dumps(..., indent=1)``: a real seed run, XSS text, non-BMP characters, empty
+    lists."""
+    import json
+
+    from newsfold.report import write_outputs
+    from newsfold.run import run
+
+    seeds = run([str(seeds_dir)], config=Config(ner_model="none", progress=False))
+    rich = rich_result()
+    rich.articles[0].title = "Ferry strike 🙂 ends"
+    for result in (seeds, rich, RunResult()):
+        paths = write_outputs(result, tmp_path / "out")
+        assert paths["stories"].read_text(encoding="utf-8") == json.dumps(result.to_dict(), ensure_ascii=False, indent=1)
+        assert RunResult.from_json(paths["stories"].read_text(encoding="utf-8")).to_dict() == result.to_dict()
+        assert paths["errors"].read_text(encoding="utf-8").count("\n") == len(result.errors)
