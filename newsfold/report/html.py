@@ -72,19 +72,24 @@ ITEM_BUDGET = 20
 ROW_BUDGET = 8_000
 PASSAGE_BUDGET = 5
 PASSAGE_CHARS = 400
+#: Articles shown as sections (metadata, lead, text, removed boilerplate), in story order; the
+#: rest are rows of one compact table (id, title, source, relation, story), still link targets.
+#: (A run over 50,000 articles made a 110 MB page, most of it ~2 KB of markup per article.)
+ARTICLE_BUDGET = 5_000
 
 
 def render_report(result: RunResult | Mapping[str, Any], *, title: str = "newsfold report",
                   text_budget: Optional[int] = TEXT_BUDGET,
                   story_budget: Optional[int] = STORY_BUDGET,
-                  item_budget: Optional[int] = ITEM_BUDGET, row_budget: Optional[int] = ROW_BUDGET) -> str:
+                  item_budget: Optional[int] = ITEM_BUDGET, row_budget: Optional[int] = ROW_BUDGET,
+                  article_budget: Optional[int] = ARTICLE_BUDGET) -> str:
     """Render the whole run as one static HTML page (full texts up to ``text_budget``
     characters in all, full analysis for the ``story_budget`` best-ranked stories, at most
-    ``item_budget`` rows of each of their lists and ``row_budget`` list rows in all; None = no
-    limit)."""
+    ``item_budget`` rows of each of their lists and ``row_budget`` list rows in all, sections
+    for the first ``article_budget`` articles; None = no limit)."""
     env = _environment()
     view = build_view(result, text_budget=text_budget, story_budget=story_budget, item_budget=item_budget,
-                      row_budget=row_budget)
+                      row_budget=row_budget, article_budget=article_budget)
     return env.get_template("report.html").render(title=title, **view)
 
 
@@ -93,7 +98,7 @@ def render_report(result: RunResult | Mapping[str, Any], *, title: str = "newsfo
 
 def build_view(result: RunResult | Mapping[str, Any], *, text_budget: Optional[int] = None,
                story_budget: Optional[int] = None, item_budget: Optional[int] = None,
-               row_budget: Optional[int] = None) -> dict[str, Any]:
+               row_budget: Optional[int] = None, article_budget: Optional[int] = None) -> dict[str, Any]:
     """Plain-dict view of a run for the template (tolerant of missing fields)."""
     data = result.to_dict() if hasattr(result, "to_dict") else dict(result)
     articles = [a for a in (data.get("articles") or []) if isinstance(a, Mapping)]
@@ -132,8 +137,19 @@ def build_view(result: RunResult | Mapping[str, Any], *, text_budget: Optional[i
     article_views = []
     left = text_budget
     short = 0
-    for aid in order:
+    for k, aid in enumerate(order):
+        if article_budget is not None and k >= article_budget:  # a table row: no text, no metadata
+            a = by_id[aid]
+            av = {"id": aid, "anchor": anchor(aid), "title": _s(a.get("title")) or aid, "source": _s(a.get("source")),
+                  "relation": _s(a.get("relation")) or "original", "detail": False}
+            sid = story_of.get(aid) or (str(a.get("story")) if a.get("story") else None)
+            sv = story_by_id.get(sid) if sid else None
+            av["story_title"] = sv["title"] if sv else None
+            av["story_anchor"] = sv["anchor"] if sv else None
+            article_views.append(av)
+            continue
         av = _article_view(by_id[aid])
+        av["detail"] = True
         if left is not None:
             size = sum(len(seg["text"]) for par in av["paragraphs"][1:] for seg in par)
             if size > left:  # budget spent: lead paragraph only
@@ -173,6 +189,7 @@ def build_view(result: RunResult | Mapping[str, Any], *, text_budget: Optional[i
         "unclustered": sum(1 for aid in by_id if aid not in story_of),
         "texts_shortened": short,
         "stories_compact": sum(1 for sv in story_views if not sv["detail"]),
+        "articles_compact": sum(1 for av in article_views if not av["detail"]),
     }
     return {
         "totals": totals,
