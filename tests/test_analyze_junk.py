@@ -166,3 +166,19 @@ def test_he_is_the_person_a_descriptor_introduced_as_subject():
     art = Article(id="a", text=text)
     qs = extract_quotes("a", text, make_resolver(art, build_entities([art], Config(ner_model="none"))))
     assert [(q.speaker_text, q.speaker) for q in qs] == [("He", "Ivo Petric")]
+
+
+def test_scraping_debris_is_no_entity_name():
+    """Read on Multi-News stories: spaCy (and the rules) took a caps headline for a person
+    ("OBAMA DISS"), kept an age glued by a missing space ("Kim,30") and an image id
+    ("Wide00012"). Acronym pairs and ordinary names stay."""
+    from newsfold.analyze.entities import _name_or_junk
+
+    assert _name_or_junk("OBAMA DISS") is None and _name_or_junk("COUPLES ARE SPENDING MORE") is None
+    assert _name_or_junk("Wide00012") is None
+    assert _name_or_junk("Kim,30") == "Kim" and _name_or_junk("Lil Wayne WEEZY F (") == "Lil Wayne WEEZY F"
+    assert _name_or_junk("US EU") == "US EU" and _name_or_junk("Mara Lind") == "Mara Lind"
+    assert _name_or_junk("G7") == "G7" and _name_or_junk("COVID-19") == "COVID-19"
+    text = "KARDASHIANS SHOCKED BY OBAMA DISS\n\nMara Lind,30, met Ivo Petric in Port Averin on Monday."
+    names = _names(text, "none")
+    assert "Mara Lind" in names and not any("DISS" in n or "30" in n for n in names)

@@ -287,6 +287,7 @@ def rule_mentions(article_id: str, text: str) -> list[Mention]:
     for m in _CAP_PHRASE.finditer(text):
         raw = m.group(0)
         phrase, start, titled = _clean_phrase(raw, m.start())
+        phrase = _name_or_junk(phrase) if phrase else None
         if not phrase:
             continue
         toks = phrase.split()
@@ -344,6 +345,23 @@ def _rule_type(toks, low, titled, prev, after, text, start) -> Optional[str]:
 _SPACY_TYPES = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "PLACE", "LOC": "PLACE", "FAC": "PLACE"}
 
 
+#: a name glued to what follows it in scraped text: "Kim,30" (an age), "Lil Wayne WEEZY F ("
+_GLUED_TAIL = re.compile(r"(?:,\s*\d.*|[\s(\[/,;:\-]+)$")
+
+
+def _name_or_junk(phrase: str) -> Optional[str]:
+    """The name an entity span gives, or None when it is scraping debris: a caps headline read
+    as a name ("OBAMA DISS", "COUPLES ARE SPENDING MORE"), an id glued to a word ("Wide00012");
+    a glued tail ("Kim,30") is cut."""
+    phrase = _GLUED_TAIL.sub("", phrase)
+    words = phrase.split()
+    if not words or re.search(r"[A-Za-z]\d{3,}|\d{3,}[A-Za-z]", phrase):
+        return None
+    if len(words) >= 2 and phrase.isupper() and any(len(w.strip(".,’'")) >= 5 for w in words):
+        return None  # a headline in capitals; an acronym pair ("US EU") stays
+    return phrase
+
+
 def spacy_mentions(article_id: str, doc) -> list[Mention]:
     out = []
     for ent in doc.ents:
@@ -351,6 +369,7 @@ def spacy_mentions(article_id: str, doc) -> list[Mention]:
         if etype is None or "\n" in ent.text:
             continue
         phrase, start, titled = _clean_phrase(ent.text, ent.start_char)
+        phrase = _name_or_junk(phrase) if phrase else None
         if not phrase or not (phrase[:1].isupper() or _PARTICLE_PREFIX.match(phrase)):
             continue  # "post-Assad", "the-" fragments: not a name
         out.append(Mention(article_id, start, start + len(phrase), phrase, etype, titled))
