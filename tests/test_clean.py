@@ -252,11 +252,24 @@ def test_inline_disclaimer_after_body():
     assert a.text == f"{BODY1}\n\n{BODY2}" and _rules(a) == ["disclaimer"]
 
 
-@pytest.mark.parametrize("line", ["Follow us on Twitter for the latest updates",
-                                  "Subscribe to our newsletter", "© 2024 Varn Media. All rights reserved."])
+@pytest.mark.parametrize("line", [
+    "Follow us on Twitter for the latest updates", "Subscribe to our newsletter", "© 2024 Varn Media. All rights reserved.",
+    # sign-up boxes and player notices that open with a newsletter's name (a Multi-News story's
+    # summary cited one: two copies of one outlet carried it)
+    "Breaking News Alerts Get breaking news when it happens — in your inbox. Email Sign Up By signing up you "
+    "agree to receive email newsletters or alerts from Varn Post. You can unsubscribe at any time.",
+    "Sign up for Varn 2 newsletters to get breaking news, sports and more delivered straight to your email inbox.",
+    "Story Continued Below", "Please enable Javascript to watch this video",
+])
 def test_promo_lines(line):
     a = _clean(f"{BODY1}\n{BODY2}\n{line}")
     assert a.text == f"{BODY1}\n\n{BODY2}" and _rules(a) == ["promo"]
+
+
+def test_news_about_signing_up_is_no_promo():
+    line = "Residents were asked to sign up for newsletters at the town hall meeting on Monday, the mayor said."
+    a = _clean(f"{BODY1}\n{BODY2}\n{line}")
+    assert a.text.endswith(line) and _rules(a) == []
 
 
 def test_reporting_credit_line():

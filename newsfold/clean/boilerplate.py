@@ -130,6 +130,23 @@ _PROMO = re.compile(
     r"|for\s+(?:more|the\s+latest)\s+(?:news|updates|stories)\b.{0,80}(?:follow|visit|log\s+on|download|click|subscribe)|advertisement\s*[-–—]\s*scroll|story\s+continues\s+below)",
     re.I,
 )
+#: sign-up boxes and player notices that open with a newsletter's or a show's name ("Breaking
+#: News Alerts Get breaking news ... Email Sign Up By signing up you agree ..."): markers found
+#: anywhere in a short line (Multi-News: the summary of one story cited such a line)
+_PROMO_ANYWHERE = re.compile(
+    r"\bby\s+signing\s+up\b|\b(?:enable|turn\s+on)\s+javascript\b|\bjavascript\s+is\s+disabled\b"
+    r"|^[\W_]*story\s+continued\s+below[\W_]*$|\bthanks?\s+(?:you\s+)?for\s+(?:subscribing|signing\s+up)\b",
+    re.I,
+)
+#: a sign-up offer: counted only in a line that addresses the reader ("your inbox", "our
+#: newsletter"), not "residents were asked to sign up for newsletters"
+_SIGN_UP = re.compile(r"\bsign\s+up\b.{0,120}\b(?:newsletters?|inbox|e-?mail\s+alerts)\b"
+                      r"|\b(?:newsletters?|alerts)\b.{0,80}\bsign\s+up\b", re.I)
+_READER = re.compile(r"\b(?:you|your|our)\b", re.I)
+
+
+def _promo_anywhere(line: str) -> bool:
+    return bool(_PROMO_ANYWHERE.search(line) or _SIGN_UP.search(line) and _READER.search(line))
 _PHOTO_START = re.compile(
     r"[\W_]*(?:(?:photo|image|picture|file\s+photo|photograph|caption)s?(?:\s+credit)?\s*[:|]"
     r"|FILE\s*[-–—]\s|In\s+this\s+[\w.]+\s+\d{1,2},\s+\d{4},?\s+(?:file\s+)?photo"
@@ -305,7 +322,8 @@ def _is_boilerplate_line(line: str) -> bool:
     return bool(
         _RELATED_LINK.match(line) or _BLOCK_HEADING.match(line) or _DESK.match(line)
         or _SEPARATOR.match(line) or _DATE_LABEL.match(line) and _date_line(line) is not None
-        or _BYLINE.match(line) or _PROMO.match(line) or _is_photo_credit(line)
+        or _BYLINE.match(line) or _PROMO.match(line) or len(line) <= 300 and _promo_anywhere(line)
+        or _is_photo_credit(line)
     )
 
 
@@ -396,7 +414,7 @@ def _line_rule(line: str, out: CleanText) -> Optional[str]:
         m = _DISCLAIMER_SPAN.match(line)
         if m and m.end() >= len(line.rstrip()) - 1:
             return "disclaimer"
-        if _PROMO.match(line):
+        if _PROMO.match(line) or _promo_anywhere(line):
             return "promo"
         if _CREDIT_LINE.match(line):
             return "credit_line"
