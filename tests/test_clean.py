@@ -335,6 +335,14 @@ def test_parse_date_formats_and_nonsense():
     assert parse_date("2025-13-45") is None
 
 
+def test_epoch_dates_in_seconds_or_milliseconds_and_their_sentinels():
+    """0 and -1 are a feed's "no date" (they were 1970-01-01 and 1969-12-31); an epoch date
+    obeys the years a written date may name."""
+    assert parse_date(1700000000) == parse_date(1700000000000) == "2023-11-14"
+    assert parse_date(0) is None and parse_date(-1) is None and parse_date(float("nan")) is None
+    assert parse_date(4102444800) is None  # 2100
+
+
 def test_jsonl_fields_and_bad_date(fixtures_dir):
     out = list(clean_records(read_paths([str(fixtures_dir / "ingest" / "articles.jsonl")]), config=CFG))
     arts = [x for x in out if isinstance(x, Article)]

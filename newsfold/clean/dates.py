@@ -53,11 +53,14 @@ def parse_date(value) -> Optional[str]:
     if value is None:
         return None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if not value > 0:  # 0, -1, NaN: a feed's "no date", not 1 January 1970
+            return None
         try:
             ts = float(value) / (1000 if value > 1e11 else 1)
-            return _dt.datetime.fromtimestamp(ts, tz=_dt.timezone.utc).date().isoformat()
+            d = _dt.datetime.fromtimestamp(ts, tz=_dt.timezone.utc).date()
         except (OverflowError, OSError, ValueError):
             return None
+        return _valid(d.year, d.month, d.day)  # the years a string date may name
     s = str(value).strip()
     if not s or len(s) > 100 or not _HAS_DIGIT.search(s):
         return None
