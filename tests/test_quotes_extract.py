@@ -113,6 +113,8 @@ SPEAKER_CASES = {
     "University, said.": "Lena Ostrova",
     "Ivo Petric, the head of Ora Media -- the company that runs the channel -- told me, “We sell content.”":
         "Ivo Petric",
+    # an opener before the appositive is no name: the appositive's own name speaks
+    "On Monday, the minister, Ivo Petric, said: “We sell content.”": "Ivo Petric",
     # a dash and a name closing the line (a reader's comment, a signed testimony)
     "“He does not know our lives.”\xa0― Mara Lind.\n“Next one.”": "Mara Lind",
     # the sentence before ends 'X said.': X says the quote that follows

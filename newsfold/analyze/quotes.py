@@ -246,7 +246,19 @@ _DESCRIPTOR_PP = re.compile(
 #: "Name, <appositive>," right before a cue: the appositive may hold clause words ("and", "--")
 #: that would cut the phrase; the name it follows speaks
 _APPOS_NAME = re.compile(r"\s*([A-Z][\w’'.\-]*(?:\s+(?:[A-Z][\w’'.\-]*|de|van|von|al|bin|la|le|del|da|di)){0,4}),"
-                         r"\s+(?:the|a|an|who|whose|[a-z])[^“”\"\n]*?(?:,|\s--|\s[—–])\s*")
+                         r"(\s+(?:the|a|an|who|whose|[a-z])[^“”\"\n]*?)(?:,|\s--|\s[—–])\s*")
+
+
+def _appos_name(text: str, a: int, b: int) -> Optional[tuple[int, int]]:
+    """The name of "Name, <appositive>," filling ``text[a:b]`` exactly, when the name is one
+    (not "On Monday, the minister, Ivo Petric," whose appositive ends in the speaker's name)."""
+    m = _APPOS_NAME.fullmatch(text, a, b)
+    if m is None or re.search(r",\s*[A-Z][\w’'.\-]*(?:\s+[A-Z][\w’'.\-]*)*\s*$", m.group(2)):
+        return None
+    sp = clean_speaker(text, (m.start(1), m.end(1)))
+    if sp is None or text[sp[0]:sp[1]].split()[0].casefold() in _SPK_OPENERS:
+        return None
+    return sp
 
 
 def _np_before(text: str, end: int, limit: int) -> Optional[tuple[int, int]]:
@@ -254,9 +266,9 @@ def _np_before(text: str, end: int, limit: int) -> Optional[tuple[int, int]]:
     paren = re.search(r"\s*\([^()]{1,40}\)\s*$", text[limit:end])
     if paren:  # "Rep. John Mica (R-Fla.) said"
         end = limit + paren.start()
-    appos = _APPOS_NAME.fullmatch(text, limit, end)
+    appos = _appos_name(text, limit, end)
     if appos:  # "John Dickey, the chief executive of X -- told me"
-        return appos.start(1), appos.end(1)
+        return appos
     seg = text[limit:end]
     # "X, who served as …, told": the relative clause is an appositive, X the subject
     rel = re.search(r",\s+(?:who|which)\b[^,;:“”\"]*,\s*$", seg)
@@ -397,6 +409,9 @@ _SPK_CALENDAR = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturd
                  "today", "yesterday", "tonight", "january", "february", "march", "april", "june",
                  "july", "august", "september", "october", "november", "december"}
 _SPK_WORD = re.compile(r"[^\s]+")
+#: sentence openers in capitals that are no name ("Meanwhile, the minister, ...")
+_SPK_OPENERS = {"meanwhile", "however", "earlier", "later", "today", "yesterday", "still", "instead",
+                "indeed", "separately", "elsewhere", "overall", "also", "then", "now", "here", "there"}
 #: a pronoun with a contracted verb ("We're told ...", "I'm told", "It's said"): a clause
 _PRONOUN_CONTRACTION = re.compile(r"(?:i|we|you|they|he|she|it|that|there|who)['’](?:re|m|ve|s|d|ll)")
 
@@ -488,9 +503,9 @@ def find_speaker(text: str, qs: int, qe: int, para_start: int, para_end: int,
     else:  # '…," Leonard Burman, director of X and a professor at Y, said.': a long appositive
         cm = _CUE.search(rest[:300])
         if cm and not re.search(r"[“\"”!?]|\.\s", rest[:cm.start()]):
-            am = _APPOS_NAME.fullmatch(text, pos, pos + cm.start())
+            am = _appos_name(text, pos, pos + cm.start())
             if am:
-                return (am.start(1), am.end(1)), cm.group(0)
+                return am, cm.group(0)
     # '…”― Pamela Padilla': a dash and a name closing the line
     dm = re.match(r"[^\S\n]*[―—–][^\S\n]*([A-Z][\w’'\-]*(?:[^\S\n]+[A-Z][\w’'.\-]*){0,3}?)\.?[^\S\n]*(?:\n|$)",
                   text[qe:para_end + 1])

@@ -147,6 +147,8 @@ _READER = re.compile(r"\b(?:you|your|our)\b", re.I)
 
 def _promo_anywhere(line: str) -> bool:
     return bool(_PROMO_ANYWHERE.search(line) or _SIGN_UP.search(line) and _READER.search(line))
+
+
 _PHOTO_START = re.compile(
     r"[\W_]*(?:(?:photo|image|picture|file\s+photo|photograph|caption)s?(?:\s+credit)?\s*[:|]"
     r"|FILE\s*[-–—]\s|In\s+this\s+[\w.]+\s+\d{1,2},\s+\d{4},?\s+(?:file\s+)?photo"
