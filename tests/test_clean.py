@@ -569,3 +569,32 @@ def test_more_portal_boilerplate(line, rule, wire):
 def test_sources_headline_is_not_a_credit():
     a = _clean(f"Sources: Team May Not Be Out Of The Chase\n{BODY1}\n{BODY2}")
     assert a.title == "Sources: Team May Not Be Out Of The Chase"
+
+
+@pytest.mark.parametrize("text,kind", [
+    ("Starting in 1996, Alexa Internet has been donating their crawl data to the Internet Archive. "
+     "Flowing in every day, these data are added to the Wayback Machine after an embargo period.", "archive"),
+    ("Tweet with a location\n\nYou can add location information to your Tweets, such as your city.", "embed"),
+    ("Just a moment...\n\nChecking if the site connection is secure. Enable JavaScript and cookies to continue.",
+     "bot_check"),
+    ("404 Not Found\n\nThe page you are looking for cannot be found.", "error_page"),
+    ("Please enable cookies to continue reading the Varn Herald.", "consent"),
+])
+def test_a_page_that_holds_no_article_is_an_error_record(text, kind):
+    """Crawls keep such pages under an article's URL (Multi-News holds 33, identical across
+    unrelated stories): one error record each, no article."""
+    from newsfold.clean.boilerplate import placeholder_page
+    from newsfold.model import RawRecord
+
+    assert placeholder_page(text) == kind
+    art, errs = clean_record(RawRecord(id="p", path="feed.jsonl", format="jsonl", content=text, position=3), config=CFG)
+    assert art is None and [(e.kind, e.position) for e in errs] == [("no_article", 3)]
+
+
+def test_an_article_about_an_error_page_is_an_article():
+    long = (f"{BODY1} Visitors saw '404 Not Found' and 'Access denied' for most of Monday, and the site "
+            "asked readers to verify that you are human before it went dark. " * 6)
+    from newsfold.clean.boilerplate import placeholder_page
+
+    assert len(long) > 1500 and placeholder_page(long) is None
+    assert placeholder_page("Access denied to the archive, the court ruled on Monday in Port Averin.") is None

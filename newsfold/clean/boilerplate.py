@@ -149,6 +149,37 @@ def _promo_anywhere(line: str) -> bool:
     return bool(_PROMO_ANYWHERE.search(line) or _SIGN_UP.search(line) and _READER.search(line))
 
 
+#: pages that hold no article at all: web-archive crawl notices, social-media embed notices,
+#: bot checks, error and consent pages (a crawl keeps them under the article's URL). Only
+#: looked for in a short text (:func:`placeholder_page`), so an article about them stays.
+_PLACEHOLDER = re.compile(
+    r"(?P<archive>alexa\s+internet\s+has\s+been\s+donating\s+their\s+crawl\s+data|these\s+crawls\s+are\s+part\s+of\s+an\s+effort\s+to\s+archive"
+    r"|the\s+seed\s+for\s+wide\d+\s+was|wayback\s+machine\s+(?:doesn't|does\s+not)\s+have\s+that\s+page)"
+    r"|(?P<embed>you\s+can\s+add\s+location\s+information\s+to\s+your\s+tweets|this\s+(?:tweet|post|video)\s+(?:is|has\s+been)\s+(?:unavailable|deleted))"
+    r"|(?P<bot_check>checking\s+(?:if\s+the\s+site\s+connection\s+is\s+secure|your\s+browser\s+before\s+accessing)"
+    r"|enable\s+javascript\s+and\s+cookies\s+to\s+continue|attention\s+required!?\s*\|\s*cloudflare"
+    r"|verify\s+(?:that\s+)?you\s+are\s+(?:a\s+)?human|are\s+you\s+a\s+robot\b)"
+    r"|(?P<error_page>^\W*(?:403\s+forbidden|404\s+(?:-\s+)?(?:page\s+)?not\s+found|access\s+denied|page\s+not\s+found)[^\w\n]*(?:\n|$)"
+    r"|the\s+page\s+you\s+(?:are|were)\s+looking\s+for\s+(?:cannot|could\s+not|can't)\s+be\s+found"
+    r"|this\s+page\s+(?:is\s+no\s+longer\s+available|no\s+longer\s+exists|could\s+not\s+be\s+found))"
+    r"|(?P<consent>(?:please\s+)?(?:enable|allow|accept)\s+cookies\s+to\s+(?:continue|view|read|access))",
+    re.I,
+)
+#: longest clean text still looked at as a placeholder page
+PLACEHOLDER_MAX = 1_500
+
+
+def placeholder_page(text: str) -> Optional[str]:
+    """What kind of page a short clean text is when it holds no article ("archive": a web
+    archive's crawl notice, "embed", "bot_check", "error_page", "consent"), else None.
+    Multi-News alone holds 33 such "articles" (crawl notices, Twitter's location notice),
+    identical across unrelated stories: folded as copies, they joined the stories together."""
+    if len(text) > PLACEHOLDER_MAX:
+        return None
+    m = _PLACEHOLDER.search(text)
+    return m.lastgroup if m else None
+
+
 _PHOTO_START = re.compile(
     r"[\W_]*(?:(?:photo|image|picture|file\s+photo|photograph|caption)s?(?:\s+credit)?\s*[:|]"
     r"|FILE\s*[-–—]\s|In\s+this\s+[\w.]+\s+\d{1,2},\s+\d{4},?\s+(?:file\s+)?photo"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any, Iterable, Iterator, Optional
 
-from newsfold.clean.boilerplate import clean_text
+from newsfold.clean.boilerplate import clean_text, placeholder_page
 from newsfold.clean.dates import parse_date
 from newsfold.clean.language import detect_language
 from newsfold.clean.metadata import dateline_date, domain, find_dateline, find_wire
@@ -112,6 +112,14 @@ def clean_record(
 
     given_title = _str(fields.get("title")) or _str(html.get("title"))
     ct = clean_text(body, plain=not html, title=given_title)
+    # (the raw body too: line rules may already have dropped the notice, "Enable JavaScript ...")
+    page = placeholder_page(body) or (placeholder_page(ct.text) if ct.text.strip() else None)
+    if page is not None:
+        errors.append(ErrorRecord(
+            path=record.path, position=record.position, kind="no_article", article_id=None,
+            reason=f"the page holds no article ({page.replace('_', ' ')} page): not kept",
+        ))
+        return None, errors
     if not ct.text.strip():
         errors.append(ErrorRecord(
             path=record.path, position=record.position, kind="no_text", article_id=record.id,
