@@ -178,7 +178,11 @@ def test_timeline_mentions_anchor_to_article_date(fixtures_dir):
     mentioned = [e for e in tl if e.kind == "mentioned"]
     # 2024-03-07 is a Thursday: "on Tuesday" is 2024-03-05
     assert any(e.time == "2024-03-05" for e in mentioned)
-    assert any(e.kind == "family_first_seen" for e in tl)
+    assert not any(e.kind == "family_first_seen" for e in tl)  # no copy: "published" says it
+    copy = Article(id="b", text=a.text, published="2024-03-08", family="a", origin="a", relation="copy")
+    a.family = "a"
+    fam = [e for e in build_timeline([a, copy]) if e.kind == "family_first_seen"]
+    assert [(e.time, e.articles) for e in fam] == [("2024-03-07", ["a", "b"])]
 
 
 def test_timeline_skips_a_leap_day_the_article_year_lacks():

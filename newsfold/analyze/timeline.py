@@ -96,11 +96,13 @@ def build_timeline(articles: Sequence[Article]) -> list[TimelineEvent]:
     for a in articles:
         fams.setdefault(a.family or a.id, []).append(a)
     for fid, members in fams.items():
+        if len(members) < 2:  # an article with no copy: its "published" entry says it all
+            continue
         times = sorted((m.published or m.first_seen, m.id) for m in members
                        if (m.published or m.first_seen))
         first = times[0] if times else (None, members[0].id)
         events.append(TimelineEvent(time=first[0], kind="family_first_seen",
-                                    text=f"family {fid} first appears ({len(members)} article(s))",
+                                    text=f"copy family {fid} first appears ({len(members)} articles)",
                                     articles=sorted(m.id for m in members)))
     # mentioned events: the same date + near-identical sentence across articles merge
     merged: dict[tuple[str, str], TimelineEvent] = {}
