@@ -486,6 +486,18 @@ def _wrapped(head: str, body: str, foot: str) -> str:
     return f"{head}\n\n{body}\n\n{foot}"
 
 
+def _gazette(seed: int):
+    """(random body of n words, an outlet's masthead, its footer)."""
+    rng = np.random.default_rng(seed)
+    vocab = [f"w{k}" for k in range(5000)]
+
+    def body(n=120):
+        return " ".join(rng.choice(vocab, n)) + "."
+
+    return (body, "THE RIVERTON GAZETTE - City desk, all the news of the valley",
+            "Copyright The Riverton Gazette. Terms of use | Privacy policy | Contact us | Advertise with us")
+
+
 def test_unsourced_boilerplate_is_what_unrelated_articles_share():
     """With no outlet to group by, a head/tail shingle is boilerplate when the articles
     holding it are otherwise unrelated (one outlet's masthead and footer), not when they
@@ -493,14 +505,7 @@ def test_unsourced_boilerplate_is_what_unrelated_articles_share():
     from newsfold.dedup.families import DedupConfig, _unsourced_bad
     from newsfold.dedup.shingle import shingle_batch
 
-    rng = np.random.default_rng(7)
-    vocab = [f"w{k}" for k in range(5000)]
-
-    def body(n=120):
-        return " ".join(rng.choice(vocab, n)) + "."
-
-    head = "THE RIVERTON GAZETTE - City desk, all the news of the valley"
-    foot = "Copyright The Riverton Gazette. Terms of use | Privacy policy | Contact us | Advertise with us"
+    body, head, foot = _gazette(7)
     wire = body(150)
     texts = [_wrapped(head, body(), foot) for _ in range(6)]
     texts += [_wrapped(f"Outlet number {k} front page header line", wire, f"Footer of outlet {k}, all rights kept")
@@ -571,14 +576,7 @@ def test_an_outlets_header_is_still_its_boilerplate_beside_a_story_run_four_time
     from newsfold.dedup.families import DedupConfig, boilerplate_mask, boilerplate_values
     from newsfold.dedup.shingle import shingle_batch
 
-    rng = np.random.default_rng(11)
-    vocab = [f"w{k}" for k in range(5000)]
-
-    def body(n=120):
-        return " ".join(rng.choice(vocab, n)) + "."
-
-    head = "THE RIVERTON GAZETTE - City desk, all the news of the valley"
-    foot = "Copyright The Riverton Gazette. Terms of use | Privacy policy | Contact us | Advertise with us"
+    body, head, foot = _gazette(11)
     story = body(150)
     texts = [_wrapped(head, body(), foot) for _ in range(8)] + [_wrapped(head, story, foot) for _ in range(4)]
     flat, offsets = shingle_batch(texts)

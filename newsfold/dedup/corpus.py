@@ -26,7 +26,7 @@ import numpy as np
 
 from newsfold.clean.metadata import domain
 from newsfold.ingest.common import json_loads
-from newsfold.ingest.rows import json_object, logical_lines, undecodable
+from newsfold.ingest.rows import json_lines
 
 
 class ArticleRecord:
@@ -165,38 +165,24 @@ class JsonlCorpus:
             """A repeated small value kept once (outlet names, dates, wire credits)."""
             return intern.setdefault(v, v) if type(v) is str else v
 
-        n = 0
-        pos = 0
         with open(self.path, "rb") as fh:
-            for raw in fh:
-                start = pos
-                pos += len(raw)
-                for off, line_b in logical_lines(raw, start):
-                    n += 1
-                    try:
-                        line = line_b.decode("utf-8")
-                    except UnicodeDecodeError as exc:  # kept, as the ingest readers keep it
-                        self.problems.append(f"{self.path}:{n}: kept: {undecodable(exc)}")
-                        line = line_b.decode("utf-8", errors="replace")
-                    if not line.strip():
-                        continue
-                    try:
-                        row = json_object(line)
-                    except ValueError as exc:
-                        self.problems.append(f"{self.path}:{n}: skipped: {exc}")
-                        continue
-                    if hidden:
-                        row = {k: v for k, v in row.items() if k not in hidden}
-                    # the field rules of rows.article_from_row
-                    aid = str(row.get("id", None) or f"line-{n}")
-                    published = row.get("published", None) or row.get("date", None)
-                    # (the outlet fold groups boilerplate by: the source, else the URL's host,
-                    # as families.outlet_of reads an Article)
-                    self.records.append(ArticleRecord(
-                        aid, n, small(row.get("source") or domain(row.get("url"))), small(str(published)) if published else None,
-                        small(row.get("wire")), small(row.get("first_seen"))))
-                    offsets.append(off)
-                    lengths.append(len(line_b))
+            for n, off, length, row, note in json_lines(fh):
+                if note:
+                    self.problems.append(f"{self.path}:{n}: {note}")
+                if row is None:
+                    continue
+                if hidden:
+                    row = {k: v for k, v in row.items() if k not in hidden}
+                # the field rules of rows.article_from_row
+                aid = str(row.get("id", None) or f"line-{n}")
+                published = row.get("published", None) or row.get("date", None)
+                # (the outlet fold groups boilerplate by: the source, else the URL's host,
+                # as families.outlet_of reads an Article)
+                self.records.append(ArticleRecord(
+                    aid, n, small(row.get("source") or domain(row.get("url"))), small(str(published)) if published else None,
+                    small(row.get("wire")), small(row.get("first_seen"))))
+                offsets.append(off)
+                lengths.append(length)
         self.texts = CorpusTexts(self.path, np.frombuffer(offsets, dtype=np.int64).copy(),
                                  np.frombuffer(lengths, dtype=np.int64).copy(), self.hide)
 

@@ -8,7 +8,7 @@ row becomes an Article. Unknown fields are kept in ``Article.meta``.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Optional
 
 from newsfold.ingest.common import json_loads
 from newsfold.model import Article
@@ -59,6 +59,30 @@ def undecodable(exc: UnicodeDecodeError) -> str:
     return f"not UTF-8 text ({exc.reason} at byte {exc.start}); bad bytes replaced with U+FFFD"
 
 
+def json_lines(fh) -> Iterator[tuple[int, int, int, Optional[dict], Optional[str]]]:
+    """``(line number, byte offset, byte length, object, note)`` of each non-blank line of a
+    JSONL file opened in binary (lines as Python's text mode splits them). ``object`` is None
+    for a line that is not a JSON object, with ``note`` = ``"skipped: why"``; a line with bytes
+    that are not UTF-8 is read with U+FFFD in their place, ``note`` = ``"kept: why"``."""
+    n = pos = 0
+    for raw in fh:
+        start, pos = pos, pos + len(raw)
+        for off, line_b in logical_lines(raw, start):
+            n += 1
+            note = None
+            try:
+                line = line_b.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                note = f"kept: {undecodable(exc)}"
+                line = line_b.decode("utf-8", errors="replace")
+            if not line.strip():
+                continue
+            try:
+                yield n, off, len(line_b), json_object(line), note
+            except ValueError as exc:
+                yield n, off, len(line_b), None, f"skipped: {exc}"
+
+
 class JsonObjects:
     """The JSON objects of a JSONL file with their 1-based line numbers (lines as Python's
     text mode splits them). Blank lines are passed over; a line that is not a JSON object is
@@ -75,24 +99,14 @@ class JsonObjects:
         return len(self.problems)
 
     def __iter__(self) -> Iterator[tuple[int, dict]]:
-        n = 0
         with open(self.path, "rb") as fh:
-            for raw in fh:
-                for _, line_b in logical_lines(raw, 0):
-                    n += 1
-                    try:
-                        line = line_b.decode("utf-8")
-                    except UnicodeDecodeError as exc:
-                        self.repaired.append((n, undecodable(exc)))
-                        line = line_b.decode("utf-8", errors="replace")
-                    if not line.strip():
-                        continue
-                    try:
-                        obj = json_object(line)
-                    except ValueError as exc:
-                        self.problems.append((n, str(exc)))
-                        continue
-                    yield n, obj
+            for n, _, _, obj, note in json_lines(fh):
+                if obj is None:
+                    self.problems.append((n, note[len("skipped: "):]))
+                    continue
+                if note:
+                    self.repaired.append((n, note[len("kept: "):]))
+                yield n, obj
 
 
 def read_article_rows(path: Path, *, hide: Iterable[str] = ()) -> tuple[list[Article], list[dict], list[str]]:
