@@ -334,3 +334,16 @@ def test_entities_of_a_german_article_are_names_not_capitalised_nouns():
     assert model_reads(en_model, Article(id="x", text="t", language="en"))
     assert model_reads(en_model, Article(id="y", text="t"))  # unknown language: read
     assert model_reads(SimpleNamespace(lang="xx"), de)
+
+
+def test_summary_sentences_drop_the_opening_dateline():
+    """'DENVER (AP) — Troy ...' read in a story summary as if the summary were one wire's copy;
+    the summary says what the sentence says, without the desk's place and credit."""
+    from newsfold.analyze.summary import _without_dateline
+
+    assert _without_dateline("PORT AVERIN (AP) — The harbour wall gave way on Monday after the storm.") == \
+        "The harbour wall gave way on Monday after the storm."
+    assert _without_dateline("CASTEL ARNO, Tazir - The minister signed the grain deal on Tuesday evening.") == \
+        "The minister signed the grain deal on Tuesday evening."
+    keep = "The mayor of Port Averin said on Monday that the wall would be rebuilt."
+    assert _without_dateline(keep) == keep
