@@ -345,5 +345,7 @@ def test_summary_sentences_drop_the_opening_dateline():
         "The harbour wall gave way on Monday after the storm."
     assert _without_dateline("CASTEL ARNO, Tazir - The minister signed the grain deal on Tuesday evening.") == \
         "The minister signed the grain deal on Tuesday evening."
+    assert _without_dateline("HOW THE PORT REOPENED: Crews cleared the channel in three days of work.") == \
+        "Crews cleared the channel in three days of work."
     keep = "The mayor of Port Averin said on Monday that the wall would be rebuilt."
     assert _without_dateline(keep) == keep

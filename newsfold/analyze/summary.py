@@ -145,9 +145,13 @@ def _clean(text: str) -> str:
 def _without_dateline(text: str) -> str:
     """An article's opening sentence without its dateline ("DENVER (AP) — Troy Tulowitzki
     ..." -> "Troy Tulowitzki ..."): a summary sentence speaks for several articles, not from
-    one wire's desk."""
+    one wire's desk. A subheading in capitals glued to a sentence ("USING SMARTPHONES FOR
+    PLANNING: Couples ...") goes too."""
     from newsfold.clean.metadata import find_dateline
 
+    label = re.match(r"[A-Z][A-Z0-9 ,'’&-]{8,}:\s+(?=[A-Z])", text)
+    if label and len(label.group(0).split()) >= 2:  # a subheading glued to the sentence
+        return text[label.end():]
     d = find_dateline(text)
     if d is None or not text.startswith(d.text):
         return text
