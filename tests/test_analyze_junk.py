@@ -182,3 +182,15 @@ def test_scraping_debris_is_no_entity_name():
     text = "KARDASHIANS SHOCKED BY OBAMA DISS\n\nMara Lind,30, met Ivo Petric in Port Averin on Monday."
     names = _names(text, "none")
     assert "Mara Lind" in names and not any("DISS" in n or "30" in n for n in names)
+
+
+def test_the_dateline_place_is_a_place():
+    """'DENVER (AP) — …': spaCy called the dateline's city a PERSON (read on Multi-News)."""
+    text = ("PORT AVERIN (AP) — The harbour wall gave way on Monday after the storm, and harbour master "
+            "Ivo Petric said repairs would take a month.")
+    for model in ("none", None):
+        cfg = Config(ner_model=model) if model else Config()
+        idx = build_entities([Article(id="d", text=text, dateline="PORT AVERIN (AP)")], cfg)
+        types = {e.name: e.type for e in idx.to_entities()}
+        assert types.get("PORT AVERIN") == "PLACE", types
+        assert "Ivo Petric" in types and (model is None or types["Ivo Petric"] == "PERSON")

@@ -287,7 +287,7 @@ def rule_mentions(article_id: str, text: str) -> list[Mention]:
     for m in _CAP_PHRASE.finditer(text):
         raw = m.group(0)
         phrase, start, titled = _clean_phrase(raw, m.start())
-        phrase = _name_or_junk(phrase) if phrase else None
+        phrase = _name_or_junk(phrase, text, start) if phrase else None
         if not phrase:
             continue
         toks = phrase.split()
@@ -349,16 +349,23 @@ _SPACY_TYPES = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "PLACE", "LOC": "PLACE"
 _GLUED_TAIL = re.compile(r"(?:,\s*\d.*|[\s(\[/,;:\-]+)$")
 
 
-def _name_or_junk(phrase: str) -> Optional[str]:
+#: what follows a dateline's place: "NEW YORK (AP) —", "PORT AVERIN, Norland —", "LONDON —"
+_DATELINE_AFTER = re.compile(r"\s*(?:\(|,\s*[A-Z]|[—–-])")
+
+
+def _name_or_junk(phrase: str, text: str = "", start: int = 0) -> Optional[str]:
     """The name an entity span gives, or None when it is scraping debris: a caps headline read
     as a name ("OBAMA DISS", "COUPLES ARE SPENDING MORE"), an id glued to a word ("Wide00012");
-    a glued tail ("Kim,30") is cut."""
+    a glued tail ("Kim,30") is cut. ``text``/``start``: where the span is, so that a dateline
+    in capitals opening a line ("NEW YORK (AP) —") stays a name."""
     phrase = _GLUED_TAIL.sub("", phrase)
     words = phrase.split()
     if not words or re.search(r"[A-Za-z]\d{3,}|\d{3,}[A-Za-z]", phrase):
         return None
     if len(words) >= 2 and phrase.isupper() and any(len(w.strip(".,’'")) >= 5 for w in words):
-        return None  # a headline in capitals; an acronym pair ("US EU") stays
+        opens_line = start == 0 or text[start - 1:start] == "\n"
+        if not (opens_line and _DATELINE_AFTER.match(text, start + len(phrase))):
+            return None  # a headline in capitals; an acronym pair ("US EU") stays
     return phrase
 
 
@@ -369,7 +376,7 @@ def spacy_mentions(article_id: str, doc) -> list[Mention]:
         if etype is None or "\n" in ent.text:
             continue
         phrase, start, titled = _clean_phrase(ent.text, ent.start_char)
-        phrase = _name_or_junk(phrase) if phrase else None
+        phrase = _name_or_junk(phrase, doc.text, start) if phrase else None
         if not phrase or not (phrase[:1].isupper() or _PARTICLE_PREFIX.match(phrase)):
             continue  # "post-Assad", "the-" fragments: not a name
         out.append(Mention(article_id, start, start + len(phrase), phrase, etype, titled))
@@ -823,6 +830,20 @@ def extract_mentions(articles: Sequence[Article], config=None) -> list[Mention]:
     for m in kept:
         if nlp is None or m.article in by_rules:
             _demote(m, lower_words)
+    # the place of an article's dateline is a place ("DENVER (AP) —" was a PERSON to spaCy,
+    # which also misses places it does not know): typed so, or added
+    for a in articles:
+        place = re.split(r"\s*[(,]", a.dateline or "")[0].strip()
+        at = (a.text or "").find(place, 0, len(a.dateline or "") + 40) if place else -1
+        if at < 0 or not place[:1].isupper():
+            continue
+        words = {w.casefold() for w in place.split()}
+        inside = [m for m in kept if m.article == a.id and m.start < at + len(place) and at < m.end]
+        for m in inside:
+            if {w.casefold() for w in m.text.split()} <= words:
+                m.type = "PLACE"
+        if not inside:
+            kept.append(Mention(a.id, at, at + len(place), place, "PLACE", False))
     return kept
 
 
