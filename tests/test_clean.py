@@ -305,6 +305,15 @@ def test_no_dateline_in_plain_sentence():
     assert find_dateline("Russian Foreign Minister Sergey Lavrov said on Thursday that talks went well.") is None
 
 
+def test_a_subheading_in_capitals_is_no_dateline_but_places_with_small_words_are():
+    assert find_dateline("USING SMARTPHONES FOR PLANNING: Couples are researching venues on their phones.") is None
+    assert find_dateline("HOW THE DEAL WAS STRUCK — The ministers met for nine hours.") is None
+    for para, place in (("ISLE OF MAN — The island's parliament met.", "ISLE OF MAN"),
+                        ("RIO DE JANEIRO (Reuters) - Brazil's central bank held rates.", "RIO DE JANEIRO"),
+                        ("NEW DELHI: The government said the talks went well.", "NEW DELHI")):
+        assert find_dateline(para).place == place
+
+
 def test_dateline_year_from_another_date_else_none():
     para = "Varn City, Dec. 30 (Reuters) - The council approved the budget after a long debate."
     a = _clean(f" date 2025-01-02\n{para}\n{BODY2}")

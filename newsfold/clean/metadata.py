@@ -39,6 +39,10 @@ class Dateline:
     credit: Optional[str]
 
 
+#: words no place name has, found in subheadings in capitals ("HOW THE DEAL WAS STRUCK:")
+_NOT_IN_PLACES = {"USING", "FOR", "WITH", "HOW", "WHY", "WHAT", "WHEN", "WHO", "IS", "ARE", "WAS", "WERE",
+                  "TO", "AND", "OR", "BUT", "NOT", "THIS", "THAT", "THESE", "YOUR", "OUR", "WE", "YOU",
+                  "MORE", "MOST", "BEST", "TOP", "INTO", "FROM", "ABOUT", "AFTER", "BEFORE"}
 #: capitalised openers that are not places
 _NOT_PLACES = {
     "FILE", "UPDATE", "UPDATED", "BREAKING", "EXCLUSIVE", "WATCH", "VIDEO", "PHOTOS", "PHOTO",
@@ -55,6 +59,8 @@ def find_dateline(first_paragraph: str) -> Optional[Dateline]:
             gd = m.groupdict()
             if gd["place"].split(",")[0].strip().upper() in _NOT_PLACES:
                 return None
+            if set(re.split(r"[ -]", gd["place"].split(",")[0].upper())) & _NOT_IN_PLACES:
+                return None  # a subheading in capitals ("USING SMARTPHONES FOR PLANNING:")
             credit = gd.get("credit")
             if rx is _DATELINE_CREDIT and not canonical_wire(credit or ""):
                 # "Place (X) -" is a dateline only when X is a known wire or an outlet tag
