@@ -832,13 +832,16 @@ def extract_mentions(articles: Sequence[Article], config=None) -> list[Mention]:
             _demote(m, lower_words)
     # the place of an article's dateline is a place ("DENVER (AP) —" was a PERSON to spaCy,
     # which also misses places it does not know): typed so, or added
+    by_article: dict[str, list[Mention]] = {}
+    for m in kept:
+        by_article.setdefault(m.article, []).append(m)
     for a in articles:
         place = re.split(r"\s*[(,]", a.dateline or "")[0].strip()
         at = (a.text or "").find(place, 0, len(a.dateline or "") + 40) if place else -1
         if at < 0 or not place[:1].isupper():
             continue
         words = {w.casefold() for w in place.split()}
-        inside = [m for m in kept if m.article == a.id and m.start < at + len(place) and at < m.end]
+        inside = [m for m in by_article.get(a.id, ()) if m.start < at + len(place) and at < m.end]
         for m in inside:
             if {w.casefold() for w in m.text.split()} <= words:
                 m.type = "PLACE"
