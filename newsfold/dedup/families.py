@@ -275,14 +275,6 @@ def _groups_bad(flat: np.ndarray, offsets: np.ndarray, groups: list, dc: DedupCo
     return out
 
 
-def _in_sorted(values: np.ndarray, table: np.ndarray) -> np.ndarray:
-    """Which ``values`` are in the sorted array ``table`` (small arrays: a binary search)."""
-    if table.size == 0:
-        return np.zeros(values.size, dtype=bool)
-    pos = np.minimum(np.searchsorted(table, values), table.size - 1)
-    return table[pos] == values
-
-
 def _related_holders(cand: np.ndarray, parts: list, full: list, dc: DedupConfig) -> np.ndarray:
     """Which candidate boilerplate values of one outlet are held by articles that are related
     to each other: True = not boilerplate. ``parts``: per sampled article, the sorted shingles
@@ -298,7 +290,7 @@ def _related_holders(cand: np.ndarray, parts: list, full: list, dc: DedupConfig)
     pairs, share under ``unsourced_related`` of their shingles (median containment)."""
     if cand.size == 0:
         return np.zeros(0, dtype=bool)
-    held = np.stack([_in_sorted(cand, p) for p in parts])  # (articles, candidates)
+    held = np.stack([isin_sorted(cand, p) for p in parts])  # (articles, candidates)
     with np.errstate(over="ignore"):  # an order-free key per set of holders
         mixed = (np.arange(1, len(parts) + 1, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15))
         mixed ^= mixed >> np.uint64(31)

@@ -227,12 +227,21 @@ def intersect_sorted(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 _BITS = 24
 
 
+#: at most this many values are looked up by binary search alone in ``isin_sorted``
+SMALL_LOOKUP = 4096
+
+
 def isin_sorted(values: np.ndarray, table: np.ndarray, block: int = 1 << 22) -> np.ndarray:
     """Boolean mask: which ``values`` are in the sorted uint64 array ``table``. A bitmap of the
-    table's low 24 bits rules out most values with one gather; only the rest are searched."""
+    table's low 24 bits rules out most values with one gather; only the rest are searched.
+    A few values (one line's shingles, an outlet's candidates) are searched directly: the
+    bitmap alone is 16 MB to fill."""
     out = np.zeros(values.size, dtype=bool)
     if table.size == 0 or values.size == 0:
         return out
+    if values.size <= SMALL_LOOKUP:
+        pos = np.minimum(np.searchsorted(table, values), table.size - 1)
+        return table[pos] == values
     low = np.uint64((1 << _BITS) - 1)
     bitmap = np.zeros(1 << _BITS, dtype=bool)
     bitmap[(table & low).astype(np.int64)] = True
