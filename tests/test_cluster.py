@@ -286,6 +286,56 @@ def test_window_candidates_are_ranked_nearest_neighbours(fixtures_dir):
     assert ((sum(a.astype(int) for a in active)) <= 1).all()
 
 
+def test_window_candidates_are_each_articles_best_by_a_plain_dense_product(data_dir, monkeypatch):
+    """The neighbour search splits the product into dense common terms and sparse rare ones
+    and picks a block's top neighbours at once; a plain dense product over 300 ECB+ articles,
+    neighbours picked one row at a time, gives the same pairs and ranks (blocks of 7 rows, so
+    a window spans many blocks)."""
+    import numpy as np
+
+    from newsfold.cluster import window as W
+
+    rows = [json.loads(l) for l in open(data_dir / "clustering" / "ecbplus-dev.jsonl")][:300]
+    w = W.build([article_from_row(r, i) for i, r in enumerate(rows, 1)])
+    sim = w.full.toarray().astype(np.float64) @ w.full.toarray().T.astype(np.float64)
+    sim += w.ent.toarray() @ w.ent.toarray().T
+    k = 10
+    want = {}
+    for a in range(len(rows)):
+        row = sim[a].copy()
+        row[a] = 0.0
+        cols = [c for c in np.argsort(-row, kind="stable")[:k] if row[c] > 0]
+        for rank, c in enumerate(cols, 1):
+            want[(a, int(c))] = rank
+    monkeypatch.setattr(W, "DENSE_DF_SHARE", 0.01)  # many terms on the dense side
+    i, j, r_ij, r_ji = W.candidate_pairs(w, neighbours=k, block=7)
+    got = {}
+    for a, b, x, y in zip(i.tolist(), j.tolist(), r_ij.tolist(), r_ji.tolist()):
+        if x <= k:
+            got[(a, b)] = x
+        if y <= k:
+            got[(b, a)] = y
+    # float32 sums in another order may swap near-equal neighbours: allow a handful
+    assert len(set(got) ^ set(want)) <= 4
+    assert sum(got[p] != want[p] for p in set(got) & set(want)) <= 8
+    assert len(want) > 2000
+
+
+def test_parse_collects_the_same_terms_as_tokenising_each_part(data_dir):
+    from collections import Counter
+
+    from newsfold.cluster import features as F
+
+    for line in list(open(data_dir / "clustering" / "ecbplus-dev.jsonl"))[:200]:
+        r = json.loads(line)
+        p = F.parse(r["title"], r["text"], r.get("date"))
+        body = F._split_title((r["title"] or "").strip(), r["text"])
+        title = (r["title"] or "").strip()
+        assert p.title == Counter(F.terms(title))
+        assert p.full == Counter(F.terms(title)) + Counter(F.terms(body[: F.BODY_CHARS]))
+        assert p.lead == Counter(F.terms(title)) + Counter(F.terms(body[: F.LEAD_CHARS]))
+
+
 def test_seeded_stream_goes_on_from_batch_stories(fixtures_dir):
     arts = _events(fixtures_dir)
     gold = _gold(fixtures_dir)

@@ -178,17 +178,25 @@ def parse(title: Optional[str], text: str, published=None, body_chars: int = BOD
     lows: Counter = Counter()
     nums: Counter = Counter()
 
-    def scan(segment: str, title_case: bool) -> None:
+    def scan(segment: str, title_case: bool, out: list) -> None:
+        # also collects ``terms(segment)`` into ``out``: the sentence cuts (_SENT) never fall
+        # inside a token, so the tokens are the same as over the whole segment
         for sent in _SENT.split(segment):
             first = True
             for m in _WORD.finditer(sent):
                 tok = m.group(0)
-                if _is_num(tok):
-                    nums[_num_key(tok)] += 1
+                if tok[0].isdigit():
+                    key = _num_key(tok)
+                    nums[key] += 1
+                    out.append(key)
                     first = False
                     continue
                 s = stem(tok)
-                if len(s) < 2 or s in STOP or s in MONTHS:
+                if len(s) < 2 or s in STOP:
+                    first = False
+                    continue
+                out.append(s)
+                if s in MONTHS:
                     first = False
                     continue
                 if tok[0].isupper():
@@ -201,15 +209,17 @@ def parse(title: Optional[str], text: str, published=None, body_chars: int = BOD
                     lows[s] += 1
                 first = False
 
-    scan(title, _title_case(title))
-    scan(head, False)
-    full = Counter(terms(title))
-    full.update(terms(head))
-    lead = Counter(terms(title))
+    title_terms: list = []
+    head_terms: list = []
+    scan(title, _title_case(title), title_terms)
+    scan(head, False, head_terms)
+    full = Counter(title_terms)
+    full.update(head_terms)
+    lead = Counter(title_terms)
     lead.update(terms(lead_text))
     return Parsed(
         full=full,
-        title=Counter(terms(title)),
+        title=Counter(title_terms),
         lead=lead,
         caps_mid=caps_mid,
         caps_any=caps_any,

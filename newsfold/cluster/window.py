@@ -123,13 +123,15 @@ def _parse_rows(rows: list) -> list:
     return [F.parse(title, text, published, body_chars=BODY_CHARS_WINDOW) for title, text, published in rows]
 
 
-def build(articles: Sequence[Article], encoder: Any = None) -> Window:
+def build(articles: Sequence[Article], encoder: Any = None, parsed: Optional[list] = None) -> Window:
     """Window-level features of ``articles`` (IDF and name evidence from the whole window);
     with an ``encoder`` (:class:`newsfold.cluster.dense.Encoder`, or any object with
-    ``encode(texts)`` returning unit vectors) also their sentence embeddings."""
+    ``encode(texts)`` returning unit vectors) also their sentence embeddings. ``parsed``: the
+    articles' :func:`parse_all` output, when the caller already has it."""
     import numpy as np
 
-    parsed = parse_all(articles)
+    if parsed is None:
+        parsed = parse_all(articles)
     dfs = F.DocFreq()
     for p in parsed:
         F.observe(dfs, p)
@@ -174,41 +176,70 @@ def _is_year(key: str) -> bool:
     return len(key) == 5 and key[0] == "#" and key[1:3] in ("19", "20") and key[1:].isdigit()
 
 
-def candidate_pairs(w: Window, neighbours: int = 50, block: int = 1024):
+#: terms in more than this share of a window's articles are multiplied as dense columns when
+#: candidate neighbours are scored (see :func:`candidate_pairs`)
+DENSE_DF_SHARE = 0.02
+#: cells of the dense similarity block scored at a time (block rows x window size)
+BLOCK_CELLS = 4_000_000
+
+
+def candidate_pairs(w: Window, neighbours: int = 50, block: Optional[int] = None):
     """Pairs (i < j) where j is among i's ``neighbours`` best by full + name cosine, or the
     reverse. Returns ``(i, j, rank_ij, rank_ji)``: int arrays; the rank of j among i's
-    neighbours (1 = nearest; ``neighbours + 1`` when j is not among them) and the reverse.
-    Ranks make the pair model aware of how crowded a neighbourhood is: in a window full of
-    similar stories an absolute cosine says less than being someone's nearest neighbour."""
+    neighbours (1 = nearest; ``neighbours + 1`` when j is not among them) and the reverse;
+    neighbours of equal similarity rank by position. Ranks make the pair model aware of how
+    crowded a neighbourhood is: in a window full of similar stories an absolute cosine says
+    less than being someone's nearest neighbour.
+
+    Every article shares some common word with almost every other, so the similarities of a
+    block of rows are a dense block, and a sparse product spends most of its time on the few
+    terms most articles hold (a term in d articles costs d^2 products). Those terms (in more
+    than ``DENSE_DF_SHARE`` of the window) are multiplied as dense columns (BLAS), the rest
+    as sparse; the top neighbours are then taken for a whole block at once. Same similarities
+    (up to float rounding): on a 10,000-article window of 4.5-kB texts 18.6 -> ~5 s."""
     import numpy as np
+    import scipy.sparse as sp
 
     n = w.full.shape[0]
-    sim_src = w.full
-    ent = w.ent
+    empty = np.zeros(0, dtype=np.int64)
+    if n < 2:
+        return empty, empty, empty, empty
+    full = w.full.tocsr()
+    df = np.bincount(full.indices, minlength=full.shape[1])
+    heavy = df > DENSE_DF_SHARE * n
+    # [light terms | names] . [light terms | names]^T = light . light^T + names . names^T
+    light = sp.hstack([full[:, ~heavy] if heavy.any() else full, w.ent], format="csr")
+    light_t = light.T.tocsr()
+    dense = full[:, heavy].toarray().astype(np.float32) if heavy.any() else None
+    if block is None:
+        block = max(16, min(1024, BLOCK_CELLS // n))
+    k = min(neighbours, n - 1)
     ii, jj, rr = [], [], []
     for start in range(0, n, block):
         stop = min(n, start + block)
-        s = (sim_src[start:stop] @ sim_src.T + ent[start:stop] @ ent.T).tocsr()
-        for r in range(stop - start):
-            lo, hi = s.indptr[r], s.indptr[r + 1]
-            cols = s.indices[lo:hi]
-            vals = s.data[lo:hi]
-            i = start + r
-            keep = cols != i
-            cols, vals = cols[keep], vals[keep]
-            if len(cols) > neighbours:
-                top = np.argpartition(-vals, neighbours)[:neighbours]
-                cols, vals = cols[top], vals[top]
-            order = np.argsort(-vals, kind="stable")
-            ii.append(np.full(len(cols), i, dtype=np.int64))
-            jj.append(cols[order].astype(np.int64))
-            rr.append(np.arange(1, len(cols) + 1, dtype=np.int64))
-    empty = np.zeros(0, dtype=np.int64)
-    if not ii:
-        return empty, empty, empty, empty
+        sim = (light[start:stop] @ light_t).toarray().astype(np.float32, copy=False)
+        if dense is not None:
+            sim += dense[start:stop] @ dense.T
+        rows = np.arange(stop - start)
+        sim[rows, rows + start] = 0.0  # not its own neighbour
+        if k < n - 1:
+            top = np.argpartition(sim, n - k, axis=1)[:, n - k:]
+        else:
+            top = np.broadcast_to(np.arange(n), (stop - start, n))
+        top = np.sort(top, axis=1)  # ties rank by position
+        vals = np.take_along_axis(sim, top, axis=1)
+        order = np.argsort(-vals, axis=1, kind="stable")
+        top = np.take_along_axis(top, order, axis=1)
+        vals = np.take_along_axis(vals, order, axis=1)
+        ok = vals > 0  # no shared term: not a neighbour
+        ii.append(np.repeat(np.arange(start, stop, dtype=np.int64), ok.sum(axis=1)))
+        jj.append(top[ok].astype(np.int64))
+        rr.append(np.broadcast_to(np.arange(1, top.shape[1] + 1, dtype=np.int64), top.shape)[ok])
     a = np.concatenate(ii)
     b = np.concatenate(jj)
     rank = np.concatenate(rr)
+    if not len(a):
+        return empty, empty, empty, empty
     directed = dict(zip((a * n + b).tolist(), rank.tolist()))
     lo, hi = np.minimum(a, b), np.maximum(a, b)
     key = np.unique(lo * n + hi)
@@ -279,7 +310,7 @@ def cluster_window(articles: Sequence[Article], model: dict, *, neighbours: int 
                    window_days: Optional[int] = 21, threshold: Optional[float] = None,
                    must: Sequence[tuple[int, int]] = (),
                    storyline_days: Optional[int] = None,
-                   encoder: Any = None) -> tuple[list[int], Optional[Window]]:
+                   encoder: Any = None, parsed: Optional[list] = None) -> tuple[list[int], Optional[Window]]:
     """Cluster labels (a representative index per article) for one window, and the window's
     features. Pairs dated more than ``window_days`` apart are never linked (undated pairs
     are: no time evidence); pairs up to ``storyline_days`` apart are still scored (kept in
@@ -295,7 +326,7 @@ def cluster_window(articles: Sequence[Article], model: dict, *, neighbours: int 
     dense = uses_dense(model)
     if dense and encoder is None:
         raise ValueError("this window model reads the dense channel: pass an encoder")
-    w = build(articles, encoder if dense else None)
+    w = build(articles, encoder if dense else None, parsed)
     i, j, r_ij, r_ji = candidate_pairs(w, neighbours)
     linked = np.ones(len(i), dtype=bool)
     if window_days is not None and len(i):
