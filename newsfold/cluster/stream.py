@@ -79,8 +79,8 @@ class ClusterConfig:
     recluster_every: int = 1000  # stream over a batch of articles: a window pass every N adds (0: never)
     recluster_window: int = 2000  # ... over the most recent N articles
     #: batch mode clusters up to this many articles as one window (window model, average
-    #: link); a larger batch is streamed with window passes. 20,000: +1.2 GiB peak on 20k
-    #: 4.5-kB texts; below it one window was 2-3.5x faster than the stream (docs/clustering.md)
+    #: link); a larger batch in overlapping date-ordered windows of this size
+    #: (cluster_chunked). 20,000: +1.2 GiB peak on 20k 4.5-kB texts (docs/clustering.md)
     batch_max: int = 20_000
     #: batch/window passes also read dense sentence embeddings (newsfold.cluster.dense; opt-in:
     #: 25-100 ms of CPU per article) with the window model fitted for them ("window_dense")
@@ -914,6 +914,128 @@ def cluster_stream(articles: Sequence[Article], *, config: Any = None,
     return sc
 
 
+def _chunks(n: int, chunk: int, overlap: int) -> list[tuple[int, int]]:
+    """``[start, end)`` windows of at most ``chunk`` items covering ``range(n)``, each one
+    sharing ``overlap`` items with the one before it, all about the same size."""
+    if n <= chunk:
+        return [(0, n)]
+    stride = chunk - overlap
+    k = -(-(n - overlap) // stride)  # windows needed at full size
+    size = -(-(n - overlap) // k) + overlap  # the same number of windows, evened out
+    out, start = [], 0
+    while True:
+        end = min(n, start + size)
+        out.append((start, end))
+        if end >= n:
+            return out
+        start = end - overlap
+
+
+def cluster_chunked(articles: Sequence[Article], *, config: Any = None,
+                    cluster_config: Optional[ClusterConfig] = None, chunk: int = 20_000,
+                    overlap: Optional[int] = None) -> list[Story]:
+    """Batch mode for more articles than one window holds: the window model over
+    overlapping date-ordered windows of at most ``chunk`` articles (``overlap`` shared by
+    consecutive windows; default a quarter), stitched into one set of stories.
+
+    The first window's clusters are stories. Each later window re-decides the overlap's
+    articles with what it saw after them, by the stream's window-pass rule
+    (:meth:`StreamClusterer.apply_recluster`): each of its clusters takes the story it shares
+    most articles with (one cluster per story, largest overlaps first) and brings its new
+    articles into it; a cluster left with no story opens one, named after its first article
+    as in one window. So a story cut by a window edge stays one story, and an overlap
+    article can still move, merge or split. Stories the window model links into a storyline
+    share its id. Articles with no date come last, in input order (as the stream takes them),
+    so they meet the latest dated articles. A copy that ends in another story than its
+    family's first article is moved there (the stream's rule).
+    """
+    from collections import Counter
+
+    from newsfold.cluster import window as W
+
+    probe = StreamClusterer(config, cluster_config=cluster_config)
+    cc = probe.cc
+    wmodel, enc = probe.window_model()
+    ordered = sorted(articles, key=_time_key)
+    n = len(ordered)
+    chunk = max(2, chunk)
+    if overlap is None:
+        overlap = max(1, chunk // 4)
+    overlap = max(0, min(overlap, chunk // 2))
+    assign: list[Optional[str]] = [None] * n
+    titles: dict[str, tuple[int, str]] = {}  # story -> (members in the window, its title)
+    line_of: dict[str, str] = {}
+    first: dict[str, int] = {}  # story -> position of its first article
+    carry: list = []  # the parsed overlap, kept for the next window
+    for start, end in _chunks(n, chunk, overlap):
+        win = ordered[start:end]
+        parsed = carry + W.parse_all(win[len(carry):])
+        carry = parsed[len(parsed) - overlap:] if overlap else []
+        labels, w = W.cluster_window(win, wmodel, neighbours=cc.batch_neighbours,
+                                     threshold=cc.threshold, window_days=cc.window_days,
+                                     must=family_links(win), storyline_days=cc.storyline_days,
+                                     encoder=enc, parsed=parsed)
+        del parsed
+        groups: dict[int, list[int]] = {}
+        for i, lab in enumerate(labels):
+            groups.setdefault(lab, []).append(i)
+        overlaps = []
+        for g, idxs in groups.items():
+            held = Counter(assign[start + i] for i in idxs if assign[start + i] is not None)
+            overlaps.extend((-c, idxs[0], g, sid) for sid, c in held.items())
+        overlaps.sort()
+        target: dict[int, str] = {}
+        for _, _, g, sid in overlaps:
+            if g not in target and sid not in target.values():
+                target[g] = sid
+        sid_of: dict[int, str] = {}
+        for g in sorted(groups, key=lambda g: groups[g][0]):
+            idxs = groups[g]
+            sid = target.get(g)
+            if sid is None:
+                sid = _sid(win[idxs[0]].id)
+                while sid in first:  # hash collision or a re-used id: stay unique
+                    sid = _sid(sid)
+                first[sid] = start + idxs[0]
+            for i in idxs:
+                assign[start + i] = sid
+            sid_of[g] = sid
+            if len(idxs) > titles.get(sid, (0, ""))[0]:
+                titles[sid] = (len(idxs), w.titles[W.representative(w, idxs)])
+        members: dict[int, set[str]] = {}
+        for lab, root in W.storylines(labels, w, min_p=cc.storyline_p,
+                                      min_ent=cc.storyline_ent).items():
+            members.setdefault(root, set()).add(sid_of[lab])
+        for sids in members.values():
+            if len(sids) < 2:
+                continue
+            sids_in_order = sorted(sids, key=first.__getitem__)
+            line = next((line_of[x] for x in sids_in_order if x in line_of), None)
+            line = line or _sid(sids_in_order[0], "l-")
+            for x in sids_in_order:
+                line_of.setdefault(x, line)
+    # a copy family is one story (a window's average link merges it first; windows may
+    # still split one): the story of its origin, else of its earliest member
+    pos: dict[str, int] = {}
+    for k, art in enumerate(ordered):
+        pos.setdefault(art.id, k)
+    for k, art in enumerate(ordered):
+        key = art.family or art.origin
+        if key:
+            head = pos.setdefault(key, k)
+            assign[k] = assign[head]
+    out: dict[str, list[int]] = {}
+    for k, sid in enumerate(assign):
+        out.setdefault(sid, []).append(k)
+    stories = []
+    for sid, ks in sorted(out.items(), key=lambda kv: kv[1][0]):
+        for k in ks:
+            ordered[k].story = sid
+        stories.append(Story(id=sid, title=titles[sid][1], articles=[ordered[k].id for k in ks],
+                             storyline=line_of.get(sid)))
+    return stories
+
+
 def cluster_batch(articles: Sequence[Article], *, config: Any = None,
                   cluster_config: Optional[ClusterConfig] = None,
                   max_batch: Optional[int] = None) -> list[Story]:
@@ -923,9 +1045,10 @@ def cluster_batch(articles: Sequence[Article], *, config: Any = None,
     (:mod:`newsfold.cluster.window`: IDF and name evidence over all its articles, untruncated
     vectors, each article's nearest neighbours as candidate pairs, the fitted window pair
     model); then average-link merging at the window model's threshold. Copies are merged
-    with their family first. Windows larger than ``max_batch`` (default
-    ``ClusterConfig.batch_max``) fall back to the stream clusterer (with its periodic window
-    passes).
+    with their family first. More than ``max_batch`` articles (default
+    ``ClusterConfig.batch_max``) are clustered in overlapping windows of that size
+    (:func:`cluster_chunked`). Without a window model, the stream clusterer (with its
+    periodic window passes) does the work.
     """
     from newsfold.cluster import window as W
 
@@ -934,13 +1057,16 @@ def cluster_batch(articles: Sequence[Article], *, config: Any = None,
     wmodel, enc = probe.window_model()
     if max_batch is None:
         max_batch = probe.cc.batch_max
-    if len(ordered) > max_batch or not wmodel:
+    if not wmodel:
         sc = cluster_stream(articles, config=config, cluster_config=cluster_config)
         sc.maintain()
         assign = sc.assignments()
         for art in articles:
             art.story = assign.get(art.id, art.story)
         return sc.stories()
+    if len(ordered) > max_batch:
+        return cluster_chunked(articles, config=config, cluster_config=cluster_config,
+                               chunk=max_batch)
     cc = probe.cc
     must = family_links(ordered)
     labels, w = W.cluster_window(ordered, wmodel, neighbours=cc.batch_neighbours,
