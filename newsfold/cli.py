@@ -104,7 +104,7 @@ def dedup(
 def cluster(
     input: Path = typer.Argument(..., help="JSONL, one article per line."),
     output: Path = typer.Option(..., "--output", "-o", help="JSONL: {id, story} per article."),
-    mode: str = typer.Option("stream", "--mode", help="stream or batch."),
+    mode: str = typer.Option("batch", "--mode", help="batch (the window model over the whole file, as `newsfold run`) or stream (one article at a time in date order, with periodic window passes)."),
     dense: bool = typer.Option(False, "--dense", help="Window clustering also reads dense sentence embeddings (slower; needs the encoder weights)."),
 ) -> None:
     """Cluster articles into stories (date order when dates exist). Never reads gold labels."""
@@ -141,7 +141,7 @@ def export(
 @eval_app.command("clustering")
 def eval_clustering(
     gold: Path = typer.Argument(..., help="JSONL with a gold `cluster` field."),
-    mode: str = typer.Option("stream", "--mode"),
+    mode: str = typer.Option("batch", "--mode", help="batch (the window model over the whole file) or stream (one article at a time, as they would arrive)."),
     dense: bool = typer.Option(False, "--dense", help="Window clustering also reads dense sentence embeddings."),
     label: str = typer.Option("cluster", "--label", help="The field holding the gold story label (hidden from the clusterer)."),
 ) -> None:

@@ -24,7 +24,7 @@ def read_jsonl(path: Path) -> tuple[list[Article], list[str]]:
     return arts, problems
 
 
-def cluster_articles(articles: list[Article], mode: str = "stream", config=None) -> list:
+def cluster_articles(articles: list[Article], mode: str = "batch", config=None) -> list:
     from newsfold.cluster.stream import cluster_batch, cluster_stream
 
     if mode == "batch":
@@ -34,7 +34,7 @@ def cluster_articles(articles: list[Article], mode: str = "stream", config=None)
     return cluster_stream(articles, config=config).stories()
 
 
-def cluster_command(input: Path, output: Path, mode: str = "stream", config=None) -> None:
+def cluster_command(input: Path, output: Path, mode: str = "batch", config=None) -> None:
     import sys
 
     articles, problems = read_jsonl(Path(input))

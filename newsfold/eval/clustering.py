@@ -8,7 +8,7 @@ from pathlib import Path
 from newsfold.eval.metrics import clustering_scores
 
 
-def evaluate_rows(rows: list[dict], mode: str = "stream", config=None, label: str = "cluster") -> dict:
+def evaluate_rows(rows: list[dict], mode: str = "batch", config=None, label: str = "cluster") -> dict:
     """Score the clusterer on rows carrying a gold ``label`` field (default ``cluster``), which
     the clusterer never sees."""
     from newsfold.cluster.cli import GOLD_FIELDS, article_from_row, cluster_articles
@@ -21,7 +21,7 @@ def evaluate_rows(rows: list[dict], mode: str = "stream", config=None, label: st
     return clustering_scores(gold, pred)
 
 
-def eval_clustering_command(gold: Path, mode: str = "stream", config=None,
+def eval_clustering_command(gold: Path, mode: str = "batch", config=None,
                             label: str = "cluster") -> dict:
     """Print the scores as JSON. A line that is not a JSON object, or an article without a gold
     label, is counted (``skipped_lines``, ``unlabelled``) and left out, never a stop."""
