@@ -225,7 +225,7 @@ class StreamingPipeline:
             self._load()
             self._since_pass = 0
             clu = self._clusterer
-            recent = self.store.get_articles(clu.recent_ids(clu.cc.recluster_window))
+            recent = self.store.get_articles(clu.window_ids(clu.cc.recluster_window))
             return self._apply_pass(clu, *clu.plan_recluster(recent))
 
     def _start_pass(self) -> None:
@@ -242,7 +242,7 @@ class StreamingPipeline:
             with self.lock:
                 self._load()
                 clu = self._clusterer
-                recent = self.store.get_articles(clu.recent_ids(clu.cc.recluster_window))
+                recent = self.store.get_articles(clu.window_ids(clu.cc.recluster_window))
             arts, labels = clu.plan_recluster(recent)  # the slow part: adds go on meanwhile
             with self.lock:
                 if self._clusterer is not clu:  # the state was replaced meanwhile: drop the plan
