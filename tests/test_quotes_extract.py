@@ -106,6 +106,8 @@ SPEAKER_CASES = {
     # a title's full stop and a party tag in brackets do not end the name
     "“We need the truth,” said Rep. Carla Munt (R-Fla.) outside the chamber.": "Rep. Carla Munt",
     "“We need the truth,” Rep. Carla Munt (R-Fla.) said.": "Rep. Carla Munt",
+    "“It is a waste of time,” said Del. Carla Munt on Friday. Others agreed.": "Del. Carla Munt",
+    "“Hold the line,” said Maj. Ivo Petric. Others agreed.": "Maj. Ivo Petric",
     # an affiliation after the name is not the speaker
     "“It is obstruction,” Representative Ted Arlo, Democrat of Norland, wrote on Monday.": "Representative Ted Arlo",
     # a long appositive holding 'and' or a dash: the name it follows speaks

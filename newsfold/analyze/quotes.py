@@ -333,7 +333,8 @@ def _np_before(text: str, end: int, limit: int) -> Optional[tuple[int, int]]:
 # a full stop that ends a sentence: not after an initial or a title ("George W. Bush", "Mr. Li")
 _SENT_END = re.compile(r"(?<![A-Z])(?<!Mr)(?<!Ms)(?<!Dr)(?<!Jr)(?<!Sr)(?<!St)(?<!Mrs)(?<!Sen)"
                        r"(?<!Rep)(?<!Gov)(?<!Gen)(?<!Lt)(?<!Col)(?<!Sgt)(?<!Capt)(?<!Prof)(?<!Rev)"
-                       r"(?<!Inc)(?<!Co)(?<!Corp)(?<!Ltd)(?<!No)\.(?=\s+[\"“‘'A-Z(])")
+                       r"(?<!Inc)(?<!Co)(?<!Corp)(?<!Ltd)(?<!No)(?<!Del)(?<!Maj)(?<!Adm)(?<!Cmdr)"
+                       r"(?<!Hon)(?<!Supt)(?<!Insp)(?<!Det)(?<!Atty)\.(?=\s+[\"“‘'A-Z(])")
 
 
 _TITLE_ABBREV = re.compile(r"(?:Mr|Mrs|Ms|Dr|Rep|Reps|Sen|Sens|Gov|Gen|Lt|Col|Sgt|Capt|Maj|Adm|Cmdr|Prof|Rev|"
