@@ -732,7 +732,7 @@ class StreamClusterer:
         recent part alone: an article whose story began before the window looks unattached
         and is pulled into whatever recent articles resemble it. On NeuS with its rows
         shuffled (partners thousands of arrivals apart) the stream scored 0.381 pairwise F1
-        with window passes and 0.496 without them; with the stories' articles, 0.532
+        with window passes and 0.496 without them; with the stories' articles, 0.529
         (docs/clustering.md)."""
         recent = self.recent_ids(n)
         per = self.cc.recluster_context
@@ -990,7 +990,7 @@ def cluster_chunked(articles: Sequence[Article], *, config: Any = None,
     article can still move, merge or split. Stories the window model links into a storyline
     share its id. Articles with no date come last, in input order (as the stream takes them),
     so they meet the latest dated articles. A copy that ends in another story than its
-    family's first article is moved there (the stream's rule).
+    family's origin (else its family's earliest member) is moved there (the stream's rule).
     """
     from collections import Counter
 
