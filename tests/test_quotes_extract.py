@@ -108,6 +108,10 @@ SPEAKER_CASES = {
     "“We need the truth,” Rep. Carla Munt (R-Fla.) said.": "Rep. Carla Munt",
     "“It is a waste of time,” said Del. Carla Munt on Friday. Others agreed.": "Del. Carla Munt",
     "“Hold the line,” said Maj. Ivo Petric. Others agreed.": "Maj. Ivo Petric",
+    # a participle's phrase after the speaker is not part of it; an '-ing' adjective is
+    "Protesters marching through the streets said: “We stay.”": "Protesters",
+    "Residents living near the plant told reporters: “We are afraid.”": "Residents",
+    "“We won,” the ruling party spokesman said.": "the ruling party spokesman",
     # an affiliation after the name is not the speaker
     "“It is obstruction,” Representative Ted Arlo, Democrat of Norland, wrote on Monday.": "Representative Ted Arlo",
     # a long appositive holding 'and' or a dash: the name it follows speaks

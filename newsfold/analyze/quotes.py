@@ -452,6 +452,10 @@ def clean_speaker(text: str, sp: Optional[tuple[int, int]]) -> Optional[tuple[in
             return tail
     if words[0] in _SPK_BAD_FIRST or words[0] in PRONOUNS or _PRONOUN_CONTRACTION.fullmatch(words[0]):
         return None
+    cut = next((k for k in range(1, len(words) - 1) if raw[k][:1].islower()
+                and words[k].endswith("ing") and words[k + 1] in _PLACE_PREP), None)
+    if cut is not None:  # 'protesters marching through the streets' -> 'protesters'
+        return clean_speaker(text, (toks[0][0], toks[cut - 1][1]))
     if all(w in _SPK_CALENDAR for w in words):
         return None  # '…,” he said Tuesday.' read as a name
     letters = "".join(c for c in "".join(raw) if c.isalpha())
@@ -470,6 +474,12 @@ def clean_speaker(text: str, sp: Optional[tuple[int, int]]) -> Optional[tuple[in
         if not descriptor and (words[0] not in _SPK_DET or len(words) < 2 or len(words) > 6):
             return None  # 'a', 'The', or a lower-case run that is no descriptor
     return toks[0][0], toks[-1][1]
+
+
+#: prepositions that open a participle's phrase after a speaker ('residents living near the plant')
+_PLACE_PREP = frozenset({"through", "in", "on", "at", "outside", "inside", "near", "from", "into",
+                         "along", "across", "around", "behind", "by", "down", "up", "over", "under",
+                         "past", "toward", "towards", "against", "beside", "among"})
 
 
 _ABBREV = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Rep|Reps|Sen|Sens|Gov|Gen|Lt|Col|Sgt|Capt|Maj|Adm|Cmdr|"
