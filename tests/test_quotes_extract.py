@@ -198,3 +198,14 @@ def test_the_name_shown_is_the_person_the_speaker_phrase_names():
         art = Article(id="a", text="Officials spoke on Tuesday in Port Averin.\n\n" + text)
         found = extract_quotes("a", art.text, make_resolver(art, build_entities([art], Config(ner_model="none"))))
         assert [q.speaker for q in found] == [expected], text
+
+
+def test_a_participles_phrase_ends_the_speaker_but_a_noun_in_ing_does_not():
+    from newsfold.analyze.quotes import clean_speaker
+
+    for phrase, want in [("Protesters marching through the streets", "Protesters"),
+                         ("Fans waiting outside the stadium", "Fans"),
+                         ("A spokesman for the building in Kelda", "A spokesman for the building in Kelda"),
+                         ("Officials at the meeting in Vienna", "Officials at the meeting in Vienna")]:
+        sp = clean_speaker(phrase, (0, len(phrase)))
+        assert sp is not None and phrase[sp[0]:sp[1]] == want

@@ -453,7 +453,8 @@ def clean_speaker(text: str, sp: Optional[tuple[int, int]]) -> Optional[tuple[in
     if words[0] in _SPK_BAD_FIRST or words[0] in PRONOUNS or _PRONOUN_CONTRACTION.fullmatch(words[0]):
         return None
     cut = next((k for k in range(1, len(words) - 1) if raw[k][:1].islower()
-                and words[k].endswith("ing") and words[k + 1] in _PLACE_PREP), None)
+                and words[k].endswith("ing") and words[k + 1] in _PLACE_PREP
+                and words[k - 1] not in _NOT_BEFORE_PARTICIPLE), None)
     if cut is not None:  # 'protesters marching through the streets' -> 'protesters'
         return clean_speaker(text, (toks[0][0], toks[cut - 1][1]))
     if all(w in _SPK_CALENDAR for w in words):
@@ -476,6 +477,10 @@ def clean_speaker(text: str, sp: Optional[tuple[int, int]]) -> Optional[tuple[in
     return toks[0][0], toks[-1][1]
 
 
+#: after these an '-ing' word is a noun ('a source close to the meeting in Vienna')
+_NOT_BEFORE_PARTICIPLE = frozenset({"the", "a", "an", "this", "that", "these", "those", "his", "her",
+                                    "their", "its", "our", "my", "your", "of", "for", "to", "at", "in",
+                                    "on", "with", "from", "by"})
 #: prepositions that open a participle's phrase after a speaker ('residents living near the plant')
 _PLACE_PREP = frozenset({"through", "in", "on", "at", "outside", "inside", "near", "from", "into",
                          "along", "across", "around", "behind", "by", "down", "up", "over", "under",
