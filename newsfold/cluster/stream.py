@@ -25,7 +25,7 @@ from itertools import repeat
 from operator import mul
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Optional, Sequence
+from typing import Any, Callable, Iterable, Optional, Sequence
 
 from newsfold.cluster import features as F
 from newsfold.model import Article, Story
@@ -646,8 +646,6 @@ class StreamClusterer:
     def apply_recluster(self, arts: Sequence[Article], labels: Sequence[int]) -> list[dict]:
         """Move articles to the stories a planned window pass decided (see :meth:`recluster`).
         Articles no longer placed (a state reloaded meanwhile) are left out."""
-        from collections import Counter
-
         keep = [k for k, a in enumerate(arts) if a.id in self._assign]
         if len(keep) < 2:
             return []
@@ -657,17 +655,7 @@ class StreamClusterer:
         groups: dict[int, list[int]] = {}
         for i, lab in enumerate(labels):
             groups.setdefault(lab, []).append(i)
-        overlaps = []
-        for g, idxs in groups.items():
-            for sidx, c in Counter(self._assign[arts[i].id] for i in idxs).items():
-                overlaps.append((-c, min(idxs), g, sidx))
-        overlaps.sort()
-        target: dict[int, int] = {}
-        used: set[int] = set()
-        for _, _, g, sidx in overlaps:
-            if g not in target and sidx not in used:
-                target[g] = sidx
-                used.add(sidx)
+        target = _take_over(groups, lambda i: self._assign[arts[i].id])
         actions: list[dict] = []
         lost_title: set[int] = set()
         frozen, self.freeze_df = self.freeze_df, True  # already counted when first added
@@ -957,6 +945,28 @@ def cluster_stream(articles: Sequence[Article], *, config: Any = None,
     return sc
 
 
+def _take_over(groups: dict[int, list[int]], story_of: Callable[[int], Any]) -> dict[int, Any]:
+    """The window-pass rule: each window cluster (``groups``: label -> member indices in
+    increasing order) takes the story it shares most members with, one cluster per story,
+    largest overlaps first (ties: the cluster with the earlier first member). ``story_of(i)``
+    is member i's current story, or None for a member not placed yet. Returns label -> story
+    for the clusters that take one."""
+    from collections import Counter
+
+    overlaps = []
+    for g, idxs in groups.items():
+        held = Counter(x for x in map(story_of, idxs) if x is not None)
+        overlaps.extend((-c, idxs[0], g, x) for x, c in held.items())
+    overlaps.sort()
+    target: dict[int, Any] = {}
+    used: set = set()
+    for _, _, g, x in overlaps:
+        if g not in target and x not in used:
+            target[g] = x
+            used.add(x)
+    return target
+
+
 def _chunks(n: int, chunk: int, overlap: int) -> list[tuple[int, int]]:
     """``[start, end)`` windows of at most ``chunk`` items covering ``range(n)``, each one
     sharing ``overlap`` items with the one before it, all about the same size."""
@@ -992,8 +1002,6 @@ def cluster_chunked(articles: Sequence[Article], *, config: Any = None,
     so they meet the latest dated articles. A copy that ends in another story than its
     family's origin (else its family's earliest member) is moved there (the stream's rule).
     """
-    from collections import Counter
-
     from newsfold.cluster import window as W
 
     probe = StreamClusterer(config, cluster_config=cluster_config)
@@ -1022,15 +1030,7 @@ def cluster_chunked(articles: Sequence[Article], *, config: Any = None,
         groups: dict[int, list[int]] = {}
         for i, lab in enumerate(labels):
             groups.setdefault(lab, []).append(i)
-        overlaps = []
-        for g, idxs in groups.items():
-            held = Counter(assign[start + i] for i in idxs if assign[start + i] is not None)
-            overlaps.extend((-c, idxs[0], g, sid) for sid, c in held.items())
-        overlaps.sort()
-        target: dict[int, str] = {}
-        for _, _, g, sid in overlaps:
-            if g not in target and sid not in target.values():
-                target[g] = sid
+        target = _take_over(groups, lambda i: assign[start + i])
         sid_of: dict[int, str] = {}
         for g in sorted(groups, key=lambda g: groups[g][0]):
             idxs = groups[g]
