@@ -138,29 +138,24 @@ def build_view(result: RunResult | Mapping[str, Any], *, text_budget: Optional[i
     left = text_budget
     short = 0
     for k, aid in enumerate(order):
+        a = by_id[aid]
+        sid = story_of.get(aid) or (str(a.get("story")) if a.get("story") else None)
+        sv = story_by_id.get(sid) if sid else None
         if article_budget is not None and k >= article_budget:  # a table row: no text, no metadata
-            a = by_id[aid]
             av = {"id": aid, "anchor": anchor(aid), "title": _s(a.get("title")) or aid, "source": _s(a.get("source")),
                   "relation": _s(a.get("relation")) or "original", "detail": False}
-            sid = story_of.get(aid) or (str(a.get("story")) if a.get("story") else None)
-            sv = story_by_id.get(sid) if sid else None
-            av["story_title"] = sv["title"] if sv else None
-            av["story_anchor"] = sv["anchor"] if sv else None
-            article_views.append(av)
-            continue
-        av = _article_view(by_id[aid])
-        av["detail"] = True
-        if left is not None:
-            size = sum(len(seg["text"]) for par in av["paragraphs"][1:] for seg in par)
-            if size > left:  # budget spent: lead paragraph only
-                av["omitted_paragraphs"] = len(av["paragraphs"]) - 1
-                av["paragraphs"] = av["paragraphs"][:1]
-                short += av["omitted_paragraphs"] > 0
-                left = 0
-            else:
-                left -= size
-        sid = story_of.get(aid) or (str(by_id[aid].get("story")) if by_id[aid].get("story") else None)
-        sv = story_by_id.get(sid) if sid else None
+        else:
+            av = _article_view(a)
+            av["detail"] = True
+            if left is not None:
+                size = sum(len(seg["text"]) for par in av["paragraphs"][1:] for seg in par)
+                if size > left:  # budget spent: lead paragraph only
+                    av["omitted_paragraphs"] = len(av["paragraphs"]) - 1
+                    av["paragraphs"] = av["paragraphs"][:1]
+                    short += av["omitted_paragraphs"] > 0
+                    left = 0
+                else:
+                    left -= size
         av["story_title"] = sv["title"] if sv else None
         av["story_anchor"] = sv["anchor"] if sv else None
         article_views.append(av)
