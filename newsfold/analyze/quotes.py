@@ -330,15 +330,18 @@ def _np_before(text: str, end: int, limit: int) -> Optional[tuple[int, int]]:
     return s, e
 
 
+#: abbreviated titles before a name ("Rep. Carla Munt", "Del. Stacey Plaskett"): one list for
+#: the sentence-end rule, the speaker phrase after a cue and the cue search before a quote
+_TITLES = ("Mr", "Mrs", "Ms", "Dr", "Rep", "Reps", "Sen", "Sens", "Gov", "Gen", "Lt", "Col", "Sgt", "Capt",
+           "Maj", "Adm", "Cmdr", "Prof", "Rev", "Hon", "Supt", "Insp", "Det", "Atty", "Del")
+
 # a full stop that ends a sentence: not after an initial or a title ("George W. Bush", "Mr. Li")
-_SENT_END = re.compile(r"(?<![A-Z])(?<!Mr)(?<!Ms)(?<!Dr)(?<!Jr)(?<!Sr)(?<!St)(?<!Mrs)(?<!Sen)"
-                       r"(?<!Rep)(?<!Gov)(?<!Gen)(?<!Lt)(?<!Col)(?<!Sgt)(?<!Capt)(?<!Prof)(?<!Rev)"
-                       r"(?<!Inc)(?<!Co)(?<!Corp)(?<!Ltd)(?<!No)(?<!Del)(?<!Maj)(?<!Adm)(?<!Cmdr)"
-                       r"(?<!Hon)(?<!Supt)(?<!Insp)(?<!Det)(?<!Atty)\.(?=\s+[\"“‘'A-Z(])")
+_SENT_END = re.compile(r"(?<![A-Z])"
+                       + "".join(rf"(?<!{t})" for t in _TITLES + ("Jr", "Sr", "St", "Inc", "Co", "Corp", "Ltd", "No"))
+                       + r"\.(?=\s+[\"“‘'A-Z(])")
 
 
-_TITLE_ABBREV = re.compile(r"(?:Mr|Mrs|Ms|Dr|Rep|Reps|Sen|Sens|Gov|Gen|Lt|Col|Sgt|Capt|Maj|Adm|Cmdr|Prof|Rev|"
-                           r"Hon|Supt|Insp|Det|Atty|Del)")
+_TITLE_ABBREV = re.compile("(?:" + "|".join(_TITLES) + ")")
 
 
 def _np_after(text: str, start: int, limit: int) -> Optional[tuple[int, int]]:
@@ -487,8 +490,7 @@ _PLACE_PREP = frozenset({"through", "in", "on", "at", "outside", "inside", "near
                          "past", "toward", "towards", "against", "beside", "among"})
 
 
-_ABBREV = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Rep|Reps|Sen|Sens|Gov|Gen|Lt|Col|Sgt|Capt|Maj|Adm|Cmdr|"
-                     r"Prof|Rev|Hon|St|Jr|Sr|Mt|Ft|Gov|Pres|Supt|Insp|Det|Atty|[A-Z])\.")  # titles, initials
+_ABBREV = re.compile(r"\b(?:" + "|".join(_TITLES + ("St", "Jr", "Sr", "Mt", "Ft", "Pres")) + r"|[A-Z])\.")  # titles, initials
 
 
 _TO_LISTENER = {"told", "tells", "tell", "telling"}
