@@ -607,3 +607,29 @@ def test_a_large_window_is_parsed_on_workers_with_the_same_features(fixtures_dir
     monkeypatch.setattr(W, "PARSE_CHUNK", 3)
     assert W.parse_all(arts, workers=2) == one
     assert run_tasks_calls == [("_parse_rows", (len(arts) + 2) // 3, 2)]
+
+
+def test_dated_feed_gives_each_story_a_few_days_and_hides_other_labels(data_dir, tmp_path):
+    """bench/cluster/dated_feed.py: every gold story of each input gets one day (its articles
+    that day plus 0-3), ids stay unique across inputs, and only the text, outlet and date
+    reach the clusterer: the copy-family and topic labels of the inputs are dropped."""
+    from datetime import date
+
+    from bench.cluster.dated_feed import main
+
+    ecb = data_dir / "clustering" / "ecbplus-dev.jsonl"
+    out = tmp_path / "feed.jsonl"
+    main([f"{ecb}:cluster", f"{ecb}:topic", "--out", str(out), "--days", "30", "--seed", "3"])
+    rows = [json.loads(l) for l in open(out)]
+    n = sum(1 for _ in open(ecb))
+    assert len(rows) == 2 * n and len({r["id"] for r in rows}) == 2 * n
+    assert all(set(r) <= {"id", "title", "text", "source", "url", "date", "cluster"} for r in rows)
+    days: dict = {}
+    for r in rows:
+        days.setdefault(r["cluster"], []).append(date.fromisoformat(r["date"]).toordinal())
+    assert all(max(d) - min(d) <= 3 for d in days.values())
+    assert len({min(d) for d in days.values()}) > 10  # stories spread over the 30 days
+    gold = [json.loads(l) for l in open(ecb)]
+    assert len(days) == len({r["cluster"] for r in gold}) + len({r["topic"] for r in gold})
+    main([f"{ecb}:cluster", f"{ecb}:topic", "--out", str(tmp_path / "again.jsonl"), "--days", "30", "--seed", "3"])
+    assert (tmp_path / "again.jsonl").read_text() == out.read_text()
