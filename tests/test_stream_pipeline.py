@@ -192,6 +192,29 @@ def test_window_pass_keeps_the_store_consistent(tmp_path, seeds_dir):
         assert len(seeds) == 1 and len(quakes) == 1 and seeds != quakes
 
 
+def test_a_slow_feed_gets_its_window_pass_by_time(tmp_path, seeds_dir):
+    """A pass comes every ``recluster_every`` (2,500) added articles, or on the first add
+    ``recluster_interval_s`` after the last pass, so that a feed of a few hundred articles a
+    day is not left days without one; an add that brings nothing new starts none."""
+    recs = seed_records(seeds_dir)
+    with open_store(str(tmp_path / "t.db")) as store:
+        p = StreamingPipeline(store, CFG, background_pass=False)
+        p.add(recs)
+        assert p.added_since_pass == 5  # neither 2,500 articles nor an hour yet
+        p._clusterer.cc.recluster_interval_s = 1e-9  # "an hour later"
+        p.add([UNRELATED])
+        assert p.added_since_pass == 0  # the pass ran
+        p.add([UNRELATED])  # already stored: nothing new, no pass
+        assert p.added_since_pass == 0
+        p._clusterer.cc.recluster_interval_s = 0  # by count only
+        p.add([dict(UNRELATED, id="quake-2", text=UNRELATED["text"] + " Schools reopened.")])
+        assert p.added_since_pass == 1
+        stories = {s.id: s for s in store.list_stories(limit=100)}
+        arts = {a.id: a for a in store.iter_articles()}
+        assert all(a.story in stories and a.id in stories[a.story].articles for a in arts.values())
+        assert len({arts[r.id].story for r in recs}) == 1
+
+
 def test_background_window_pass_does_not_hold_up_adds(tmp_path, seeds_dir):
     """While a window pass computes its clusters (held open here), an add goes through; the
     pass then applies its moves under the lock and leaves the store consistent."""

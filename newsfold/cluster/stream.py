@@ -84,6 +84,10 @@ class ClusterConfig:
     #: stream with no pass at all; 5,000 every 2,500 scores 0.805 / 0.791 (0.843 / 0.824) for
     #: the same CPU per added article, 0.01 less on title-and-lead texts (docs/clustering.md)
     recluster_window: int = 5000
+    #: a live pipeline (the API, ``Engine``) also runs the pass on the first add this many
+    #: seconds after the last one, when articles came in since: a feed of a few hundred
+    #: articles a day would otherwise wait days for ``recluster_every`` (0: by count only)
+    recluster_interval_s: float = 3600.0
     #: ... and the most recent N articles of each story those are in (at most
     #: recluster_window more): the pass judges a story from its own articles, not only from
     #: the part that happens to be recent (0: none)

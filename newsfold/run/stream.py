@@ -75,6 +75,7 @@ class StreamingPipeline:
         self._last_save: Optional[float] = None
         self._dirty = False
         self._since_pass = 0  # articles added since the last window pass
+        self._last_pass_t = time.monotonic()  # when the last window pass started (or we did)
         self.last_pass: list[dict] = []  # what the last window pass did
         self.background_pass = background_pass
         self._pass_thread: Optional[threading.Thread] = None
@@ -198,8 +199,11 @@ class StreamingPipeline:
             self._reanalyse(touched)
             self._dirty = True
             self._since_pass += len(new)
-            every = self._clusterer.cc.recluster_every
-            if every and self._since_pass >= every:
+            cc = self._clusterer.cc
+            every, interval = cc.recluster_every, cc.recluster_interval_s
+            if every and self._since_pass and (
+                    self._since_pass >= every
+                    or (interval and time.monotonic() - self._last_pass_t >= interval)):
                 if self.background_pass:
                     self._start_pass()
                 else:
@@ -219,11 +223,14 @@ class StreamingPipeline:
         """The periodic window pass over the ``recluster_window`` most recent stored articles
         (:meth:`StreamClusterer.recluster`): moved articles are re-stored, the stories they
         left and joined are re-analysed, absorbed stories are deleted. Runs every
-        ``recluster_every`` added articles (in a thread, see ``background_pass``); called
-        directly it runs now. Returns (and keeps in ``last_pass``) what it did."""
+        ``recluster_every`` added articles, and on the first add ``recluster_interval_s``
+        after the last pass when articles came in since (in a thread, see
+        ``background_pass``); called directly it runs now. Returns (and keeps in
+        ``last_pass``) what it did."""
         with self.lock:
             self._load()
             self._since_pass = 0
+            self._last_pass_t = time.monotonic()
             clu = self._clusterer
             recent = self.store.get_articles(clu.window_ids(clu.cc.recluster_window))
             return self._apply_pass(clu, *clu.plan_recluster(recent))
@@ -231,6 +238,7 @@ class StreamingPipeline:
     def _start_pass(self) -> None:
         """Start a window pass in a thread unless one is running (called under the lock)."""
         self._since_pass = 0
+        self._last_pass_t = time.monotonic()
         if self._pass_thread is not None and self._pass_thread.is_alive():
             return
         self._pass_thread = threading.Thread(target=self._background_pass, name="newsfold-window-pass",
