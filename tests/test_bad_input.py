@@ -19,6 +19,7 @@ BAD = {
     ("broken.rss", 0, "malformed_feed"),
     ("empty.txt", None, "empty"),
     ("garbage.warc", None, "malformed_warc"),  # position: wherever parsing broke
+    ("bad_header.warc", None, "malformed_warc"),  # "WARC/1.0", then no header FastWARC can read
     ("latin1.txt", None, "encoding"),  # kept, decoded as Windows-1252, and reported
     ("mixed.jsonl", 2, "malformed_json"),
     ("mixed.jsonl", 3, "missing_text"),

@@ -85,6 +85,20 @@ def test_uncompressed_warc_and_warc_written_with_warcio(fixtures_dir, tmp_path):
     assert len(recs) == 2 and len(errs) == 1 and errs[0].kind == "malformed_warc"
 
 
+def test_warc_record_with_an_unreadable_header_is_reported_and_the_next_kept(fixtures_dir, tmp_path):
+    """FastWARC reads a header block it cannot parse as an empty record without a WARC-Type;
+    it was skipped like a request record, so a garbled record (or a file of nothing else)
+    vanished without an error record."""
+    data = gzip.decompress((fixtures_dir / "ingest" / "pages.warc.gz").read_bytes())
+    cut = data.index(b"WARC/1.0", 1)  # the start of the second record
+    p = tmp_path / "garbled.warc"
+    p.write_bytes(data[:cut] + b"WARC/1.0\r\nnot a header line\r\n\r\n" + data[cut:])
+    recs, errs = _split(list(read_paths([str(p)])))
+    assert len(errs) == 1 and errs[0].kind == "malformed_warc" and "WARC-Type" in errs[0].reason
+    full, _ = _split(list(read_paths([str(fixtures_dir / "ingest" / "pages.warc.gz")])))
+    assert sorted(r.url for r in recs) == sorted(r.url for r in full)
+
+
 def test_rss_and_atom_entries(fixtures_dir):
     recs, errs = _split(list(read_paths([str(fixtures_dir / "ingest" / "feed.rss"),
                                          str(fixtures_dir / "ingest" / "feed.atom")])))

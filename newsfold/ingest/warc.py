@@ -26,11 +26,20 @@ def read_warc(stream: BinaryIO, *, path: str, max_bytes: int) -> Iterator[RawRec
     index = 0
     truncated_last = False
     last_pos: Optional[int] = None
+    headerless = 0  # index of the last record reported for its unreadable header block
     try:
         for rec in ArchiveIterator(stream, record_types=WarcRecordType.any_type, parse_http=False):
             index += 1
             last_pos = rec.stream_pos
             truncated_last = False
+            if not rec.headers.get("WARC-Type"):
+                # FastWARC hands back a header block it cannot read as an empty record of
+                # unknown type; skipped like other non-responses, a file of garbage after
+                # "WARC/1.0" would vanish without a word
+                headerless = index
+                yield ErrorRecord(path=path, position=index, kind="malformed_warc",
+                                  reason="record has no valid WARC header block (no WARC-Type)")
+                continue
             if rec.record_type != WarcRecordType.response:
                 continue
             uri = rec.headers.get("WARC-Target-URI") or None
@@ -74,6 +83,8 @@ def read_warc(stream: BinaryIO, *, path: str, max_bytes: int) -> Iterator[RawRec
             yield RawRecord(id=rid, path=path, format="warc", content=text, position=index,
                             url=uri, fields=fields)
     except Exception as exc:  # noqa: BLE001 - FastWARC raises OSError/AttributeError on garbage
+        if headerless and headerless == index:
+            return  # the same break, already reported
         yield ErrorRecord(path=path, position=index + 1, kind="malformed_warc",
                           reason=f"cannot parse WARC after {index} record(s): {exc}")
         return
