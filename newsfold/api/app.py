@@ -17,6 +17,7 @@ from contextlib import asynccontextmanager
 from typing import Any, Optional
 
 from newsfold.ingest.common import json_loads
+from newsfold.model import ErrorRecord
 from newsfold.store.base import Store
 
 _ENV = object()  # sentinel: read NEWSFOLD_TOKEN
@@ -65,8 +66,13 @@ class Backend:
             self._store = None
 
 
-def _parse_articles(body: bytes, content_type: str) -> list[dict[str, Any]]:
-    """A JSON array (or one object) of articles, or JSONL; ValueError with a clear message."""
+def _parse_articles(body: bytes, content_type: str) -> list[Any]:
+    """A JSON array (or one object) of articles, or JSONL. A body that cannot be read at all
+    (not UTF-8, empty, not JSON) raises ValueError with a clear message; an item that is not
+    an article (not an object, a JSON Lines line that is not JSON, a field of the wrong type)
+    becomes an :class:`ErrorRecord` in its place, so the other items of the batch are still
+    ingested (a missing text is the cleaning's to report: it also reads ``html``, ``body``,
+    ...)."""
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -80,9 +86,9 @@ def _parse_articles(body: bytes, content_type: str) -> list[dict[str, Any]]:
             try:
                 items.append(json_loads(line))
             except json.JSONDecodeError as exc:
-                raise ValueError(f"malformed JSON on line {lineno}, column {exc.colno}: {exc.msg}") from None
+                items.append(_item_error(len(items), f"malformed JSON on line {lineno}, column {exc.colno}: {exc.msg}"))
             except ValueError:
-                raise ValueError(f"malformed JSON on line {lineno}: nested too deeply") from None
+                items.append(_item_error(len(items), f"malformed JSON on line {lineno}: nested too deeply"))
     else:
         if not text.strip():
             raise ValueError("empty body: expected a JSON array of article objects")
@@ -94,21 +100,27 @@ def _parse_articles(body: bytes, content_type: str) -> list[dict[str, Any]]:
             ) from None
         except ValueError:
             raise ValueError("malformed JSON: nested too deeply") from None
+        if not isinstance(data, (list, dict)):
+            raise ValueError(f"expected a JSON array of article objects, got {type(data).__name__}")
         items = data if isinstance(data, list) else [data]
-    out = []
+    out: list[Any] = []
     for i, item in enumerate(items):
-        if not isinstance(item, dict):
-            raise ValueError(f"item {i}: expected an article object, got {type(item).__name__}")
-        text_value = item.get("text")
-        if not isinstance(text_value, str) or not text_value.strip():
-            raise ValueError(f"item {i}: field 'text' must be a non-empty string")
-        for key in ("id", "title", "date", "source", "url"):
-            if item.get(key) is not None and not isinstance(item[key], (str, int, float)):
-                raise ValueError(f"item {i}: field '{key}' must be a string")
-        out.append(item)
+        if isinstance(item, ErrorRecord):
+            out.append(item)
+        elif not isinstance(item, dict):
+            out.append(_item_error(i, f"expected an article object, got {type(item).__name__}"))
+        else:
+            wrong = next((key for key in ("id", "title", "date", "source", "url")
+                          if item.get(key) is not None and not isinstance(item[key], (str, int, float))), None)
+            out.append(_item_error(i, f"field '{wrong}' must be a string, not {type(item[wrong]).__name__}")
+                       if wrong else item)
     if not out:
         raise ValueError("no article objects in the request body")
     return out
+
+
+def _item_error(i: int, why: str) -> ErrorRecord:
+    return ErrorRecord(path="api", position=i, stage="ingest", kind="malformed_json", reason=f"item {i}: {why}")
 
 
 def create_app(db: str | Store = "newsfold.db", token: Any = _ENV, *, config=None,

@@ -121,10 +121,13 @@ class Health(BaseModel):
 
 
 class IngestResult(BaseModel):
-    received: int = Field(description="Article objects in the request.")
+    received: int = Field(description="Items in the request (an item that is not an article is reported in errors).")
     added: list[str] = Field(description="Ids of articles newly stored (duplicates are skipped).")
     stories: list[str] = Field(description="Ids of the stories the request touched.")
-    errors: list[ErrorRecordModel] = Field(default_factory=list)  # type: ignore[valid-type]
+    errors: list[ErrorRecordModel] = Field(  # type: ignore[valid-type]
+        default_factory=list,
+        description="One record per item that was not ingested (or was, with a problem): "
+                    "``position`` is the item's index in the request. The other items are ingested.")
 
 
 class Problem(BaseModel):
@@ -150,7 +153,10 @@ class ArticleIn(BaseModel):
 
     id: Optional[str] = Field(None, description="Stable id; default: the URL, else a content hash.")
     title: Optional[str] = None
-    text: str = Field(..., min_length=1, description="Body: plain text or HTML.")
+    text: Optional[str] = Field(None, description="Body: plain text or HTML (or give it as `html`, "
+                                                 "`body`, `content` or `article`; a title of 3+ words "
+                                                 "alone is kept as the text). Without any, the item "
+                                                 "comes back in `errors` as `missing_text`.")
     date: Optional[str] = Field(None, description="Publication date, any common format.")
     source: Optional[str] = Field(None, description="Outlet name or domain.")
     url: Optional[str] = None
