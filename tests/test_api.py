@@ -184,7 +184,7 @@ def test_bad_items_do_not_stop_the_batch(client, store):
     body = [
         dict(ARTICLE, id="good-1"),
         7,
-        {"id": "bad-title", "title": {"a": 1}, "text": ARTICLE["text"]},
+        {"id": ["not", "an", "id"], "text": ARTICLE["text"] + " Ferries resume."},
         {"id": "good-html", "html": "<html><body><article><p>The Port Alder ferry terminal reopened "
                                     "on Thursday, two days after the harbor, officials said.</p>"
                                     "</article></body></html>"},
@@ -197,9 +197,14 @@ def test_bad_items_do_not_stop_the_batch(client, store):
     errs = {e["position"]: e for e in out["errors"]}
     assert sorted(errs) == [1, 2, 4]
     assert errs[1]["kind"] == "malformed_json" and "expected an article object" in errs[1]["reason"]
-    assert errs[2]["kind"] == "malformed_json" and "'title' must be a string" in errs[2]["reason"]
+    assert errs[2]["kind"] == "malformed_json" and "'id' is not a string or number (list)" in errs[2]["reason"]
     assert errs[4]["kind"] == "missing_text"
-    assert store.get_article("good-1") is not None and store.get_article("bad-title") is None
+    assert store.get_article("good-1") is not None
+    # a field of the wrong type beside a good text: the article is kept without it, and said so
+    r = client.post("/api/articles", json=[{"id": "odd-title", "title": {"a": 1}, "text": ARTICLE["text"] + " Odd."}],
+                    headers={"Authorization": f"Bearer {TOKEN}"})
+    assert r.json()["added"] == ["odd-title"] and store.get_article("odd-title").title != "{'a': 1}"
+    assert [(e["kind"], e["article_id"]) for e in r.json()["errors"]] == [("bad_field", "odd-title")]
     # JSON Lines: a line that is not JSON is one bad item, the next line is still read
     lines = json.dumps(dict(ARTICLE, id="jl-1", text=ARTICLE["text"] + " Boats left at dawn.")).encode() + b'\n{"text": \n' + \
         json.dumps(dict(ARTICLE, id="jl-2", text=ARTICLE["text"] + " More later.")).encode()

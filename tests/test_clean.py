@@ -535,7 +535,10 @@ def test_odd_field_types_do_not_break_cleaning():
     rec = _raw(BODY1, format="jsonl", date={"year": 2024}, title=["not", "a", "string"], source=7)
     art, errs = clean_record(rec, config=CFG)
     assert art is not None and art.published is None and art.title is None and art.source is None
-    assert [e.kind for e in errs] == ["bad_date"]
+    # what was left out is said (the title and the outlet were dropped without a word before)
+    assert [e.kind for e in errs] == ["bad_date", "bad_field", "bad_field"]
+    assert all(e.article_id == rec.id for e in errs)
+    assert "'title' is not a string (list" in errs[1].reason and "'source' is not a string (int" in errs[2].reason
 
 
 def test_short_html_feed_teaser_is_kept_as_text():

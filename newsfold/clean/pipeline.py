@@ -13,6 +13,8 @@ from newsfold.config import Config
 from newsfold.model import Article, ErrorRecord, RawRecord
 
 #: RawRecord.fields keys that map to Article attributes (the rest goes to Article.meta)
+#: fields read as text (a value of another type is left out and reported as ``bad_field``)
+_TEXT_FIELDS = ("title", "source", "url", "author", "byline", "language", "lang", "feed_title")
 _KNOWN = {
     "id", "title", "date", "published", "source", "url", "content_type", "author", "byline",
     "language", "lang", "warc_date", "feed_title",
@@ -175,6 +177,14 @@ def clean_record(
         for k in ("description", "categories", "tags", "hostname"):
             if html.get(k):
                 meta.setdefault(k, html[k])
+    for key in _TEXT_FIELDS:  # read only as strings: anything else was dropped, so say so
+        value = fields.get(key)
+        if value is not None and not isinstance(value, str):
+            errors.append(ErrorRecord(
+                path=record.path, position=record.position, kind="bad_field", article_id=record.id,
+                reason=f"field {key!r} is not a string ({type(value).__name__}: {str(value)[:60]}); "
+                       "article kept without it",
+            ))
     article = Article(
         id=record.id,
         text=ct.text,

@@ -95,6 +95,11 @@ def record_from_obj(obj: dict, *, path: str, position) -> RawRecord | ErrorRecor
         content_type = "html"
     url = obj.get("url") if isinstance(obj.get("url"), str) and obj.get("url") else None
     raw_id = obj.get("id")
+    if raw_id is not None and (isinstance(raw_id, bool) or not isinstance(raw_id, (str, int, float))):
+        return ErrorRecord(
+            path=path, position=position, kind="malformed_json",
+            reason=f"field 'id' is not a string or number ({type(raw_id).__name__}): item not read",
+        )
     if raw_id is not None and str(raw_id).strip():
         rid = str(raw_id).strip()
     elif url:
