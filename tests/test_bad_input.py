@@ -25,11 +25,12 @@ BAD = {
     ("mixed.jsonl", 3, "missing_text"),
     ("mixed.jsonl", 4, "bad_date"),  # kept with published=None, and reported
     ("no_text.html", None, "malformed_html"),
+    ("odd_fields.jsonl", None, "bad_field"),  # kept, without its list-valued title, and reported
     ("too_large.txt", None, "too_large"),
     ("truncated.warc.gz", 2, "malformed_warc"),
     ("unreadable.txt", None, "unreadable"),  # a dangling symlink: cannot be opened
 }
-GOOD = {"good_plain", "good_page", "latin1", "mix-1", "mix-4", "mix-5"}
+GOOD = {"good_plain", "good_page", "latin1", "mix-1", "mix-4", "mix-5", "odd-title"}
 #: limit that makes too_large.txt (7 KB) too large and leaves the other files under it
 CONFIG = Config(max_bytes=5000)
 
