@@ -13,12 +13,12 @@ from newsfold.config import Config
 from newsfold.model import Article, ErrorRecord, RawRecord
 
 #: RawRecord.fields keys that map to Article attributes (the rest goes to Article.meta)
-#: fields read as text (a value of another type is left out and reported as ``bad_field``)
-_TEXT_FIELDS = ("title", "source", "url", "author", "byline", "language", "lang", "feed_title")
 _KNOWN = {
     "id", "title", "date", "published", "source", "url", "content_type", "author", "byline",
     "language", "lang", "warc_date", "feed_title",
 }
+#: fields read as text (a value of another type is left out and reported as ``bad_field``)
+_TEXT_FIELDS = ("title", "source", "url", "author", "byline", "language", "lang", "feed_title")
 #: an HTML page whose extracted text has fewer words holds no article
 MIN_HTML_WORDS = 8
 _WORDS = re.compile(r"\w+")
