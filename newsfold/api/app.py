@@ -68,11 +68,11 @@ class Backend:
 
 def _parse_articles(body: bytes, content_type: str) -> list[Any]:
     """A JSON array (or one object) of articles, or JSONL. A body that cannot be read at all
-    (not UTF-8, empty, not JSON) raises ValueError with a clear message; an item that is not
-    an article (not an object, a JSON Lines line that is not JSON) becomes an
-    :class:`ErrorRecord` in its place, so the other items of the batch are still ingested.
-    What is wrong inside an object (no text, an id or title of the wrong type) is reported by
-    the reader and the cleaning, as for a JSONL file."""
+    (not UTF-8, empty, not JSON) raises ValueError with a clear message; a JSON Lines line
+    that is not JSON becomes an :class:`ErrorRecord` in its place, so the other items of the
+    batch are still ingested. What is wrong with an item (not an object, no text, an id or
+    title of the wrong type) is reported by the pipeline's reader and cleaning, as for a
+    JSONL file."""
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -103,17 +103,9 @@ def _parse_articles(body: bytes, content_type: str) -> list[Any]:
         if not isinstance(data, (list, dict)):
             raise ValueError(f"expected a JSON array of article objects, got {type(data).__name__}")
         items = data if isinstance(data, list) else [data]
-    out: list[Any] = []
-    for i, item in enumerate(items):
-        if isinstance(item, ErrorRecord):
-            out.append(item)
-        elif not isinstance(item, dict):
-            out.append(_item_error(i, f"expected an article object, got {type(item).__name__}"))
-        else:
-            out.append(item)
-    if not out:
+    if not items:
         raise ValueError("no article objects in the request body")
-    return out
+    return items
 
 
 def _item_error(i: int, why: str) -> ErrorRecord:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
 from newsfold.ingest.common import hash_id, json_loads, url_id
 from newsfold.model import ErrorRecord, RawRecord
@@ -49,13 +49,7 @@ def read_jsonl(
             continue
         if notes and warning is None:
             warning = ErrorRecord(path=path, position=lineno, kind="encoding", reason=f"line has a {notes[0]}")
-        if not isinstance(obj, dict):
-            yield ErrorRecord(
-                path=path, position=lineno, kind="malformed_json",
-                reason=f"expected a JSON object per line, got {type(obj).__name__}",
-            )
-            continue
-        rec = record_from_obj(obj, path=path, position=lineno)
+        rec = record_from_item(obj, path=path, position=lineno)
         if isinstance(rec, RawRecord) and rec.fields.get("text_from") == "title":
             # headline-only item: kept (its title is all there is), and said so
             warning = ErrorRecord(
@@ -66,6 +60,15 @@ def read_jsonl(
             warning.article_id = rec.id
             yield warning
         yield rec
+
+
+def record_from_item(item: Any, *, path: str, position) -> RawRecord | ErrorRecord:
+    """One decoded JSON value of a batch (a JSONL line, an element of a JSON array, an item
+    posted to the API) -> RawRecord, or an ErrorRecord when it is not an article object."""
+    if not isinstance(item, dict):
+        return ErrorRecord(path=path, position=position, kind="malformed_json",
+                           reason=f"expected an article object, got {type(item).__name__}")
+    return record_from_obj(item, path=path, position=position)
 
 
 def record_from_obj(obj: dict, *, path: str, position) -> RawRecord | ErrorRecord:

@@ -293,7 +293,7 @@ def _read_json(data: bytes, path: str, config: Config):
     """A ``.json`` file: one article object, a list of them, or JSON Lines misnamed."""
     import json
 
-    from newsfold.ingest.jsonl import read_jsonl, record_from_obj
+    from newsfold.ingest.jsonl import read_jsonl, record_from_item
 
     try:
         obj = json_loads(data.decode("utf-8-sig"))
@@ -313,11 +313,7 @@ def _read_json(data: bytes, path: str, config: Config):
         return
     items = obj if isinstance(obj, list) else [obj]
     for i, item in enumerate(items, start=1):
-        if not isinstance(item, dict):
-            yield ErrorRecord(path=path, position=i, kind="malformed_json",
-                              reason=f"expected an article object, got {type(item).__name__}")
-            continue
-        yield record_from_obj(item, path=path, position=i)
+        yield record_from_item(item, path=path, position=i)
 
 
 def read_stdin(stdin, *, config: Config) -> Iterator[RawRecord | ErrorRecord]:

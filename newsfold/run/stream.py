@@ -30,12 +30,13 @@ from newsfold.store.base import Store
 STATE_FAMILIES, STATE_CLUSTERER = stages.STREAM_STATE_KEYS
 
 
-def record_from_dict(obj: dict[str, Any], *, path: str = "api", position: Any = None) -> RawRecord | ErrorRecord:
+def record_from_dict(obj: Any, *, path: str = "api", position: Any = None) -> RawRecord | ErrorRecord:
     """Turn one article object (JSONL field names) into a RawRecord, exactly as the JSONL
-    reader does (same id choice, same text/html keys), or an ErrorRecord."""
-    from newsfold.ingest.jsonl import record_from_obj
+    reader does (same id choice, same text/html keys), or an ErrorRecord (also for a value
+    that is not an object)."""
+    from newsfold.ingest.jsonl import record_from_item
 
-    return record_from_obj(obj, path=path, position=position)
+    return record_from_item(obj, path=path, position=position)
 
 
 log = logging.getLogger("newsfold.run")
@@ -158,11 +159,8 @@ class StreamingPipeline:
                 ready.append(item)
             elif isinstance(item, (RawRecord, ErrorRecord)):
                 records.append(item)
-            elif isinstance(item, dict):
+            else:  # an article dict (JSONL names), or an error record when it is none
                 records.append(record_from_dict(item, position=pos))
-            else:
-                records.append(ErrorRecord(path="api", position=pos, stage="ingest", kind="unreadable",
-                                           reason=f"expected an article object, got {type(item).__name__}"))
         articles, errors = stages.split_errors(clean_records(records, config=self.config)) if records else ([], [])
         return ready + articles, errors
 
