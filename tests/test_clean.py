@@ -610,3 +610,29 @@ def test_an_article_about_an_error_page_is_an_article():
 
     assert len(long) > 1500 and placeholder_page(long) is None
     assert placeholder_page("Access denied to the archive, the court ruled on Monday in Port Averin.") is None
+
+
+def _deep_page(body: str) -> RawRecord:
+    page = ("<html><head><title>Harbour board hears residents</title></head><body>"
+            f"<h1>Harbour board hears residents</h1>{body}</body></html>")
+    return RawRecord(id="deep", content=page, format="html", path="deep.html")
+
+
+@pytest.mark.parametrize("body", [
+    # an old page that never closes its <font> and <b> tags: each paragraph nests deeper
+    "".join(f"<font face='Arial'><b>Resident {i} told the harbour board on Tuesday that the "
+            f"ferry plan would close the slipway number {i}.<br>" for i in range(400)),
+    # wrappers 20,000 deep around the article
+    "<div>" * 20000 + "".join(f"<p>Resident {i} told the harbour board on Tuesday that the "
+                               f"ferry plan would close the slipway number {i}.</p>"
+                               for i in range(400)) + "</div>" * 20000,
+], ids=["unclosed-font-tags", "20000-wrappers"])
+def test_markup_deeper_than_libxml2_goes_keeps_all_its_text(body):
+    """libxml2 stops the tree 256 elements deep: trafilatura returned the first paragraphs
+    of the page with unclosed tags (a third of its text), and nothing at all for the
+    20,000-deep page (an error record, the article lost)."""
+    article, errors = clean_record(_deep_page(body))
+    assert not errors
+    assert article.title == "Harbour board hears residents"
+    assert "slipway number 0." in article.text and "slipway number 399." in article.text
+    assert len(re.findall(r"Resident \d+ told", article.text)) == 400

@@ -54,10 +54,22 @@ def _is_html(record: RawRecord) -> bool:
 
 
 def _extract_html(record: RawRecord) -> Optional[dict[str, Any]]:
+    if not _too_deep(record.content):
+        return _trafilatura(record.content, record.url)
+    # libxml2 stops building the tree 256 elements deep: the text below that depth never
+    # reaches trafilatura, which then returns the part above it or nothing. Old pages with
+    # unclosed <font>, <b> or <div> tags nest that deep. Without the wrappers that carry no
+    # text of their own the page is shallow again; where trafilatura still finds nothing,
+    # its paragraphs are the text.
+    flat = _flatten(record.content)
+    return _trafilatura(flat, record.url) or _fragment_text(flat)
+
+
+def _trafilatura(content: Any, url: Optional[str]) -> Optional[dict[str, Any]]:
     import trafilatura
 
     doc = trafilatura.bare_extraction(
-        record.content, url=record.url, with_metadata=True, include_comments=False,
+        content, url=url, with_metadata=True, include_comments=False,
         include_tables=False, as_dict=False,
         # markup and URL only: htmldate's extensive search guesses from copyright years
         date_extraction_params={"extensive_search": False, "original_date": True},
@@ -70,18 +82,40 @@ def _extract_html(record: RawRecord) -> Optional[dict[str, Any]]:
     return d
 
 
+#: wrappers whose tags go in :func:`_flatten` (blocks become paragraph breaks)
+_INLINE_WRAPPERS = re.compile(r"</?(?:font|span|b|i|u|em|strong|small|big|tt|nobr)\b[^>]*>", re.I)
+_BLOCK_WRAPPERS = re.compile(r"</?(?:div|section|article|main|center|blockquote|table|tbody|tr|td|th)\b[^>]*>", re.I)
+
+
+def _too_deep(markup: str) -> bool:
+    """Does libxml2 cut the page's tree at its depth limit (256 elements deep)?"""
+    import lxml.html
+
+    parser = lxml.html.HTMLParser()
+    try:
+        lxml.html.fromstring(markup, parser=parser)
+    except Exception:  # noqa: BLE001 - lxml raises several kinds on broken markup
+        return False
+    return any("Excessive depth" in e.message for e in parser.error_log)
+
+
+def _flatten(markup: str) -> str:
+    return _BLOCK_WRAPPERS.sub("<p>", _INLINE_WRAPPERS.sub("", markup))
+
+
 def _fragment_text(markup: str) -> Optional[dict[str, Any]]:
+    """The text of the paragraphs (or of everything) in the markup."""
     try:
         import lxml.html
 
-        root = lxml.html.fromstring(markup)
+        root = lxml.html.fromstring(_flatten(markup) if _too_deep(markup) else markup)
         for bad in root.xpath("//script|//style|//noscript"):
             bad.drop_tree()
         blocks = [" ".join(el.text_content().split()) for el in root.xpath("//p|//li|//h1|//h2|//h3|//blockquote")]
         text = "\n".join(b for b in blocks if b) or " ".join(root.text_content().split())
     except Exception:  # noqa: BLE001 - lxml raises several kinds on broken fragments
         return None
-    return {"text": text} if text.strip() else None
+    return {"text": text, "extraction": "paragraphs"} if text.strip() else None
 
 
 def clean_record(
@@ -174,7 +208,8 @@ def clean_record(
     if raw_date is not None and bad_date:
         meta["raw_date"] = raw_date
     if html:
-        for k in ("description", "categories", "tags", "hostname"):
+        # "extraction": "paragraphs" where the text is the markup's paragraphs, not trafilatura's
+        for k in ("description", "categories", "tags", "hostname", "extraction"):
             if html.get(k):
                 meta.setdefault(k, html[k])
     for key in _TEXT_FIELDS:  # read only as strings: anything else was dropped, so say so
