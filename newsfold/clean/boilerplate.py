@@ -155,7 +155,8 @@ def _promo_anywhere(line: str) -> bool:
 _PLACEHOLDER = re.compile(
     r"(?P<archive>alexa\s+internet\s+has\s+been\s+donating\s+their\s+crawl\s+data|these\s+crawls\s+are\s+part\s+of\s+an\s+effort\s+to\s+archive"
     r"|the\s+seed\s+for\s+wide\d+\s+was|wayback\s+machine\s+(?:doesn't|does\s+not)\s+have\s+that\s+page)"
-    r"|(?P<embed>you\s+can\s+add\s+location\s+information\s+to\s+your\s+tweets|this\s+(?:tweet|post|video)\s+(?:is|has\s+been)\s+(?:unavailable|deleted))"
+    r"|(?P<embed>you\s+can\s+add\s+location\s+information\s+to\s+your\s+tweets|when\s+you\s+tweet\s+with\s+a\s+location,\s+twitter\s+stores"
+    r"|this\s+(?:tweet|post|video)\s+(?:is|has\s+been)\s+(?:unavailable|deleted))"
     r"|(?P<bot_check>checking\s+(?:if\s+the\s+site\s+connection\s+is\s+secure|your\s+browser\s+before\s+accessing)"
     r"|enable\s+javascript\s+and\s+cookies\s+to\s+continue|attention\s+required!?\s*\|\s*cloudflare"
     r"|verify\s+(?:that\s+)?you\s+are\s+(?:a\s+)?human|are\s+you\s+a\s+robot\b)"
@@ -172,7 +173,7 @@ PLACEHOLDER_MAX = 1_500
 def placeholder_page(text: str) -> Optional[str]:
     """What kind of page a short clean text is when it holds no article ("archive": a web
     archive's crawl notice, "embed", "bot_check", "error_page", "consent"), else None.
-    Multi-News alone holds 33 such "articles" (crawl notices, Twitter's location notice),
+    Multi-News validation alone holds 35 such "articles" (crawl notices, Twitter's location notices),
     identical across unrelated stories: folded as copies, they joined the stories together."""
     if len(text) > PLACEHOLDER_MAX:
         return None
