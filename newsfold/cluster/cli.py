@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Optional
 
 from newsfold.ingest import rows
 from newsfold.model import Article
@@ -24,14 +25,30 @@ def read_jsonl(path: Path) -> tuple[list[Article], list[str]]:
     return arts, problems
 
 
+def not_an_article(article: Article) -> Optional[str]:
+    """What kind of page a row is when it holds no article (a web archive's crawl notice, a
+    social-media embed notice, a bot check, an error or consent page:
+    :func:`newsfold.clean.boilerplate.placeholder_page`), else None. `newsfold run` drops such
+    pages at cleaning; the stage commands, which take texts as given, must not cluster them
+    either: identical across unrelated stories, they joined those stories together."""
+    from newsfold.clean.boilerplate import placeholder_page
+
+    return placeholder_page(article.text)
+
+
 def cluster_articles(articles: list[Article], mode: str = "batch", config=None) -> list:
+    """Cluster in place (``article.story``). A row that holds no article
+    (:func:`not_an_article`) is left out: its ``story`` stays None."""
     from newsfold.cluster.stream import cluster_batch, cluster_stream
 
-    if mode == "batch":
-        return cluster_batch(articles, config=config)
-    if mode != "stream":
+    if mode not in ("batch", "stream"):
         raise ValueError(f"unknown mode {mode!r} (stream or batch)")
-    return cluster_stream(articles, config=config).stories()
+    kept = [a for a in articles if not not_an_article(a)]
+    for a in articles:
+        a.story = None
+    if mode == "batch":
+        return cluster_batch(kept, config=config)
+    return cluster_stream(kept, config=config).stories()
 
 
 def cluster_command(input: Path, output: Path, mode: str = "batch", config=None) -> None:
@@ -43,7 +60,16 @@ def cluster_command(input: Path, output: Path, mode: str = "batch", config=None)
     stories = cluster_articles(articles, mode=mode, config=config)
     out = Path(output)
     out.parent.mkdir(parents=True, exist_ok=True)
+    skipped = 0
     with open(out, "w", encoding="utf-8") as fh:
         for art in articles:
-            fh.write(json.dumps({"id": art.id, "story": art.story}, ensure_ascii=False) + "\n")
-    print(f"{len(articles)} articles -> {len(stories)} stories ({mode}) -> {out}", file=sys.stderr)
+            line = {"id": art.id, "story": art.story}
+            kind = not_an_article(art) if art.story is None else None
+            if kind:
+                line["not_an_article"] = kind
+                skipped += 1
+                print(f"{input}:{art.position}: {art.id}: holds no article ({kind} page): "
+                      "not clustered (story null)", file=sys.stderr)
+            fh.write(json.dumps(line, ensure_ascii=False) + "\n")
+    print(f"{len(articles) - skipped} articles -> {len(stories)} stories ({mode}) -> {out}"
+          + (f"; {skipped} rows held no article" if skipped else ""), file=sys.stderr)

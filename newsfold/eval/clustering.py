@@ -17,8 +17,11 @@ def evaluate_rows(rows: list[dict], mode: str = "batch", config=None, label: str
     articles = [article_from_row(r, i, hide=(label,)) for i, r in enumerate(rows, 1)]
     assert not any(f in a.meta for a in articles for f in (*GOLD_FIELDS, label))
     cluster_articles(articles, mode=mode, config=config)
-    pred = [a.story for a in articles]
-    return clustering_scores(gold, pred)
+    # a row that holds no article is not clustered: scored as a story of its own
+    pred = [a.story if a.story is not None else ("not-clustered", k) for k, a in enumerate(articles)]
+    result = clustering_scores(gold, pred)
+    result["not_articles"] = sum(a.story is None for a in articles)
+    return result
 
 
 def eval_clustering_command(gold: Path, mode: str = "batch", config=None,
