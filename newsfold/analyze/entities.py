@@ -371,12 +371,13 @@ def _name_or_junk(phrase: str, text: str = "", start: int = 0) -> Optional[str]:
 
 def spacy_mentions(article_id: str, doc) -> list[Mention]:
     out = []
+    text = doc.text  # a property that joins every token's text: read once, not per entity
     for ent in doc.ents:
         etype = _SPACY_TYPES.get(ent.label_)
         if etype is None or "\n" in ent.text:
             continue
         phrase, start, titled = _clean_phrase(ent.text, ent.start_char)
-        phrase = _name_or_junk(phrase, doc.text, start) if phrase else None
+        phrase = _name_or_junk(phrase, text, start) if phrase else None
         if not phrase or not (phrase[:1].isupper() or _PARTICLE_PREFIX.match(phrase)):
             continue  # "post-Assad", "the-" fragments: not a name
         out.append(Mention(article_id, start, start + len(phrase), phrase, etype, titled))
@@ -707,6 +708,29 @@ def _decode(value: str, text: str) -> Optional[list]:
     return out
 
 
+#: longest piece of text given to spaCy at once. spaCy refuses a text over ``nlp.max_length``
+#: (1,000,000 characters), which stopped a whole run, and its memory grows with the text
+PIECE_CHARS = 100_000
+
+
+def text_pieces(text: str, size: Optional[int] = None) -> list[tuple[int, str]]:
+    """(offset, piece) covering ``text`` in pieces of at most ``size`` (:data:`PIECE_CHARS`)
+    characters, cut after a paragraph break, else a sentence end, else a space, so that no
+    name is cut in two."""
+    size = size or PIECE_CHARS
+    out, at = [], 0
+    while len(text) - at > size:
+        window = text[at:at + size]
+        # the end of the last paragraph, else of the last sentence, else of the last word
+        cut = max(window.rfind("\n") + 1, *(window.rfind(end) + 2 for end in (". ", "? ", "! ")))
+        if cut < size // 2:
+            cut = window.rfind(" ") + 1 or size
+        out.append((at, text[at:at + cut]))
+        at += cut
+    out.append((at, text[at:]))
+    return out
+
+
 def _spacy_found(articles: Sequence[Article], nlp, store=None) -> dict:
     """article id -> spaCy mentions (start, end, text, type, titled), from the in-process
     cache, then from ``store`` (a :class:`~newsfold.store.base.Store` keeping mentions
@@ -729,9 +753,12 @@ def _spacy_found(articles: Sequence[Article], nlp, store=None) -> dict:
         return found
     # one read per text: copies of one text (syndicated articles) share their mentions
     unique = list({keys[a.id]: a for a in todo}.values())
-    read: dict[str, list] = {}
-    for a, doc in zip(unique, nlp.pipe([a.text for a in unique], batch_size=16)):
-        read[keys[a.id]] = [(m.start, m.end, m.text, m.type, m.titled) for m in spacy_mentions(a.id, doc)]
+    read: dict[str, list] = {keys[a.id]: [] for a in unique}
+    pieces = [(a, at, piece) for a in unique for at, piece in text_pieces(a.text)]
+    for (a, at, _), doc in zip(pieces, nlp.pipe([p for _, _, p in pieces], batch_size=16)):
+        read[keys[a.id]] += [(at + m.start, at + m.end, m.text, m.type, m.titled)
+                             for m in spacy_mentions(a.id, doc)]
+    for a in unique:
         _cache_put(keys[a.id], read[keys[a.id]])
     for a in todo:
         found[a.id] = read[keys[a.id]]
