@@ -190,7 +190,12 @@ def analyze_group(items: Sequence[tuple], stored: Optional[dict], config: Config
 
     buf = MentionBuffer(stored or {})
     if load_nlp(config) is not None:
-        prefetch_mentions([a for _, _, m in items for a in m], config, store=buf)
+        try:
+            prefetch_mentions([a for _, _, m in items for a in m], config, store=buf)
+        except Exception:  # noqa: BLE001 - each story then reads its own: a failure is its own
+            import logging
+
+            logging.getLogger(__name__).warning("spaCy failed on a batch of stories; reading them one story at a time", exc_info=True)
     out = []
     for i, story, m in items:
         errs: list = []

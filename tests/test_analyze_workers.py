@@ -61,6 +61,25 @@ def test_a_story_failing_on_a_worker_is_recorded_and_the_rest_analysed(small_tas
     assert any('"claims": [{' in s for s in stories)  # the other stories are analysed
 
 
+def test_a_failing_spacy_pass_over_a_task_leaves_each_story_to_read_its_own(seeds_dir, monkeypatch):
+    """The one spaCy pass over all of a task's stories ran outside the per-story guard: an
+    error there (spaCy's E088 on a text over its length limit did it) stopped the whole run."""
+    from newsfold.analyze import entities as E
+    from newsfold.analyze.nlp import load_nlp
+
+    cfg = Config(progress=False, analyze_workers=1)
+    if load_nlp(cfg) is None:
+        pytest.skip("no spaCy English model installed")
+
+    def prefetch_mentions(*args, **kwargs):
+        raise ValueError("planted spaCy failure")
+
+    monkeypatch.setattr(E, "prefetch_mentions", prefetch_mentions)
+    stories, errors = _stories([str(seeds_dir)], cfg)
+    assert not [e for e in errors if e.kind == "analysis_failed"]
+    assert len(stories) == 1 and '"claims": [{' in stories[0] and '"entities": [{' in stories[0]
+
+
 @pytest.mark.slow
 def test_mentions_found_on_workers_are_stored_and_read_by_the_next_run(small_tasks, tmp_path):
     import sqlite3
