@@ -174,7 +174,8 @@ def clean_record(
             bad_date = True
             errors.append(ErrorRecord(
                 path=record.path, position=record.position, kind="bad_date", article_id=record.id,
-                reason=f"unparseable date {str(raw_date)[:80]!r}; article kept with published=None",
+                reason=f"unparseable date {str(raw_date)[:80]!r} (or not between 1900 and next year); "
+                       "article kept with published=None",
             ))
     if published is None and not bad_date:
         published = parse_date(html.get("date")) if html.get("date") else None
