@@ -153,6 +153,26 @@ class Article(_Serializable):
         if self.content_hash is None:
             self.content_hash = content_hash(self.text)
 
+    @property
+    def headline(self) -> str:
+        """What to call the article: its title, else the first line of its text (cut), else
+        its id."""
+        return display_title(self.title, self.text) or self.id
+
+
+def display_title(title: Optional[str], text: Optional[str], chars: int = 90) -> str:
+    """A title from one article: its title, else the first line of its text, cut at a word
+    boundary to about ``chars`` characters (an untitled text's paragraphs and sentences do
+    not run into the title)."""
+    t = (title or "").strip()
+    if t:
+        return t
+    first = next((ln.strip() for ln in (text or "").split("\n") if ln.strip()), "")
+    if len(first) <= chars:
+        return first
+    cut = first[:chars].rsplit(" ", 1)[0].rstrip(" ,;:-")
+    return (cut or first[:chars]) + "…"
+
 
 @dataclass
 class FamilyMember(_Serializable):

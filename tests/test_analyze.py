@@ -349,3 +349,14 @@ def test_summary_sentences_drop_the_opening_dateline():
         "Crews cleared the channel in three days of work."
     keep = "The mayor of Port Averin said on Monday that the wall would be rebuilt."
     assert _without_dateline(keep) == keep
+
+
+def test_the_timeline_names_an_untitled_article_by_its_first_line():
+    """It said "lakesidepost.example published: lakesidepost.example"."""
+    from newsfold.analyze.timeline import build_timeline
+    from newsfold.model import Article
+
+    a = Article(id="r957", text="Barbs and pleas before N.H. vote.\n\nCandidates crossed the state on Monday.",
+                source="lakesidepost.example", published="2025-01-08")
+    events = [e for e in build_timeline([a]) if e.kind == "published"]
+    assert [e.text for e in events] == ["lakesidepost.example published: Barbs and pleas before N.H. vote."]

@@ -316,3 +316,15 @@ def test_story_page_links_its_storyline(client):
     html = client.get("/stories/s-harbor").text
     assert re.search(r'<p class="storyline">Storyline: <a href="/stories/s-harbor-reopen">', html)
     assert 'class="storyline"' not in client.get("/stories/s-evil").text
+
+
+def test_an_untitled_article_is_shown_by_its_first_line(store, client):
+    """Feeds without titles are common (JSONL exports, plain text): the page was headed by the
+    article's id."""
+    from newsfold.model import Article
+
+    store.add_articles([Article(id="untitled-1", text="Harbor crews clear debris in Port Alder.\n\n"
+                                "Crews worked through the night on Tuesday, officials said.")])
+    html = client.get("/articles/untitled-1").text
+    assert "<h1>Harbor crews clear debris in Port Alder.</h1>" in html
+    assert "<title>Harbor crews clear debris in Port Alder." in html

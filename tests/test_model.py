@@ -58,3 +58,16 @@ def test_content_hash_ignores_whitespace_and_case_only():
     assert content_hash("A  b\nc") == content_hash("a b c")
     assert content_hash("a b c") != content_hash("a b d")
     assert Article(id="1", text="Same text.").content_hash == Article(id="2", text="same  text.").content_hash
+
+
+def test_an_untitled_article_is_called_by_the_first_line_of_its_text():
+    from newsfold.model import Article
+
+    long_first = "Barbs and pleas before the vote as candidates crossed the state in snow, " * 3
+    assert Article(id="a", text="Body.", title="Harbour plan approved").headline == "Harbour plan approved"
+    assert Article(id="a", text="\n\nBarbs and pleas before N.H. vote.\n\nMore text.").headline == \
+        "Barbs and pleas before N.H. vote."
+    cut = Article(id="a", text=long_first).headline
+    assert cut.endswith("…") and len(cut) <= 92 and long_first.startswith(cut[:-1])
+    assert Article(id="a", text="").headline == "a"
+    assert "headline" not in Article(id="a", text="x").to_dict()

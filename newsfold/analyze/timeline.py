@@ -85,7 +85,7 @@ def mentioned_events(article: Article, max_events: int = 20) -> list[TimelineEve
 def build_timeline(articles: Sequence[Article]) -> list[TimelineEvent]:
     events: list[TimelineEvent] = []
     for a in articles:
-        label = a.title or a.source or a.id
+        label = a.headline
         events.append(TimelineEvent(time=a.published, kind="published",
                                     text=f"{a.source or a.id} published: {label}",
                                     articles=[a.id]))

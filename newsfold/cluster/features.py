@@ -20,6 +20,8 @@ from functools import lru_cache
 from datetime import date
 from typing import Optional
 
+from newsfold.model import display_title  # noqa: F401 - the clusterer names stories with it
+
 STOP = frozenset(
     """a about above after again against all also am an and any are aren as at be because been
     before being below between both but by can cannot could did do does doing don down during each
@@ -152,20 +154,6 @@ def _split_title(title: str, text: str) -> str:
     if title and body[: len(title)].strip().lower() == title.strip().lower():
         body = body[len(title):]
     return body
-
-
-def display_title(title: Optional[str], text: Optional[str], chars: int = 90) -> str:
-    """A story's title from one article: its title, else the first line of its text, cut at a
-    word boundary to about ``chars`` characters (an untitled text's paragraphs and sentences
-    do not run into the title)."""
-    t = (title or "").strip()
-    if t:
-        return t
-    first = next((ln.strip() for ln in (text or "").split("\n") if ln.strip()), "")
-    if len(first) <= chars:
-        return first
-    cut = first[:chars].rsplit(" ", 1)[0].rstrip(" ,;:-")
-    return (cut or first[:chars]) + "…"
 
 
 def parse(title: Optional[str], text: str, published=None, body_chars: int = BODY_CHARS) -> Parsed:

@@ -18,7 +18,7 @@ from collections import Counter, defaultdict
 from datetime import datetime, timezone
 from typing import Any, Iterable, Mapping, Optional
 
-from newsfold.model import RunResult
+from newsfold.model import RunResult, display_title
 
 RELATION_LABELS = {
     "original": "origin",
@@ -142,7 +142,7 @@ def build_view(result: RunResult | Mapping[str, Any], *, text_budget: Optional[i
         sid = story_of.get(aid) or (str(a.get("story")) if a.get("story") else None)
         sv = story_by_id.get(sid) if sid else None
         if article_budget is not None and k >= article_budget:  # a table row: no text, no metadata
-            av = {"id": aid, "anchor": anchor(aid), "title": _s(a.get("title")) or aid, "source": _s(a.get("source")),
+            av = {"id": aid, "anchor": anchor(aid), "title": _headline(a) or aid, "source": _s(a.get("source")),
                   "relation": _s(a.get("relation")) or "original", "detail": False}
         else:
             av = _article_view(a)
@@ -438,7 +438,7 @@ def _article_view(a: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "id": aid,
         "anchor": anchor(aid),
-        "title": _s(a.get("title")) or "(no title)",
+        "title": _headline(a) or "(no title)",
         "source": _s(a.get("source")),
         "url": _safe_url(a.get("url")),
         "url_text": _s(a.get("url")),
@@ -493,11 +493,16 @@ def _mark(paragraph: str, added: Iterable[str]) -> list[dict[str, Any]]:
     return out
 
 
+def _headline(art: Mapping[str, Any]) -> str:
+    """An article's title, else the first line of its text (cut)."""
+    return display_title(_s(art.get("title")), _s(art.get("text")))
+
+
 def _article_label(art: Optional[Mapping[str, Any]], aid: str) -> str:
     if not art:
         return aid
     src = _s(art.get("source"))
-    title = _s(art.get("title"))
+    title = _headline(art)
     if src and title:
         return f"{src}: {title}"
     return title or src or aid
