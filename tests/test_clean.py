@@ -637,29 +637,3 @@ def test_markup_deeper_than_libxml2_goes_keeps_all_its_text(body):
     assert article.title == "Harbour board hears residents"
     assert "slipway number 0." in article.text and "slipway number 399." in article.text
     assert len(re.findall(r"Resident \d+ told", article.text)) == 400
-
-
-@pytest.mark.parametrize("line", [
-    "UPDATE: This story has been updated with additional information.",
-    "This article was last updated in the afternoon.",
-    "Update: the story was updated at 5 p.m. with the council vote.",
-    "Correction: An earlier version of this article misstated a detail. It has been corrected.",
-    "An earlier version of this story misstated the age of the mayor.",
-    "This story was corrected to fix the spelling of the mayor's name.",
-])
-def test_editor_notes_about_the_article_are_removed(line):
-    """A note about the article, not about the news: it became a summary sentence and a claim
-    (a story's summary opened with "UPDATE: This story has been updated ...")."""
-    ct = clean_text(f"{line}\n\n{BODY1}\n\n{BODY2}", plain=True)
-    assert line not in ct.text and BODY1 in ct.text and BODY2 in ct.text
-    assert [r["rule"] for r in ct.removed] == ["editor_note"]
-
-
-@pytest.mark.parametrize("line", [
-    "The report was updated by the agency in March to include new figures.",
-    "This report was updated by the ministry twice last year.",
-    "The article has been revised several times since the court first ruled, the paper said.",
-])
-def test_news_about_updated_reports_is_kept(line):
-    ct = clean_text(f"{BODY1}\n\n{line}\n\n{BODY2}", plain=True)
-    assert line in ct.text and not ct.removed

@@ -27,9 +27,6 @@ what was removed. Regexes are compiled once, at import. Rules (see docs/ingest.m
 ``credit_line``      "(Reporting by ...; Editing by ...)", "Source: AFP", "(With inputs from PTI)" lines
 ``photo_credit``     captions credited to a photo agency ("... Michael Nagle/Getty Images")
 ``source_tag``       an outlet or wire tag opening the body: "(MENAFN) Russian ..."
-``editor_note``      a line about the article itself: "UPDATE: This story has been updated ...",
-                     "This article was last updated ...", "Correction: An earlier version of this
-                     story ..."
 """
 
 from __future__ import annotations
@@ -120,18 +117,6 @@ _DISCLAIMER_SPAN = re.compile(
 _DISCLAIMER_LINE = re.compile(
     r"^[\W_]*(?:(?:legal\s+)?disclaimer|editor'?s\s+note\s*:\s*this|views\s+expressed\s+(?:above|here|in\s+this)"
     r"|the\s+views\s+and\s+opinions\s+expressed)\b",
-    re.I,
-)
-#: a note about the article itself, not about the news: "UPDATE: This story has been updated
-#: with ...", "This article was last updated at 3 p.m.", "Correction: An earlier version of
-#: this story misstated ..."; a whole line of at most 300 characters
-_EDITOR_NOTE = re.compile(
-    r"^[\W_]*(?:"
-    r"(?:update[ds]?|editor'?s\s+note|correction|clarification)\s*[:\-–—]\s*(?:this|the)\s+{what}\s+{changed}"
-    r"|this\s+(?:story|article|post|piece)\s+{changed}"  # "this report": maybe an agency's
-    r"|(?:(?:correction|clarification)\s*[:\-–—]\s*)?an?\s+(?:earlier|previous)\s+version\s+of\s+this\s+{what}\b)"
-    .format(what=r"(?:story|article|post|report|piece)",
-            changed=r"(?:has\s+been|was|had\s+been|is\s+being)\s+(?:last\s+|since\s+)?(?:updated|corrected|revised|amended)\b"),
     re.I,
 )
 _PROMO = re.compile(
@@ -457,8 +442,6 @@ def _line_rule(line: str, out: CleanText) -> Optional[str]:
         return "credit_line"
     if _DISCLAIMER_LINE.match(line):
         return "disclaimer"
-    if len(line) <= 300 and _EDITOR_NOTE.match(line):
-        return "editor_note"
     if len(line) <= 200 and _TAGS.match(line):
         return "tags"
     if len(line) <= 300:
