@@ -360,3 +360,26 @@ def test_the_timeline_names_an_untitled_article_by_its_first_line():
                 source="lakesidepost.example", published="2025-01-08")
     events = [e for e in build_timeline([a]) if e.kind == "published"]
     assert [e.text for e in events] == ["lakesidepost.example published: Barbs and pleas before N.H. vote."]
+
+
+def test_notes_about_the_article_are_neither_claims_nor_summary_sentences():
+    """A story's summary opened with "UPDATE: This story has been updated with additional
+    information.", which also stood as a claim. The note stays in the text: copy detection
+    reads it as evidence of which version came later."""
+    from newsfold.analyze.claims import article_units
+    from newsfold.model import Article, Story
+
+    body = ("The harbour board of Varn approved the ferry plan on Tuesday after a debate of six hours. "
+            "The new pier will open next spring, the board's chair Ana Velt said on Tuesday.")
+    notes = ["UPDATE: This story has been updated with additional information.",
+             "Correction: An earlier version of this article misstated the length of the debate.",
+             "Read the full story at the Varn Herald website for more details on the plan."]
+    arts = [Article(id="a", text=f"{notes[0]}\n\n{body}\n\n{notes[2]}", source="a.example"),
+            Article(id="b", text=f"{body}\n\n{notes[1]}", source="b.example")]
+    for kw in ({}, {"statements": True}, {"factual_only": False}):
+        texts = [u.text for u in article_units(arts, **kw)]
+        assert texts and not set(texts) & set(notes), kw
+    story = analyze_story(Story(id="s", articles=["a", "b"]), arts)
+    said = [s.text for s in story.summary] + [c.text for c in story.claims]
+    assert said and not [t for t in said if any(n[:30] in t for n in notes)]
+    assert notes[0] in arts[0].text

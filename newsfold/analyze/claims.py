@@ -174,13 +174,22 @@ class Alignment:
 
 def article_units(articles: Sequence[Article], factual_only: bool = True,
                   statements: bool = False) -> list[Unit]:
-    """Sentences of the articles as alignment units. ``factual_only``: only sentences with a
-    mark of fact (:func:`is_factual`); ``statements``: every statement (:func:`is_statement`),
-    each flagged ``factual`` or not; neither: every sentence."""
+    """Sentences of the articles as alignment units, less the notes about the article itself
+    (update and correction notes, teaser lines: ``dedup.provenance.is_editorial_mark``).
+    ``factual_only``: only sentences with a mark of fact (:func:`is_factual`); ``statements``:
+    every statement (:func:`is_statement`), each flagged ``factual`` or not; neither: every
+    sentence."""
+    from newsfold.dedup.provenance import is_editorial_mark
+
     units = []
     for ai, a in enumerate(articles):
         for pos, s in enumerate(sentences(a.text)):
             if statements and not is_statement(s.text):
+                continue
+            if is_editorial_mark(s.text):
+                # "UPDATE: This story has been updated ...", "Read the full story at ...": about
+                # the article, not the news (kept in the text: copy detection reads them as
+                # evidence of which version came later)
                 continue
             factual = is_factual(s.text)
             if factual_only and not statements and not factual:
