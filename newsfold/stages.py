@@ -43,6 +43,27 @@ def split_errors(items: Iterable[Article | ErrorRecord]) -> tuple[list[Article],
     return articles, errors
 
 
+def stored_elsewhere(store, articles: Sequence[Article]) -> list[ErrorRecord]:
+    """A ``duplicate_id`` record for each article whose id the store already holds for a
+    different text: ``Store.add_articles`` keeps the stored one and skips it, which used to
+    go unsaid (a later run's different article under a reused id was lost silently). Across
+    runs the stored version is kept rather than renamed as within one run
+    (``ingest.readers.read_paths``): the same input read again after a change to the cleaning
+    rules has a different text too, and must not be stored twice."""
+    stored = {a.id: a for a in store.get_articles([a.id for a in articles])} if articles else {}
+    out = []
+    for a in articles:
+        old = stored.get(a.id)
+        if old is not None and old.content_hash != a.content_hash:
+            when = f", published {old.published}" if old.published else ""
+            out.append(ErrorRecord(
+                path=a.path, position=a.position, stage="ingest", kind="duplicate_id", article_id=a.id,
+                reason=f"id {a.id!r} is already stored for a different text ({old.headline[:60]!r}{when}); "
+                       "the stored article is kept and this one is not stored: give it another id to keep both",
+            ))
+    return out
+
+
 def strip_batch_boilerplate(articles: Sequence[Article], *, config: Config) -> int:
     """Lines that many unrelated articles of the corpus share (an outlet's masthead or
     footer in plain text) are removed from texts and titles (``clean.repeated``)."""

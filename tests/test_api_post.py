@@ -98,3 +98,24 @@ def test_lone_surrogate_escape_is_kept_not_lost(tmp_path):
     art = c.get("/api/articles/sur-1").json()
     assert art["title"] == "Ferry strike \ufffd ends" and "Monday \ufffd after" in art["text"]
     store.close()
+
+
+def test_a_different_article_under_a_stored_id_is_reported_not_dropped_silently(seeded, seeds_dir):
+    """The store keeps the article it holds under an id; a different text posted later under
+    the same id was skipped with no word (an empty ``added`` and no error)."""
+    store, sid = seeded
+    c = TestClient(create_app(store, token=TOKEN))
+    stored = store.get_article("000_0616c9603aa7a7b2")
+    other = {"id": "000_0616c9603aa7a7b2", "title": "Bridge of Varn closed for repairs", "source": "Varn Herald",
+             "text": "The old bridge of Varn was closed on Wednesday for repairs that will last two months, "
+                     "the city said. Ferries will run every hour until it reopens."}
+    res = c.post("/api/articles", json=[other], headers=AUTH).json()
+    assert res["added"] == [] and len(res["errors"]) == 1
+    err = res["errors"][0]
+    assert err["kind"] == "duplicate_id" and err["article_id"] == "000_0616c9603aa7a7b2"
+    assert "already stored for a different text" in err["reason"]
+    assert store.get_article("000_0616c9603aa7a7b2").text == stored.text
+    # the stored article itself, posted again: nothing to say
+    again = c.post("/api/articles", json=[{"id": stored.id, "text": stored.text, "title": stored.title,
+                                          "source": stored.source}], headers=AUTH).json()
+    assert again["added"] == [] and again["errors"] == []

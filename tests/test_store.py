@@ -565,3 +565,29 @@ def test_add_articles_matches_the_idempotency_rule_postgres(pg_scratch, batches)
     with psycopg.connect(pg_scratch.url, autocommit=True) as conn:
         conn.execute("TRUNCATE articles")
     _check_idempotency_rule(pg_scratch, batches)
+
+
+def test_a_later_run_reports_a_different_article_under_a_stored_id(tmp_path):
+    """Within one run a reused id is renamed (``id~2``); a later run's different article under
+    a stored id was skipped with no record. Now it gets a ``duplicate_id`` record and the
+    stored article stays; the same input again gets none."""
+    from newsfold.config import Config
+    from newsfold.run import run
+
+    body = "The harbour board of Varn approved the ferry plan on Tuesday after a long debate, officials said. "
+    first = tmp_path / "day1.jsonl"
+    first.write_text(json.dumps({"id": "x1", "title": "Ferry plan approved", "text": body * 3,
+                                 "date": "2026-03-01", "source": "Varn Herald"}) + "\n")
+    second = tmp_path / "day2.jsonl"
+    second.write_text(json.dumps({"id": "x1", "title": "Bridge closed for repairs", "date": "2026-03-02",
+                                  "source": "Varn Herald",
+                                  "text": "The old bridge of Varn was closed on Wednesday for repairs, the city said. " * 3}) + "\n")
+    cfg = Config(ner_model="none", progress=False)
+    with open_store(str(tmp_path / "news.db")) as st:
+        assert not run([str(first)], config=cfg, store=st).errors
+        res = run([str(second)], config=cfg, store=st)
+        assert [(e.kind, e.article_id, e.path, e.position) for e in res.errors] == \
+            [("duplicate_id", "x1", str(second), 1)]
+        assert "already stored for a different text ('Ferry plan approved'" in res.errors[0].reason
+        assert [a.title for a in res.articles] == ["Ferry plan approved"]
+        assert not run([str(first)], config=cfg, store=st).errors
