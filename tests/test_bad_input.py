@@ -29,6 +29,8 @@ BAD = {
     ("too_large.txt", None, "too_large"),
     ("truncated.warc.gz", 2, "malformed_warc"),
     ("unreadable.txt", None, "unreadable"),  # a dangling symlink: cannot be opened
+    ("council_minutes.pdf", None, "binary"),  # ASCII-headed: it was read as a text article
+    ("press_note.rtf", None, "binary"),  # opens with "{": it was read as broken JSON Lines
 }
 GOOD = {"good_plain", "good_page", "latin1", "mix-1", "mix-4", "mix-5", "odd-title"}
 #: limit that makes too_large.txt (7 KB) too large and leaves the other files under it
@@ -91,9 +93,12 @@ def test_only_bad_input_gives_no_article(tmp_path, fixtures_dir):
 def test_each_bad_file_alone_gives_exactly_one_error(fixtures_dir):
     corpus = fixtures_dir / "bad_input"
     for name in ("binary.txt", "broken.rss", "empty.txt", "garbage.warc", "no_text.html",
-                 "too_large.txt", "unreadable.txt"):
+                 "too_large.txt", "unreadable.txt", "council_minutes.pdf", "press_note.rtf"):
         items = list(ingest_and_clean([str(corpus / name)], config=CONFIG))
         assert len(items) == 1 and isinstance(items[0], ErrorRecord), (name, items)
+    for name, fmt in (("council_minutes.pdf", "a PDF document"), ("press_note.rtf", "an RTF document")):
+        (err,) = ingest_and_clean([str(corpus / name)], config=CONFIG)
+        assert err.kind == "binary" and err.reason.startswith(f"file is {fmt}:"), err
     items = list(ingest_and_clean([str(corpus / "truncated.warc.gz")], config=CONFIG))
     assert [type(i) for i in items] == [Article, ErrorRecord]
 

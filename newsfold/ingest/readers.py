@@ -165,6 +165,8 @@ def read_file(path: Path, *, config: Config) -> Iterator[RawRecord | ErrorRecord
 
 def _sniff_head(head: bytes) -> Optional[str]:
     """Container kinds from a file's first bytes (None: decide on the whole content)."""
+    if _document_format(head):
+        return None  # an RTF file opens with "{": not JSON Lines (read_bytes reports it)
     if head[:2] == b"\x1f\x8b":
         import zlib
 
@@ -182,6 +184,21 @@ def _sniff_head(head: bytes) -> Optional[str]:
     if head.strip() and sniff(head) == "jsonl" and not is_binary(head):
         return "jsonl"
     return None
+
+
+#: file signatures of formats that are not text. A PDF's header and an RTF file are ASCII:
+#: without this, such a file with few binary bytes near its start was read as a text article
+_SIGNATURES = (
+    (b"%PDF-", "a PDF document"), (b"{\\rtf", "an RTF document"),
+    (b"PK\x03\x04", "a ZIP archive (or a Word, OpenDocument or EPUB file)"),
+    (b"\xd0\xcf\x11\xe0", "a legacy Office document"),
+    (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF8", "a GIF image"),
+)
+
+
+def _document_format(data: bytes) -> Optional[str]:
+    """The format a file's first bytes name, when it is a known non-text one."""
+    return next((name for sig, name in _SIGNATURES if data.startswith(sig)), None)
 
 
 def _read_gz_document(path: Path, sp: str, config: Config):
@@ -212,6 +229,11 @@ def read_bytes(
     """Read one in-memory input whose kind is known (or None: sniff it)."""
     if not data.strip():
         yield ErrorRecord(path=path, position=None, kind="empty", reason="file is empty")
+        return
+    fmt = _document_format(data)
+    if fmt:
+        yield ErrorRecord(path=path, position=None, kind="binary",
+                          reason=f"file is {fmt}: not text, HTML, JSON Lines, WARC or a feed")
         return
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 with BOM: NUL bytes, yet text
         try:
