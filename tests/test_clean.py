@@ -637,3 +637,8 @@ def test_markup_deeper_than_libxml2_goes_keeps_all_its_text(body):
     assert article.title == "Harbour board hears residents"
     assert "slipway number 0." in article.text and "slipway number 399." in article.text
     assert len(re.findall(r"Resident \d+ told", article.text)) == 400
+
+
+def test_a_markdown_heading_line_is_a_title_without_its_marks():
+    ct = clean_text(f"# Budget passes in Varn\n\n{BODY1}\n\n{BODY2}", plain=True)
+    assert ct.title == "Budget passes in Varn" and ct.text.startswith(BODY1[:40])

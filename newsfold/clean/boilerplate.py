@@ -202,6 +202,7 @@ _SOURCE_LINE = re.compile(
     r"(?P<name>[^()]{1,60}?)\s*\)?\.?$",
     re.I,
 )
+_MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
 _SOURCE_TAG = re.compile(r"^\((?P<tag>[A-Z][A-Za-z0-9&.\- ]{1,24})\)\s*[-–—:]?\s*(?=\S)")
 _TERMINAL = re.compile(r"[.!?…\"”’')\]]\s*$")
 _WORD = re.compile(r"\w+")
@@ -327,7 +328,7 @@ def clean_text(raw: str, *, plain: bool = True, title: Optional[str] = None) -> 
                 i += 1
                 continue
             if plain and plain_title_ok and not title and _looks_title(line, lines[i + 1:]):
-                out.title = line
+                out.title = _MARKDOWN_HEADING.sub("", line)  # "# Bridge closed" in a .md file
                 rm.append({"text": line, "rule": "title"})
                 i += 1
                 continue
