@@ -43,7 +43,7 @@ def split_errors(items: Iterable[Article | ErrorRecord]) -> tuple[list[Article],
     return articles, errors
 
 
-def stored_elsewhere(store, articles: Sequence[Article]) -> list[ErrorRecord]:
+def reused_ids(store, articles: Sequence[Article]) -> list[ErrorRecord]:
     """A ``duplicate_id`` record for each article whose id the store already holds for a
     different text: ``Store.add_articles`` keeps the stored one and skips it, which used to
     go unsaid (a later run's different article under a reused id was lost silently). Across

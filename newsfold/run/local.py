@@ -39,7 +39,7 @@ def run_local(
                     articles.append(item)
                 if progress:
                     progress.advance(task)
-            errors += stages.stored_elsewhere(store, articles)
+            errors += stages.reused_ids(store, articles)
             added = store.add_articles(articles)
             store.add_errors(errors)
             result = finish(store, errors, config=config, progress=progress)

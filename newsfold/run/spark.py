@@ -110,7 +110,7 @@ def run_spark(
     try:
         sc = spark.sparkContext
         articles, errors = _ingest(sc, paths, config=config, stdin=stdin)
-        errors += stages.stored_elsewhere(store, articles)
+        errors += stages.reused_ids(store, articles)
         added = store.add_articles(articles)
         store.add_errors(errors)
         result = _finish(sc, store, errors, config=config)

@@ -168,7 +168,7 @@ class StreamingPipeline:
         """Clean, store, fold, cluster and re-analyse; returns the touched story ids."""
         with self.lock:
             articles, errors = self.clean(items)
-            errors += stages.stored_elsewhere(self.store, articles)
+            errors += stages.reused_ids(self.store, articles)
             self.errors = errors
             if errors:
                 self.store.add_errors(errors)
