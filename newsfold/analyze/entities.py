@@ -711,6 +711,8 @@ def _decode(value: str, text: str) -> Optional[list]:
 #: longest piece of text given to spaCy at once. spaCy refuses a text over ``nlp.max_length``
 #: (1,000,000 characters), which stopped a whole run, and its memory grows with the text
 PIECE_CHARS = 100_000
+#: characters spaCy is given in one batch of ``nlp.pipe`` (at most; 16 texts below this)
+PIPE_CHARS = 200_000
 
 
 def text_pieces(text: str, size: Optional[int] = None) -> list[tuple[int, str]]:
@@ -755,7 +757,10 @@ def _spacy_found(articles: Sequence[Article], nlp, store=None) -> dict:
     unique = list({keys[a.id]: a for a in todo}.values())
     read: dict[str, list] = {keys[a.id]: [] for a in unique}
     pieces = [(a, at, piece) for a in unique for at, piece in text_pieces(a.text)]
-    for (a, at, _), doc in zip(pieces, nlp.pipe([p for _, _, p in pieces], batch_size=16)):
+    # spaCy holds a whole batch at once: at most ~PIPE_CHARS characters of it (16 pieces of
+    # 100,000 took 1.1 GB)
+    batch = max(1, min(16, PIPE_CHARS // max(len(p) for _, _, p in pieces)))
+    for (a, at, _), doc in zip(pieces, nlp.pipe([p for _, _, p in pieces], batch_size=batch)):
         read[keys[a.id]] += [(at + m.start, at + m.end, m.text, m.type, m.titled)
                              for m in spacy_mentions(a.id, doc)]
     for a in unique:
