@@ -91,14 +91,15 @@ def summarize(articles: Sequence[Article], count_sources: Callable[[Sequence[str
     score = position_weight / (1.0 + rank) + centrality_weight * centrality
 
     candidates = []
+    stated = [_stated(u.text) for u in units]  # once per sentence, not per sentence x article
     for i, u in enumerate(units):
-        facts = _stated(u.text)
+        facts = stated[i]
         # an article supports the sentence when its best-matching sentence aligns AND states
         # every number (with the word it counts) and date of it: "14 people had died" never
         # cites an article that says "12 people" (even one dated "March 14")
-        support = [ids[a] for a in range(len(articles))
-                   if a == own[i] or (other[i, a] >= threshold and facts <= _stated(
-                       units[int(al.best_unit[i, a])].text))]
+        aligned = np.flatnonzero(other[i] >= threshold).tolist()
+        support = [ids[a] for a in sorted({int(own[i]), *aligned})
+                   if a == own[i] or facts <= stated[int(al.best_unit[i, a])]]
         indep = count_sources(support)
         if u.article in derived:
             if indep <= 1 or all(x in derived for x in support):
