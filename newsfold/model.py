@@ -161,13 +161,24 @@ class Article(_Serializable):
 
 
 def display_title(title: Optional[str], text: Optional[str], chars: int = 90) -> str:
-    """A title from one article: its title, else the first line of its text, cut at a word
-    boundary to about ``chars`` characters (an untitled text's paragraphs and sentences do
-    not run into the title)."""
+    """A title from one article: its title, else the first line of its text that is not a
+    note about the article, cut at a word boundary to about ``chars`` characters (an
+    untitled text's paragraphs and sentences do not run into the title)."""
     t = (title or "").strip()
     if t:
         return t
-    first = next((ln.strip() for ln in (text or "").split("\n") if ln.strip()), "")
+    from newsfold.dedup.provenance import is_editorial_mark  # (dedup imports the model)
+
+    # not an update or correction note above the text ("Correction: An earlier version of
+    # this article ..." named a story)
+    first = ""
+    for ln in (text or "").split("\n", 20):  # the first lines only
+        ln = ln.strip()
+        if ln and "\n" not in ln:
+            first = first or ln
+            if not is_editorial_mark(ln):
+                first = ln
+                break
     if len(first) <= chars:
         return first
     cut = first[:chars].rsplit(" ", 1)[0].rstrip(" ,;:-")

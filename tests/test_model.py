@@ -71,3 +71,14 @@ def test_an_untitled_article_is_called_by_the_first_line_of_its_text():
     assert cut.endswith("…") and len(cut) <= 92 and long_first.startswith(cut[:-1])
     assert Article(id="a", text="").headline == "a"
     assert "headline" not in Article(id="a", text="x").to_dict()
+
+
+def test_a_note_above_an_untitled_text_does_not_name_it():
+    """"Correction: An earlier version of this article misstated a detail." named a story."""
+    from newsfold.model import Article
+
+    text = ("Correction: An earlier version of this article misstated a detail. It has been corrected.\n\n"
+            "Hansbrough breaks 30-year-old scoring mark\n\nTyler Hansbrough broke the record on Thursday.")
+    assert Article(id="a", text=text).headline == "Hansbrough breaks 30-year-old scoring mark"
+    only = "UPDATE: This story has been updated with additional information."
+    assert Article(id="a", text=only).headline == only  # nothing else to go by
