@@ -181,6 +181,9 @@ def test_related_block_until_end_or_next_real_paragraph(heading):
     ("| World Desk", None),
     ("Web Desk", None),
     ("Varnpost Digital Desk", "Varnpost"),
+    # a masthead naming the outlet, then its desk (it named a story in the web UI)
+    ("THE VARN HERALD - World desk", "THE VARN HERALD"),
+    ("The Lakeside Post - Local desk", "The Lakeside Post"),
 ])
 def test_portal_bylines(line, source):
     a = _clean(f"{BODY1}\n{line}\n{BODY2}")
@@ -642,3 +645,10 @@ def test_markup_deeper_than_libxml2_goes_keeps_all_its_text(body):
 def test_a_markdown_heading_line_is_a_title_without_its_marks():
     ct = clean_text(f"# Budget passes in Varn\n\n{BODY1}\n\n{BODY2}", plain=True)
     assert ct.title == "Budget passes in Varn" and ct.text.startswith(BODY1[:40])
+
+
+@pytest.mark.parametrize("line", ["Chaos at the front desk", "Trump - the man behind the desk",
+                                  "Oval Office - a new desk"])
+def test_headlines_about_desks_are_titles(line):
+    ct = clean_text(f"{line}\n\n{BODY1}\n\n{BODY2}", plain=True)
+    assert ct.title == line and ct.desk_source is None

@@ -72,6 +72,11 @@ _DESK = re.compile(
     r"^[|\s]*(?:By\s+)?(?P<name>[A-Z][\w&.'’-]*(?:\s+[\w&.'’-]+){0,3}?)\s+"
     r"(?P<kind>(?:News|Web|Online|Digital|Editorial)\s+)?Desk\s*$"
 )
+#: a masthead line naming the outlet, then its desk: "THE LAKESIDE POST - Local desk"
+_MASTHEAD_DESK = re.compile(
+    r"^[|\s]*(?P<outlet>[A-Z][\w&.'’]*(?:\s+[A-Z][\w&.'’]*){0,4})\s+[-–—|]\s+"
+    r"[A-Z][\w&'’-]*(?:\s+[A-Z]?[\w&'’-]+)?\s+[Dd]esk\s*$"
+)
 _BYLINE = re.compile(
     r"^(?:(?:[Ww]ritten|[Ee]dited|[Rr]eported|WRITTEN|EDITED|REPORTED)\s+)?(?:[Bb]y|BY)\s*[:\s]\s*(?P<name>(?:[A-Z][\w.'’-]*|de|van|von|al|bin|and|&)"
     r"(?:[ ,]+(?:[A-Z][\w.'’-]*|de|van|von|al|bin|and|&)){0,7})\s*"
@@ -415,6 +420,10 @@ def _line_rule(line: str, out: CleanText) -> Optional[str]:
         if rule:
             return rule
     if len(line) <= 80:
+        m = _MASTHEAD_DESK.match(line)
+        if m:
+            out.desk_source = out.desk_source or m.group("outlet")
+            return "portal_byline"
         m = _DESK.match(line)
         if m:
             name = m.group("name").strip()
