@@ -383,3 +383,17 @@ def test_notes_about_the_article_are_neither_claims_nor_summary_sentences():
     said = [s.text for s in story.summary] + [c.text for c in story.claims]
     assert said and not [t for t in said if any(n[:30] in t for n in notes)]
     assert notes[0] in arts[0].text
+
+
+def test_the_headline_line_of_an_untitled_article_is_no_summary_sentence():
+    """Feeds without titles keep the headline as the text's first line: "Falling Deficit to
+    Reverse Course in '16 as U.S. Ages." stood in a story's summary as a sentence."""
+    from newsfold.analyze.summary import summarize
+
+    head = "Islands win their long fight for a faster crossing to the mainland."
+    body = ("The harbour board of Varn approved the ferry plan on Tuesday after a debate of six hours, "
+            "officials said. The new pier will open next spring and cost 12 million crowns, the chair said.")
+    arts = [Article(id="a", text=f"{head}\n\n{body}", source="a.example"),
+            Article(id="b", text=body.replace("Tuesday", "Tuesday evening"), source="b.example")]
+    said = [s.text for s in summarize(arts, lambda ids: len(set(ids)), max_sentences=8)]
+    assert said and head not in said

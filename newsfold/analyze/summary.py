@@ -69,8 +69,10 @@ def summarize(articles: Sequence[Article], count_sources: Callable[[Sequence[str
               alignment: Optional[Alignment] = None) -> list[SummarySentence]:
     strict = max_sentences is not None
     if alignment is None:
+        heads = _untitled_headlines(articles)
         units = [u for u in article_units(articles, factual_only=False)
-                 if (_neutral_sentence(u.text) if strict else _plain_sentence(u.text))]
+                 if (_neutral_sentence(u.text) if strict else _plain_sentence(u.text))
+                 and u.text.strip() != heads.get(u.article)]
         alignment = align(articles, units)
     al = alignment
     units = al.units
@@ -131,6 +133,21 @@ def summarize(articles: Sequence[Article], count_sources: Callable[[Sequence[str
     return [SummarySentence(text=_without_dateline(_clean(units[i].text)),
                             citations=sorted(sup, key=lambda x: order.get(x, 0)))
             for i, sup in chosen]
+
+
+def _untitled_headlines(articles: Sequence[Article], max_words: int = 14) -> dict[str, str]:
+    """article id -> the first line of an untitled article's text when it is short and stands
+    alone: its headline, not a sentence of the report ("Falling Deficit to Reverse Course in
+    '16 as U.S. Ages." was summary sentence)."""
+    out = {}
+    for a in articles:
+        if (a.title or "").strip():
+            continue
+        lines = (a.text or "").lstrip().split("\n", 1)
+        first = lines[0].strip()
+        if first and len(lines) > 1 and len(first.split()) <= max_words:
+            out[a.id] = first
+    return out
 
 
 def _stated(text: str) -> set:
