@@ -62,8 +62,10 @@ def test_two_articles_are_not_enough_to_call_a_line_boilerplate():
 def test_plain_text_feed_loses_mastheads_and_footers(data_dir, tmp_path):
     """Real article bodies wrapped in 60 made-up outlets' mastheads, bylines and footers
     (bench/dedup/realtext.py), read as a JSONL feed without titles and cleaned as ``newsfold
-    run`` does: before the batch pass, the masthead was taken for the title of most articles
-    (and became story titles) and the footers stayed in the texts (and became claims)."""
+    run`` does: before the batch pass, the footers stayed in the texts (and became claims),
+    and until the fourteenth session the masthead ("THE LAKESIDE POST - Local desk") was
+    taken for the title of most articles (and became story titles); the cleaning stage now
+    knows such a line itself (``portal_byline``)."""
     from bench.dedup.realtext import build
     from newsfold.config import Config
     from newsfold.stages import ingest_and_clean, split_errors, strip_batch_boilerplate
@@ -82,12 +84,12 @@ def test_plain_text_feed_loses_mastheads_and_footers(data_dir, tmp_path):
                 sum("on social media for the latest" in a.text for a in arts))
 
     before = counts()
-    assert before[0] > len(rows) / 4 and before[1] > 50 and before[2] > 50, before
+    assert before[0] == 0 and before[1] > 50 and before[2] > 50, before
     texts = {a.id: a.text for a in arts}
     assert strip_batch_boilerplate(arts, config=Config(strip_repeated_lines=False)) == 0
     assert {a.id: a.text for a in arts} == texts
     assert strip_batch_boilerplate(arts, config=Config()) > len(rows) / 2
     after = counts()
-    assert after[0] <= before[0] / 10 and after[1] <= before[1] / 10 and after[2] <= before[2] / 10, (before, after)
+    assert after[0] == 0 and after[1] <= before[1] / 10 and after[2] <= before[2] / 10, (before, after)
     # what was removed is kept, with its rule
     assert all(x["text"] not in a.text for a in arts for x in a.removed if x["rule"] == RULE)
