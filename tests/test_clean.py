@@ -263,6 +263,7 @@ def test_inline_disclaimer_after_body():
     "agree to receive email newsletters or alerts from Varn Post. You can unsubscribe at any time.",
     "Sign up for Varn 2 newsletters to get breaking news, sports and more delivered straight to your email inbox.",
     "Story Continued Below", "Please enable Javascript to watch this video",
+    "From Wikipedia, the free encyclopedia",  # a scraped page's tagline: it named a story
 ])
 def test_promo_lines(line):
     a = _clean(f"{BODY1}\n{BODY2}\n{line}")

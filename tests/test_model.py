@@ -80,5 +80,7 @@ def test_a_note_above_an_untitled_text_does_not_name_it():
     text = ("Correction: An earlier version of this article misstated a detail. It has been corrected.\n\n"
             "Hansbrough breaks 30-year-old scoring mark\n\nTyler Hansbrough broke the record on Thursday.")
     assert Article(id="a", text=text).headline == "Hansbrough breaks 30-year-old scoring mark"
+    assert Article(id="a", text="This story is updated at the bottom with a response from the mayor.\n\n"
+                   "Mayor answers critics\n\nBody.").headline == "Mayor answers critics"
     only = "UPDATE: This story has been updated with additional information."
     assert Article(id="a", text=only).headline == only  # nothing else to go by

@@ -131,7 +131,7 @@ _PROMO = re.compile(
     r"|all\s+rights\s+reserved|copyright\b.{0,100}$|click\s+to\s+(?:email|share|print|tweet)\b|.*\(opens\s+in\s+(?:a\s+)?new\s+window\)$"
     r"|tweet\s+with\s+a\s+location$|share\s+(?:on|via)\s+(?:facebook|twitter|whatsapp|email|linkedin)"
     r"|(?:email|print)\s+this\s+(?:article|story|page)|get\s+the\s+latest\s+news\b.{0,60}\bon\b"
-    r"|share(?:\s+this)?\s*:?$|advertisement$|catch\s+all\s+the\s+(?:latest\s+)?\w+(?:\s+\w+)?\s+news\b"
+    r"|share(?:\s+this)?\s*:?$|advertisement$|from\s+wikipedia,\s+the\s+free\s+encyclopedia$|catch\s+all\s+the\s+(?:latest\s+)?\w+(?:\s+\w+)?\s+news\b"
     r"|for\s+(?:more|the\s+latest)\s+(?:news|updates|stories)\b.{0,80}(?:follow|visit|log\s+on|download|click|subscribe)|advertisement\s*[-–—]\s*scroll|story\s+continues\s+below)",
     re.I,
 )

@@ -68,7 +68,7 @@ def dateline_credit(text: str) -> Optional[str]:
 #: this article..."
 _UPDATE_NOTE = re.compile(
     r"^\W*(?:update[ds]?\s*(?::|\d|at\b|on\b)|correction\s*:|clarification\s*:|editor['\u2019]?s note\b)"
-    r"|\b(?:this (?:story|article|report|post) (?:has been|was) (?:last )?(?:updated|corrected|revised)"
+    r"|\b(?:this (?:story|article|report|post) (?:has been|was|is) (?:last )?(?:updated|corrected|revised)"
     r"|an earlier version of this (?:story|article|report|post))", re.I)
 #: a teaser's closing line, pointing to the whole text elsewhere: "Read the full story at ...",
 #: "Continue reading ...", "Read more at ..."
