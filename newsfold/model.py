@@ -22,6 +22,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Optional
 
+from newsfold.marks import is_editorial_mark
+
 SCHEMA_VERSION = 1
 
 #: Relations of an article to the origin of its copy family.
@@ -155,8 +157,8 @@ class Article(_Serializable):
 
     @property
     def headline(self) -> str:
-        """What to call the article: its title, else the first line of its text (cut), else
-        its id."""
+        """What to call the article: its title, else the first line of its text that is not a
+        note about the article (cut), else its id."""
         return display_title(self.title, self.text) or self.id
 
 
@@ -167,8 +169,6 @@ def display_title(title: Optional[str], text: Optional[str], chars: int = 90) ->
     t = (title or "").strip()
     if t:
         return t
-    from newsfold.dedup.provenance import is_editorial_mark  # (dedup imports the model)
-
     # not an update or correction note above the text ("Correction: An earlier version of
     # this article ..." named a story)
     first = ""

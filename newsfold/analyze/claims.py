@@ -37,6 +37,7 @@ import numpy as np
 
 from newsfold.analyze.conflicts import PLACE_MIN_COSINE, ConflictFinder, conflict_values
 from newsfold.analyze.sentences import Span, sentences
+from newsfold.marks import is_editorial_mark
 from newsfold.model import Article, Claim
 
 STOP = set("""a about above after again against all also am an and any are aren't as at be because
@@ -179,8 +180,6 @@ def article_units(articles: Sequence[Article], factual_only: bool = True,
     ``factual_only``: only sentences with a mark of fact (:func:`is_factual`); ``statements``:
     every statement (:func:`is_statement`), each flagged ``factual`` or not; neither: every
     sentence."""
-    from newsfold.dedup.provenance import is_editorial_mark
-
     units = []
     for ai, a in enumerate(articles):
         for pos, s in enumerate(sentences(a.text)):

@@ -103,7 +103,7 @@ def repeated_lines(articles: Sequence[Article], *, min_articles: int = MIN_ARTIC
         den = min(sum(a.values()), sum(b.values()))
         return sum(v for w, v in a.items() if w in b) / den if den > 0 else 1.0
 
-    from newsfold.dedup.provenance import is_editorial_mark
+    from newsfold.marks import is_editorial_mark
 
     probe = max(2, probe)
     bad = set()
@@ -133,7 +133,7 @@ def strip_lines(a: Article, is_boilerplate: Callable[[str], bool]) -> int:
     boilerplate; editorial marks stay. Each removed line is recorded in ``removed`` with the
     rule ``repeated_line``. An article whose every paragraph would go keeps its text (nothing
     would be left). Returns how many lines were removed."""
-    from newsfold.dedup.provenance import is_editorial_mark
+    from newsfold.marks import is_editorial_mark
 
     def bad(line: str) -> bool:
         return len(line.split()) <= MAX_WORDS and not is_editorial_mark(line) and is_boilerplate(line)
