@@ -494,7 +494,7 @@ def _mark(paragraph: str, added: Iterable[str]) -> list[dict[str, Any]]:
 
 
 def _headline(art: Mapping[str, Any]) -> str:
-    """An article's title, else the first line of its text (cut)."""
+    """An article's title, else its first line that is not a note about it (``model.display_title``)."""
     return display_title(_s(art.get("title")), _s(art.get("text")))
 
 
