@@ -397,3 +397,40 @@ def test_the_headline_line_of_an_untitled_article_is_no_summary_sentence():
             Article(id="b", text=body.replace("Tuesday", "Tuesday evening"), source="b.example")]
     said = [s.text for s in summarize(arts, lambda ids: len(set(ids)), max_sentences=8)]
     assert said and head not in said
+
+
+def test_copies_of_one_text_are_read_once_and_analysed_alike(seeds_dir):
+    """Analysis reads each distinct text once (a story may hold hundreds of copies of one wire
+    report); each copy still gets, under its own id, what its text says, and a copy whose
+    reader differs (a German article: the rules for noun-capitalising languages) is read
+    on its own."""
+    from newsfold import stages
+    from newsfold.analyze.entities import extract_mentions
+
+    cfg = Config(ner_model="none")
+    arts, _ = stages.split_errors(stages.ingest_and_clean([str(seeds_dir)], config=cfg))
+    src = next(a for a in arts if a.id.startswith("004"))
+    other = next(a for a in arts if a.id.startswith("002"))
+    copies = [Article(id=f"copy{k}", title=src.title, text=src.text, source=f"o{k}.example",
+                      published=src.published, family=src.id, origin=src.id, relation="copy")
+              for k in range(3)]
+    src.family = src.id
+    other.family = other.id
+    german = Article(id="de", title=src.title, text=src.text, language="de", family="de")
+    members = [src, *copies, other, german]
+
+    def spans(article_id):
+        return sorted((m.start, m.end, m.text, m.type)
+                      for m in extract_mentions(members, cfg) if m.article == article_id)
+
+    assert spans(src.id) and all(spans(c.id) == spans(src.id) for c in copies)
+    assert spans("de") != spans(src.id) and spans("de")  # read by its own rules
+    story = analyze_story(Story(id="s", articles=[a.id for a in members]), members, config=cfg)
+    ids = {src.id, *(c.id for c in copies)}
+    for items in (story.entities, story.quotes, story.claims):
+        assert items
+        for x in items:
+            held = ids & set(x.articles)
+            assert held in (set(), ids), x  # every copy or none
+    assert any(ids <= set(q.articles) and q.speaker for q in story.quotes)
+    assert any(ids <= set(e.articles) for e in story.entities)

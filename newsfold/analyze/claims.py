@@ -181,20 +181,31 @@ def article_units(articles: Sequence[Article], factual_only: bool = True,
     every statement (:func:`is_statement`), each flagged ``factual`` or not; neither: every
     sentence."""
     units = []
+    read: dict[str, list] = {}  # one read per text: the copies of a syndicated report
     for ai, a in enumerate(articles):
-        for pos, s in enumerate(sentences(a.text)):
-            if statements and not is_statement(s.text):
-                continue
-            if is_editorial_mark(s.text):
-                # "UPDATE: This story has been updated ...", "Read the full story at ...": about
-                # the article, not the news (kept in the text: copy detection reads them as
-                # evidence of which version came later)
-                continue
-            factual = is_factual(s.text)
-            if factual_only and not statements and not factual:
-                continue
-            units.append(Unit(a.id, ai, s, s.text, pos, factual))
+        got = read.get(a.text)
+        if got is None:
+            got = read[a.text] = _text_units(a.text, factual_only, statements)
+        units.extend(Unit(a.id, ai, s, s.text, pos, factual) for pos, s, factual in got)
     return units
+
+
+def _text_units(text: str, factual_only: bool, statements: bool) -> list[tuple]:
+    """(position, sentence, factual) of ``article_units`` for one text."""
+    out = []
+    for pos, s in enumerate(sentences(text)):
+        if statements and not is_statement(s.text):
+            continue
+        if is_editorial_mark(s.text):
+            # "UPDATE: This story has been updated ...", "Read the full story at ...": about
+            # the article, not the news (kept in the text: copy detection reads them as
+            # evidence of which version came later)
+            continue
+        factual = is_factual(s.text)
+        if factual_only and not statements and not factual:
+            continue
+        out.append((pos, s, factual))
+    return out
 
 
 MAX_UNITS = 4000  # dense sentence x sentence cosine: 4000^2 floats = 128 MB at most

@@ -530,6 +530,11 @@ class EntityIndex:
                                   -e.surfaces[x], not x[:1].isupper(), x))
         return multi[0]
 
+    def mentions_key(self, article_id: str) -> tuple:
+        """What the index says about one article (its mentions' spans and entities): two
+        articles of one text with equal keys resolve every name alike."""
+        return tuple((m.start, m.end, m.entity) for m in self._by_article.get(article_id, ()))
+
     def person_mentions(self, article_id: str) -> list[Mention]:
         return [m for m in self._by_article.get(article_id, ()) if m.entity is not None
                 and self.entity_type(m.entity) == "PERSON"]
@@ -850,40 +855,49 @@ def model_reads(nlp, article: Article) -> bool:
 
 
 def extract_mentions(articles: Sequence[Article], config=None) -> list[Mention]:
+    """The articles' name mentions: spaCy's (plus titled persons the rules find), or the
+    rules' where there is no model or it is not for the article's language; noise dropped.
+    Each distinct text is read and filtered once: the copies of a syndicated report (hundreds
+    in a big story) get the same mentions under their own ids."""
     from newsfold.analyze.nlp import load_nlp
 
     nlp = load_nlp(config)
-    out: list[Mention] = []
     by_rules: set[str] = set()
+    found: dict = {}
     if nlp is not None:
         by_rules = {a.id for a in articles if not model_reads(nlp, a)}
         found = _spacy_found([a for a in articles if a.id not in by_rules], nlp)
-        for a in articles:
-            if a.id in by_rules:
-                out.extend(_rule_mentions_for(a))
-                continue
-            ms = [Mention(a.id, s0, e0, t, ty, ti) for s0, e0, t, ty, ti in found[a.id]]
-            # rules add persons spaCy missed (titled names), never overriding spaCy spans
-            taken = [(m.start, m.end) for m in ms]
-            for rm in rule_mentions(a.id, a.text):
-                if rm.type == "PERSON" and rm.titled and not any(
-                        s < rm.end and rm.start < e for s, e in taken):
-                    ms.append(rm)
-            out.extend(ms)
-    else:
-        for a in articles:
-            out.extend(_rule_mentions_for(a))
-    lower_words = set()
+    lower_words: set[str] = set()
+    for text in dict.fromkeys(a.text for a in articles):
+        lower_words.update(re.findall(r"\b[a-z][a-z]+\b", text))
+    # (reader, text) -> the kept mentions as (start, end, text, type, titled)
+    read: dict[tuple, list[tuple]] = {}
+    kept: list[Mention] = []
     for a in articles:
-        lower_words.update(w for w in re.findall(r"\b[a-z][a-z]+\b", a.text))
-    texts = {a.id: a.text for a in articles}
-    # a person needs a plausible name (both extractors): "Affairs", "Maldives Tour", "Florida
-    # Gov", "Hampshire Monday" are dropped
-    kept = [m for m in out if not _noise(m, texts[m.article], lower_words)
-            and not (m.type == "PERSON" and implausible_person(m.text))]
-    for m in kept:
-        if nlp is None or m.article in by_rules:
-            _demote(m, lower_words)
+        rules = nlp is None or a.id in by_rules
+        key = ("rules", (a.language or "").split("-")[0].casefold() in NOUN_CAPS, a.text) \
+            if rules else ("model", a.text)
+        got = read.get(key)
+        if got is None:
+            if rules:
+                ms = _rule_mentions_for(a)
+            else:
+                ms = [Mention(a.id, s0, e0, t, ty, ti) for s0, e0, t, ty, ti in found[a.id]]
+                # rules add persons spaCy missed (titled names), never overriding spaCy spans
+                taken = [(m.start, m.end) for m in ms]
+                for rm in rule_mentions(a.id, a.text):
+                    if rm.type == "PERSON" and rm.titled and not any(
+                            s < rm.end and rm.start < e for s, e in taken):
+                        ms.append(rm)
+            # a person needs a plausible name (both extractors): "Affairs", "Maldives Tour",
+            # "Florida Gov", "Hampshire Monday" are dropped
+            ms = [m for m in ms if not _noise(m, a.text, lower_words)
+                  and not (m.type == "PERSON" and implausible_person(m.text))]
+            if rules:
+                for m in ms:
+                    _demote(m, lower_words)
+            got = read[key] = [(m.start, m.end, m.text, m.type, m.titled) for m in ms]
+        kept.extend(Mention(a.id, s0, e0, t, ty, ti) for s0, e0, t, ty, ti in got)
     # the place of an article's dateline is a place ("DENVER (AP) —" was a PERSON to spaCy,
     # which also misses places it does not know): typed so, or added
     by_article: dict[str, list[Mention]] = {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Callable, Sequence
 
 from newsfold.analyze.claims import build_claims
@@ -58,8 +59,14 @@ def analyze_story(story: Story, articles: Sequence[Article], *, config=None) -> 
     story.entities = index.to_entities()
 
     found = []
+    read: dict[tuple, list] = {}  # one read per text and mentions: copies share their quotes
     for a in articles:
-        found.extend(extract_quotes(a.id, a.text, make_resolver(a, index)))
+        key = (a.text, index.mentions_key(a.id))
+        got = read.get(key)
+        if got is None:
+            found.extend(read.setdefault(key, extract_quotes(a.id, a.text, make_resolver(a, index))))
+        else:
+            found.extend(replace(q, article=a.id) for q in got)
     story.quotes = group_quotes(found, articles, count)
 
     claims, drafts, al = build_claims(articles, count, entities=index)

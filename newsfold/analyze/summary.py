@@ -70,8 +70,10 @@ def summarize(articles: Sequence[Article], count_sources: Callable[[Sequence[str
     strict = max_sentences is not None
     if alignment is None:
         heads = _untitled_headlines(articles)
+        keep = _neutral_sentence if strict else _plain_sentence
+        kept: dict[str, bool] = {}  # per sentence text: copies repeat every sentence
         units = [u for u in article_units(articles, factual_only=False)
-                 if (_neutral_sentence(u.text) if strict else _plain_sentence(u.text))
+                 if (kept[u.text] if u.text in kept else kept.setdefault(u.text, keep(u.text)))
                  and u.text.strip() != heads.get(u.article)]
         alignment = align(articles, units)
     al = alignment
@@ -93,7 +95,10 @@ def summarize(articles: Sequence[Article], count_sources: Callable[[Sequence[str
     score = position_weight / (1.0 + rank) + centrality_weight * centrality
 
     candidates = []
-    stated = [_stated(u.text) for u in units]  # once per sentence, not per sentence x article
+    # once per sentence text, not per sentence x article
+    facts_of: dict[str, set] = {}
+    stated = [facts_of[u.text] if u.text in facts_of else facts_of.setdefault(u.text, _stated(u.text))
+              for u in units]
     for i, u in enumerate(units):
         facts = stated[i]
         # an article supports the sentence when its best-matching sentence aligns AND states

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 from typing import Optional, Sequence
 
 from newsfold.analyze.sentences import sentences
@@ -40,7 +41,10 @@ def _anchor(article: Article) -> Optional[dt.datetime]:
         return None
 
 
+@lru_cache(maxsize=8192)
 def parse_date(expr: str, anchor: Optional[dt.datetime]) -> Optional[str]:
+    """``expr`` as an ISO day or month, relative to ``anchor`` (kept for the run: one wire
+    report's dates recur in every copy of it, and dateparser takes ~1.5 ms a call)."""
     import dateparser
 
     settings = {"PREFER_DAY_OF_MONTH": "first", "RETURN_AS_TIMEZONE_AWARE": False}
@@ -61,10 +65,25 @@ def parse_date(expr: str, anchor: Optional[dt.datetime]) -> Optional[str]:
     return d.strftime("%Y-%m-%d") if has_day else d.strftime("%Y-%m")
 
 
-def mentioned_events(article: Article, max_events: int = 20) -> list[TimelineEvent]:
-    anchor = _anchor(article)
-    out = []
-    for s in sentences(article.text):
+def mentioned_events(article: Article, max_events: int = 20,
+                     memo: Optional[dict] = None) -> list[TimelineEvent]:
+    """Dated events the article's sentences mention. ``memo`` (a dict kept by the caller)
+    holds what was found per (text, publication date): the copies of a syndicated report are
+    read once."""
+    key = (article.text, _anchor(article), max_events)
+    found = memo.get(key) if memo is not None else None
+    if found is None:
+        found = _mentioned(*key)
+        if memo is not None:
+            memo[key] = found
+    return [TimelineEvent(time=iso, kind="mentioned", text=text, articles=[article.id])
+            for iso, text in found]
+
+
+def _mentioned(text: str, anchor: Optional[dt.datetime], max_events: int) -> tuple:
+    """(ISO date, sentence) pairs of ``mentioned_events``."""
+    out: list[tuple[str, str]] = []
+    for s in sentences(text):
         found = []
         for m in _DATE.finditer(s.text):
             iso = parse_date(m.group(0), anchor)
@@ -76,10 +95,10 @@ def mentioned_events(article: Article, max_events: int = 20) -> list[TimelineEve
                 delta = (anchor.weekday() - wd) % 7
                 found.append((anchor - dt.timedelta(days=delta)).strftime("%Y-%m-%d"))
         for iso in dict.fromkeys(found):
-            out.append(TimelineEvent(time=iso, kind="mentioned", text=s.text, articles=[article.id]))
+            out.append((iso, s.text))
         if len(out) >= max_events:
             break
-    return out
+    return tuple(out)
 
 
 def build_timeline(articles: Sequence[Article]) -> list[TimelineEvent]:
@@ -106,13 +125,18 @@ def build_timeline(articles: Sequence[Article]) -> list[TimelineEvent]:
                                     articles=sorted(m.id for m in members)))
     # mentioned events: the same date + near-identical sentence across articles merge
     merged: dict[tuple[str, str], TimelineEvent] = {}
+    cited: dict[tuple[str, str], set] = {}
+    memo: dict = {}
     for a in articles:
-        for ev in mentioned_events(a):
+        for ev in mentioned_events(a, memo=memo):
             key = (ev.time or "", " ".join(ev.text.casefold().split())[:60])
             if key in merged:
-                merged[key].articles = sorted(set(merged[key].articles) | set(ev.articles))
+                cited[key].update(ev.articles)
             else:
                 merged[key] = ev
+                cited[key] = set(ev.articles)
+    for key, ev in merged.items():
+        ev.articles = sorted(cited[key])
     events.extend(merged.values())
     events.sort(key=lambda e: (e.time is None, e.time or "", e.kind))
     return events
