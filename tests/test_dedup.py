@@ -639,3 +639,18 @@ def test_family_index_learns_boilerplate_of_articles_naming_no_outlet():
     assert res["by_type"]["templated"]["in_family"] <= 0.1, res["by_type"]["templated"]
     resumed, _ = stream(resume_at=500)
     assert [(a.family, a.origin, a.relation) for a in resumed] == [(a.family, a.origin, a.relation) for a in arts]
+
+
+def test_streaming_copy_of_a_text_stored_many_times_names_its_first_published_copy(seeds_dir):
+    """FamilyIndex checks a new article once per distinct text among its candidates (copies
+    of one syndicated report made each add check every earlier copy). Of identical copies
+    the one published first is the origin, whatever order they arrived in."""
+    text = sorted(seeds_dir.glob("004_*.txt"))[0].read_text(encoding="utf-8")
+    idx = FamilyIndex()
+    days = {"a": "2025-07-03", "b": "2025-07-01", "c": "2025-07-05", "d": "2025-07-06"}
+    arts = {k: Article(id=k, text=text, source=f"{k}.example", published=d) for k, d in days.items()}
+    for k in "abcd":
+        idx.add(arts[k])
+    assert {a.family for a in arts.values()} == {"a"}
+    assert arts["c"].origin == "b" and arts["d"].origin == "b"
+    assert arts["c"].relation == "copy"
