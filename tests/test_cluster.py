@@ -9,6 +9,7 @@ import sys
 
 import pytest
 
+from newsfold.config import Config
 from newsfold.cluster import StreamClusterer, cluster_batch
 from newsfold.cluster.cli import article_from_row, read_jsonl
 from newsfold.cluster.stream import _time_key
@@ -694,3 +695,49 @@ def test_dated_feed_gives_each_story_a_few_days_and_hides_other_labels(data_dir,
     assert len(days) == len({r["cluster"] for r in gold}) + len({r["topic"] for r in gold})
     main([f"{ecb}:cluster", f"{ecb}:topic", "--out", str(tmp_path / "again.jsonl"), "--days", "30", "--seed", "3"])
     assert (tmp_path / "again.jsonl").read_text() == out.read_text()
+
+
+def test_many_copies_of_one_report_do_not_split_its_story(seeds_dir):
+    """Twenty republications of one seed report (a wire story many outlets run) must not
+    pull the five seeds apart: counted twenty times, the report's words weighed like stop
+    words and its copies filled every neighbour list, and the seeds split in two stories."""
+    import dataclasses
+
+    from newsfold import stages
+
+    cfg = Config(ner_model="none")
+    arts, _ = stages.split_errors(stages.ingest_and_clean([str(seeds_dir)], config=cfg))
+    for k in range(20):
+        src = arts[k % 2]
+        arts.append(dataclasses.replace(src, id=f"copy{k}", source=f"outlet{k}.example", url=None,
+                                        content_hash=None))
+    stages.fold_families(arts, config=cfg)
+    assert sum(a.relation in ("copy", "truncated") for a in arts) >= 20
+    stories = stages.cluster_stories(arts, config=cfg)
+    assert len(stories) == 1 and set(stories[0].articles) == {a.id for a in arts}
+
+
+def test_the_stream_counts_a_placed_copy_in_no_document_frequency(seeds_dir):
+    """A near copy the stream places by its family adds nothing to the document frequencies:
+    counted once per copy, a report run by hundreds of outlets made its own words as common
+    as stop words before the next window pass. A rewrite placed by its family still counts."""
+    import dataclasses
+
+    from newsfold import stages
+
+    cfg = Config(ner_model="none")
+    arts, _ = stages.split_errors(stages.ingest_and_clean([str(seeds_dir)], config=cfg))
+    stages.fold_families(arts, config=cfg)
+    first = next(a for a in arts if a.relation == "original" and any(b.origin == a.id for b in arts))
+    sc = StreamClusterer(cfg)
+    for a in sorted(arts, key=_time_key):
+        sc.add(a)
+    n_before = sc.dfs.n
+    copies = [dataclasses.replace(first, id=f"copy{k}", origin=first.id, relation="copy",
+                                  story=None) for k in range(5)]
+    for c in copies:
+        sc.add(c)
+    assert sc.dfs.n == n_before and {c.story for c in copies} == {first.story}
+    rewrite = dataclasses.replace(first, id="rw", origin=first.id, relation="rewrite", story=None)
+    sc.add(rewrite)
+    assert sc.dfs.n == n_before + 1 and rewrite.story == first.story

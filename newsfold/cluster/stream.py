@@ -35,6 +35,10 @@ log = logging.getLogger("newsfold.cluster")
 
 MODEL_PATH = Path(__file__).with_name("model.json")
 
+#: relations of a near copy (its text is its origin's): counted once, as its origin
+NEAR_COPY = ("copy", "truncated")
+
+
 BASE_FEATURES = (
     "cos_full",
     "cos_title",
@@ -293,9 +297,12 @@ class StreamClusterer:
         return self.thresholds["body" if x[-1] else "short"]
 
     # ------------------------------------------------------------------ features
-    def prepare(self, article: Article) -> Prepared:
+    def prepare(self, article: Article, observe: bool = True) -> Prepared:
+        """The article's features, weighted by the stream's document frequencies, which it
+        joins (unless ``observe`` is False: a copy placed by its family, counted once in the
+        frequencies as its origin)."""
         p = F.parse(article.title, article.text or "", article.published)
-        if not self.freeze_df:
+        if observe and not self.freeze_df:
             F.observe(self.dfs, p)
         dfs = self.dfs
         ents = F.entities(p, dfs)
@@ -487,9 +494,11 @@ class StreamClusterer:
             sid = self._stories[self._assign[article.id]].id
             article.story = sid
             return sid
-        a = self.prepare(article)
         idx = self._family_story(article)
         forced = idx is not None  # a copy: placed by its family, not by its content
+        # a copy counts in no word's document frequency: 400 copies of one wire report made
+        # its words as common as stop words, and the event's other reports no longer matched
+        a = self.prepare(article, observe=not (forced and article.relation in NEAR_COPY))
         if idx is None:
             ranked = self.score(a, joinable_only=False)
             window = self.cc.window_days
