@@ -654,3 +654,27 @@ def test_streaming_copy_of_a_text_stored_many_times_names_its_first_published_co
     assert {a.family for a in arts.values()} == {"a"}
     assert arts["c"].origin == "b" and arts["d"].origin == "b"
     assert arts["c"].relation == "copy"
+
+
+def test_copies_of_a_rewrite_keep_it_linked_to_its_origin(seeds_dir):
+    """Republished rewrites: seed 003 (the embellished rewrite of 002) run again by three
+    outlets, one as is and two with a licence line added. Its copies made 003's sentences
+    look common to the sentence aligner (document frequencies counted every copy), the
+    rewrite no longer aligned with 002, and the story counted 4 independent sources."""
+    import dataclasses
+
+    from newsfold import stages
+
+    cfg = Config(ner_model="none")
+    arts, _ = stages.split_errors(stages.ingest_and_clean([str(seeds_dir)], config=cfg))
+    ids = {a.id[:3]: a.id for a in arts}
+    src = next(a for a in arts if a.id == ids["003"])
+    for k, tail in enumerate(("", "\n\nRepublished by Outlet One under licence.",
+                              "\n\nRepublished by Outlet Two under licence.")):
+        arts.append(dataclasses.replace(src, id=f"again{k}", text=src.text + tail,
+                                        source=f"outlet{k}.example", url=None, content_hash=None))
+    fold(arts, config=cfg)
+    by = {a.id: a for a in arts}
+    assert by[ids["003"]].origin == ids["002"] and by[ids["003"]].relation == "embellished"
+    assert {by[f"again{k}"].family for k in range(3)} == {by[ids["002"]].family}
+    assert story_sources(arts)["independent"] == 3

@@ -517,7 +517,11 @@ class _Checker:
             prefetch_sentences(fs)
             for f in fs:
                 sents.extend(f.sentences)
-            al.observe(sents)
+            # each distinct sentence counted once: the copies of a syndicated report repeat
+            # its sentences, which then weighed like common ones, and a rewrite of it that
+            # others republished no longer aligned with its origin (seed 003 run again by
+            # three outlets was counted as a fourth independent source)
+            al.observe(list(dict.fromkeys(sents)))
             self._aligner = al
         return self._aligner
 
@@ -1439,6 +1443,10 @@ class FamilyIndex:
             _as_original(article)
             return
         _, r, ln, o, d, why = best
+        if ln.kind == "near":
+            # a near copy repeats its origin's sentences: they count once in the aligner's
+            # document frequencies, as the batch's distinct sentences do
+            self.aligner.forget(f0.sentences)
         if d != me:
             why = "arrived later but placed after its family's origin" if why else why
             o, d = d, me

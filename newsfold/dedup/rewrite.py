@@ -95,6 +95,14 @@ class SentenceAligner:
         self.df += np.bincount(X.indices, minlength=N_FEATURES).astype(np.float32)
         self.n += len(sents)
 
+    def forget(self, sents: Sequence[str]) -> None:
+        """Undo ``observe(sents)`` (a streamed article found to be a near copy)."""
+        if not sents:
+            return
+        X = _tf_matrix(sents)
+        self.df -= np.bincount(X.indices, minlength=N_FEATURES).astype(np.float32)
+        self.n -= len(sents)
+
     def vectors(self, sents: Sequence[str]) -> "SentVecs":
         """L2-normalised TF-IDF rows (sublinear tf), one per sentence (see ``SentVecs``)."""
         return self.vectors_many([sents])[0]
