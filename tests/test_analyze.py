@@ -434,3 +434,34 @@ def test_copies_of_one_text_are_read_once_and_analysed_alike(seeds_dir):
             assert held in (set(), ids), x  # every copy or none
     assert any(ids <= set(q.articles) and q.speaker for q in story.quotes)
     assert any(ids <= set(e.articles) for e in story.entities)
+
+
+def test_a_story_of_hundreds_of_copies_says_what_its_texts_say(seeds_dir):
+    """Three hundred outlets run seed 004 unchanged. The story's claims (text, status,
+    independent sources) and summary are those of the five seeds alone, each citing every
+    copy where it cites 004. Aligned copy by copy, the story overran the alignment's sentence
+    budget and kept ~13 sentences of each article: corroborated claims were lost."""
+    import dataclasses
+
+    from newsfold import stages
+
+    cfg = Config(ner_model="none")
+
+    def analysed(n_copies):
+        arts, _ = stages.split_errors(stages.ingest_and_clean([str(seeds_dir)], config=cfg))
+        src = next(a for a in arts if a.id.startswith("004"))
+        for k in range(n_copies):
+            arts.append(dataclasses.replace(src, id=f"copy{k}", source=f"outlet{k}.example",
+                                            url=None, content_hash=None))
+        stages.fold_families(arts, config=cfg)
+        story = stages.analyze_one(Story(id="s", articles=[a.id for a in arts]), arts, config=cfg)
+        return story, src.id
+
+    alone, _ = analysed(0)
+    many, src = analysed(300)
+    assert sorted((c.text, c.status, c.independent_sources) for c in many.claims) == \
+        sorted((c.text, c.status, c.independent_sources) for c in alone.claims)
+    assert [s.text for s in many.summary] == [s.text for s in alone.summary]
+    copies = {f"copy{k}" for k in range(300)}
+    for cited in [c.articles for c in many.claims] + [s.citations for s in many.summary]:
+        assert (src in cited) == (copies <= set(cited)) and (copies & set(cited) in (set(), copies))

@@ -52,6 +52,57 @@ def source_counter(articles: Sequence[Article]) -> Callable[[Sequence[str]], int
     return count
 
 
+class Twins:
+    """The articles of a story with one article per text and family (``reps``: the family's
+    original where it is among them, else the first), and the ids of the others with each.
+
+    A report many outlets run unchanged is one text: aligned once, its sentences are one
+    source's, its facts its family's own (a figure only that family states is its addition,
+    however many outlets ran it), and a story of hundreds of copies stays within the
+    alignment's sentence budget (``claims.MAX_UNITS``) instead of keeping ~10 sentences of
+    each article. Claims, conflicting values and summary citations then list every copy."""
+
+    def __init__(self, articles: Sequence[Article]):
+        groups: dict[tuple, list[Article]] = {}
+        for a in articles:
+            groups.setdefault((a.family or a.id, a.text), []).append(a)
+        self.reps: list[Article] = []
+        self.of: dict[str, list[str]] = {}
+        for g in groups.values():
+            rep = next((a for a in g if (a.relation or "original") == "original"), g[0])
+            self.reps.append(rep)
+            if len(g) > 1:
+                self.of[rep.id] = [a.id for a in g]
+        self.order = {a.id: k for k, a in enumerate(articles)}
+
+    def expand(self, ids: Sequence[str]) -> list[str]:
+        """``ids`` with the copies each stands for, in story order."""
+        if not self.of:
+            return list(ids)
+        out = {x for i in ids for x in self.of.get(i, (i,))}
+        return sorted(out, key=lambda x: self.order.get(x, len(self.order)))
+
+    def counter(self, count: Callable[[Sequence[str]], int]) -> Callable[[Sequence[str]], int]:
+        return (lambda ids: count(self.expand(ids))) if self.of else count
+
+    def claims(self, claims: list) -> list:
+        if not self.of:
+            return claims
+        for c in claims:
+            c.articles = self.expand(c.articles)
+            for v in c.values:
+                if isinstance(v, dict) and isinstance(v.get("articles"), list):
+                    v["articles"] = sorted(self.expand(v["articles"]))  # as conflicts lists them
+        claims.sort(key=lambda c: (-c.independent_sources, -len(c.articles)))  # build_claims' order
+        return claims
+
+    def summary(self, sentences: list) -> list:
+        if self.of:
+            for s in sentences:
+                s.citations = self.expand(s.citations)
+        return sentences
+
+
 def analyze_story(story: Story, articles: Sequence[Article], *, config=None) -> Story:
     articles = list(articles)
     count = source_counter(articles)
@@ -69,14 +120,18 @@ def analyze_story(story: Story, articles: Sequence[Article], *, config=None) -> 
             found.extend(replace(q, article=a.id) for q in got)
     story.quotes = group_quotes(found, articles, count)
 
-    claims, drafts, al = build_claims(articles, count, entities=index)
-    story.claims = claims
+    # claims and summary align each text once: copies of one text (one family) are one
+    # article there, their ids listed wherever it is (see ``Twins``)
+    twins = Twins(articles)
+    count_all = twins.counter(count)
+    claims, drafts, al = build_claims(twins.reps, count_all, entities=index)
+    story.claims = twins.claims(claims)
 
     independent = (story.sources or {}).get("independent")
     if independent is None:
         independent = count([a.id for a in articles])
     story.basis = "single_origin" if independent <= 1 else "independent"
-    story.summary = summarize(articles, count, max_sentences=8)
+    story.summary = twins.summary(summarize(twins.reps, count_all, max_sentences=8))
     # On a single origin the summary is kept verbatim but marked by ``basis``: readers and the
     # report present it as "one source", never as corroborated fact.
     story.timeline = build_timeline(articles)
