@@ -219,6 +219,23 @@ def _story_view(s: Mapping[str, Any], by_id: Mapping[str, Mapping[str, Any]],
             "source": _s(art.get("source")) if art else "",
         }
 
+    fam_of = {str(a.get("id")): str(a.get("family") or a.get("id")) for a in members}
+
+    def refs(ids: Any) -> list[dict[str, Any]]:
+        """Citations grouped by copy family: the family's origin where cited (else its first
+        cited article), with how many more of the family are cited (``more``). A report 400
+        outlets ran had cited 400 articles on every claim it made."""
+        groups: dict[str, list[str]] = {}
+        for a in ids or []:
+            a = str(a)
+            groups.setdefault(fam_of.get(a, a), []).append(a)
+        out = []
+        for fid, ms in groups.items():
+            r = ref(fid if fid in ms else ms[0])
+            r["more"] = len(ms) - 1
+            out.append(r)
+        return out
+
     sources = s.get("sources") or {}
     n_articles = int(sources.get("articles") or len(aids))
     outlets = sources.get("outlets")
@@ -246,9 +263,9 @@ def _story_view(s: Mapping[str, Any], by_id: Mapping[str, Mapping[str, Any]],
                 "status": status,
                 "status_label": STATUS_LABELS.get(status, status.replace("_", " ")),
                 "independent": c.get("independent_sources") or 0,
-                "refs": [ref(a) for a in c.get("articles") or []],
+                "refs": refs(c.get("articles")),
                 "alternatives": [
-                    {"value": _s(v.get("value")), "refs": [ref(a) for a in v.get("articles") or []]}
+                    {"value": _s(v.get("value")), "refs": refs(v.get("articles"))}
                     for v in (c.get("values") or [])
                     if isinstance(v, Mapping)
                 ],
@@ -268,7 +285,7 @@ def _story_view(s: Mapping[str, Any], by_id: Mapping[str, Mapping[str, Any]],
         quotes_by_speaker[speaker].append(
             {
                 "text": _s(q.get("text")),
-                "refs": [ref(a) for a in q.get("articles") or []],
+                "refs": refs(q.get("articles")),
                 "independent": q.get("independent_sources") or 0,
                 "verbatim": q.get("verbatim", True),
                 "kind": _s(q.get("kind")),
@@ -315,7 +332,7 @@ def _story_view(s: Mapping[str, Any], by_id: Mapping[str, Mapping[str, Any]],
     ]
 
     summary = [
-        {"text": _s(x.get("text")), "refs": [ref(a) for a in x.get("citations") or []]}
+        {"text": _s(x.get("text")), "refs": refs(x.get("citations"))}
         for x in (s.get("summary") or [])
         if isinstance(x, Mapping)
     ]
@@ -324,7 +341,7 @@ def _story_view(s: Mapping[str, Any], by_id: Mapping[str, Mapping[str, Any]],
             "time": _s(t.get("time")),
             "kind": _s(t.get("kind")),
             "text": _s(t.get("text")),
-            "refs": [ref(a) for a in t.get("articles") or []],
+            "refs": refs(t.get("articles")),
         }
         for t in (s.get("timeline") or [])
         if isinstance(t, Mapping)
