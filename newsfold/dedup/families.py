@@ -457,6 +457,7 @@ class _Checker:
         self.boiler = boiler if boiler is not None and boiler.size else None
         self._feats: dict[int, Features] = {}
         self._aligner: Optional[SentenceAligner] = None
+        self._memo: dict = {}  # per text: names, numbers, editorial marks (Features.memo)
         self._sfacts: dict[int, list] = {}
         self._vecs: dict[int, Any] = {}
         #: index -> unique masked shingles computed in advance (``shingle_all``)
@@ -476,6 +477,7 @@ class _Checker:
         if f is None:
             if len(self._feats) >= self.CACHE:
                 self._feats.clear()
+                self._memo.clear()
                 self._vecs.clear()
                 self._sfacts.clear()
             sh = self._sets.pop(i, None)
@@ -484,7 +486,7 @@ class _Checker:
                     sh = sorted_unique(self.flat[self.offsets[i] : self.offsets[i + 1]])
                 else:
                     sh = _masked_sets([self.texts[i]], self.boiler)[0]
-            f = self._feats[i] = Features(self.texts[i], sh, boiler=self.boiler)
+            f = self._feats[i] = Features(self.texts[i], sh, boiler=self.boiler, memo=self._memo)
             if self.mark_boiler is not None:
                 f.extra["mark_boiler"] = self.mark_boiler
             if self.keep_raw:  # FamilyIndex keeps raw sentences per row
@@ -552,10 +554,12 @@ class _Checker:
             ovs = [set_overlap(self.feats(a).shingles, self.feats(b).shingles) for a, b in part]
             # the numbers of the articles the facts check will read, in one batch
             lim = min(self.dc.template_containment, self.dc.near_containment)
-            fs = list({id(f): f for (a, b), ov in zip(part, ovs) if ov["containment"] >= lim
-                       for f in (self.feats(a), self.feats(b)) if f._numbers is None}.values())
-            for f, nums in zip(fs, numbers_batch([f.text for f in fs])):
-                f._numbers = nums
+            fs = [f for f in {id(f): f for (a, b), ov in zip(part, ovs) if ov["containment"] >= lim
+                              for f in (self.feats(a), self.feats(b)) if f._numbers is None}.values()
+                  if ("numbers", f.text) not in self._memo]
+            texts = list(dict.fromkeys(f.text for f in fs))  # copies of one text: read once
+            for t, nums in zip(texts, numbers_batch(texts)):
+                self._memo[("numbers", t)] = nums
             need = []
             for (a, b), ov in zip(part, ovs):
                 if self.needs_sentences(a, b, try_rewrite, ov):

@@ -92,6 +92,8 @@ def _found_marks(f: Features) -> tuple:
     """(update notes among the first sentences, update notes among the last ones, teaser lines
     among the last ones), cached on the features."""
     v = f.extra.get("marks")
+    if v is None and f.memo is not None:
+        v = f.memo.get(("marks", f.text))  # a copy of a text already read in this batch
     if v is None:
         v = ((), (), ())
         t = f.text or ""
@@ -105,7 +107,9 @@ def _found_marks(f: Features) -> tuple:
             if hn or tn or te:
                 keep = _not_boiler(f, hn + tn + te)
                 v = tuple(tuple(x for x in part if x in keep) for part in (hn, tn, te))
-        f.extra["marks"] = v
+        if f.memo is not None:
+            f.memo[("marks", f.text)] = v
+    f.extra["marks"] = v
     return v
 
 
@@ -115,7 +119,7 @@ def _absent(found: tuple, other: Features) -> bool:
         return False
     theirs = other.extra.get("norm_text")
     if theirs is None:
-        theirs = other.extra["norm_text"] = norm_case_space(other.text or "")
+        theirs = other.extra["norm_text"] = other.by_text("norm_text", lambda t: norm_case_space(t or ""))
     return any(norm_case_space(x) not in theirs for x in found)
 
 

@@ -175,6 +175,9 @@ class Features:
     #: set by ``prefetch_sentences``, or given in advance by a caller that cached it
     _raw_sents: Optional[tuple] = None
     _norms: Optional[set] = None
+    #: values that depend on the text alone, shared by the features of one batch (a
+    #: ``_Checker``): the copies of one text compute them once. Key: (what, text)
+    memo: Optional[dict] = None
 
     @property
     def sentences(self) -> list[str]:
@@ -198,14 +201,25 @@ class Features:
     @property
     def numbers(self) -> set[str]:
         if self._numbers is None:
-            self._numbers = numbers(self.text)
+            self._numbers = self.by_text("numbers", numbers)
         return self._numbers
 
     @property
     def names(self) -> set[str]:
         if self._names is None:
-            self._names = names(self.text)
+            self._names = self.by_text("names", names)
         return self._names
+
+    def by_text(self, what: str, compute):
+        """``compute(self.text)``, through ``memo`` when there is one (never mutate the value:
+        the copies of the text share it)."""
+        if self.memo is None:
+            return compute(self.text)
+        key = (what, self.text)
+        v = self.memo.get(key)
+        if v is None:
+            v = self.memo[key] = compute(self.text)
+        return v
 
 
 def norm_case_space(text: str) -> str:
