@@ -43,7 +43,7 @@ def _anchor(article: Article) -> Optional[dt.datetime]:
 
 @lru_cache(maxsize=8192)
 def parse_date(expr: str, anchor: Optional[dt.datetime]) -> Optional[str]:
-    """``expr`` as an ISO day or month, relative to ``anchor`` (kept for the run: one wire
+    """``expr`` as an ISO day or month, relative to ``anchor`` (the last 8,192 kept: one wire
     report's dates recur in every copy of it, and dateparser takes ~1.5 ms a call)."""
     import dateparser
 

@@ -315,11 +315,8 @@ def cluster_window(articles: Sequence[Article], model: dict, *, neighbours: int 
     features. Pairs dated more than ``window_days`` apart are never linked (undated pairs
     are: no time evidence); pairs up to ``storyline_days`` apart are still scored (kept in
     ``Window.pairs`` for :func:`storylines`). A model that reads the dense channel
-    (:func:`uses_dense`) needs the ``encoder``."""
-    import numpy as np
-
-    from newsfold.cluster.stream import _average_link
-
+    (:func:`uses_dense`) needs the ``encoder``. Near copies past the first ``MAX_COPIES``
+    of an origin are scored as that origin and take its label."""
     n = len(articles)
     if n == 0:
         return [], None
@@ -385,13 +382,11 @@ def _cluster_all(articles: Sequence[Article], model: dict, *, neighbours: int,
 
 
 #: near copies of one origin a window keeps as articles of their own; the rest are scored
-#: as their origin. Measured through ``newsfold run`` (pairwise F1; 0 = every near copy
-#: scored as its origin, "all" = the behaviour before): real-text corpus with planted copies
-#: 0.728 (0) / 0.772 (2) / 0.766 (4) / 0.768 (16, all); the feed dated like a live one 0.854
-#: (2) / 0.849 (all); the five seeds with 20 copies of one of them: one story (2, 4), two
-#: (8 kept: three stories with 400 copies; 16, all). Copies make neighbourhoods look crowded,
-#: which the neighbour-rank features read as "not that close": a few keep the window as the
-#: fitted model expects, hundreds split an event.
+#: as their origin. Chosen among 0, 2, 4, 8, 16 and all (the behaviour before) through
+#: ``newsfold run`` (docs/clustering.md, "Many copies of one report"): pairwise F1 on the
+#: real-text corpus with planted copies 0.728 / 0.772 / 0.766 / - / 0.768 / 0.768, on the
+#: feed dated like a live one 0.854 with 2, 0.849 with all; the seeds plus 20 copies of one
+#: of them stay one story with 2 or 4 and split with 8 or more.
 MAX_COPIES = 2
 
 
