@@ -221,6 +221,24 @@ def test_large_story_alignment_is_capped():
     assert all(u.pos < 10 for u in capped)
 
 
+def test_a_capped_story_keeps_every_sentence_a_copy_family_states():
+    """Near copies of one report (each with its outlet's own closing line) repeat all of its
+    sentences. Over the alignment's budget, those repeats go first: the report's late
+    sentences stay, where each article had been cut to its first sentences."""
+    from newsfold.analyze.claims import article_units, cap_units
+
+    body = " ".join(f"Officials in Town{i} said {i} bridges were inspected on Monday." for i in range(40))
+    arts = [Article(id="o", text=body, family="o")] + [
+        Article(id=f"c{k}", text=f"{body}\n\nRead by {k} subscribers in Ward{k}.", family="o")
+        for k in range(30)]
+    units = article_units(arts)
+    capped = cap_units(units, len(arts), max_units=300, family=[a.family for a in arts])
+    assert len(units) > 300 and len(capped) <= 300
+    kept = {u.text for u in capped}
+    assert all(u.text in kept for u in units if u.article == "o")  # all 40 of the report's
+    assert {u.article for u in capped if "subscribers" in u.text} == {f"c{k}" for k in range(30)}
+
+
 def test_every_seed_direct_quote_has_the_right_speaker(seed_story):
     story, _, _ = seed_story
     direct = [q for q in story.quotes if q.kind == "direct"]
@@ -465,3 +483,4 @@ def test_a_story_of_hundreds_of_copies_says_what_its_texts_say(seeds_dir):
     copies = {f"copy{k}" for k in range(300)}
     for cited in [c.articles for c in many.claims] + [s.citations for s in many.summary]:
         assert (src in cited) == (copies <= set(cited)) and (copies & set(cited) in (set(), copies))
+

@@ -211,12 +211,27 @@ def _text_units(text: str, factual_only: bool, statements: bool) -> list[tuple]:
 MAX_UNITS = 4000  # dense sentence x sentence cosine: 4000^2 floats = 128 MB at most
 
 
-def cap_units(units: Sequence[Unit], n_articles: int, max_units: int = MAX_UNITS) -> list[Unit]:
-    """Very large stories keep each article's first sentences (leads carry the facts) so the
-    alignment stays within memory: at most ``max_units`` sentences in all."""
+def cap_units(units: Sequence[Unit], n_articles: int, max_units: int = MAX_UNITS,
+              family: Optional[Sequence[str]] = None) -> list[Unit]:
+    """Very large stories stay within memory: at most ``max_units`` sentences in all. A
+    sentence that an earlier article of its copy family (``family``: per article index)
+    already gave is left out first (the near copies of a report that hundreds of outlets ran,
+    each with its own footer, repeat all of its sentences); then each article keeps its first
+    sentences (leads carry the facts)."""
     units = list(units)
     if len(units) <= max_units:
         return units
+    if family is not None:
+        seen: set[tuple] = set()
+        distinct = []
+        for u in units:
+            key = (family[u.idx], " ".join(u.text.split()).casefold())
+            if key not in seen:
+                seen.add(key)
+                distinct.append(u)
+        units = distinct
+        if len(units) <= max_units:
+            return units
     per = max(3, max_units // max(1, n_articles))
     seen: dict[int, int] = {}
     out = []
@@ -231,7 +246,7 @@ def cap_units(units: Sequence[Unit], n_articles: int, max_units: int = MAX_UNITS
 def align(articles: Sequence[Article], units: Sequence[Unit]) -> Alignment:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    units = cap_units(units, len(articles))
+    units = cap_units(units, len(articles), family=[a.family or a.id for a in articles])
     n_art = len(articles)
     if not units:
         z = np.zeros((0, n_art))
