@@ -1,4 +1,5 @@
-"""Notes about an article rather than news in it: update and correction notes, teaser lines.
+"""Notes about an article rather than news in it: update and correction notes, teaser lines,
+credits (who published, republished or contributed to it).
 
 Copy detection reads them as evidence of which version of a text came later
 (``dedup.provenance``); the analysis leaves them out of claims and summaries
@@ -29,3 +30,31 @@ def is_editorial_mark(line: str) -> bool:
     """Whether a line is an update or correction note or a teaser's closing line: evidence of
     which version of a text came later, however many articles print it alike."""
     return bool(_UPDATE_NOTE.search(line) or _TEASER_END.search(line))
+
+
+#: a credit line: who (first) published, republished or contributed to the text, not news in
+#: it, opening its line: "This story was originally published by ...", "This article is
+#: republished from ...", "The Associated Press contributed to this report.", "Reporting by
+#: ...; Editing by ...", "Reprinted with permission". News about a report ("The report was
+#: published by the ministry ...") is not one.
+_CREDIT = re.compile(
+    r"^\W*this (?:story|article|report|piece|post|column|interview) (?:was|is|has been) "
+    r"(?:originally |first |also )?(?:published|republished|reprinted|carried|distributed"
+    r"|produced|syndicated)\b"
+    r"|^\W*(?:originally|first) (?:published|appeared) (?:by|in|on|at)\b"
+    r"|\bcontributed (?:reporting )?to this (?:story|article|report)\b"
+    r"|^\W*(?:additional )?(?:reporting|writing|editing) by\b"
+    r"|\b(?:republished|reprinted|reproduced) (?:here )?with (?:the )?permission\b", re.I)
+
+
+def is_credit(line: str) -> bool:
+    """Whether a line credits who published, republished or contributed to the article: a
+    note about the article (its provenance), never a claim or a summary sentence. Unlike the
+    editorial marks it is no evidence of which version came later, and a credit many
+    articles of one outlet end with is still that outlet's boilerplate."""
+    return bool(_CREDIT.search(line))
+
+
+def is_about_the_article(line: str) -> bool:
+    """An editorial mark or a credit: a line about the article rather than news in it."""
+    return is_editorial_mark(line) or is_credit(line)

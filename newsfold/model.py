@@ -22,7 +22,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Optional
 
-from newsfold.marks import is_editorial_mark
+from newsfold.marks import is_about_the_article
 
 SCHEMA_VERSION = 1
 
@@ -176,7 +176,7 @@ def display_title(title: Optional[str], text: Optional[str], chars: int = 90) ->
         ln = ln.strip()
         if ln and "\n" not in ln:
             first = first or ln
-            if not is_editorial_mark(ln):
+            if not is_about_the_article(ln):
                 first = ln
                 break
     if len(first) <= chars:

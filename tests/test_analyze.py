@@ -484,3 +484,26 @@ def test_a_story_of_hundreds_of_copies_says_what_its_texts_say(seeds_dir):
     for cited in [c.articles for c in many.claims] + [s.citations for s in many.summary]:
         assert (src in cited) == (copies <= set(cited)) and (copies & set(cited) in (set(), copies))
 
+
+def test_credit_lines_are_neither_claims_nor_summary_sentences():
+    """"The Associated Press contributed to this report." closing two independent reports
+    stood as a claim corroborated by two sources; credits say who published or reported the
+    article, not what happened. News about a report stays a claim."""
+    from newsfold.analyze.claims import article_units
+
+    news = "The report was published by the port authority on Monday and counts 40 damaged boats."
+    credits = ["The Associated Press contributed to this report.",
+               "This story was originally published by the Varn Herald.",
+               "(Reporting by Ana Velt; Editing by Tomas Reyes)"]
+    a = Article(id="a", source="a.example", family="a", text=(
+        "The harbour board of Varn approved the ferry plan on Tuesday after six hours of debate. "
+        f"{news}\n\n{credits[0]}\n\n{credits[2]}"))
+    b = Article(id="b", source="b.example", family="b", text=(
+        "Varn's harbour board voted for the ferry plan on Tuesday, its chair Ana Velt said. "
+        f"{news}\n\n{credits[0]}\n\n{credits[1]}"))
+    texts = [u.text for u in article_units([a, b], statements=True)]
+    assert news in texts and not set(texts) & set(credits)
+    story = analyze_story(Story(id="s", articles=["a", "b"]), [a, b], config=Config(ner_model="none"))
+    said = [s.text for s in story.summary] + [c.text for c in story.claims]
+    assert any(news[:40] in t for t in said)
+    assert not [t for t in said if any(c[:25] in t for c in credits)]

@@ -37,7 +37,7 @@ import numpy as np
 
 from newsfold.analyze.conflicts import PLACE_MIN_COSINE, ConflictFinder, conflict_values
 from newsfold.analyze.sentences import Span, sentences
-from newsfold.marks import is_editorial_mark
+from newsfold.marks import is_about_the_article
 from newsfold.model import Article, Claim
 
 STOP = set("""a about above after again against all also am an and any are aren't as at be because
@@ -176,7 +176,7 @@ class Alignment:
 def article_units(articles: Sequence[Article], factual_only: bool = True,
                   statements: bool = False) -> list[Unit]:
     """Sentences of the articles as alignment units, less the notes about the article itself
-    (update and correction notes, teaser lines: ``dedup.provenance.is_editorial_mark``).
+    (update and correction notes, teaser lines, credits: ``marks.is_about_the_article``).
     ``factual_only``: only sentences with a mark of fact (:func:`is_factual`); ``statements``:
     every statement (:func:`is_statement`), each flagged ``factual`` or not; neither: every
     sentence."""
@@ -196,10 +196,11 @@ def _text_units(text: str, factual_only: bool, statements: bool) -> list[tuple]:
     for pos, s in enumerate(sentences(text)):
         if statements and not is_statement(s.text):
             continue
-        if is_editorial_mark(s.text):
-            # "UPDATE: This story has been updated ...", "Read the full story at ...": about
-            # the article, not the news (kept in the text: copy detection reads them as
-            # evidence of which version came later)
+        if is_about_the_article(s.text):
+            # "UPDATE: This story has been updated ...", "Read the full story at ...", "The
+            # Associated Press contributed to this report.": about the article, not the news
+            # (kept in the text: copy detection reads the notes as evidence of which version
+            # came later)
             continue
         factual = is_factual(s.text)
         if factual_only and not statements and not factual:
