@@ -507,3 +507,27 @@ def test_credit_lines_are_neither_claims_nor_summary_sentences():
     said = [s.text for s in story.summary] + [c.text for c in story.claims]
     assert any(news[:40] in t for t in said)
     assert not [t for t in said if any(c[:25] in t for c in credits)]
+
+
+def test_the_timeline_gives_many_copies_of_one_headline_one_entry():
+    """A report 400 outlets ran made 400 timeline entries alike ("outletN published: ..."),
+    burying who else reported and when. More than three near copies of one headline in one
+    family are one entry; three are still listed one by one."""
+    def story(n_copies):
+        arts = [Article(id="o", title="Ferry strike ends", text="Crews ended the strike.",
+                        source="wire.example", published="2026-05-01", family="o"),
+                Article(id="x", title="Unions claim a win", text="The union said it won.",
+                        source="other.example", published="2026-05-02", family="x")]
+        arts += [Article(id=f"c{k}", title="Ferry strike ends", text="Crews ended the strike.",
+                         source=f"o{k}.example", published=f"2026-05-0{1 + k % 3}", family="o",
+                         origin="o", relation="copy") for k in range(n_copies)]
+        return build_timeline(arts)
+
+    many = [e for e in story(5) if e.kind == "published"]
+    assert [e.articles for e in many if len(e.articles) > 1] == [[f"c{k}" for k in range(5)]]
+    entry = next(e for e in many if len(e.articles) > 1)
+    assert entry.time == "2026-05-01" and entry.text == (
+        "5 copies published by 5 outlets, until 2026-05-03: Ferry strike ends")
+    assert {a for e in many for a in e.articles} == {"o", "x"} | {f"c{k}" for k in range(5)}
+    few = [e for e in story(3) if e.kind == "published"]
+    assert len(few) == 5 and all(len(e.articles) == 1 for e in few)

@@ -101,9 +101,36 @@ def _mentioned(text: str, anchor: Optional[dt.datetime], max_events: int) -> tup
     return tuple(out)
 
 
+#: near copies of one headline in one family listed one by one up to this many; more are
+#: one ``published`` entry ("N copies published by M outlets, until ...: headline")
+FOLD_COPIES = 3
+
+
+def _folded_copies(articles: Sequence[Article]) -> list[list[Article]]:
+    """Groups of more than ``FOLD_COPIES`` near copies (copy, truncated) of one family under
+    one headline: a report 400 outlets ran made 400 timeline entries alike."""
+    groups: dict[tuple, list[Article]] = {}
+    for a in articles:
+        if a.family and a.relation in ("copy", "truncated"):
+            groups.setdefault((a.family, a.headline), []).append(a)
+    return [g for g in groups.values() if len(g) > FOLD_COPIES]
+
+
 def build_timeline(articles: Sequence[Article]) -> list[TimelineEvent]:
     events: list[TimelineEvent] = []
+    folded = _folded_copies(articles)
+    one_entry = {a.id for g in folded for a in g}
+    for g in folded:
+        times = sorted(t for t in (a.published or a.first_seen for a in g) if t)
+        outlets = len({a.source.casefold() for a in g if a.source})
+        by = f" by {outlets} outlets" if outlets > 1 else ""
+        until = f", until {times[-1][:10]}" if times and times[-1][:10] != times[0][:10] else ""
+        events.append(TimelineEvent(time=times[0] if times else None, kind="published",
+                                    text=f"{len(g)} copies published{by}{until}: {g[0].headline}",
+                                    articles=sorted(a.id for a in g)))
     for a in articles:
+        if a.id in one_entry:
+            continue
         label = a.headline
         events.append(TimelineEvent(time=a.published, kind="published",
                                     text=f"{a.source or a.id} published: {label}",
