@@ -531,3 +531,33 @@ def test_the_timeline_gives_many_copies_of_one_headline_one_entry():
     assert {a for e in many for a in e.articles} == {"o", "x"} | {f"c{k}" for k in range(5)}
     few = [e for e in story(3) if e.kind == "published"]
     assert len(few) == 5 and all(len(e.articles) == 1 for e in few)
+
+
+def test_near_copies_that_add_no_news_are_cited_with_their_original(seeds_dir):
+    """400 copies of seed 004 that each end with their outlet's credit line (400 different
+    texts, over the alignment's sentence budget) are cited wherever 004 is: their repeated
+    sentences had been left out and the copies listed on no claim. A copy that adds a fact
+    of its own is not folded in, and that fact is its own single-source claim."""
+    import dataclasses
+
+    from newsfold import stages
+
+    cfg = Config(ner_model="none")
+    arts, _ = stages.split_errors(stages.ingest_and_clean([str(seeds_dir)], config=cfg))
+    src = next(a for a in arts if a.id.startswith("004"))
+    for k in range(400):
+        arts.append(dataclasses.replace(
+            src, id=f"near{k}", source=f"outlet{k}.example", url=None, content_hash=None,
+            text=f"{src.text}\n\nThis article was republished by Outlet {k} Daily under licence."))
+    added = "Local officials in Harlow said 3 schools closed on Friday."
+    arts.append(dataclasses.replace(src, id="local", source="local.example", url=None,
+                                    content_hash=None, text=f"{src.text}\n\n{added}"))
+    stages.fold_families(arts, config=cfg)
+    assert {a.relation for a in arts if a.id.startswith("near")} == {"copy"}
+    story = stages.analyze_one(Story(id="s", articles=[a.id for a in arts]), arts, config=cfg)
+    near = {f"near{k}" for k in range(400)}
+    cited = [set(c.articles) for c in story.claims] + [set(s.citations) for s in story.summary]
+    assert any(src.id in c for c in cited)
+    assert all((src.id in c) == (near <= c) for c in cited)
+    own = [c for c in story.claims if "3 schools closed" in c.text]
+    assert own and all(c.articles == ["local"] and c.status == "single_source" for c in own)

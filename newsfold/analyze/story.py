@@ -52,9 +52,54 @@ def source_counter(articles: Sequence[Article]) -> Callable[[Sequence[str]], int
     return count
 
 
+def _fold_near_copies(reps: list) -> list:
+    """Join to its family's original each ``copy`` that states every sentence of the original,
+    in order, and adds only lines that are no news: notes about the article (credits, update
+    notes) or sentences with no mark of fact. (Notes are set aside on both sides first: an
+    outlet's own credit line on each of 400 copies of a syndicated report, and one on the
+    original too.) Such a copy states whatever the original states, so it is cited wherever
+    the original is; what it adds could never be one source's claim anyway."""
+    from newsfold.analyze.claims import is_factual
+    from newsfold.analyze.sentences import sentences
+    from newsfold.marks import is_about_the_article
+
+    originals = {rep.family or rep.id: (rep, g) for rep, g in reps
+                 if (rep.relation or "original") == "original"}
+    if not originals or len(reps) == len(originals):
+        return reps
+    cores: dict[str, tuple] = {}
+
+    def core(a: Article) -> tuple:
+        """(the text's sentences that are not notes, joined with single spaces; the
+        sentences themselves)"""
+        v = cores.get(a.id)
+        if v is None:
+            kept = [" ".join(x.text.split()) for x in sentences(a.text or "")
+                    if not is_about_the_article(x.text)]
+            v = cores[a.id] = (" ".join(kept), kept)
+        return v
+
+    out = []
+    for rep, g in reps:
+        home = originals.get(rep.family or rep.id)
+        if rep.relation == "copy" and home is not None and home[0] is not rep:
+            body, mine = core(home[0])[0], core(rep)
+            at = mine[0].find(body) if body else -1
+            if at >= 0 and (at == 0 or mine[0][at - 1] == " ") and (
+                    at + len(body) == len(mine[0]) or mine[0][at + len(body)] == " "):
+                extra = (mine[0][:at] + " " + mine[0][at + len(body):]).strip()
+                if not extra or all(not is_factual(x.text) for x in sentences(extra)):
+                    home[1].extend(g)
+                    continue
+        out.append((rep, g))
+    return out
+
+
 class Twins:
     """The articles of a story with one article per text and family (``reps``: the family's
-    original where it is among them, else the first), and the ids of the others with each.
+    original where it is among them, else the first), and the ids of the others with each;
+    a copy that holds its original's whole text and adds no news goes with the original
+    (``_fold_near_copies``).
 
     A report many outlets run unchanged is one text: aligned once, its sentences are one
     source's, its facts its family's own (a figure only that family states is its addition,
@@ -66,13 +111,13 @@ class Twins:
         groups: dict[tuple, list[Article]] = {}
         for a in articles:
             groups.setdefault((a.family or a.id, a.text), []).append(a)
-        self.reps: list[Article] = []
-        self.of: dict[str, list[str]] = {}
+        reps: list[tuple[Article, list[Article]]] = []
         for g in groups.values():
             rep = next((a for a in g if (a.relation or "original") == "original"), g[0])
-            self.reps.append(rep)
-            if len(g) > 1:
-                self.of[rep.id] = [a.id for a in g]
+            reps.append((rep, g))
+        reps = _fold_near_copies(reps)
+        self.reps: list[Article] = [rep for rep, _ in reps]
+        self.of: dict[str, list[str]] = {rep.id: [a.id for a in g] for rep, g in reps if len(g) > 1}
         self.order = {a.id: k for k, a in enumerate(articles)}
 
     def expand(self, ids: Sequence[str]) -> list[str]:
