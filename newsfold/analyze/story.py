@@ -67,27 +67,25 @@ def _fold_near_copies(reps: list) -> list:
                  if (rep.relation or "original") == "original"}
     if not originals or len(reps) == len(originals):
         return reps
-    cores: dict[str, tuple] = {}
+    cores: dict[str, str] = {}
 
-    def core(a: Article) -> tuple:
-        """(the text's sentences that are not notes, joined with single spaces; the
-        sentences themselves)"""
+    def core(a: Article) -> str:
+        """The text's sentences that are not notes, whitespace made single spaces."""
         v = cores.get(a.id)
         if v is None:
-            kept = [" ".join(x.text.split()) for x in sentences(a.text or "")
-                    if not is_about_the_article(x.text)]
-            v = cores[a.id] = (" ".join(kept), kept)
+            v = cores[a.id] = " ".join(" ".join(x.text.split()) for x in sentences(a.text or "")
+                                       if not is_about_the_article(x.text))
         return v
 
     out = []
     for rep, g in reps:
         home = originals.get(rep.family or rep.id)
         if rep.relation == "copy" and home is not None and home[0] is not rep:
-            body, mine = core(home[0])[0], core(rep)
-            at = mine[0].find(body) if body else -1
-            if at >= 0 and (at == 0 or mine[0][at - 1] == " ") and (
-                    at + len(body) == len(mine[0]) or mine[0][at + len(body)] == " "):
-                extra = (mine[0][:at] + " " + mine[0][at + len(body):]).strip()
+            body, mine = core(home[0]), core(rep)
+            at = mine.find(body) if body else -1
+            if at >= 0 and (at == 0 or mine[at - 1] == " ") and (
+                    at + len(body) == len(mine) or mine[at + len(body)] == " "):
+                extra = (mine[:at] + " " + mine[at + len(body):]).strip()
                 if not extra or all(not is_factual(x.text) for x in sentences(extra)):
                     home[1].extend(g)
                     continue
