@@ -28,6 +28,8 @@ SCHEMA_VERSION = 1
 
 #: Relations of an article to the origin of its copy family.
 RELATIONS = ("original", "copy", "truncated", "rewrite", "embellished")
+#: relations of a near copy: its text is its origin's (less boilerplate or its last paragraphs)
+NEAR_COPY = ("copy", "truncated")
 #: Claim statuses.
 CLAIM_STATUSES = ("corroborated", "single_source", "conflicting")
 

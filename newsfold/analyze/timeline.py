@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Optional, Sequence
 
 from newsfold.analyze.sentences import sentences
-from newsfold.model import Article, TimelineEvent
+from newsfold.model import NEAR_COPY, Article, TimelineEvent
 
 MONTHS = ("January|February|March|April|May|June|July|August|September|October|November|"
           "December|Jan\\.?|Feb\\.?|Mar\\.?|Apr\\.?|Jun\\.?|Jul\\.?|Aug\\.?|Sept?\\.?|Oct\\.?|"
@@ -111,7 +111,7 @@ def _folded_copies(articles: Sequence[Article]) -> list[list[Article]]:
     one headline: a report 400 outlets ran made 400 timeline entries alike."""
     groups: dict[tuple, list[Article]] = {}
     for a in articles:
-        if a.family and a.relation in ("copy", "truncated"):
+        if a.family and a.relation in NEAR_COPY:
             groups.setdefault((a.family, a.headline), []).append(a)
     return [g for g in groups.values() if len(g) > FOLD_COPIES]
 

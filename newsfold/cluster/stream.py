@@ -28,16 +28,12 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Optional, Sequence
 
 from newsfold.cluster import features as F
-from newsfold.model import Article, Story
+from newsfold.model import NEAR_COPY, Article, Story
 from newsfold.unionfind import UnionFind
 
 log = logging.getLogger("newsfold.cluster")
 
 MODEL_PATH = Path(__file__).with_name("model.json")
-
-#: relations of a near copy (its text is its origin's): counted once, as its origin
-NEAR_COPY = ("copy", "truncated")
-
 
 BASE_FEATURES = (
     "cos_full",

@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from typing import Any, Optional, Sequence
 
 from newsfold.cluster import features as F
-from newsfold.cluster.stream import BASE_FEATURES, NEAR_COPY
-from newsfold.model import Article
+from newsfold.cluster.stream import BASE_FEATURES
+from newsfold.model import NEAR_COPY, Article
 from newsfold.unionfind import UnionFind
 
 #: Characters of body text in the window's ``full`` channel (the stream keeps 4,000).
