@@ -219,6 +219,19 @@ class Entity(_Serializable):
     variants: list[str] = field(default_factory=list)
     mentions: int = 0
     articles: list[str] = field(default_factory=list)
+    # independent sources (copy families, one wire or owner counted once) naming it: a wire
+    # report run by 400 outlets is one source, however many mentions its copies add up to
+    independent_sources: int = 0
+
+
+ENTITY_TYPES = ("PERSON", "ORG", "PLACE", "OTHER")
+
+
+def entity_rank(e: Entity) -> tuple:
+    """Sort key of a story's entities: type, then independent sources, articles, mentions,
+    name (the order of the JSON and of the web view)."""
+    t = ENTITY_TYPES.index(e.type) if e.type in ENTITY_TYPES else len(ENTITY_TYPES)
+    return (t, -(e.independent_sources or 0), -len(e.articles), -(e.mentions or 0), e.name)
 
 
 @dataclass

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 
@@ -561,3 +562,54 @@ def test_near_copies_that_add_no_news_are_cited_with_their_original(seeds_dir):
     assert all((src.id in c) == (near <= c) for c in cited)
     own = [c for c in story.claims if "3 schools closed" in c.text]
     assert own and all(c.articles == ["local"] and c.status == "single_source" for c in own)
+
+
+def test_entities_rank_by_independent_sources_not_by_copies(seeds_dir):
+    """Forty outlets run seed 004 unchanged. Each entity's independent sources are those of
+    the five seeds alone (a copy family counts once), and the names all three families
+    report rank first: ranked by mentions, the copies' names (Assad) went to the top."""
+    import dataclasses
+
+    from newsfold import stages
+
+    cfg = Config(ner_model="none")
+
+    def analysed(n_copies):
+        arts, _ = stages.split_errors(stages.ingest_and_clean([str(seeds_dir)], config=cfg))
+        src = next(a for a in arts if a.id.startswith("004"))
+        for k in range(n_copies):
+            arts.append(dataclasses.replace(src, id=f"copy{k}", source=f"outlet{k}.example",
+                                            url=None, content_hash=None))
+        stages.fold_families(arts, config=cfg)
+        return stages.analyze_one(Story(id="s", articles=[a.id for a in arts]), arts, config=cfg)
+
+    alone, many = analysed(0), analysed(40)
+    sources = {e.name: e.independent_sources for e in alone.entities}
+    assert {e.name: e.independent_sources for e in many.entities} == sources
+    lavrov = next(e for e in alone.entities if e.name.endswith("Lavrov"))
+    assert len(lavrov.articles) == 4 and lavrov.independent_sources == 2  # {000, 001}, {002, 003}
+    for story in (alone, many):
+        people = [e for e in story.entities if e.type == "PERSON"]
+        assert "shaibani" in people[0].name.casefold() and people[0].independent_sources == 3
+        for t in {e.type for e in story.entities}:
+            counts = [e.independent_sources for e in story.entities if e.type == t]
+            assert counts == sorted(counts, reverse=True)
+
+
+def test_an_entity_is_named_as_most_families_spell_it():
+    """Three outlets run one report that spells "Bashar Al-Assad"; two independent reports
+    write "Bashar Assad" (and one opens on a capitalised dateline). Each copy family counts
+    as one article when the name and its spelling are chosen."""
+    from newsfold.analyze.entities import EntityIndex, Mention, family_weights
+
+    arts = [Article(id=f"w{k}", text="", family="w0") for k in range(3)]
+    arts += [Article(id="a", text=""), Article(id="b", text="")]
+    mentions = [Mention(f"w{k}", 0, 15, "Bashar Al-Assad", "PERSON") for k in range(3)]
+    mentions += [Mention("a", 0, 12, "Bashar Assad", "PERSON"),
+                 Mention("b", 0, 12, "Bashar Assad", "PERSON"),
+                 Mention("a", 20, 30, "WASHINGTON", "PLACE"),
+                 Mention("b", 20, 30, "Washington", "PLACE")]
+    by_copies = {e.name for e in EntityIndex([replace(m) for m in mentions]).to_entities()}
+    assert "Bashar Al-Assad" in by_copies  # every copy a vote
+    names = {e.name for e in EntityIndex(mentions, family_weights(arts)).to_entities()}
+    assert "Bashar Assad" in names and "Washington" in names

@@ -26,9 +26,9 @@ import unicodedata
 from collections import Counter, OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Optional, Sequence
+from typing import Callable, Optional, Sequence
 
-from newsfold.model import Article, Entity
+from newsfold.model import Article, Entity, entity_rank
 
 PARTICLES = {"al", "el", "ad", "as", "ash", "at", "az", "bin", "ibn", "bint", "abu", "van", "von",
              "de", "der", "den", "da", "di", "du", "del", "la", "le", "dos", "das"}
@@ -387,7 +387,12 @@ def spacy_mentions(article_id: str, doc) -> list[Mention]:
 class EntityIndex:
     """Mentions of one story merged into entities; resolves a surface form to an entity."""
 
-    def __init__(self, mentions: Sequence[Mention]):
+    def __init__(self, mentions: Sequence[Mention], weights: Optional[dict[str, float]] = None):
+        """``weights``: per article id, how much its mentions count in an entity's name and
+        type (default 1). :func:`build_entities` gives each copy family one article's worth,
+        so that the spelling and the type of a name are not those of whichever report the
+        most outlets ran."""
+        self.weights = weights or {}
         self.mentions = sorted(mentions, key=lambda m: (m.article, m.start))
         self.entities: list[_Ent] = []
         self.texts: dict[str, str] = {}
@@ -503,8 +508,9 @@ class EntityIndex:
             if m.entity is None:
                 continue
             e = self.entities[m.entity]
-            e.type_votes[m.type] += 2 if m.titled else 1
-            e.surfaces[m.text] += 1
+            w = self.weights.get(m.article, 1.0)
+            e.type_votes[m.type] += (2 if m.titled else 1) * w
+            e.surfaces[m.text] += w
             e.keys.add(name_key(m.text))
             e.articles.add(m.article)
             e.mentions += 1
@@ -512,22 +518,25 @@ class EntityIndex:
     # -- lookups ---------------------------------------------------------------------------
     def entity_type(self, idx: int) -> str:
         votes = self.entities[idx].type_votes
-        if votes.get("PERSON", 0) and votes["PERSON"] * 2 >= sum(votes.values()) - votes.get("OTHER", 0):
+        if votes.get("PERSON", 0) and _r(votes["PERSON"] * 2) >= _r(sum(votes.values()) - votes.get("OTHER", 0)):
             return "PERSON"
-        votes = Counter({k: v for k, v in votes.items() if k != "OTHER"}) or votes
-        return votes.most_common(1)[0][0]
+        votes = {k: v for k, v in votes.items() if k != "OTHER"} or votes
+        best = max(_r(v) for v in votes.values())
+        return next(k for k, v in votes.items() if _r(v) == best)  # first counted of a tie
 
     def entity_name(self, idx: int) -> str:
         """The most frequent full form (>= 2 tokens when there is one), then the shorter,
-        then the one starting with a capital: "Asaad al-Shaibani", not a longer phrase that
-        merely ends with it."""
+        then the one starting with a capital, then the one with fewer words in capitals:
+        "Asaad al-Shaibani", not a longer phrase that merely ends with it, and "San Diego",
+        not a headline's "SAN Diego". Frequencies are weighted (``weights``)."""
         e = self.entities[idx]
         key_count: Counter = Counter()
         for surf, c in e.surfaces.items():
             key_count[name_key(surf)] += c
         multi = [s for s in e.surfaces if len(norm_tokens(s)) >= 2] or list(e.surfaces)
-        multi.sort(key=lambda x: (-key_count[name_key(x)], len(norm_tokens(x)),
-                                  -e.surfaces[x], not x[:1].isupper(), x))
+        multi.sort(key=lambda x: (-_r(key_count[name_key(x)]), len(norm_tokens(x)),
+                                  -_r(e.surfaces[x]), not x[:1].isupper(),
+                                  sum(len(w) > 1 and w.isupper() for w in x.split()), x))
         return multi[0]
 
     def mentions_key(self, article_id: str) -> tuple:
@@ -582,17 +591,22 @@ class EntityIndex:
                     return self.entity_name(i)
         return None
 
-    def to_entities(self) -> list[Entity]:
+    def to_entities(self, count: Optional[Callable[[Sequence[str]], int]] = None) -> list[Entity]:
+        """The story's entities, each type ranked by the independent sources naming it
+        (``count(article ids)``; without it, every article counts as one), then by the
+        articles and the mentions. Ranking by mentions alone put a syndicated report's names
+        first: each of its copies adds its mentions."""
         out = []
         for i, e in enumerate(self.entities):
             if not e.mentions:
                 continue
             etype = self.entity_type(i)
+            arts = sorted(e.articles)
             out.append(Entity(name=self.entity_name(i), type=etype,
                               variants=sorted(e.surfaces), mentions=e.mentions,
-                              articles=sorted(e.articles)))
-        order = {"PERSON": 0, "ORG": 1, "PLACE": 2, "OTHER": 3}
-        out.sort(key=lambda x: (order.get(x.type, 4), -x.mentions, x.name))
+                              articles=arts,
+                              independent_sources=count(arts) if count else len(arts)))
+        out.sort(key=entity_rank)
         return out
 
 
@@ -918,7 +932,18 @@ def extract_mentions(articles: Sequence[Article], config=None) -> list[Mention]:
     return kept
 
 
+def _r(x: float) -> float:
+    """A weighted count compared as equal to another when it is (41 copies of 1/41 each)."""
+    return round(x, 9)
+
+
+def family_weights(articles: Sequence[Article]) -> dict[str, float]:
+    """1 / (articles of its copy family in ``articles``) per article id."""
+    size = Counter(a.family or a.id for a in articles)
+    return {a.id: 1.0 / size[a.family or a.id] for a in articles}
+
+
 def build_entities(articles: Sequence[Article], config=None) -> EntityIndex:
-    index = EntityIndex(extract_mentions(articles, config))
+    index = EntityIndex(extract_mentions(articles, config), family_weights(articles))
     index.texts = {a.id: a.text for a in articles}
     return index

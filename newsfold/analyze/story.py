@@ -150,7 +150,7 @@ def analyze_story(story: Story, articles: Sequence[Article], *, config=None) -> 
     articles = list(articles)
     count = source_counter(articles)
     index = build_entities(articles, config)
-    story.entities = index.to_entities()
+    story.entities = index.to_entities(count)
 
     found = []
     read: dict[tuple, list] = {}  # one read per text and mentions: copies share their quotes

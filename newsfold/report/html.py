@@ -317,9 +317,11 @@ def _story_view(s: Mapping[str, Any], by_id: Mapping[str, Mapping[str, Any]],
                 "variants": [_s(v) for v in e.get("variants") or [] if _s(v) and _s(v) != name],
                 "mentions": e.get("mentions") or 0,
                 "n_articles": len(e.get("articles") or []),
+                "sources": e.get("independent_sources") or 0,
             }
         )
-    entities.sort(key=lambda e: (-e["n_articles"], -e["mentions"], e["name"]))
+    # most independent sources first, over all types (the list is cut before it is grouped)
+    entities.sort(key=lambda e: (-e["sources"], -e["n_articles"], -e["mentions"], e["name"]))
     n_entities = len(entities)
     entities = _cap(entities, None if item_budget is None else item_budget * 3 // 2)
     entity_groups = defaultdict(list)

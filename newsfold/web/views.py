@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any, Optional
 from urllib.parse import urlencode, urlsplit
 
+from newsfold.model import entity_rank
+
 HERE = Path(__file__).resolve().parent
 RELATION_LABEL = {
     "original": "origin", "copy": "copy", "truncated": "truncated",
@@ -127,13 +129,8 @@ def story_view(story, articles: dict[str, Any]) -> dict[str, Any]:
     for q in sorted(story.quotes, key=lambda q: (q.speaker is None, -(q.independent_sources or 0))):
         quotes_by_speaker.setdefault(q.speaker or "Unattributed", []).append(q)
     entities_by_type: "OrderedDict[str, list]" = OrderedDict()
-    for t in ("PERSON", "ORG", "PLACE", "OTHER"):
-        ents = sorted((e for e in story.entities if e.type == t), key=lambda e: -e.mentions)
-        if ents:
-            entities_by_type[t] = ents
-    for e in story.entities:
-        if e.type not in entities_by_type and e.type not in ("PERSON", "ORG", "PLACE", "OTHER"):
-            entities_by_type.setdefault(e.type, []).append(e)
+    for e in sorted(story.entities, key=entity_rank):
+        entities_by_type.setdefault(e.type, []).append(e)
     timeline = sorted(story.timeline, key=lambda ev: (ev.time is None, ev.time or ""))
     return {
         "cite_no": cite_no, "cites": cites, "families": families, "columns": columns, "matrix": matrix,
