@@ -613,3 +613,18 @@ def test_an_entity_is_named_as_most_families_spell_it():
     assert "Bashar Al-Assad" in by_copies  # every copy a vote
     names = {e.name for e in EntityIndex(mentions, family_weights(arts)).to_entities()}
     assert "Bashar Assad" in names and "Washington" in names
+
+
+def test_rule_entities_read_datelines_headings_and_country_initials():
+    """Without a model: a dateline in capitals is a place (not an acronym, so not an
+    organisation), a heading on a line of its own is no entity, U.S. is a place, and a
+    headline in capitals followed by a comma is still a headline."""
+    from newsfold.analyze.entities import rule_mentions
+
+    text = ("FULL TEXT.\n\nPORT AVERIN, Norland — Harbour pilots walked out on Monday.\n\n"
+            "ABSTRACT.\n\nOSTRAVEL (Reuters) - U.S. officials said the NATO ships would wait.\n\n"
+            "WINTER OF THE LONG STRIKE, IN PICTURES The pilots' union met in Ostravel.")
+    found = {m.text: m.type for m in rule_mentions("a", text)}
+    assert found["PORT AVERIN"] == "PLACE" and found["OSTRAVEL"] == "PLACE"
+    assert found["U.S"] == "PLACE" and found["NATO"] == "ORG"
+    assert not {"FULL TEXT", "ABSTRACT", "WINTER OF THE LONG STRIKE"} & set(found)

@@ -305,6 +305,12 @@ def rule_mentions(article_id: str, text: str) -> list[Mention]:
         etype = _rule_type(toks, low, titled, prev, after, text, start)
         if etype is None:
             continue
+        if phrase.isupper() and (start == 0 or text[start - 1] == "\n"):
+            rest = text[start + len(phrase):text.find("\n", start) if "\n" in text[start:] else len(text)]
+            if not rest.strip(" .:"):
+                continue  # a heading or label on a line of its own: "ABSTRACT.", "FULL TEXT.", "CREW"
+            if len(toks) <= 4 and _DATELINE_AFTER.match(rest):
+                etype = "PLACE"  # a dateline: "WASHINGTON —", "MANCHESTER, N.H. -", "BERLIN -"
         # "Syrian Observatory for Human Rights": the rest of an organisation's name
         if out and out[-1].type == "ORG" and re.fullmatch(
                 r"\s+(?:for|on|of)\s+(?:the\s+)?", text[out[-1].end:start]) and \
@@ -323,6 +329,8 @@ _CUE_AFTER = re.compile(r"^[\s,]*(said|says|told|added|noted|stated|emphasized|e
 def _rule_type(toks, low, titled, prev, after, text, start) -> Optional[str]:
     if any(t in ORG_WORDS for t in low[1:]) or (len(low) > 1 and low[0] in ORG_WORDS):
         return "ORG"
+    if len(toks) == 1 and toks[0].rstrip(".") in COUNTRY_ACRONYMS:
+        return "PLACE"
     if len(toks) == 1 and toks[0].isupper() and len(toks[0]) >= 2:
         return "ORG"
     if any(t in PLACE_WORDS for t in low[1:]) or (len(low) > 1 and low[0] in PLACE_PREFIX):
@@ -349,8 +357,12 @@ _SPACY_TYPES = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "PLACE", "LOC": "PLACE"
 _GLUED_TAIL = re.compile(r"(?:,\s*\d.*|[\s(\[/,;:\-]+)$")
 
 
-#: what follows a dateline's place: "NEW YORK (AP) —", "PORT AVERIN, Norland —", "LONDON —"
-_DATELINE_AFTER = re.compile(r"\s*(?:\(|,\s*[A-Z]|[—–-])")
+#: what follows a dateline's place: "NEW YORK (AP) —", "PORT AVERIN, Norland —", "LONDON —",
+#: "MANCHESTER, N.H. -" (not a headline's ", THROUGH THE LENS")
+_DATELINE_AFTER = re.compile(r"\s*(?:\(|,\s*(?:[A-Z][a-z]|[A-Z]\.|[A-Z]{2}\b)|[—–―-])")
+
+#: initials of countries, which the acronym rule would call organisations
+COUNTRY_ACRONYMS = {"U.S", "US", "USA", "U.S.A", "U.K", "UK", "UAE", "U.A.E", "DRC", "PRC"}
 
 
 def _name_or_junk(phrase: str, text: str = "", start: int = 0) -> Optional[str]:
@@ -364,7 +376,7 @@ def _name_or_junk(phrase: str, text: str = "", start: int = 0) -> Optional[str]:
         return None
     if len(words) >= 2 and phrase.isupper() and any(len(w.strip(".,’'")) >= 5 for w in words):
         opens_line = start == 0 or text[start - 1:start] == "\n"
-        if not (opens_line and _DATELINE_AFTER.match(text, start + len(phrase))):
+        if not (opens_line and len(words) <= 4 and _DATELINE_AFTER.match(text, start + len(phrase))):
             return None  # a headline in capitals; an acronym pair ("US EU") stays
     return phrase
 
