@@ -139,6 +139,10 @@ class Article(_Serializable):
     wire: Optional[str] = None  # wire credit: AP, Reuters, AFP, Anadolu...
     removed: list[dict[str, Any]] = field(default_factory=list)  # [{"text", "rule"}]
     content_hash: Optional[str] = None
+    # hash of the raw input record (markup or text as read, before cleaning): the same input
+    # cleaned anew after a change to the cleaning rules has another text but the same input
+    # hash; an updated article under the same id has another input hash (stages.reused_ids)
+    input_hash: Optional[str] = None
     first_seen: Optional[str] = None  # ISO datetime the engine first saw it
     # --- filled by dedup (copy families) ---
     family: Optional[str] = None  # family id (= id of the family's origin article)

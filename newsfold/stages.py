@@ -44,24 +44,64 @@ def split_errors(items: Iterable[Article | ErrorRecord]) -> tuple[list[Article],
 
 
 def reused_ids(store, articles: Sequence[Article]) -> list[ErrorRecord]:
-    """A ``duplicate_id`` record for each article whose id the store already holds for a
-    different text: ``Store.add_articles`` keeps the stored one and skips it, which used to
-    go unsaid (a later run's different article under a reused id was lost silently). Across
-    runs the stored version is kept rather than renamed as within one run
-    (``ingest.readers.read_paths``): the same input read again after a change to the cleaning
-    rules has a different text too, and must not be stored twice."""
+    """Articles whose id the store already holds for a different text; renames some of
+    ``articles`` in place and returns a ``duplicate_id`` record for each it reports.
+
+    - The same input (equal ``input_hash``, or equal text) under a stored id, or a stored
+      version of it (``id~2``...): nothing to do, ``Store.add_articles`` skips it. So a run
+      after a change to the cleaning rules, which gives the same input another text, stores
+      nothing twice.
+    - A different input under a stored id (an outlet's updated article, a feed entry
+      re-published with new text): stored as the next free ``id~2``, ``id~3``..., as the
+      reader names a second article under one id within a run
+      (``ingest.readers.read_paths``); nothing is lost, and the copy folding puts it in its
+      first version's family (what it adds is that link's ``added``).
+    - Either side without an input hash (a store written before it was kept, or an
+      :class:`Article` handed in as it is): the stored article is kept and this one is not
+      stored, as the record says: without the raw input, an update cannot be told from the
+      same input cleaned anew."""
     stored = {a.id: a for a in store.get_articles([a.id for a in articles])} if articles else {}
+    taken = {a.id for a in articles}
     out = []
     for a in articles:
         old = stored.get(a.id)
-        if old is not None and old.content_hash != a.content_hash:
-            when = f", published {old.published}" if old.published else ""
+        if old is None or old.content_hash == a.content_hash:
+            continue
+        when = f", published {old.published}" if old.published else ""
+        said = f"id {a.id!r} is already stored for a different text ({old.headline[:60]!r}{when})"
+        if a.input_hash and old.input_hash:
+            versions = [old] + _stored_versions(store, a.id)
+            if any(v.input_hash == a.input_hash or v.content_hash == a.content_hash for v in versions):
+                continue  # this input is stored already
+            ids = taken | {v.id for v in versions}
+            n = 2
+            while f"{a.id}~{n}" in ids:
+                n += 1
+            new_id = f"{a.id}~{n}"
             out.append(ErrorRecord(
-                path=a.path, position=a.position, stage="ingest", kind="duplicate_id", article_id=a.id,
-                reason=f"id {a.id!r} is already stored for a different text ({old.headline[:60]!r}{when}); "
-                       "the stored article is kept and this one is not stored: give it another id to keep both",
+                path=a.path, position=a.position, stage="ingest", kind="duplicate_id", article_id=new_id,
+                reason=f"{said}; this different input under the same id (an update?) is stored as {new_id!r}",
             ))
+            a.id = new_id
+            taken.add(new_id)
+            continue
+        out.append(ErrorRecord(
+            path=a.path, position=a.position, stage="ingest", kind="duplicate_id", article_id=a.id,
+            reason=f"{said}; the stored article is kept and this one is not stored: give it another id to keep both",
+        ))
     return out
+
+
+def _stored_versions(store, base: str, page: int = 16) -> list[Article]:
+    """The stored articles ``base~2``, ``base~3``... (up to the first gap of a page)."""
+    out: list[Article] = []
+    k = 2
+    while True:
+        got = store.get_articles([f"{base}~{n}" for n in range(k, k + page)])
+        out += got
+        if len(got) < page:
+            return out
+        k += page
 
 
 def strip_batch_boilerplate(articles: Sequence[Article], *, config: Config) -> int:

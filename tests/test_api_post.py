@@ -100,9 +100,10 @@ def test_lone_surrogate_escape_is_kept_not_lost(tmp_path):
     store.close()
 
 
-def test_a_different_article_under_a_stored_id_is_reported_not_dropped_silently(seeded, seeds_dir):
-    """The store keeps the article it holds under an id; a different text posted later under
-    the same id was skipped with no word (an empty ``added`` and no error)."""
+def test_a_different_article_under_a_stored_id_is_stored_as_a_version_and_reported(seeded, seeds_dir):
+    """The store keeps the article it holds under an id. A different text posted later under
+    the same id was first skipped with no word, then reported and not stored; it is now
+    stored under ``id~2`` (an updated article must not be lost) and the record says so."""
     store, sid = seeded
     c = TestClient(create_app(store, token=TOKEN))
     stored = store.get_article("000_0616c9603aa7a7b2")
@@ -110,12 +111,15 @@ def test_a_different_article_under_a_stored_id_is_reported_not_dropped_silently(
              "text": "The old bridge of Varn was closed on Wednesday for repairs that will last two months, "
                      "the city said. Ferries will run every hour until it reopens."}
     res = c.post("/api/articles", json=[other], headers=AUTH).json()
-    assert res["added"] == [] and len(res["errors"]) == 1
+    assert res["added"] == ["000_0616c9603aa7a7b2~2"] and len(res["errors"]) == 1
     err = res["errors"][0]
-    assert err["kind"] == "duplicate_id" and err["article_id"] == "000_0616c9603aa7a7b2"
+    assert err["kind"] == "duplicate_id" and err["article_id"] == "000_0616c9603aa7a7b2~2"
     assert "already stored for a different text" in err["reason"]
     assert store.get_article("000_0616c9603aa7a7b2").text == stored.text
-    # the stored article itself, posted again: nothing to say
+    assert store.get_article("000_0616c9603aa7a7b2~2").title == other["title"]
+    # the same post again, and the stored article itself: nothing to add, nothing to say
+    again = c.post("/api/articles", json=[other], headers=AUTH).json()
+    assert again["added"] == [] and again["errors"] == []
     again = c.post("/api/articles", json=[{"id": stored.id, "text": stored.text, "title": stored.title,
                                           "source": stored.source}], headers=AUTH).json()
     assert again["added"] == [] and again["errors"] == []

@@ -6,6 +6,7 @@ the pg tests skip only when the server binaries or psycopg are absent, and say w
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sqlite3
 import threading
@@ -567,27 +568,47 @@ def test_add_articles_matches_the_idempotency_rule_postgres(pg_scratch, batches)
     _check_idempotency_rule(pg_scratch, batches)
 
 
-def test_a_later_run_reports_a_different_article_under_a_stored_id(tmp_path):
-    """Within one run a reused id is renamed (``id~2``); a later run's different article under
-    a stored id was skipped with no record. Now it gets a ``duplicate_id`` record and the
-    stored article stays; the same input again gets none."""
+def test_a_later_run_stores_a_different_article_under_a_stored_id_as_a_version(tmp_path):
+    """Within one run a reused id is renamed (``id~2``). A later run's different input under a
+    stored id was skipped, first with no record, then with a ``duplicate_id`` record: an
+    outlet's updated article was lost. It is now stored as ``id~2``, as within a run, and
+    the copy folding names the first version its origin. The same inputs again add and
+    report nothing; the same input cleaned anew (another text, the same input hash) is not
+    stored twice."""
     from newsfold.config import Config
     from newsfold.run import run
+    from newsfold import stages
 
-    body = "The harbour board of Varn approved the ferry plan on Tuesday after a long debate, officials said. "
+    lines = ["The harbour board of Varn approved the ferry plan on Tuesday after a long debate, officials said.",
+             "The plan adds two boats to the night crossing and a stop at the island of Hesk.",
+             "Work on the new pier is due to start in the spring, the board said."]
+    update = "Late on Tuesday the mayor of Varn said the city would pay for a third boat."
+    row = {"id": "x1", "title": "Ferry plan approved", "date": "2026-03-01", "source": "Varn Herald"}
     first = tmp_path / "day1.jsonl"
-    first.write_text(json.dumps({"id": "x1", "title": "Ferry plan approved", "text": body * 3,
-                                 "date": "2026-03-01", "source": "Varn Herald"}) + "\n")
+    first.write_text(json.dumps({**row, "text": "\n\n".join(lines)}) + "\n")
     second = tmp_path / "day2.jsonl"
-    second.write_text(json.dumps({"id": "x1", "title": "Bridge closed for repairs", "date": "2026-03-02",
-                                  "source": "Varn Herald",
-                                  "text": "The old bridge of Varn was closed on Wednesday for repairs, the city said. " * 3}) + "\n")
+    second.write_text(json.dumps({**row, "text": "\n\n".join(lines + [update])}) + "\n")
     cfg = Config(ner_model="none", progress=False)
     with open_store(str(tmp_path / "news.db")) as st:
         assert not run([str(first)], config=cfg, store=st).errors
         res = run([str(second)], config=cfg, store=st)
         assert [(e.kind, e.article_id, e.path, e.position) for e in res.errors] == \
-            [("duplicate_id", "x1", str(second), 1)]
+            [("duplicate_id", "x1~2", str(second), 1)]
         assert "already stored for a different text ('Ferry plan approved'" in res.errors[0].reason
-        assert [a.title for a in res.articles] == ["Ferry plan approved"]
-        assert not run([str(first)], config=cfg, store=st).errors
+        got = {a.id: a for a in res.articles}
+        assert set(got) == {"x1", "x1~2"} and got["x1"].text == "\n\n".join(lines)
+        assert got["x1~2"].origin == "x1" and got["x1~2"].added == [update]
+        assert "an earlier version under the same id" in got["x1~2"].reason
+        assert len(res.stories) == 1 and res.stories[0].sources["independent"] == 1
+        for again in (second, first):
+            res = run([str(again)], config=cfg, store=st)
+            assert not res.errors and res.stats["added"] == 0 and st.count_articles() == 2
+        # the first input cleaned anew gives another text with the same input hash
+        recleaned = dataclasses.replace(got["x1"], text=got["x1"].text + " Advertisement", content_hash=None)
+        assert stages.reused_ids(st, [recleaned]) == [] and recleaned.id == "x1"
+        # a store written before input hashes were kept: the stored article stays, as said
+        old = dataclasses.replace(got["x1"], input_hash=None)
+        st.update_articles([old])
+        third = dataclasses.replace(got["x1~2"], id="x1", text="Another text altogether.", content_hash=None)
+        (rec,) = stages.reused_ids(st, [third])
+        assert rec.article_id == "x1" and third.id == "x1" and "is not stored" in rec.reason

@@ -10,7 +10,7 @@ from newsfold.clean.dates import parse_date
 from newsfold.clean.language import detect_language
 from newsfold.clean.metadata import dateline_date, domain, find_dateline, find_wire
 from newsfold.config import Config
-from newsfold.model import Article, ErrorRecord, RawRecord
+from newsfold.model import Article, ErrorRecord, RawRecord, content_hash
 
 #: RawRecord.fields keys that map to Article attributes (the rest goes to Article.meta)
 _KNOWN = {
@@ -236,6 +236,7 @@ def clean_record(
         dateline=dateline.text if dateline else None,
         wire=wire,
         removed=ct.removed,
+        input_hash=content_hash(record.content or ""),
         meta=meta,
     )
     return article, errors

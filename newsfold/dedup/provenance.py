@@ -166,12 +166,28 @@ def derived_evidence(article, feats: Features) -> list[str]:
     return why
 
 
+def _version(article) -> tuple:
+    """((base id, outlet), n): ``id~n`` is the n-th article read under one id (the reader
+    and ``stages.reused_ids`` name a different input under a taken id so: an outlet's
+    update, a re-published feed entry); any other id is version 1 of itself."""
+    aid = str(getattr(article, "id", ""))
+    base, sep, n = aid.rpartition("~")
+    source = (getattr(article, "source", None) or "").casefold()
+    if sep and base and n.isdigit() and int(n) >= 2:
+        return (base, source), int(n)
+    return (aid, source), 1
+
+
 def direction(arts, feats, link: Link) -> tuple[int, int, str]:
     """(origin index, derived index, why) for a verified link."""
     a, b = link.a, link.b
     da, db = _date(arts[a]), _date(arts[b])
     if da and db and da != db:
         return (a, b, f"published earlier ({da} < {db})") if da < db else (b, a, f"published earlier ({db} < {da})")
+    va, vb = _version(arts[a]), _version(arts[b])
+    if va[0] == vb[0] and va[1] != vb[1]:
+        return (a, b, "an earlier version under the same id") if va[1] < vb[1] else \
+            (b, a, "an earlier version under the same id")
     fa, fb = feats[a], feats[b]
     if link.kind == "near":
         sa, sb = fa.shingles.size, fb.shingles.size
