@@ -409,6 +409,7 @@ class EntityIndex:
         self.entities: list[_Ent] = []
         self.texts: dict[str, str] = {}
         self._by_article: dict[str, list[Mention]] = {}
+        self._types: dict[int, str] = {}  # entity_type per entity (fixed once merged)
         for m in self.mentions:
             self._by_article.setdefault(m.article, []).append(m)
         self._merge()
@@ -529,6 +530,12 @@ class EntityIndex:
 
     # -- lookups ---------------------------------------------------------------------------
     def entity_type(self, idx: int) -> str:
+        got = self._types.get(idx)
+        if got is None:
+            got = self._types[idx] = self._entity_type(idx)
+        return got
+
+    def _entity_type(self, idx: int) -> str:
         votes = self.entities[idx].type_votes
         if votes.get("PERSON", 0) and _r(votes["PERSON"] * 2) >= _r(sum(votes.values()) - votes.get("OTHER", 0)):
             return "PERSON"
