@@ -50,7 +50,8 @@ def reused_ids(store, articles: Sequence[Article]) -> list[ErrorRecord]:
     - The same input (equal ``input_hash``, or equal text) under a stored id, or a stored
       version of it (``id~2``...): nothing to do, ``Store.add_articles`` skips it. So a run
       after a change to the cleaning rules, which gives the same input another text, stores
-      nothing twice.
+      nothing twice. Nor does a text that differs from a stored version only in short lines
+      (:func:`material_change`: a page crawled again with a new time stamp or comment count).
     - A different input under a stored id (an outlet's updated article, a feed entry
       re-published with new text): stored as the next free ``id~2``, ``id~3``..., as the
       reader names a second article under one id within a run
@@ -71,8 +72,9 @@ def reused_ids(store, articles: Sequence[Article]) -> list[ErrorRecord]:
         said = f"id {a.id!r} is already stored for a different text ({old.headline[:60]!r}{when})"
         if a.input_hash and old.input_hash:
             versions = [old] + _stored_versions(store, a.id)
-            if any(v.input_hash == a.input_hash or v.content_hash == a.content_hash for v in versions):
-                continue  # this input is stored already
+            if any(v.input_hash == a.input_hash or v.content_hash == a.content_hash
+                   or not material_change(v.text, a.text) for v in versions):
+                continue  # this input is stored already, or a version that says the same
             ids = taken | {v.id for v in versions}
             n = 2
             while f"{a.id}~{n}" in ids:
@@ -90,6 +92,24 @@ def reused_ids(store, articles: Sequence[Article]) -> list[ErrorRecord]:
             reason=f"{said}; the stored article is kept and this one is not stored: give it another id to keep both",
         ))
     return out
+
+
+#: a sentence an update adds, drops or changes must have this many words to make it a new
+#: version: a page crawled again whose "Updated 10:32 GMT", "Comments (12)" or share counts
+#: changed is the same article
+MATERIAL_WORDS = 6
+
+
+def material_change(old: str, new: str) -> bool:
+    """Whether ``new`` adds, drops or changes a sentence of ``MATERIAL_WORDS`` or more words
+    against ``old`` (sentences compared case- and space-normalised)."""
+    from newsfold.analyze.sentences import sentences
+
+    def norm(text: str) -> set[str]:
+        return {" ".join(s.text.split()).casefold() for s in sentences(text)}
+
+    a, b = norm(old), norm(new)
+    return any(len(x.split()) >= MATERIAL_WORDS for x in a ^ b)
 
 
 def _stored_versions(store, base: str, page: int = 16) -> list[Article]:

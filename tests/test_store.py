@@ -600,7 +600,10 @@ def test_a_later_run_stores_a_different_article_under_a_stored_id_as_a_version(t
         assert got["x1~2"].origin == "x1" and got["x1~2"].added == [update]
         assert "an earlier version under the same id" in got["x1~2"].reason
         assert len(res.stories) == 1 and res.stories[0].sources["independent"] == 1
-        for again in (second, first):
+        # crawled again with a new time stamp line: the same article, not a third version
+        stamped = tmp_path / "day3.jsonl"
+        stamped.write_text(json.dumps({**row, "text": "\n\n".join(lines + [update, "Updated 18:05 GMT"])}) + "\n")
+        for again in (second, first, stamped):
             res = run([str(again)], config=cfg, store=st)
             assert not res.errors and res.stats["added"] == 0 and st.count_articles() == 2
         # the first input cleaned anew gives another text with the same input hash
