@@ -105,6 +105,9 @@ def normalise(text: str) -> str:
 # ------------------------------------------------------------------------------------------
 # quote spans
 # ------------------------------------------------------------------------------------------
+_QUOTE_CHAR = re.compile(f"[{QUOTE_CHARS}]")
+
+
 def _para_quotes(p: str) -> tuple[list[tuple[int, int]], Optional[int]]:
     """Closed (start, end) spans in a paragraph, and the start of a quote left open at its end."""
     spans: list[tuple[int, int]] = []
@@ -112,7 +115,8 @@ def _para_quotes(p: str) -> tuple[list[tuple[int, int]], Optional[int]]:
     open_ch = ""
     has_double = any(c in p for c in "\"“”„«»")
     n = len(p)
-    for i, c in enumerate(p):
+    for m in _QUOTE_CHAR.finditer(p):  # only quote marks move the state: the others are skipped
+        i, c = m.start(), m.group()
         if open_at is None:
             if c in OPEN_D:
                 open_at, open_ch = i, c
