@@ -124,7 +124,7 @@ edt ist bst cet cest pst pdt cst cdt""".split()) | set(MONTHS.split("|")) | {
 def is_stamp(text: str) -> bool:
     """A date/time line ("Updated: May 24, 2005, 3:23 PM ET", "10 June 2013 Last updated at
     14:00 GMT"): a number and at most two other words -- page furniture, not a statement."""
-    if not re.search(r"\d", text):
+    if not _DIGIT.search(text):
         return False
     rest = [w for w in re.findall(r"[A-Za-z]{2,}", text) if w.casefold() not in _STAMP_WORDS]
     return len(rest) <= 2
@@ -146,10 +146,14 @@ def is_factual(text: str) -> bool:
     """A statement with a mark of checkable fact: a number, a date, a name, a reporting verb."""
     if not is_statement(text):
         return False
-    words = text.split()
-    if re.search(r"\d", text) or _MONTH_RE.search(text) or _REPORT.search(text):
+    # the cheap marks first (any mark will do): digits, a capitalised word after the first,
+    # then the month and reporting-verb patterns
+    if _DIGIT.search(text) or any(w[:1].isupper() for w in text.split()[1:]):
         return True
-    return any(w[:1].isupper() for w in words[1:])
+    return bool(_MONTH_RE.search(text) or _REPORT.search(text))
+
+
+_DIGIT = re.compile(r"\d")
 
 
 @dataclass
