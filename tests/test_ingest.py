@@ -320,3 +320,34 @@ def test_json_objects_skip_bad_lines_with_their_line_numbers(tmp_path):
     objects = JsonObjects(p)
     assert [(n, o["id"]) for n, o in objects] == [(1, "a"), (5, "b")]
     assert [n for n, _ in objects.problems] == [3, 4] and objects.skipped == 2
+
+
+def test_a_line_holding_a_bundle_of_articles_gives_each_article(tmp_path):
+    """Summarisation and clustering data sets put one cluster per line, its articles in a
+    list (Multi-News, SummHay). Each article is read, named by its own id or by the bundle's
+    and its place in it; the bundle's label and reference are no part of any article; an
+    element that is not an article is an error record at line:element."""
+    body = "Harbour pilots in the fictional port of Tessa stopped work on Monday over night-shift pay."
+    lines = [
+        {"cluster_id": "c-7", "summary": "Pilots strike.", "articles": [
+            {"title": "Pilots strike in Tessa", "text": body},
+            {"doc_id": "d-2", "text": body.replace("Monday", "Tuesday")},
+            "not an article"]},
+        {"topic": "ferries", "documents": [{"id": 5, "text": body.replace("pilots", "ferry crews")}]},
+        {"title": "A headline on its own line", "text": body.replace("Tessa", "Varn")},
+    ]
+    path = tmp_path / "bundles.jsonl"
+    path.write_text("\n".join(json.dumps(x) for x in lines) + "\n")
+    items = list(read_paths([str(path)], config=Config()))
+    recs = [r for r in items if isinstance(r, RawRecord)]
+    assert [(r.id, r.position) for r in recs] == [("c-7/1", "1:1"), ("d-2", "1:2"), ("5", "2:1"),
+                                                  (recs[3].id, 3)]
+    assert recs[0].fields["title"] == "Pilots strike in Tessa" and "Tuesday" in recs[1].content
+    assert not any("summary" in r.fields or "cluster_id" in r.fields for r in recs)
+    (err,) = [r for r in items if isinstance(r, ErrorRecord)]
+    assert err.position == "1:3" and err.kind == "malformed_json"
+    # the same bundle in a .json file
+    jpath = tmp_path / "bundle.json"
+    jpath.write_text(json.dumps(lines[0]))
+    got = [r for r in read_paths([str(jpath)], config=Config()) if isinstance(r, RawRecord)]
+    assert [(r.id, r.position) for r in got] == [("c-7/1", "1:1"), ("d-2", "1:2")]

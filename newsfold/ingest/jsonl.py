@@ -49,17 +49,65 @@ def read_jsonl(
             continue
         if notes and warning is None:
             warning = ErrorRecord(path=path, position=lineno, kind="encoding", reason=f"line has a {notes[0]}")
-        rec = record_from_item(obj, path=path, position=lineno)
-        if isinstance(rec, RawRecord) and rec.fields.get("text_from") == "title":
-            # headline-only item: kept (its title is all there is), and said so
-            warning = ErrorRecord(
-                path=path, position=lineno, kind="missing_text", article_id=rec.id,
-                reason="object has no body text; kept with its title as text",
-            )
-        if warning is not None and isinstance(rec, RawRecord):
-            warning.article_id = rec.id
-            yield warning
-        yield rec
+        for rec in records_from_item(obj, path=path, position=lineno):
+            if isinstance(rec, RawRecord):
+                if warning is not None:  # the line's note, said once, with its first article
+                    warning.article_id = rec.id
+                    yield warning
+                    warning = None
+                if rec.fields.get("text_from") == "title":
+                    # headline-only item: kept (its title is all there is), and said so
+                    yield ErrorRecord(
+                        path=path, position=rec.position, kind="missing_text", article_id=rec.id,
+                        reason="object has no body text; kept with its title as text",
+                    )
+            yield rec
+
+
+#: keys under which a line may hold a bundle of articles (a cluster of a summarisation or
+#: clustering data set: Multi-News, SummHay, WCEP ...) instead of one article
+BUNDLE_KEYS = ("articles", "documents", "docs")
+#: keys that name an article of a bundle
+_DOC_ID_KEYS = ("id", "doc_id", "document_id", "docid")
+
+
+def records_from_item(item: Any, *, path: str, position) -> list[RawRecord | ErrorRecord]:
+    """:func:`record_from_item`, except that an object with no text of its own and a list of
+    article objects under ``articles`` (``documents``, ``docs``) gives one record per
+    article: ids from the article (``id``, ``doc_id``...), else ``<bundle id>/<n>`` (bundle
+    id: its ``id``, ``cluster_id``... else ``line<position>``), positions ``<position>:<n>``.
+    The bundle's other fields are not copied into its articles: a bundle's cluster label or
+    reference summary is no part of any one article."""
+    bundle = _bundle(item)
+    if bundle is None:
+        return [record_from_item(item, path=path, position=position)]
+    base = next((str(item[k]).strip() for k in ("id", "cluster_id", "cluster", "story_id", "topic_id")
+                 if isinstance(item.get(k), (str, int)) and not isinstance(item.get(k), bool)
+                 and str(item[k]).strip()), f"line{position}")
+    out: list[RawRecord | ErrorRecord] = []
+    for n, doc in enumerate(bundle, start=1):
+        where = f"{position}:{n}"
+        if isinstance(doc, dict) and not any(_usable_id(doc.get(k)) for k in ("id",)):
+            given = next((doc[k] for k in _DOC_ID_KEYS[1:] if _usable_id(doc.get(k))), None)
+            doc = {**doc, "id": given if given is not None else f"{base}/{n}"}
+        out.append(record_from_item(doc, path=path, position=where))
+    return out
+
+
+def _usable_id(v: Any) -> bool:
+    return isinstance(v, (str, int)) and not isinstance(v, bool) and bool(str(v).strip())
+
+
+def _bundle(item: Any) -> Any:
+    if not isinstance(item, dict):
+        return None
+    if any(isinstance(item.get(k), str) and item[k].strip() for k in TEXT_KEYS + HTML_KEYS):
+        return None
+    for key in BUNDLE_KEYS:
+        docs = item.get(key)
+        if isinstance(docs, list) and docs and any(isinstance(d, dict) for d in docs):
+            return docs
+    return None
 
 
 def record_from_item(item: Any, *, path: str, position) -> RawRecord | ErrorRecord:

@@ -315,7 +315,7 @@ def _read_json(data: bytes, path: str, config: Config):
     """A ``.json`` file: one article object, a list of them, or JSON Lines misnamed."""
     import json
 
-    from newsfold.ingest.jsonl import read_jsonl, record_from_item
+    from newsfold.ingest.jsonl import read_jsonl, records_from_item
 
     try:
         obj = json_loads(data.decode("utf-8-sig"))
@@ -335,7 +335,7 @@ def _read_json(data: bytes, path: str, config: Config):
         return
     items = obj if isinstance(obj, list) else [obj]
     for i, item in enumerate(items, start=1):
-        yield record_from_item(item, path=path, position=i)
+        yield from records_from_item(item, path=path, position=i)
 
 
 def read_stdin(stdin, *, config: Config) -> Iterator[RawRecord | ErrorRecord]:
