@@ -67,8 +67,10 @@ def read_jsonl(
 #: keys under which a line may hold a bundle of articles (a cluster of a summarisation or
 #: clustering data set: Multi-News, SummHay, WCEP ...) instead of one article
 BUNDLE_KEYS = ("articles", "documents", "docs")
-#: keys that name an article of a bundle
-_DOC_ID_KEYS = ("id", "doc_id", "document_id", "docid")
+#: keys that name an article of a bundle when it has no ``id``
+_DOC_ID_KEYS = ("doc_id", "document_id", "docid")
+#: keys that name a bundle
+_BUNDLE_ID_KEYS = ("id", "cluster_id", "cluster", "story_id", "topic_id")
 
 
 def records_from_item(item: Any, *, path: str, position) -> list[RawRecord | ErrorRecord]:
@@ -81,16 +83,13 @@ def records_from_item(item: Any, *, path: str, position) -> list[RawRecord | Err
     bundle = _bundle(item)
     if bundle is None:
         return [record_from_item(item, path=path, position=position)]
-    base = next((str(item[k]).strip() for k in ("id", "cluster_id", "cluster", "story_id", "topic_id")
-                 if isinstance(item.get(k), (str, int)) and not isinstance(item.get(k), bool)
-                 and str(item[k]).strip()), f"line{position}")
+    base = next((str(item[k]).strip() for k in _BUNDLE_ID_KEYS if _usable_id(item.get(k))), f"line{position}")
     out: list[RawRecord | ErrorRecord] = []
     for n, doc in enumerate(bundle, start=1):
-        where = f"{position}:{n}"
-        if isinstance(doc, dict) and not any(_usable_id(doc.get(k)) for k in ("id",)):
-            given = next((doc[k] for k in _DOC_ID_KEYS[1:] if _usable_id(doc.get(k))), None)
+        if isinstance(doc, dict) and (doc.get("id") is None or doc.get("id") == ""):  # (a bad id is said)
+            given = next((doc[k] for k in _DOC_ID_KEYS if _usable_id(doc.get(k))), None)
             doc = {**doc, "id": given if given is not None else f"{base}/{n}"}
-        out.append(record_from_item(doc, path=path, position=where))
+        out.append(record_from_item(doc, path=path, position=f"{position}:{n}"))
     return out
 
 
