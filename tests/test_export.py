@@ -97,3 +97,26 @@ def test_empty_store_exports_empty_tables_with_schema(tmp_path):
     for f in files:
         assert read_parquet_rows(f) == []
         assert len(pq.read_schema(f).names) > 3
+
+
+def test_exported_articles_csv_reads_back_as_the_same_articles(db, tmp_path):
+    """``newsfold export --format csv`` then ``newsfold run articles.csv``: the articles the
+    exported JSON Lines give (ids, titles, texts, outlets, dates), every stored id. A .csv
+    had been read as one plain-text article made of the whole table."""
+    from newsfold.config import Config
+    from newsfold.ingest import read_paths
+    from newsfold.stages import clean_batch, split_errors
+
+    def read(path):
+        raws = list(read_paths([str(path)], config=Config()))
+        return split_errors(clean_batch(raws, config=Config(ner_model="none")))
+
+    export(str(db), "csv", tmp_path / "c")
+    export(str(db), "jsonl", tmp_path / "j")
+    got, errors = read(tmp_path / "c" / "articles.csv")
+    want, _ = read(tmp_path / "j" / "articles.jsonl")
+    assert not errors
+    with open_store(str(db)) as st:
+        assert {a.id for a in got} == {a.id for a in st.iter_articles()}
+    fields = lambda a: (a.id, a.title, a.text, a.source, a.published)  # noqa: E731
+    assert sorted(map(fields, got)) == sorted(map(fields, want))

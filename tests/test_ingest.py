@@ -351,3 +351,31 @@ def test_a_line_holding_a_bundle_of_articles_gives_each_article(tmp_path):
     jpath.write_text(json.dumps(lines[0]))
     got = [r for r in read_paths([str(jpath)], config=Config()) if isinstance(r, RawRecord)]
     assert [(r.id, r.position) for r in got] == [("c-7/1", "1:1"), ("d-2", "1:2")]
+
+
+def test_csv_and_tsv_tables_of_articles(tmp_path):
+    """A header row names the fields as JSON Lines does (a spreadsheet's "Title" / "Text"
+    too); a quoted cell may span lines; an empty id falls back; a row with more cells than
+    the header is an error record at its line; a table without a text column is one."""
+    body = "Harbour pilots in the fictional port of Tessa stopped work on Monday, the union said."
+    path = tmp_path / "articles.csv"
+    path.write_text('Title,Text,date,source\n'
+                    f'Pilots strike,"{body}\n\nTalks resume on Wednesday.",2026-03-02,Tessa Post\n'
+                    f'Ferry crews join,"{body.replace("pilots", "ferry crews")}",,Varn Herald,extra\n'
+                    f'Ferry crews join,"{body.replace("pilots", "ferry crews")}",2026-03-03,\n',
+                    encoding="utf-8")
+    items = list(read_paths([str(path)], config=Config()))
+    recs = [r for r in items if isinstance(r, RawRecord)]
+    assert [(r.position, r.fields["title"]) for r in recs] == [(2, "Pilots strike"), (6, "Ferry crews join")]
+    assert recs[0].content.endswith("Talks resume on Wednesday.") and recs[0].fields["source"] == "Tessa Post"
+    assert recs[1].id.startswith("h_") and "source" not in recs[1].fields
+    (err,) = [r for r in items if isinstance(r, ErrorRecord)]
+    assert (err.position, err.kind) == (5, "malformed_csv")
+    tsv = tmp_path / "articles.tsv"
+    tsv.write_text(f"id\ttext\nt1\t{body}\n", encoding="utf-8")
+    (rec,) = list(read_paths([str(tsv)], config=Config()))
+    assert (rec.id, rec.content) == ("t1", body)
+    other = tmp_path / "prices.csv"
+    other.write_text("item,price\nbread,2\n", encoding="utf-8")
+    (err,) = list(read_paths([str(other)], config=Config()))
+    assert err.kind == "missing_text" and "no text column" in err.reason

@@ -16,6 +16,7 @@ TEXT_EXT = {".txt", ".text"}
 HTML_EXT = {".html", ".htm", ".xhtml", ".shtml"}
 JSONL_EXT = {".jsonl", ".ndjson", ".jsonlines"}
 FEED_EXT = {".rss", ".atom"}
+CSV_EXT = {".csv": ",", ".tsv": "\t"}
 WARC_SUFFIXES = (".warc", ".warc.gz", ".arc.gz")
 
 
@@ -108,6 +109,8 @@ def _kind_from_name(path: Path) -> Optional[str]:
         return "jsonl"
     if ext in FEED_EXT:
         return "rss"
+    if ext in CSV_EXT:
+        return ext[1:]
     return None  # .xml, .json and unknown: sniff
 
 
@@ -148,6 +151,10 @@ def read_file(path: Path, *, config: Config) -> Iterator[RawRecord | ErrorRecord
                 return
             with open(path, "rb") as fh:
                 yield from _read_container(kind, fh, sp, config)
+            return
+        if kind in ("csv", "tsv"):  # a table of articles: its size limit is per row
+            data = path.read_bytes()
+            yield from _read_table(data, sp, kind, config)
             return
         if size > config.max_bytes:
             yield ErrorRecord(path=sp, position=None, kind="too_large",
@@ -251,6 +258,9 @@ def read_bytes(
             return
         yield from _read_container(kind, io.BytesIO(data), path, config)
         return
+    if kind in ("csv", "tsv"):
+        yield from _read_table(data, path, kind, config)
+        return
     if is_binary(data):
         yield ErrorRecord(path=path, position=None, kind="binary",
                           reason="file holds binary data (NUL or control bytes), not text")
@@ -276,6 +286,19 @@ def read_bytes(
     if rid is None:
         rid = hash_id(data.decode("utf-8", errors="replace"))
     yield from read_document(data, path=path, id=rid, format=kind)
+
+
+def _read_table(data: bytes, path: str, kind: str, config: Config):
+    from newsfold.ingest.csvfile import read_csv_bytes
+
+    if not data.strip():
+        yield ErrorRecord(path=path, position=None, kind="empty", reason="file is empty")
+        return
+    if is_binary(data[:SNIFF_BYTES]):
+        yield ErrorRecord(path=path, position=None, kind="binary",
+                          reason=f"file holds binary data (NUL or control bytes), not {kind.upper()}")
+        return
+    yield from read_csv_bytes(data, path=path, max_bytes=config.max_bytes, delimiter=CSV_EXT["." + kind])
 
 
 def _read_container(kind: str, stream, path: str, config: Config):
