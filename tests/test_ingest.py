@@ -379,3 +379,32 @@ def test_csv_and_tsv_tables_of_articles(tmp_path):
     other.write_text("item,price\nbread,2\n", encoding="utf-8")
     (err,) = list(read_paths([str(other)], config=Config()))
     assert err.kind == "missing_text" and "no text column" in err.reason
+
+
+def test_a_news_api_answer_reads_as_its_articles(tmp_path):
+    """A news API's JSON answer (NewsAPI's shape): the articles under "articles", ids from
+    their URLs, the outlet from "source": {"name"}, authors as a list, "publishedAt", and
+    the "[+1520 chars]" mark that closes a cut body removed (and kept in ``removed``)."""
+    from newsfold.stages import clean_batch, split_errors
+
+    answer = {"status": "ok", "totalResults": 2, "articles": [
+        {"source": {"id": None, "name": "Tessa Post"}, "author": ["Mara Lind", "Ben Orr"],
+         "title": "Harbour pilots strike in Tessa", "url": "https://tessapost.example/pilots",
+         "publishedAt": "2026-03-02T08:15:00Z",
+         "content": "Harbour pilots in the fictional port of Tessa stopped work on Monday over "
+                    "night-shift pay, the union said. Talks are due to resume on Wed… [+1520 chars]"},
+        {"source": {"id": "varn-herald", "name": "Varn Herald"}, "title": "Tessa port shut",
+         "url": "https://varnherald.example/tessa", "publishedAt": "2026-03-02T10:00:00Z",
+         "content": "The port of Tessa closed on Monday after harbour pilots walked out over "
+                    "night-shift pay, officials said."}]}
+    path = tmp_path / "answer.json"
+    path.write_text(json.dumps(answer), encoding="utf-8")
+    arts, errors = split_errors(clean_batch(list(read_paths([str(path)], config=Config())),
+                                            config=Config(ner_model="none")))
+    assert errors == []
+    assert [a.id for a in arts] == [url_id("https://tessapost.example/pilots"),
+                                    url_id("https://varnherald.example/tessa")]
+    assert [(a.source, a.published) for a in arts] == [("Tessa Post", "2026-03-02"), ("Varn Herald", "2026-03-02")]
+    assert arts[0].byline == "Mara Lind, Ben Orr"
+    assert arts[0].text.endswith("resume on Wed…") and "chars]" not in arts[0].text
+    assert {"text": "… [+1520 chars]", "rule": "truncation_mark"} in arts[0].removed

@@ -342,6 +342,12 @@ def clean_text(raw: str, *, plain: bool = True, title: Optional[str] = None) -> 
             kept.append(line)
         i += 1
 
+    # a news API's cut-off mark closing a truncated body: "... over pay… [+1520 chars]"
+    if kept:
+        m = _CUT_MARK.search(kept[-1])
+        if m:
+            rm.append({"text": m.group(0).strip(), "rule": "truncation_mark"})
+            kept[-1] = kept[-1][:m.start()].rstrip() + "…"  # (it was cut: said so, once)
     # an outlet or wire tag opening the body: "(MENAFN) Russian ..."
     if kept:
         m = _SOURCE_TAG.match(kept[0])
@@ -356,6 +362,10 @@ def clean_text(raw: str, *, plain: bool = True, title: Optional[str] = None) -> 
             kept[0] = kept[0][m.end():]
     out.text = "\n\n".join(kept)
     return out
+
+
+#: NewsAPI-style mark of a body cut to a few hundred characters ("… [+1520 chars]")
+_CUT_MARK = re.compile(r"\s*(?:…|\.\.\.)?\s*\[\+\d+ chars?\]\s*$")
 
 
 def _is_boilerplate_line(line: str) -> bool:

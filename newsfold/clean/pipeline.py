@@ -22,7 +22,8 @@ _TEXT_FIELDS = ("title", "source", "url", "author", "byline", "language", "lang"
 #: an HTML page whose extracted text has fewer words holds no article
 MIN_HTML_WORDS = 8
 _WORDS = re.compile(r"\w+")
-_DATE_KEYS = ("date", "published", "published_at", "pubdate", "datePublished")
+_DATE_KEYS = ("date", "published", "published_at", "pubdate", "datePublished", "publishedAt",
+              "pubDate", "published_date", "date_published")
 
 
 def clean_records(
@@ -194,10 +195,10 @@ def clean_record(
 
     wire = find_wire(paragraphs, dateline, ct.wire_hints)
     source = (
-        _str(fields.get("source")) or _str(html.get("sitename")) or ct.desk_source
+        _named(fields.get("source")) or _str(html.get("sitename")) or ct.desk_source
         or ct.source_tag or _str(fields.get("feed_title")) or domain(url)
     )
-    byline = _str(fields.get("byline")) or _str(fields.get("author")) or _str(html.get("author")) \
+    byline = _named(fields.get("byline")) or _named(fields.get("author")) or _str(html.get("author")) \
         or ct.byline
     language = _str(fields.get("language")) or _str(fields.get("lang"))
     if not language and config.detect_language:
@@ -215,7 +216,7 @@ def clean_record(
                 meta.setdefault(k, html[k])
     for key in _TEXT_FIELDS:  # read only as strings: anything else was dropped, so say so
         value = fields.get(key)
-        if value is not None and not isinstance(value, str):
+        if value is not None and not isinstance(value, str) and not (key in _NAMED_FIELDS and _named(value)):
             errors.append(ErrorRecord(
                 path=record.path, position=record.position, kind="bad_field", article_id=record.id,
                 reason=f"field {key!r} is not a string ({type(value).__name__}: {str(value)[:60]}); "
@@ -240,6 +241,21 @@ def clean_record(
         meta=meta,
     )
     return article, errors
+
+
+#: fields that may come as an object with a name, or a list of names (news APIs:
+#: ``"source": {"id": ..., "name": "Tessa Post"}``, ``"author": ["A. Lind", "B. Orr"]``)
+_NAMED_FIELDS = ("source", "author", "byline")
+
+
+def _named(v) -> Optional[str]:
+    """A name given as a string, an object's ``name`` (or ``title``), or a list of those."""
+    if isinstance(v, dict):
+        return _str(v.get("name")) or _str(v.get("title"))
+    if isinstance(v, list):
+        names = [n for n in (_named(x) for x in v[:20]) if n]
+        return ", ".join(dict.fromkeys(names)) or None
+    return _str(v)
 
 
 def _str(v) -> Optional[str]:

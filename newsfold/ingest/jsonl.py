@@ -76,8 +76,10 @@ _BUNDLE_ID_KEYS = ("id", "cluster_id", "cluster", "story_id", "topic_id")
 def records_from_item(item: Any, *, path: str, position) -> list[RawRecord | ErrorRecord]:
     """:func:`record_from_item`, except that an object with no text of its own and a list of
     article objects under ``articles`` (``documents``, ``docs``) gives one record per
-    article: ids from the article (``id``, ``doc_id``...), else ``<bundle id>/<n>`` (bundle
-    id: its ``id``, ``cluster_id``... else ``line<position>``), positions ``<position>:<n>``.
+    article: ids from the article (``id``, ``doc_id``..., else its ``url`` as for any article),
+    else ``<bundle id>/<n>`` (bundle id: its ``id``, ``cluster_id``... else
+    ``line<position>``), positions ``<position>:<n>``. (A news API's answer, ``{"status":
+    "ok", "articles": [...]}``, is such a bundle.)
     The bundle's other fields are not copied into its articles: a bundle's cluster label or
     reference summary is no part of any one article."""
     bundle = _bundle(item)
@@ -88,7 +90,8 @@ def records_from_item(item: Any, *, path: str, position) -> list[RawRecord | Err
     for n, doc in enumerate(bundle, start=1):
         if isinstance(doc, dict) and (doc.get("id") is None or doc.get("id") == ""):  # (a bad id is said)
             given = next((doc[k] for k in _DOC_ID_KEYS if _usable_id(doc.get(k))), None)
-            doc = {**doc, "id": given if given is not None else f"{base}/{n}"}
+            if given is not None or not (isinstance(doc.get("url"), str) and doc["url"].strip()):
+                doc = {**doc, "id": given if given is not None else f"{base}/{n}"}  # (else: by its url)
         out.append(record_from_item(doc, path=path, position=f"{position}:{n}"))
     return out
 
