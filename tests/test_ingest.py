@@ -408,3 +408,27 @@ def test_a_news_api_answer_reads_as_its_articles(tmp_path):
     assert arts[0].byline == "Mara Lind, Ben Orr"
     assert arts[0].text.endswith("resume on Wed…") and "chars]" not in arts[0].text
     assert {"text": "… [+1520 chars]", "rule": "truncation_mark"} in arts[0].removed
+
+
+def test_markdown_front_matter_gives_the_fields(tmp_path):
+    """A static-site page: YAML front matter (title, date, author, source) above the body is
+    read as the article's fields, not as its first lines; a text that merely opens with a
+    rule line keeps its text."""
+    from newsfold.stages import clean_batch, split_errors
+
+    body = ("Harbour pilots in the fictional port of Tessa stopped work on Monday over "
+            "night-shift pay, the union said.\n\nTalks are due to resume on Wednesday.")
+    page = tmp_path / "pilots.md"
+    page.write_text('---\ntitle: "Harbour pilots strike in Tessa"\ndate: 2026-03-02\n'
+                    'author: Mara Lind\nsource: Tessa Post\ntags: [port, strike]\n---\n\n' + body,
+                    encoding="utf-8")
+    plain = tmp_path / "note.txt"
+    plain.write_text("---\nBREAKING: Tessa port closed\n---\n\n" + body, encoding="utf-8")
+    arts, errors = split_errors(clean_batch(list(read_paths([str(page), str(plain)], config=Config())),
+                                            config=Config(ner_model="none")))
+    assert not errors
+    a, b = arts
+    assert (a.title, a.published, a.byline, a.source) == \
+        ("Harbour pilots strike in Tessa", "2026-03-02", "Mara Lind", "Tessa Post")
+    assert a.text == body
+    assert (b.title, b.text) == ("BREAKING: Tessa port closed", body)  # as without this reader
