@@ -455,29 +455,31 @@ def test_copies_of_one_text_are_read_once_and_analysed_alike(seeds_dir):
     assert any(ids <= set(e.articles) for e in story.entities)
 
 
-def test_a_story_of_hundreds_of_copies_says_what_its_texts_say(seeds_dir):
-    """Three hundred outlets run seed 004 unchanged. The story's claims (text, status,
-    independent sources) and summary are those of the five seeds alone, each citing every
-    copy where it cites 004. Aligned copy by copy, the story overran the alignment's sentence
-    budget and kept ~13 sentences of each article: corroborated claims were lost."""
+def _seeds_with_copies_of_004(seeds_dir, n_copies):
+    """The five seeds plus ``n_copies`` outlets running seed 004 unchanged, folded and
+    analysed as one story: (story, 004's id)."""
     import dataclasses
 
     from newsfold import stages
 
     cfg = Config(ner_model="none")
+    arts, _ = stages.split_errors(stages.ingest_and_clean([str(seeds_dir)], config=cfg))
+    src = next(a for a in arts if a.id.startswith("004"))
+    for k in range(n_copies):
+        arts.append(dataclasses.replace(src, id=f"copy{k}", source=f"outlet{k}.example",
+                                        url=None, content_hash=None))
+    stages.fold_families(arts, config=cfg)
+    story = stages.analyze_one(Story(id="s", articles=[a.id for a in arts]), arts, config=cfg)
+    return story, src.id
 
-    def analysed(n_copies):
-        arts, _ = stages.split_errors(stages.ingest_and_clean([str(seeds_dir)], config=cfg))
-        src = next(a for a in arts if a.id.startswith("004"))
-        for k in range(n_copies):
-            arts.append(dataclasses.replace(src, id=f"copy{k}", source=f"outlet{k}.example",
-                                            url=None, content_hash=None))
-        stages.fold_families(arts, config=cfg)
-        story = stages.analyze_one(Story(id="s", articles=[a.id for a in arts]), arts, config=cfg)
-        return story, src.id
 
-    alone, _ = analysed(0)
-    many, src = analysed(300)
+def test_a_story_of_hundreds_of_copies_says_what_its_texts_say(seeds_dir):
+    """Three hundred outlets run seed 004 unchanged. The story's claims (text, status,
+    independent sources) and summary are those of the five seeds alone, each citing every
+    copy where it cites 004. Aligned copy by copy, the story overran the alignment's sentence
+    budget and kept ~13 sentences of each article: corroborated claims were lost."""
+    alone, _ = _seeds_with_copies_of_004(seeds_dir, 0)
+    many, src = _seeds_with_copies_of_004(seeds_dir, 300)
     assert sorted((c.text, c.status, c.independent_sources) for c in many.claims) == \
         sorted((c.text, c.status, c.independent_sources) for c in alone.claims)
     assert [s.text for s in many.summary] == [s.text for s in alone.summary]
@@ -568,22 +570,7 @@ def test_entities_rank_by_independent_sources_not_by_copies(seeds_dir):
     """Forty outlets run seed 004 unchanged. Each entity's independent sources are those of
     the five seeds alone (a copy family counts once), and the names all three families
     report rank first: ranked by mentions, the copies' names (Assad) went to the top."""
-    import dataclasses
-
-    from newsfold import stages
-
-    cfg = Config(ner_model="none")
-
-    def analysed(n_copies):
-        arts, _ = stages.split_errors(stages.ingest_and_clean([str(seeds_dir)], config=cfg))
-        src = next(a for a in arts if a.id.startswith("004"))
-        for k in range(n_copies):
-            arts.append(dataclasses.replace(src, id=f"copy{k}", source=f"outlet{k}.example",
-                                            url=None, content_hash=None))
-        stages.fold_families(arts, config=cfg)
-        return stages.analyze_one(Story(id="s", articles=[a.id for a in arts]), arts, config=cfg)
-
-    alone, many = analysed(0), analysed(40)
+    (alone, _), (many, _) = _seeds_with_copies_of_004(seeds_dir, 0), _seeds_with_copies_of_004(seeds_dir, 40)
     sources = {e.name: e.independent_sources for e in alone.entities}
     assert {e.name: e.independent_sources for e in many.entities} == sources
     lavrov = next(e for e in alone.entities if e.name.endswith("Lavrov"))
