@@ -123,3 +123,24 @@ def test_a_different_article_under_a_stored_id_is_stored_as_a_version_and_report
     again = c.post("/api/articles", json=[{"id": stored.id, "text": stored.text, "title": stored.title,
                                           "source": stored.source}], headers=AUTH).json()
     assert again["added"] == [] and again["errors"] == []
+
+
+def test_a_news_api_answer_posted_as_it_is_adds_its_articles(tmp_path):
+    """A news API's answer (``{"status": "ok", "articles": [...]}``) posted unchanged: its
+    articles are added, named by their URLs, with their outlets; it was one item with no
+    text."""
+    from newsfold.ingest.common import url_id
+
+    store = open_store(str(tmp_path / "napi.db"))
+    c = TestClient(create_app(store, token=TOKEN))
+    body = "Harbour pilots in the fictional port of Tessa stopped work on Monday over night-shift pay."
+    answer = {"status": "ok", "totalResults": 2, "articles": [
+        {"source": {"name": "Tessa Post"}, "url": "https://tessapost.example/pilots", "title": "Pilots strike",
+         "publishedAt": "2026-03-02T08:15:00Z", "content": body},
+        {"source": {"name": "Varn Herald"}, "url": "https://varnherald.example/tessa", "title": "Tessa port shut",
+         "publishedAt": "2026-03-02T10:00:00Z", "content": body.replace("stopped work", "walked out")}]}
+    res = c.post("/api/articles", json=answer, headers=AUTH).json()
+    ids = [url_id("https://tessapost.example/pilots"), url_id("https://varnherald.example/tessa")]
+    assert res["added"] == ids and res["errors"] == []
+    assert [store.get_article(i).source for i in ids] == ["Tessa Post", "Varn Herald"]
+    store.close()

@@ -159,8 +159,10 @@ class StreamingPipeline:
                 ready.append(item)
             elif isinstance(item, (RawRecord, ErrorRecord)):
                 records.append(item)
-            else:  # an article dict (JSONL names), or an error record when it is none
-                records.append(record_from_dict(item, position=pos))
+            else:  # an article dict (JSONL names), a bundle of them, or an error record
+                from newsfold.ingest.jsonl import records_from_item
+
+                records.extend(records_from_item(item, path="api", position=pos))
         articles, errors = stages.split_errors(clean_records(records, config=self.config)) if records else ([], [])
         return ready + articles, errors
 
