@@ -741,3 +741,30 @@ def test_the_stream_counts_a_placed_copy_in_no_document_frequency(seeds_dir):
     rewrite = dataclasses.replace(first, id="rw", origin=first.id, relation="rewrite", story=None)
     sc.add(rewrite)
     assert sc.dfs.n == n_before + 1 and rewrite.story == first.story
+
+
+def test_a_file_of_bundles_is_clustered_and_scored_as_its_articles(fixtures_dir, tmp_path):
+    """Summarisation data sets put each gold cluster on one line with its articles in a list
+    (Multi-News); `newsfold eval clustering` read such a line as one unlabelled row. The
+    bundle's id is now its articles' gold label: the same rows grouped into bundles score as
+    the flat file does, and `newsfold cluster` gives each article its story."""
+    from newsfold.cluster.cli import cluster_command
+    from newsfold.eval.clustering import eval_clustering_command
+
+    src = fixtures_dir / "cluster" / "events.jsonl"
+    rows = [json.loads(l) for l in open(src)]
+    groups: dict = {}
+    for r in rows:
+        groups.setdefault(r["cluster"], []).append({k: v for k, v in r.items() if k != "cluster"})
+    bundles = tmp_path / "bundles.jsonl"
+    bundles.write_text("".join(json.dumps({"cluster_id": c, "summary": "…", "articles": arts}) + "\n"
+                               for c, arts in groups.items()))
+    flat = eval_clustering_command(src)
+    grouped = eval_clustering_command(bundles)
+    assert (grouped["n_articles"], grouped["gold_stories"], grouped["unlabelled"]) == (6, 4, 0)
+    for k in ("pairwise_f1", "bcubed_f1", "ari", "predicted_stories"):
+        assert grouped[k] == flat[k], k
+    out = tmp_path / "out.jsonl"
+    cluster_command(bundles, out)
+    got = [json.loads(l) for l in open(out)]
+    assert sorted(o["id"] for o in got) == sorted(r["id"] for r in rows) and all(o["story"] for o in got)

@@ -28,11 +28,11 @@ def eval_clustering_command(gold: Path, mode: str = "batch", config=None,
                             label: str = "cluster") -> dict:
     """Print the scores as JSON. A line that is not a JSON object, or an article without a gold
     label, is counted (``skipped_lines``, ``unlabelled``) and left out, never a stop."""
-    from newsfold.ingest.rows import JsonObjects
+    from newsfold.ingest.rows import JsonObjects, article_rows
 
     objects = JsonObjects(gold)
     rows, unlabelled = [], 0
-    for _, row in objects:
+    for _, row in article_rows(objects, label=label):  # (a bundle's articles: its id their label)
         if row.get(label) is not None:
             rows.append(row)
         else:

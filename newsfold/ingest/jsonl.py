@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, Optional
 
 from newsfold.ingest.common import hash_id, json_loads, url_id
 from newsfold.model import ErrorRecord, RawRecord
@@ -76,23 +76,38 @@ _BUNDLE_ID_KEYS = ("id", "cluster_id", "cluster", "story_id", "topic_id")
 def records_from_item(item: Any, *, path: str, position) -> list[RawRecord | ErrorRecord]:
     """:func:`record_from_item`, except that an object with no text of its own and a list of
     article objects under ``articles`` (``documents``, ``docs``) gives one record per
-    article: ids from the article (``id``, ``doc_id``..., else its ``url`` as for any article),
-    else ``<bundle id>/<n>`` (bundle id: its ``id``, ``cluster_id``... else
-    ``line<position>``), positions ``<position>:<n>``. (A news API's answer, ``{"status":
-    "ok", "articles": [...]}``, is such a bundle.)
-    The bundle's other fields are not copied into its articles: a bundle's cluster label or
-    reference summary is no part of any one article."""
-    bundle = _bundle(item)
-    if bundle is None:
+    article (:func:`bundle_articles`), at positions ``<position>:<n>``. (A news API's answer,
+    ``{"status": "ok", "articles": [...]}``, is such a bundle.)"""
+    docs = bundle_articles(item, position)
+    if docs is None:
         return [record_from_item(item, path=path, position=position)]
-    base = next((str(item[k]).strip() for k in _BUNDLE_ID_KEYS if _usable_id(item.get(k))), f"line{position}")
-    out: list[RawRecord | ErrorRecord] = []
-    for n, doc in enumerate(bundle, start=1):
+    return [record_from_item(doc, path=path, position=f"{position}:{n}") for n, doc in enumerate(docs, 1)]
+
+
+def bundle_id(item: dict, position) -> str:
+    """A bundle's name: its ``id``, ``cluster_id``, ``cluster``, ``story_id`` or ``topic_id``,
+    else ``line<position>``."""
+    return next((str(item[k]).strip() for k in _BUNDLE_ID_KEYS if _usable_id(item.get(k))), f"line{position}")
+
+
+def bundle_articles(item: Any, position) -> Optional[list]:
+    """The articles of a bundle, or None when ``item`` is not one. Each article object keeps
+    its ``id`` (else ``doc_id``, ``document_id``, ``docid``; else none when it has a ``url``,
+    which names it as it names any article; else ``<bundle id>/<n>``). The bundle's other
+    fields are not copied into its articles: its cluster label or reference summary is no
+    part of any one article. Elements that are not objects are returned as they are (the
+    readers report them)."""
+    docs = _bundle(item)
+    if docs is None:
+        return None
+    base = bundle_id(item, position)
+    out = []
+    for n, doc in enumerate(docs, start=1):
         if isinstance(doc, dict) and (doc.get("id") is None or doc.get("id") == ""):  # (a bad id is said)
             given = next((doc[k] for k in _DOC_ID_KEYS if _usable_id(doc.get(k))), None)
             if given is not None or not (isinstance(doc.get("url"), str) and doc["url"].strip()):
                 doc = {**doc, "id": given if given is not None else f"{base}/{n}"}  # (else: by its url)
-        out.append(record_from_item(doc, path=path, position=f"{position}:{n}"))
+        out.append(doc)
     return out
 
 

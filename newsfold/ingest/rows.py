@@ -109,13 +109,32 @@ class JsonObjects:
                 yield n, obj
 
 
+def article_rows(objects: Iterable[tuple[int, dict]], label: str = "cluster") -> Iterator[tuple[int, dict]]:
+    """(line, row) of each article: a bundle's articles (``ingest.jsonl.bundle_articles``: a
+    cluster of Multi-News or SummHay on one line) one by one, each given the bundle's id as
+    its gold ``label`` unless it has one; any other object as it is. An element of a bundle
+    that is not an object is left out."""
+    from newsfold.ingest.jsonl import bundle_articles, bundle_id
+
+    for n, obj in objects:
+        docs = bundle_articles(obj, n) if obj.get(label) is None else None
+        if docs is None:
+            yield n, obj
+            continue
+        name = bundle_id(obj, n)
+        for doc in docs:
+            if isinstance(doc, dict):
+                yield n, doc if doc.get(label) is not None else {**doc, label: name}
+
+
 def read_article_rows(path: Path, *, hide: Iterable[str] = ()) -> tuple[list[Article], list[dict], list[str]]:
     """(articles, raw rows, problems) from a JSONL file; a bad line is a problem
     (``path:line: skipped: why``), never a stop; a line with undecodable bytes is read with
-    them replaced (``path:line: kept: why``)."""
+    them replaced (``path:line: kept: why``). A line holding a bundle of articles gives each
+    (:func:`article_rows`)."""
     hide = tuple(hide)
     objects = JsonObjects(path)
-    rows = [(n, row) for n, row in objects]
+    rows = list(article_rows(objects))
     arts = [article_from_row(row, n, hide=hide) for n, row in rows]
     notes = [(n, f"skipped: {why}") for n, why in objects.problems] + [(n, f"kept: {why}") for n, why in objects.repaired]
     return arts, [row for _, row in rows], [f"{path}:{n}: {what}" for n, what in sorted(notes)]
