@@ -143,7 +143,7 @@ def eval_clustering(
     gold: Path = typer.Argument(..., help="JSONL with a gold `cluster` field."),
     mode: str = typer.Option("batch", "--mode", help="batch (the window model over the whole file) or stream (one article at a time, as they would arrive)."),
     dense: bool = typer.Option(False, "--dense", help="Window clustering also reads dense sentence embeddings."),
-    label: str = typer.Option("cluster", "--label", help="The field holding the gold story label (hidden from the clusterer)."),
+    label: str = typer.Option("cluster", "--label", help="The field holding the gold story label (hidden from the clusterer); when no row has `cluster`: story, story_id, event, event_id or cluster_id, the first found."),
 ) -> None:
     """Pairwise and BCubed P/R/F1, ARI, story counts (gold labels hidden from the clusterer)."""
     from newsfold.eval.clustering import eval_clustering_command

@@ -768,3 +768,20 @@ def test_a_file_of_bundles_is_clustered_and_scored_as_its_articles(fixtures_dir,
     cluster_command(bundles, out)
     got = [json.loads(l) for l in open(out)]
     assert sorted(o["id"] for o in got) == sorted(r["id"] for r in rows) and all(o["story"] for o in got)
+
+
+def test_eval_clustering_finds_a_data_sets_own_label_name(fixtures_dir, tmp_path):
+    """A gold file that names its label `event` (or `story`, `story_id`...) instead of
+    `cluster` was refused ("no article carries a gold `cluster` field") unless --label was
+    given; the label it used is now found and printed."""
+    from newsfold.eval.clustering import eval_clustering_command
+
+    src = fixtures_dir / "cluster" / "events.jsonl"
+    rows = [json.loads(l) for l in open(src)]
+    renamed = tmp_path / "renamed.jsonl"
+    renamed.write_text("".join(json.dumps({**{k: v for k, v in r.items() if k != "cluster"},
+                                           "event": r["cluster"]}) + "\n" for r in rows))
+    flat, got = eval_clustering_command(src), eval_clustering_command(renamed)
+    assert got["label"] == "event" and flat["label"] == "cluster"
+    assert {k: got[k] for k in ("pairwise_f1", "gold_stories", "n_articles")} == \
+        {k: flat[k] for k in ("pairwise_f1", "gold_stories", "n_articles")}

@@ -24,6 +24,11 @@ def evaluate_rows(rows: list[dict], mode: str = "batch", config=None, label: str
     return result
 
 
+#: gold story label fields tried in turn when the default ``cluster`` is absent (not
+#: ``topic``: in ECB+ a topic holds two events of one kind)
+LABEL_NAMES = ("cluster", "story", "story_id", "event", "event_id", "cluster_id")
+
+
 def eval_clustering_command(gold: Path, mode: str = "batch", config=None,
                             label: str = "cluster") -> dict:
     """Print the scores as JSON. A line that is not a JSON object, or an article without a gold
@@ -31,16 +36,18 @@ def eval_clustering_command(gold: Path, mode: str = "batch", config=None,
     from newsfold.ingest.rows import JsonObjects, article_rows
 
     objects = JsonObjects(gold)
-    rows, unlabelled = [], 0
-    for _, row in article_rows(objects, label=label):  # (a bundle's articles: its id their label)
-        if row.get(label) is not None:
-            rows.append(row)
-        else:
-            unlabelled += 1
+    found = [row for _, row in article_rows(objects, label=label)]  # (a bundle: its id their label)
+    if label == "cluster" and not any(r.get(label) is not None for r in found):
+        # the default name absent: a data set's own name for its story label
+        label = next((k for k in LABEL_NAMES if any(r.get(k) is not None for r in found)), label)
+    rows = [r for r in found if r.get(label) is not None]
+    unlabelled = len(found) - len(rows)
     if not rows:
-        raise SystemExit(f"{gold}: no article carries a gold `{label}` field (see --label)")
+        raise SystemExit(f"{gold}: no article carries a gold `{label}` field (nor "
+                         f"{', '.join(LABEL_NAMES[1:])}; see --label)")
     result = evaluate_rows(rows, mode=mode, config=config, label=label)
     result["mode"] = mode
+    result["label"] = label
     result["skipped_lines"] = objects.skipped
     result["unlabelled"] = unlabelled
     if config is not None and getattr(config, "cluster_dense", False):
