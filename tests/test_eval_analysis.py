@@ -130,3 +130,26 @@ def test_eval_claims_reads_summhay_names_and_derives_support_sets(tmp_path):
     b = evaluate(_write_jsonl(tmp_path / "theirs.jsonl", [theirs]))
     assert a["insights"] == b["insights"] == 3
     assert a["support_f1"] == b["support_f1"] > 0.5
+
+
+def test_eval_summaries_reads_other_bundle_layouts(tmp_path):
+    """WCEP-style clusters (``documents`` with ``body``, the reference under ``summary``) and
+    a list of references score as the Multi-News layout does; they were all skipped."""
+    from newsfold.eval.summaries import evaluate
+
+    docs = [{"title": "Ferry strike halts island crossings",
+             "text": "Ferry crews on the Larch islands walked out on Monday over pay. All crossings to the "
+                     "mainland were cancelled for the day."},
+            {"title": "Island ferries stop as crews strike",
+             "text": "A strike by ferry crews over pay stopped every crossing between the Larch islands and "
+                     "the mainland on Monday. Talks are due on Thursday."}]
+    ref = "Ferry crews on the Larch islands went on strike over pay on Monday, cancelling all crossings."
+    multinews = _write_jsonl(tmp_path / "mn.jsonl", [{"articles": docs, "reference_summary": ref}])
+    wcep = _write_jsonl(tmp_path / "wcep.jsonl", [
+        {"summary": ref, "documents": [{"title": d["title"], "body": d["text"]} for d in docs]}])
+    listed = _write_jsonl(tmp_path / "listed.jsonl", [{"articles": docs, "references": ["", ref]}])
+    want = evaluate(multinews, word_budget=40)
+    assert want["clusters"] == 1 and want["rouge1"] > 30
+    for path in (wcep, listed):
+        got = evaluate(path, word_budget=40)
+        assert (got["clusters"], got["rouge1"], got["rouge2"]) == (1, want["rouge1"], want["rouge2"])

@@ -3,7 +3,8 @@
 Two layouts:
 
 * **bundled** (Multi-News): one cluster per line, ``{"articles": [{"title", "text"}...],
-  "reference_summary": "..."}``;
+  "reference_summary": "..."}`` (also: articles under ``documents``/``docs``, bodies under
+  ``body``/``content``..., the reference under one of ``REFERENCE_KEYS``);
 * **targets + articles** (NeuS): one reference per line, ``{"cluster", "title", "text"}`` (the
   reference is title + text), and the articles in a separate JSONL with a ``cluster`` field
   (``--articles FILE``). Without ``--articles``, a targets file named ``X-targets.jsonl`` finds
@@ -73,12 +74,33 @@ def articles_path(path: Path, articles: Optional[Path] = None) -> Optional[Path]
     return None
 
 
+#: where a cluster's reference summary may be, in order (Multi-News: ``reference_summary``;
+#: WCEP and others: ``summary``; lists of references: the first)
+REFERENCE_KEYS = ("reference_summary", "summary", "reference", "target", "abstract", "highlights",
+                  "references", "summaries")
+
+
+def reference_of(cl: dict) -> str:
+    for k in REFERENCE_KEYS:
+        v = cl.get(k)
+        if isinstance(v, list):
+            v = next((x for x in v if isinstance(x, str) and x.strip()), None)
+        if isinstance(v, str) and v.strip():
+            return v
+    return ""
+
+
+def _text(a: dict) -> str:
+    return next((a[k] for k in ("text", "body", "content", "article", "maintext")
+                 if isinstance(a.get(k), str) and a[k].strip()), "")
+
+
 def _clusters(objects: JsonObjects, articles: Optional[Path]):
     """Clusters in the bundled layout: bundled lines pass through; a reference line with a
     ``cluster`` id and no ``articles`` gets that cluster's articles from ``articles``."""
     by_cluster: Optional[dict] = None
     for _, obj in objects:
-        if obj.get("articles") is not None or obj.get("cluster") is None:
+        if any(obj.get(k) is not None for k in ("articles", "documents", "docs")) or obj.get("cluster") is None:
             yield obj
             continue
         if by_cluster is None:
@@ -116,8 +138,10 @@ def evaluate(path: Path, *, word_budget: int = 250, limit: Optional[int] = None,
     n = 0
     objects = JsonObjects(path)
     for cl in _clusters(objects, articles_path(path, articles)):
-        arts = [Article(id=f"d{i}", text=a.get("text") or "", title=a.get("title"))
-                for i, a in enumerate(cl.get("articles") or []) if isinstance(a, dict)]
+        docs = next((cl[k] for k in ("articles", "documents", "docs") if isinstance(cl.get(k), list)), [])
+        arts = [Article(id=f"d{i}", text=_text(a), title=a.get("title"))
+                for i, a in enumerate(docs) if isinstance(a, dict)]
+        cl = {**cl, "reference_summary": reference_of(cl)}
         if not arts or not cl.get("reference_summary"):
             skipped += 1
             continue
