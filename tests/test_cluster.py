@@ -617,8 +617,14 @@ def test_eval_clustering_takes_another_label_field_and_skips_bad_lines(data_dir,
     assert b["skipped_lines"] == 1 and b["unlabelled"] == 1
     assert {k: a[k] for k in ("pairwise_f1", "bcubed_f1", "gold_stories")} == \
         {k: b[k] for k in ("pairwise_f1", "bcubed_f1", "gold_stories")}
+    # without --label, the data set's own name is found (it stopped the command before)
+    c = eval_clustering_command(renamed, mode="batch")
+    capsys.readouterr()
+    assert c["label"] == "event" and c["pairwise_f1"] == b["pairwise_f1"]
+    unlabelled = tmp_path / "unlabelled.jsonl"
+    unlabelled.write_text(_json.dumps({"id": "x", "text": "An article nobody labelled."}) + "\n")
     with pytest.raises(SystemExit, match="--label"):
-        eval_clustering_command(renamed, mode="batch")
+        eval_clustering_command(unlabelled, mode="batch")
 
 
 def test_merge_pass_survives_a_story_left_with_only_a_copy():
