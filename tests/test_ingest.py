@@ -432,3 +432,18 @@ def test_markdown_front_matter_gives_the_fields(tmp_path):
         ("Harbour pilots strike in Tessa", "2026-03-02", "Mara Lind", "Tessa Post")
     assert a.text == body
     assert (b.title, b.text) == ("BREAKING: Tessa port closed", body)  # as without this reader
+
+
+def test_stage_commands_name_a_bundles_articles_as_the_reader_does():
+    """`newsfold cluster` / `eval clustering` rows of a bundle: each article keeps its own
+    id, else the id its URL gives (as `newsfold run` names it), else <bundle>/<n>; they had
+    all fallen back to one `line-<n>` id when they carried URLs but no ids."""
+    from newsfold.ingest.rows import article_rows
+
+    bundle = {"cluster_id": "c-1", "articles": [
+        {"url": "https://tessapost.example/pilots", "text": "Pilots strike."},
+        {"url": "https://varnherald.example/tessa", "text": "Port shut."},
+        {"doc_id": "d-3", "text": "Talks resume."}, {"text": "Ferries run again."}]}
+    got = [(r["id"], r["cluster"]) for _, r in article_rows([(7, bundle)])]
+    assert got == [(url_id("https://tessapost.example/pilots"), "c-1"),
+                   (url_id("https://varnherald.example/tessa"), "c-1"), ("d-3", "c-1"), ("c-1/4", "c-1")]
