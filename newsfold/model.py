@@ -305,7 +305,7 @@ class SummarySentence(_Serializable):
 @dataclass
 class TimelineEvent(_Serializable):
     time: Optional[str]  # ISO date/datetime, None if unknown
-    kind: str  # published | first_seen | family_first_seen | mentioned
+    kind: str  # published | updated | first_seen | family_first_seen | mentioned
     text: str
     articles: list[str] = field(default_factory=list)
 
@@ -357,6 +357,16 @@ class RunResult(_Serializable):
 
 
 RunResult._nested = {"articles": Article, "stories": Story, "errors": ErrorRecord}
+
+
+def version_of(article_id: str) -> Optional[tuple[str, int]]:
+    """(base id, n) for ``base~n``, the n-th article read under one id (n >= 2: the reader
+    and ``stages.reused_ids`` name a different input under a taken id so: an outlet's update,
+    a re-published feed entry); None for any other id."""
+    base, sep, n = str(article_id).rpartition("~")
+    if sep and base and n.isdigit() and int(n) >= 2:
+        return base, int(n)
+    return None
 
 
 def content_hash(text: str) -> str:

@@ -615,3 +615,24 @@ def test_rule_entities_read_datelines_headings_and_country_initials():
     assert found["PORT AVERIN"] == "PLACE" and found["OSTRAVEL"] == "PLACE"
     assert found["U.S"] == "PLACE" and found["NATO"] == "ORG"
     assert not {"FULL TEXT", "ABSTRACT", "WINTER OF THE LONG STRIKE"} & set(found)
+
+
+def test_the_timeline_says_an_article_was_updated():
+    """An article stored again with new text under its id (``id~2``, a copy of its first
+    version that adds a sentence): the timeline says the outlet updated it and what it
+    added, not that it was published twice or that a "copy family" appeared."""
+    from newsfold import stages
+
+    first = ("Harbour pilots in the fictional port of Tessa stopped work on Monday over night-shift pay, "
+             "the union said.\n\nTalks are due to resume on Wednesday, according to the port authority.")
+    update = "Late on Monday the port authority said 12 ships were waiting offshore."
+    arts = [Article(id="tp-1", text=first, source="Tessa Post", published="2026-03-02"),
+            Article(id="tp-1~2", text=first + "\n\n" + update, source="Tessa Post", published="2026-03-02")]
+    stages.fold_families(arts, config=Config(ner_model="none"))
+    assert arts[1].origin == "tp-1" and arts[1].added == [update]
+    tl = build_timeline(arts)
+    assert [e.kind for e in tl if e.kind in ("published", "updated", "family_first_seen")] == \
+        ["published", "updated"]
+    (upd,) = [e for e in tl if e.kind == "updated"]
+    assert upd.articles == ["tp-1~2"] and upd.time == "2026-03-02"
+    assert upd.text.startswith("Tessa Post updated tp-1 (version 2), adding 1 sentence")

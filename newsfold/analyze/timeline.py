@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Optional, Sequence
 
 from newsfold.analyze.sentences import sentences
-from newsfold.model import NEAR_COPY, Article, TimelineEvent
+from newsfold.model import NEAR_COPY, Article, TimelineEvent, version_of
 
 MONTHS = ("January|February|March|April|May|June|July|August|September|October|November|"
           "December|Jan\\.?|Feb\\.?|Mar\\.?|Apr\\.?|Jun\\.?|Jul\\.?|Aug\\.?|Sept?\\.?|Oct\\.?|"
@@ -128,13 +128,23 @@ def build_timeline(articles: Sequence[Article]) -> list[TimelineEvent]:
         events.append(TimelineEvent(time=times[0] if times else None, kind="published",
                                     text=f"{len(g)} copies published{by}{until}: {g[0].headline}",
                                     articles=sorted(a.id for a in g)))
+    ids = {a.id for a in articles}
     for a in articles:
         if a.id in one_entry:
             continue
         label = a.headline
-        events.append(TimelineEvent(time=a.published, kind="published",
-                                    text=f"{a.source or a.id} published: {label}",
-                                    articles=[a.id]))
+        v = version_of(a.id)
+        if v and v[0] in ids:  # an updated version of an article of the story (id~n)
+            from_version = a.origin == v[0] or (version_of(a.origin or "") or ("",))[0] == v[0]
+            added = len(a.added or []) if from_version else 0  # what it adds to an earlier version
+            what = f", adding {added} sentence{'s' if added != 1 else ''}" if added else ""
+            events.append(TimelineEvent(time=a.published or a.first_seen, kind="updated",
+                                        text=f"{a.source or v[0]} updated {v[0]} (version {v[1]}){what}: {label}",
+                                        articles=[a.id]))
+        else:
+            events.append(TimelineEvent(time=a.published, kind="published",
+                                        text=f"{a.source or a.id} published: {label}",
+                                        articles=[a.id]))
         if a.first_seen:
             events.append(TimelineEvent(time=a.first_seen, kind="first_seen",
                                         text=f"first seen: {label}", articles=[a.id]))
@@ -144,6 +154,8 @@ def build_timeline(articles: Sequence[Article]) -> list[TimelineEvent]:
     for fid, members in fams.items():
         if len(members) < 2:  # an article with no copy: its "published" entry says it all
             continue
+        if len({(version_of(m.id) or (m.id,))[0] for m in members}) < 2:
+            continue  # one article and its updates: its "published" and "updated" entries say it
         times = sorted((m.published or m.first_seen, m.id) for m in members
                        if (m.published or m.first_seen))
         first = times[0] if times else (None, members[0].id)

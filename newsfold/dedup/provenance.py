@@ -8,6 +8,7 @@ from typing import Optional
 
 from newsfold.marks import _TEASER_END, _UPDATE_NOTE, is_editorial_mark  # noqa: F401 - used here and re-exported
 from newsfold.dedup.verify import Features, names, norm_case_space, numbers, republisher_tag, sentences, shares_in
+from newsfold.model import version_of
 
 #: truncated: the derived text is (almost) wholly inside its origin and clearly shorter
 TRUNC_CONTAINED = 0.9
@@ -171,11 +172,9 @@ def _version(article) -> tuple:
     and ``stages.reused_ids`` name a different input under a taken id so: an outlet's
     update, a re-published feed entry); any other id is version 1 of itself."""
     aid = str(getattr(article, "id", ""))
-    base, sep, n = aid.rpartition("~")
     source = (getattr(article, "source", None) or "").casefold()
-    if sep and base and n.isdigit() and int(n) >= 2:
-        return (base, source), int(n)
-    return (aid, source), 1
+    v = version_of(aid)
+    return ((v[0], source), v[1]) if v else ((aid, source), 1)
 
 
 def direction(arts, feats, link: Link) -> tuple[int, int, str]:
