@@ -447,3 +447,16 @@ def test_stage_commands_name_a_bundles_articles_as_the_reader_does():
     got = [(r["id"], r["cluster"]) for _, r in article_rows([(7, bundle)])]
     assert got == [(url_id("https://tessapost.example/pilots"), "c-1"),
                    (url_id("https://varnherald.example/tessa"), "c-1"), ("d-3", "c-1"), ("c-1/4", "c-1")]
+
+
+def test_a_compressed_table_larger_than_one_article_is_read_row_by_row(tmp_path):
+    """``articles.csv.gz`` was decompressed as one document and refused over ``max_bytes``
+    (the limit of one article); a table's limit is per row, compressed or not."""
+    body = "Harbour pilots in the fictional port of Tessa stopped work on Monday over night-shift pay."
+    rows = "".join(f'p{k},"{body} Day {k}."\n' for k in range(60))
+    path = tmp_path / "articles.csv.gz"
+    path.write_bytes(gzip.compress(("id,text\n" + rows).encode("utf-8")))
+    cfg = Config(max_bytes=2000)
+    assert len(rows) > 2 * cfg.max_bytes
+    items = list(read_paths([str(path)], config=cfg))
+    assert [r.id for r in items] == [f"p{k}" for k in range(60)]

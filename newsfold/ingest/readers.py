@@ -209,8 +209,22 @@ def _document_format(data: bytes) -> Optional[str]:
 
 
 def _read_gz_document(path: Path, sp: str, config: Config):
-    """A gzip-compressed single document (``page.html.gz``): decompress, then sniff."""
+    """A gzip-compressed single document (``page.html.gz``): decompress, then sniff. A
+    compressed table (``articles.csv.gz``) is read whole: its size limit is per row."""
     import zlib
+
+    inner = Path(path.name[:-3]) if path.name.lower().endswith(".gz") else path
+    if _kind_from_name(inner) in ("csv", "tsv"):
+        import gzip
+
+        try:
+            with gzip.open(path, "rb") as fh:
+                data = fh.read()
+        except (OSError, EOFError, zlib.error) as exc:
+            yield ErrorRecord(path=sp, position=None, kind="unreadable", reason=f"corrupt gzip file: {exc}")
+            return
+        yield from _read_table(data, sp, _kind_from_name(inner), config)
+        return
 
     d = zlib.decompressobj(wbits=31)
     try:
@@ -226,7 +240,6 @@ def _read_gz_document(path: Path, sp: str, config: Config):
     if not d.eof:
         yield ErrorRecord(path=sp, position=None, kind="unreadable", reason="gzip file is truncated")
         return
-    inner = Path(path.name[:-3]) if path.name.lower().endswith(".gz") else path
     yield from read_bytes(data, path=sp, kind=_kind_from_name(inner), doc_id=_doc_id(path), config=config)
 
 
