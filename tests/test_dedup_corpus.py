@@ -172,3 +172,20 @@ def test_command_output_equals_in_memory_fold_on_generated(tmp_path):
         assert got.read_bytes() == want.read_bytes()
     derived = [json.loads(x) for x in want.read_text().splitlines() if '"origin": null' not in x]
     assert len(derived) > 150
+
+
+def test_a_bundle_line_is_reported_not_read_as_an_empty_article(tmp_path):
+    """`newsfold dedup` keeps one byte range per line; a line holding a bundle of articles
+    (a Multi-News cluster) had become one article with no text, silently. It is now a
+    problem said on its line, and the other lines are read."""
+    from newsfold.dedup.corpus import JsonlCorpus
+
+    path = tmp_path / "mixed.jsonl"
+    path.write_text(json.dumps({"cluster_id": "c", "articles": [{"text": "One."}, {"text": "Two."}]}) + "\n"
+                    + json.dumps({"id": "a1", "text": "Harbour pilots in Tessa stopped work on Monday."}) + "\n")
+    corpus = JsonlCorpus(path)
+    try:
+        assert [r.id for r in corpus.records] == ["a1"]
+        assert len(corpus.problems) == 1 and ":1: skipped: the line holds a bundle of 2 articles" in corpus.problems[0]
+    finally:
+        corpus.close()

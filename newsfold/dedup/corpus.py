@@ -26,6 +26,7 @@ import numpy as np
 
 from newsfold.clean.metadata import domain
 from newsfold.ingest.common import json_loads
+from newsfold.ingest.jsonl import bundle_articles
 from newsfold.ingest.rows import json_lines
 
 
@@ -170,6 +171,12 @@ class JsonlCorpus:
                 if note:
                     self.problems.append(f"{self.path}:{n}: {note}")
                 if row is None:
+                    continue
+                docs = bundle_articles(row, n)
+                if docs is not None:  # one byte range per line is all a record keeps
+                    self.problems.append(
+                        f"{self.path}:{n}: skipped: the line holds a bundle of {len(docs)} articles; "
+                        "newsfold dedup reads one article per line (newsfold run reads bundles)")
                     continue
                 if hidden:
                     row = {k: v for k, v in row.items() if k not in hidden}
