@@ -29,6 +29,7 @@ from typing import Optional
 
 import numpy as np
 from newsfold.ingest.rows import JsonObjects
+from newsfold.ingest.jsonl import BUNDLE_KEYS, TEXT_KEYS
 
 
 def _norm(t: str) -> str:
@@ -91,8 +92,7 @@ def reference_of(cl: dict) -> str:
 
 
 def _text(a: dict) -> str:
-    return next((a[k] for k in ("text", "body", "content", "article", "maintext")
-                 if isinstance(a.get(k), str) and a[k].strip()), "")
+    return next((a[k] for k in TEXT_KEYS if isinstance(a.get(k), str) and a[k].strip()), "")
 
 
 def _clusters(objects: JsonObjects, articles: Optional[Path]):
@@ -100,7 +100,7 @@ def _clusters(objects: JsonObjects, articles: Optional[Path]):
     ``cluster`` id and no ``articles`` gets that cluster's articles from ``articles``."""
     by_cluster: Optional[dict] = None
     for _, obj in objects:
-        if any(obj.get(k) is not None for k in ("articles", "documents", "docs")) or obj.get("cluster") is None:
+        if any(obj.get(k) is not None for k in BUNDLE_KEYS) or obj.get("cluster") is None:
             yield obj
             continue
         if by_cluster is None:
@@ -138,7 +138,7 @@ def evaluate(path: Path, *, word_budget: int = 250, limit: Optional[int] = None,
     n = 0
     objects = JsonObjects(path)
     for cl in _clusters(objects, articles_path(path, articles)):
-        docs = next((cl[k] for k in ("articles", "documents", "docs") if isinstance(cl.get(k), list)), [])
+        docs = next((cl[k] for k in BUNDLE_KEYS if isinstance(cl.get(k), list)), [])
         arts = [Article(id=f"d{i}", text=_text(a), title=a.get("title"))
                 for i, a in enumerate(docs) if isinstance(a, dict)]
         cl = {**cl, "reference_summary": reference_of(cl)}

@@ -92,8 +92,8 @@ def bundle_id(item: dict, position) -> str:
 
 def bundle_articles(item: Any, position) -> Optional[list]:
     """The articles of a bundle, or None when ``item`` is not one. Each article object keeps
-    its ``id`` (else ``doc_id``, ``document_id``, ``docid``; else none when it has a ``url``,
-    which names it as it names any article; else ``<bundle id>/<n>``). The bundle's other
+    its ``id`` (else ``doc_id``, ``document_id``, ``docid``; else the id its ``url`` gives,
+    as for any article; else ``<bundle id>/<n>``). The bundle's other
     fields are not copied into its articles: its cluster label or reference summary is no
     part of any one article. Elements that are not objects are returned as they are (the
     readers report them)."""
@@ -105,8 +105,8 @@ def bundle_articles(item: Any, position) -> Optional[list]:
     for n, doc in enumerate(docs, start=1):
         if isinstance(doc, dict) and (doc.get("id") is None or doc.get("id") == ""):  # (a bad id is said)
             given = next((doc[k] for k in _DOC_ID_KEYS if _usable_id(doc.get(k))), None)
-            if given is not None or not (isinstance(doc.get("url"), str) and doc["url"].strip()):
-                doc = {**doc, "id": given if given is not None else f"{base}/{n}"}  # (else: by its url)
+            url = doc.get("url") if isinstance(doc.get("url"), str) and doc["url"].strip() else None
+            doc = {**doc, "id": given if given is not None else url_id(url) if url else f"{base}/{n}"}
         out.append(doc)
     return out
 

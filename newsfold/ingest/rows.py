@@ -114,7 +114,6 @@ def article_rows(objects: Iterable[tuple[int, dict]], label: str = "cluster") ->
     cluster of Multi-News or SummHay on one line) one by one, each given the bundle's id as
     its gold ``label`` unless it has one; any other object as it is. An element of a bundle
     that is not an object is left out."""
-    from newsfold.ingest.common import url_id
     from newsfold.ingest.jsonl import bundle_articles, bundle_id
 
     for n, obj in objects:
@@ -124,11 +123,8 @@ def article_rows(objects: Iterable[tuple[int, dict]], label: str = "cluster") ->
             continue
         name = bundle_id(obj, n)
         for doc in docs:
-            if not isinstance(doc, dict):
-                continue
-            if doc.get("id") in (None, ""):  # named by its URL, as the ingest reader names it
-                doc = {**doc, "id": url_id(doc["url"])}
-            yield n, doc if doc.get(label) is not None else {**doc, label: name}
+            if isinstance(doc, dict):
+                yield n, doc if doc.get(label) is not None else {**doc, label: name}
 
 
 def read_article_rows(path: Path, *, hide: Iterable[str] = ()) -> tuple[list[Article], list[dict], list[str]]:
