@@ -175,6 +175,19 @@ def eval_claims(gold: Path = typer.Argument(..., help="SummHay-format JSONL.")) 
     eval_claims_command(gold)
 
 
+@eval_app.command("claim-pairs")
+def eval_claim_pairs(
+    gold: list[Path] = typer.Argument(..., help="Claim-pair files (ClaimDiff JSON, or JSON Lines "
+                                      "rows with `claim_a`, `claim_b`, `relation` 0/1)."),
+    ner: Optional[str] = typer.Option(None, "--ner", help="spaCy model name or path; 'none' for rules only."),
+) -> None:
+    """What the story's claims say of each labelled pair (B restates A, conflicts with it, or
+    neither), scored against the pair's `relation`."""
+    from newsfold.eval.claim_pairs import eval_claim_pairs_command
+
+    eval_claim_pairs_command(gold, config=_config(ner_model=ner))
+
+
 @eval_app.command("conflicts")
 def eval_conflicts(
     gold: Path = typer.Argument(..., help="JSONL of stories: rows with a gold `cluster`, or one story per line with `articles`."),

@@ -424,6 +424,19 @@ def _conflicts(d: ClaimDraft, units, al: Alignment, fam, thr: float, finder: Con
     return conflict_values(finder, pairs) if pairs else []
 
 
+def pair_conflicts(ua: Unit, ub: Unit, cosine: float, finder: ConflictFinder, *, aligned: bool,
+                   threshold: float = 0.35) -> list[dict]:
+    """The conflict test of :func:`_conflicts` for one pair of sentences of two sources:
+    every slot when they are members of one claim and close enough (``threshold``); a place
+    slot when they are not aligned but one names a place and they are as close as
+    ``PLACE_MIN_COSINE`` asks. Used by ``newsfold eval claim-pairs``."""
+    if aligned:
+        return conflict_values(finder, [(ua, ub, cosine)]) if cosine >= threshold else []
+    if cosine < PLACE_MIN_COSINE or not (finder.has_place_slot(ua) or finder.has_place_slot(ub)):
+        return []
+    return conflict_values(finder, [(ua, ub, cosine, frozenset(("place",)))])
+
+
 def _facts(text: str) -> set[str]:
     out = {v for v, _ in numbers(text)}
     out |= {m.group(0).casefold().rstrip(".") for m in _MONTH_RE.finditer(text)}
