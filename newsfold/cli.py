@@ -152,11 +152,16 @@ def eval_clustering(
 
 
 @eval_app.command("dedup")
-def eval_dedup(gold: Path = typer.Argument(..., help="JSONL with gold `family` and `relation`.")) -> None:
+def eval_dedup(
+    gold: Path = typer.Argument(..., help="JSONL with gold `family` (or a group id, or what each "
+                                "article was copied from) and `relation`."),
+    label: Optional[str] = typer.Option(None, "--label", help="Gold family field (default: "
+                                        "`family`, else a known group or origin field)."),
+) -> None:
     """Precision/recall of copy detection by copy type."""
     from newsfold.eval.dedup import eval_dedup_command
 
-    eval_dedup_command(gold)
+    eval_dedup_command(gold, label=label)
 
 
 @eval_app.command("quotes")

@@ -6,6 +6,14 @@ names the planted copy type (bench/dedup writes ``wire_copy``, ``light_edit``,
 ``added_boilerplate``, ``truncated``, ``paraphrase``, ``heavy_rewrite``, ``chain``,
 ``templated``, ``original``); without it the gold relation is the type.
 
+Other data sets name these differently. Without ``family`` the gold family is read from the
+first of ``FAMILY_NAMES`` that rows carry (a group id), else from the first of
+``ORIGIN_NAMES`` (what each article was copied from: a family is the articles linked through
+such chains); ``--label`` names the group field. Without ``relation`` or ``type``, an article
+with a gold origin is typed ``copy``, another member of a gold family ``in_family``, the rest
+``original``. A file with no gold family anywhere stops with a message: every article its own
+family would score a perfect precision and recall that mean nothing.
+
 Scores (the detector never sees the gold fields):
 
 * per type: ``origin_recall`` = share of derived articles put in one family with their gold
@@ -20,6 +28,7 @@ Scores (the detector never sees the gold fields):
 from __future__ import annotations
 
 import json
+import sys
 from collections import defaultdict
 from pathlib import Path
 from typing import Mapping, Sequence
@@ -100,17 +109,78 @@ def score(gold_family: Sequence[str], gold_type: Sequence[str], pred_family: Seq
     return result
 
 
-def eval_dedup_command(gold: Path) -> None:
-    from newsfold.dedup import fold
-    from newsfold.dedup.cli import read_articles
+#: gold family (group) fields tried in turn when ``family`` is absent
+FAMILY_NAMES = ("family", "family_id", "dup_group", "duplicate_group", "dup_cluster",
+                "duplicate_cluster", "near_dup_cluster")
+#: gold "copied from" fields: the articles linked through them are one family
+ORIGIN_NAMES = ("origin", "duplicate_of", "copy_of", "original_id", "derived_from")
 
-    arts, rows = read_articles(Path(gold))
-    gold_family = [str(r.get("family") or r.get("id")) for r in rows]
-    gold_rel = [str(r.get("relation") or "original") for r in rows]
-    gold_type = [str(r.get("type") or r.get("relation") or "original") for r in rows]
+
+def gold_labels(rows: Sequence[dict], ids: Sequence[str], label: str | None = None) -> dict:
+    """Gold ``family``, ``origin``, ``relation`` and ``type`` per row (see module doc), and
+    the field names they came from (``label``, ``origin_label``)."""
+    def present(name: str) -> bool:
+        return any(r.get(name) not in (None, "") for r in rows)
+
+    origin_label = next((k for k in ORIGIN_NAMES if present(k)), None)
+    origins = [(str(r[origin_label]) if origin_label and r.get(origin_label) not in (None, "")
+                else None) for r in rows]
+    if label is None:
+        label = next((k for k in FAMILY_NAMES if present(k)), None)
+    if label is not None:
+        if not present(label):
+            raise SystemExit(f"no article carries a gold `{label}` field")
+        family = [str(r[label]) if r.get(label) not in (None, "") else f"\x00{ids[i]}"
+                  for i, r in enumerate(rows)]
+    elif origin_label is not None:
+        parent = {x: x for x in ids}
+
+        def root(x: str) -> str:
+            while parent.setdefault(x, x) != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        for x, o in zip(ids, origins):
+            if o is not None:
+                a, b = root(x), root(o)
+                if a != b:
+                    parent[max(a, b)] = min(a, b)
+        family = [root(x) for x in ids]
+        label = origin_label
+    else:
+        raise SystemExit(f"no gold copy family: no row carries {', '.join(FAMILY_NAMES)} "
+                         f"or {', '.join(ORIGIN_NAMES)} (see --label)")
+    size: dict[str, int] = defaultdict(int)
+    for f in family:
+        size[f] += 1
+    relation, types = [], []
+    for i, r in enumerate(rows):
+        guess = "copy" if origins[i] else ("in_family" if size[family[i]] > 1 else "original")
+        relation.append(str(r.get("relation") or ("copy" if origins[i] else "original")))
+        types.append(str(r.get("type") or r.get("relation") or guess))
+    return {"family": family, "origin": origins, "relation": relation, "type": types,
+            "label": label, "origin_label": origin_label}
+
+
+def eval_dedup_command(gold: Path, label: str | None = None) -> dict:
+    from newsfold.dedup import fold
+    from newsfold.dedup.cli import GOLD_FIELDS
+    from newsfold.ingest import rows as rowsmod
+
+    hide = {*GOLD_FIELDS, *FAMILY_NAMES, *ORIGIN_NAMES, *([label] if label else [])}
+    arts, rows, problems = rowsmod.read_article_rows(Path(gold), hide=hide)
+    for msg in problems:
+        print(msg, file=sys.stderr)
+    ids = [str(r.get("id")) if r.get("id") not in (None, "") else a.id for r, a in zip(rows, arts)]
+    g = gold_labels(rows, ids, label)
     fold(arts)
-    gold_origin = [r.get("origin") for r in rows]
-    res = score(gold_family, gold_type, [a.family or a.id for a in arts], gold_rel, [a.relation for a in arts],
-                gold_origin, [a.id for a in arts])
+    res = score(g["family"], g["type"], [a.family or a.id for a in arts], g["relation"],
+                [a.relation for a in arts], g["origin"], ids)
     res["gold"] = str(gold)
+    res["label"] = g["label"]
+    if g["origin_label"]:
+        res["origin_label"] = g["origin_label"]
+    res["skipped_lines"] = sum(": skipped: " in m for m in problems)
     print(json.dumps(res, indent=2))
+    return res
