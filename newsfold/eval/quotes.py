@@ -190,6 +190,59 @@ def gold_quotes(doc: dict, embedded: bool = False, spans: bool = True) -> list[d
     return out
 
 
+#: fields of a quote in the plain layout (``quotes`` per document, see :func:`listed_quotes`)
+QUOTE_TEXT_KEYS = ("quote", "text", "content")
+SPEAKER_KEYS = ("speaker", "source", "speaker_name", "attributed_to")
+_INDIRECT = {"indirect", "paraphrase", "reported", "mixed", "partial"}
+
+
+def doc_text(doc: dict) -> str:
+    for k in ("text", "body", "content", "article"):
+        if isinstance(doc.get(k), str):
+            return doc[k]
+    return ""
+
+
+def listed_quotes(doc: dict) -> tuple[list[dict], int]:
+    """Gold direct quotes of a document in the plain layout other quote data sets use:
+    ``{"text", "quotes": [{"quote", "speaker"[, "start", "end", "speaker_start",
+    "speaker_end", "type"]}]}`` (also ``text``/``content`` for the quote, ``source`` /
+    ``speaker_name`` for the speaker). Offsets are character offsets into the text; without
+    them the quote is looked up in the text (quote marks around it or not), each occurrence
+    used once. A quote typed indirect (``type``/``kind``) is not a direct quote. Returns the
+    gold spans (as :func:`gold_quotes` gives them) and how many quotes were not found in the
+    text."""
+    text = doc_text(doc)
+    out: list[dict] = []
+    missing = 0
+    used: list[tuple[int, int]] = []
+    for q in doc.get("quotes") or []:
+        if not isinstance(q, dict):
+            continue
+        if str(q.get("type") or q.get("kind") or "").casefold() in _INDIRECT:
+            continue
+        qt = next((q[k] for k in QUOTE_TEXT_KEYS if isinstance(q.get(k), str) and q[k].strip()), "")
+        start, end = q.get("start"), q.get("end")
+        if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)):
+            start = end = None
+            needle = qt.strip().strip(QUOTE_OPEN + "”’» ").strip()
+            at = text.find(needle) if needle else -1
+            while at >= 0 and any(_overlap(at, at + len(needle), a, b) for a, b in used):
+                at = text.find(needle, at + 1)
+            if at < 0:
+                missing += 1
+                continue
+            start, end = at, at + len(needle)
+        used.append((start, end))
+        speaker = next((q[k] for k in SPEAKER_KEYS if isinstance(q.get(k), str) and q[k].strip()), "")
+        s0, s1 = q.get("speaker_start"), q.get("speaker_end")
+        if not (isinstance(s0, int) and isinstance(s1, int)):
+            s0 = s1 = -1
+        out.append({"start": start, "end": end, "source": [(s0, s1, speaker)] if speaker else [],
+                    "embedded": False, "kind": "listed"})
+    return out, missing
+
+
 def _head(text: Optional[str]) -> str:
     from newsfold.analyze.entities import norm_tokens
 
@@ -267,16 +320,26 @@ def evaluate(path: Path, *, config=None, limit: Optional[int] = None, verbose: b
     docs = 0
     t0 = time.time()
     objects = JsonObjects(path)
+    unlocated = 0
+    layout = None
     for _, doc in objects:
-        text = doc.get("text") or ""
-        art = Article(id=str(doc.get("doc_id", docs)), text=text)
+        text = doc_text(doc)
+        art = Article(id=str(doc.get("doc_id", doc.get("id", docs))), text=text)
+        listed = "attributions" not in doc and isinstance(doc.get("quotes"), list)
+        layout = layout or ("quotes" if listed else "attributions")
         index = build_entities([art], config)
         found = [q for q in extract_quotes(art.id, text, make_resolver(art, index))
                  if q.kind == "direct"]
-        gold = gold_quotes(doc)
+        if listed:  # one reading only: the quotes the file lists
+            gold, missing = listed_quotes(doc)
+            unlocated += missing
+            readings = (("strict", gold), ("attribution", gold), ("revised", gold))
+        else:
+            gold = gold_quotes(doc)
+            readings = (("strict", gold), ("attribution", gold_quotes(doc, spans=False)),
+                        ("revised", gold_quotes(doc, embedded=True)))
         mf, mg, pairs = match_doc(found, gold)
-        for key, g in (("strict", gold), ("attribution", gold_quotes(doc, spans=False)),
-                       ("revised", gold_quotes(doc, embedded=True))):
+        for key, g in readings:
             kmf, kmg, _ = (mf, mg, None) if key == "strict" else match_doc(found, g)
             tallies[key][0] += len(g)
             tallies[key][1] += len(kmf)
@@ -354,6 +417,11 @@ def evaluate(path: Path, *, config=None, limit: Optional[int] = None, verbose: b
         "speaker_name_accuracy": round(name_ok / name_total, 4) if name_total else 0.0,
         "speaker_name_pairs": name_total,
         "matching": "overlap >= 50% of the found quote's span",
+        # which layout the gold came in: PolNeAR's attributions, or a plain list of quotes
+        # (then the three readings are the same list, and quotes not found in their text are
+        # counted here and left out)
+        "layout": layout,
+        "unlocated_gold_quotes": unlocated,
         "skipped_lines": objects.skipped,
         "seconds": round(time.time() - t0, 1),
     }
