@@ -358,7 +358,7 @@ def test_entities_of_a_german_article_are_names_not_capitalised_nouns():
 def test_summary_sentences_drop_the_opening_dateline():
     """'DENVER (AP) — Troy ...' read in a story summary as if the summary were one wire's copy;
     the summary says what the sentence says, without the desk's place and credit."""
-    from newsfold.analyze.summary import _without_dateline
+    from newsfold.clean.metadata import without_dateline as _without_dateline
 
     assert _without_dateline("PORT AVERIN (AP) — The harbour wall gave way on Monday after the storm.") == \
         "The harbour wall gave way on Monday after the storm."
@@ -636,3 +636,26 @@ def test_the_timeline_says_an_article_was_updated():
     (upd,) = [e for e in tl if e.kind == "updated"]
     assert upd.articles == ["tp-1~2"] and upd.time == "2026-03-02"
     assert upd.text.startswith("Tessa Post updated tp-1 (version 2), adding 1 sentence")
+
+
+def test_a_dateline_is_neither_a_claim_nor_part_of_one(seed_story):
+    """"Moscow, July 31 (AP)" was a single-source claim of the seed wire story (its "July 31"
+    is a date no other family writes), and a claim chosen from a lead sentence showed the
+    desk's place and credit as part of the statement."""
+    from newsfold.clean.metadata import find_dateline
+
+    story, arts, _ = seed_story
+    assert any(a.dateline for a in arts)
+    assert not [c.text for c in story.claims if find_dateline(c.text + " — x")]
+    lead = ("KESTREL, Ostmark, May 2 (AP) — A magnitude 5.8 earthquake shook the Kestrel Valley "
+            "on Saturday, killing three people and injuring 27, the regional government said.")
+    a = Article(id="a", source="wire.example", family="a", published="2031-05-02", text=(
+        lead + "\n\nRescue teams reached the village of Harrowmere by nightfall."))
+    b = Article(id="b", source="other.example", family="b", published="2031-05-03", text=(
+        "A magnitude 5.8 earthquake shook the Kestrel Valley on Saturday, killing three people "
+        "and injuring 27, the regional government said.\n\nSchools in the valley stay shut."))
+    story = analyze_story(Story(id="s", articles=["a", "b"]), [a, b], config=Config(ner_model="none"))
+    texts = [c.text for c in story.claims]
+    assert not [t for t in texts if "KESTREL" in t or t.startswith("May 2")]
+    quake = [c for c in story.claims if c.text.startswith("A magnitude 5.8 earthquake")]
+    assert quake and quake[0].independent_sources == 2

@@ -37,6 +37,7 @@ import numpy as np
 
 from newsfold.analyze.conflicts import PLACE_MIN_COSINE, ConflictFinder, conflict_values
 from newsfold.analyze.sentences import Span, sentences
+from newsfold.clean.metadata import without_dateline
 from newsfold.marks import is_about_the_article
 from newsfold.model import Article, Claim
 
@@ -345,7 +346,9 @@ def build_claims(articles: Sequence[Article], count_sources: Callable[[Sequence[
             continue  # ... and quoted speech is the quotes' business
         kept.append(d)
         rep = _representative(d, units, al, relation)
-        c = Claim(text=units[rep].text, articles=arts, independent_sources=n_sources)
+        # shown without an opening dateline ("KESTREL, Ostmark, May 2 (AP) — ..."), as the
+        # summary shows it: where and when a desk filed is not part of the statement
+        c = Claim(text=without_dateline(units[rep].text), articles=arts, independent_sources=n_sources)
         values = _conflicts(d, units, al, fam, conflict_threshold, finder, rep)
         if values:
             c.status = "conflicting"
@@ -465,7 +468,9 @@ def _additions(d: ClaimDraft, units, count_sources, al: Alignment, fam: Sequence
         pool.update(o for o in np.where(al.sim[m] >= threshold)[0] if fam[al.art_of[o]] != fm)
         pool_facts = {o: facts_of(int(o)) for o in pool}
         other_facts = set().union(*pool_facts.values()) if pool_facts else set()
-        for clause in _CLAUSE_SPLIT.split(u.text):
+        # (the dateline's "May 2" is no clause of its own: "Moscow, July 31 (AP)" had been a
+        # single-source claim of every wire story that opens with one)
+        for clause in _CLAUSE_SPLIT.split(without_dateline(u.text)):
             f = _facts(clause)
             if not f or len(clause.split()) < 4:
                 continue

@@ -27,6 +27,7 @@ from typing import Callable, Optional, Sequence
 import numpy as np
 
 from newsfold.analyze.claims import _MONTH_RE, Alignment, align, article_units, numbers
+from newsfold.clean.metadata import without_dateline
 from newsfold.model import Article, SummarySentence
 
 
@@ -135,7 +136,7 @@ def summarize(articles: Sequence[Article], count_sources: Callable[[Sequence[str
         chosen.append((i, support))
         words += n_words
     order = {a: k for k, a in enumerate(ids)}
-    return [SummarySentence(text=_without_dateline(_clean(units[i].text)),
+    return [SummarySentence(text=without_dateline(_clean(units[i].text)),
                             citations=sorted(sup, key=lambda x: order.get(x, 0)))
             for i, sup in chosen]
 
@@ -165,21 +166,3 @@ def _clean(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def _without_dateline(text: str) -> str:
-    """An article's opening sentence without its dateline ("DENVER (AP) — Troy Tulowitzki
-    ..." -> "Troy Tulowitzki ..."): a summary sentence speaks for several articles, not from
-    one wire's desk. A subheading in capitals glued to a sentence ("USING SMARTPHONES FOR
-    PLANNING: Couples ...") goes too."""
-    from newsfold.clean.metadata import find_dateline
-
-    label = re.match(r"[A-Z][A-Z0-9 ,'’&-]{8,}:\s+(?=[A-Z])", text)
-    if label and len(label.group(0).split()) >= 2:  # a subheading glued to the sentence
-        return text[label.end():]
-    d = find_dateline(text)
-    if d is None or not text.startswith(d.text):
-        return text
-    rest = text[len(d.text):]
-    m = re.match(r"\s*(?:[—–]|-{1,2})\s+", rest)
-    if m is None or not rest[m.end():m.end() + 1].isupper() or len(rest[m.end():].split()) < 6:
-        return text
-    return rest[m.end():]

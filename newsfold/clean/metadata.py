@@ -73,6 +73,24 @@ def find_dateline(first_paragraph: str) -> Optional[Dateline]:
     return None
 
 
+def without_dateline(text: str) -> str:
+    """An article's opening sentence without its dateline ("DENVER (AP) — Troy Tulowitzki
+    ..." -> "Troy Tulowitzki ..."), for text shown as a statement (summary sentences, claims):
+    the dateline says where and when a desk filed, it states nothing. A subheading in
+    capitals glued to a sentence ("USING SMARTPHONES FOR PLANNING: Couples ...") goes too."""
+    label = re.match(r"[A-Z][A-Z0-9 ,'’&-]{8,}:\s+(?=[A-Z])", text)
+    if label and len(label.group(0).split()) >= 2:  # a subheading glued to the sentence
+        return text[label.end():]
+    d = find_dateline(text)
+    if d is None or not text.startswith(d.text):
+        return text
+    rest = text[len(d.text):]
+    m = re.match(r"\s*(?:[—–]|-{1,2})\s+", rest)
+    if m is None or not rest[m.end():m.end() + 1].isupper() or len(rest[m.end():].split()) < 6:
+        return text
+    return rest[m.end():]
+
+
 def dateline_date(dl: Dateline, reference: Optional[str]) -> Optional[str]:
     """ISO date of a dateline; a year-less one takes its year from ``reference``."""
     if not dl.date:
