@@ -294,6 +294,10 @@ class Claim(_Serializable):
     # for conflicting claims: [{"value", "articles", "kind"}], kind = number | date | place
     # (newsfold.analyze.conflicts)
     values: list[dict[str, Any]] = field(default_factory=list)
+    # the claim's sentence is a direct quotation: the words of ``speaker`` (None when the
+    # quote names nobody), which the sources report, not their own statement of fact
+    quoted: bool = False
+    speaker: Optional[str] = None
 
 
 @dataclass

@@ -659,3 +659,34 @@ def test_a_dateline_is_neither_a_claim_nor_part_of_one(seed_story):
     assert not [t for t in texts if "KESTREL" in t or t.startswith("May 2")]
     quake = [c for c in story.claims if c.text.startswith("A magnitude 5.8 earthquake")]
     assert quake and quake[0].independent_sources == 2
+
+
+def test_a_claim_read_from_a_quotation_is_the_speakers_words(seed_story):
+    """A sentence from the middle or end of a quotation of several sentences stood as a claim
+    with no quote mark and no speaker ("Syria seeks only to rebuild and is weary from the past
+    14 years of warfare." read as the outlets' own statement). It is marked quoted, with the
+    speaker, and shown with the marks the sentence split cut off."""
+    story, _, _ = seed_story
+    rebuild = [c for c in story.claims if "weary from the past 14 years" in c.text]
+    assert rebuild and rebuild[0].quoted and "Shaibani" in (rebuild[0].speaker or "")
+    assert rebuild[0].text.startswith("“") and rebuild[0].text.endswith("”")
+    baku = [c for c in story.claims if "ministerial meeting in Baku" in c.text]
+    assert baku and not baku[0].quoted and baku[0].speaker is None
+    for c in story.claims:  # every quoted claim reads as a quotation: its marks pair up
+        if c.quoted:
+            assert c.text[:1] in "“\"" and (c.text.count("“") == c.text.count("”")
+                                            or c.text.count('"') % 2 == 0), c.text
+
+    text = ('The dam at Harrowmere held through the night, the water board said on Monday.\n\n'
+            '"The spillway took twice its usual load. We opened all four gates at 2 a.m. and the '
+            'level fell by morning," said Ilse Garrow, the board\'s chief engineer.')
+    other = ('Villages below the Harrowmere dam were told on Sunday evening to move to higher '
+             'ground, the county said.')
+    a = Article(id="a", source="a.example", family="a", text=text)
+    b = Article(id="b", source="b.example", family="b", text=other)
+    story = analyze_story(Story(id="s", articles=["a", "b"]), [a, b], config=Config(ner_model="none"))
+    gates = [c for c in story.claims if "We opened all four gates" in c.text]
+    assert gates and gates[0].quoted and gates[0].speaker == "Ilse Garrow"
+    assert gates[0].text.startswith('"We opened')  # the opening mark the split cut off
+    held = [c for c in story.claims if c.text.startswith("The dam at Harrowmere held")]
+    assert held and not held[0].quoted

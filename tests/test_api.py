@@ -64,7 +64,7 @@ def test_story_list_and_filters(client):
     assert ids == {"s-harbor", "s-evil", "s-harbor-reopen"}
     harbor = next(s for s in body["items"] if s["id"] == "s-harbor")
     assert harbor["sources"] == {"articles": 4, "outlets": 4, "independent": 2}
-    assert harbor["n_claims"] == 3 and harbor["n_single_source"] == 1 and harbor["n_conflicting"] == 1
+    assert harbor["n_claims"] == 4 and harbor["n_single_source"] == 2 and harbor["n_conflicting"] == 1
     assert "claims" not in harbor  # list rows are light; the full story is at /api/stories/{id}
 
     two = client.get("/api/stories", params={"min_independent": 2}).json()
@@ -83,7 +83,8 @@ def test_story_detail_has_the_whole_analysis(client):
     r = client.get("/api/stories/s-harbor")
     assert r.status_code == 200
     s = r.json()
-    assert [c["status"] for c in s["claims"]] == ["corroborated", "conflicting", "single_source"]
+    assert [c["status"] for c in s["claims"]] == ["corroborated", "conflicting", "single_source", "single_source"]
+    assert [(c["quoted"], c["speaker"]) for c in s["claims"]][-2:] == [(False, None), (True, "Lena Ortiz")]
     assert s["families"][0]["members"][2]["relation"] == "embellished"
     assert {q["speaker"] for q in s["quotes"]} == {"Lena Ortiz", "Tomas Reyes"}
     assert s["summary"][0]["citations"] == ["harbor-1", "harbor-4"]
@@ -108,7 +109,8 @@ def test_openapi_uses_the_model_schema(client):
     schemas = spec["components"]["schemas"]
     for name in ("Story", "Claim", "Quote", "Family", "ArticleDetail", "StoryList"):
         assert name in schemas, name
-    assert set(schemas["Claim"]["properties"]) == {"text", "articles", "independent_sources", "status", "values"}
+    assert set(schemas["Claim"]["properties"]) == {"text", "articles", "independent_sources", "status", "values",
+                                                   "quoted", "speaker"}
     post = spec["paths"]["/api/articles"]["post"]
     assert {"401", "403", "413", "422"} <= set(post["responses"])
 
@@ -254,6 +256,8 @@ def test_story_page_sections(client):
     assert len(re.findall(r'<th class="src"', matrix)) == 2
     assert 'class="badge single-source"' in matrix and 'class="badge conflicting"' in matrix
     assert "status-single_source" in matrix
+    # a claim read from a quotation says whose words it is
+    assert re.search(r"north pier lost 40 metres of its wall.”\s*<span[^>]*>quoted: Lena Ortiz</span>", matrix)
     # quotes by speaker, entities, timeline
     assert "Lena Ortiz" in html and "Tomas Reyes" in html
     assert 'id="timeline"' in html and "2025-03-03" in html

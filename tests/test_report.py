@@ -89,6 +89,8 @@ def rich_result(payload: str = "") -> RunResult:
             Claim(f"death toll {payload}", ["w1", "https://example.org/c 1?x=<y>"], 2, "conflicting",
                   [{"value": f"12 {payload}", "articles": ["w1"]}, {"value": "14", "articles": ["https://example.org/c 1?x=<y>"]}]),
             Claim("damage 340 million crowns", ["w1-emb"], 1, "single_source"),
+            Claim("“The harbour wall will be rebuilt by June.”", ["w1"], 1, "single_source",
+                  quoted=True, speaker=f"Anton Bressel {payload}"),
         ],
         quotes=[Quote(f"Anton Bressel {payload}", f"We keep digging {payload}", ["w1"], 1)],
         entities=[Entity(f"Ilse Bressel {payload}", "PERSON", [f"Bressel {payload}"], 2, ["w1"])],
@@ -163,6 +165,7 @@ def test_story_content_rendered():
     for word in ("conflicting", "single source", "embellished", "copy", "Anton Bressel", "Ilse Bressel"):
         assert word in text
     assert "12" in text and "14" in text
+    assert "rebuilt by June.” quoted: Anton Bressel" in text  # whose words a quoted claim is
     # the added sentence of the embellished rewrite is highlighted in its text
     assert "<mark" in page and "340 million crowns by the treasury." in page
     # an error that still produced an article links to it

@@ -289,9 +289,13 @@ def build_claims(articles: Sequence[Article], count_sources: Callable[[Sequence[
                  threshold: float = 0.35, conflict_threshold: float = 0.35,
                  units: Optional[Sequence[Unit]] = None,
                  alignment: Optional[Alignment] = None,
-                 entities=None) -> tuple[list[Claim], list[ClaimDraft], Alignment]:
+                 entities=None, quotes: Optional[dict] = None
+                 ) -> tuple[list[Claim], list[ClaimDraft], Alignment]:
     """Claims of a story (see module doc). Returns the claims, their drafts and the alignment.
-    ``entities``: the story's entity index, for conflicting places (:mod:`conflicts`)."""
+    ``entities``: the story's entity index, for conflicting places (:mod:`conflicts`).
+    ``quotes``: article id -> [(start, end, speaker)] of its direct quotations; a claim whose
+    sentence lies mostly inside one is marked ``quoted`` with its ``speaker``
+    (:func:`mark_quoted`)."""
     if alignment is None:
         units = list(units) if units is not None else article_units(articles, statements=True)
         alignment = align(articles, units)
@@ -349,6 +353,7 @@ def build_claims(articles: Sequence[Article], count_sources: Callable[[Sequence[
         # shown without an opening dateline ("KESTREL, Ostmark, May 2 (AP) — ..."), as the
         # summary shows it: where and when a desk filed is not part of the statement
         c = Claim(text=without_dateline(units[rep].text), articles=arts, independent_sources=n_sources)
+        mark_quoted(c, units[rep], quotes)
         values = _conflicts(d, units, al, fam, conflict_threshold, finder, rep)
         if values:
             c.status = "conflicting"
@@ -358,7 +363,7 @@ def build_claims(articles: Sequence[Article], count_sources: Callable[[Sequence[
         claims.append(c)
         if len(d.members) > 1:
             extra.extend(_additions(d, units, count_sources, al, fam, threshold, rep, order_of,
-                                    found, facts_of))
+                                    found, facts_of, quotes))
     claims.extend(extra)
     claims = _merge_same_text(claims, count_sources, order_of)
     claims.sort(key=lambda c: (-c.independent_sources, -len(c.articles)))
@@ -396,6 +401,47 @@ def _merge_same_text(claims: list[Claim], count_sources, order_of) -> list[Claim
         else:
             first.status = "corroborated" if first.independent_sources >= 2 else "single_source"
     return out
+
+
+_OPENING = "“‘«„"
+_CLOSING = "”’»"
+
+
+def mark_quoted(c: Claim, u: Unit, quotes: Optional[dict]) -> Claim:
+    """A claim whose sentence ``u`` lies mostly (>= half its characters) inside a direct
+    quotation of its article is the speaker's words: ``quoted``, with the quotation's
+    ``speaker``. Its text gets the quote marks the sentence split cut off (a sentence from the
+    middle or end of a quotation of several sentences began or ended without one), so that it
+    reads as a quotation, never as the outlet's own statement."""
+    spans = quotes.get(u.article) if quotes else None
+    if not spans:
+        return c
+    a, b = u.span.start, u.span.end
+    for s, e, speaker in spans:
+        if min(b, e) - max(a, s) >= max(1, 0.5 * (b - a)):
+            c.quoted, c.speaker = True, speaker
+            c.text = _balanced_marks(c.text, opened=s < a, closed=e <= b)
+            return c
+    return c
+
+
+def _balanced_marks(text: str, opened: bool, closed: bool) -> str:
+    """``text`` with an opening mark when its quotation began before it and it shows none
+    before its first closing mark, and a closing mark when the quotation runs on past it and
+    it shows none after its last opening mark."""
+    t = text.strip()
+    first_close = min((t.find(ch) for ch in _CLOSING + '"' if ch in t), default=-1)
+    first_open = min((t.find(ch) for ch in _OPENING if ch in t), default=-1)
+    if opened and not t.startswith(tuple(_OPENING + '"')) and (
+            first_open < 0 or (0 <= first_close < first_open)):
+        # in the style of the mark that closes it: '… vacuum," he said' opens with '"'
+        t = ('"' if first_close >= 0 and t[first_close] == '"' else "“") + t
+    last_open = max((t.rfind(ch) for ch in _OPENING), default=-1)
+    last_close = max((t.rfind(ch) for ch in _CLOSING), default=-1)
+    straight_open = t.count('"') % 2 == 1 and t.startswith('"')
+    if not closed and (last_open > last_close or straight_open):
+        t = t + ("”" if last_open > last_close else '"')
+    return t
 
 
 def _representative(d: ClaimDraft, units, al: Alignment, relation) -> int:
@@ -448,7 +494,7 @@ def _facts(text: str) -> set[str]:
 
 def _additions(d: ClaimDraft, units, count_sources, al: Alignment, fam: Sequence[str],
                threshold: float, rep: int, order_of: dict, found: dict,
-               facts_of: Callable[[int], set]) -> list[Claim]:
+               facts_of: Callable[[int], set], quotes: Optional[dict] = None) -> list[Claim]:
     """Facts (numbers, dates) a member states beyond the claim's representative sentence.
 
     A clause whose facts no other source states -- not the draft's other members, nor any
@@ -475,9 +521,9 @@ def _additions(d: ClaimDraft, units, count_sources, al: Alignment, fam: Sequence
             if not f or len(clause.split()) < 4:
                 continue
             if not (f & other_facts):
-                out.append(Claim(text=clause.strip(" ,;"), articles=[u.article],
-                                 independent_sources=count_sources([u.article]),
-                                 status="single_source"))
+                out.append(_clause_claim(Claim(text=clause.strip(" ,;"), articles=[u.article],
+                                               independent_sources=count_sources([u.article]),
+                                               status="single_source"), u, quotes))
                 continue
             if f <= rep_facts:
                 continue
@@ -489,10 +535,19 @@ def _additions(d: ClaimDraft, units, count_sources, al: Alignment, fam: Sequence
             elif count_sources(sorted(arts)) < 2:
                 continue
             else:
-                c = Claim(text=clause.strip(" ,;"), articles=[])
+                c = _clause_claim(Claim(text=clause.strip(" ,;"), articles=[]), u, quotes)
                 found.setdefault(key, []).append((m, c))
                 out.append(c)
             c.articles = sorted(arts, key=order_of.__getitem__)
             c.independent_sources = count_sources(c.articles)
             c.status = "corroborated" if c.independent_sources >= 2 else "single_source"
     return out
+
+
+def _clause_claim(c: Claim, u: Unit, quotes: Optional[dict]) -> Claim:
+    """A claim made of a clause of sentence ``u``: quoted when the sentence is (its marks are
+    the sentence's business, not the clause's: the clause keeps its text)."""
+    probe = Claim(text=c.text)
+    mark_quoted(probe, u, quotes)
+    c.quoted, c.speaker = probe.quoted, probe.speaker
+    return c

@@ -167,7 +167,12 @@ def analyze_story(story: Story, articles: Sequence[Article], *, config=None) -> 
     # article there, their ids listed wherever it is (see ``Twins``)
     twins = Twins(articles)
     count_all = twins.counter(count)
-    claims, drafts, al = build_claims(twins.reps, count_all, entities=index)
+    # direct quotations by article: a claim read from one is the speaker's words
+    spoken: dict[str, list] = {}
+    for q in found:
+        if q.kind == "direct":
+            spoken.setdefault(q.article, []).append((q.start, q.end, q.speaker))
+    claims, drafts, al = build_claims(twins.reps, count_all, entities=index, quotes=spoken)
     story.claims = twins.claims(claims)
 
     independent = (story.sources or {}).get("independent")

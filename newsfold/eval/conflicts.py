@@ -109,16 +109,17 @@ def _plants(story, arts: list, entities=None):
     for c in story.claims:
         if c.status != "corroborated" or len(c.articles) < 2:
             continue
-        x = next((a for a in c.articles if c.text in (by_id[a].text or "")), None)
-        if x is None:
+        found = _claim_sentence(c, by_id)
+        if found is None:
             continue
+        x, text = found
         for y in c.articles:
             if y == x:
                 continue
             if "number" not in done:
-                for q in quantities(c.text):
+                for q in quantities(text):
                     hit = _sentence_with(by_id[y], lambda t, q=q: next(
-                        (p for p in quantities(t) if p.unit == q.unit and p.value == q.value), None), c.text)
+                        (p for p in quantities(t) if p.unit == q.unit and p.value == q.value), None), text)
                     if hit is None:
                         continue
                     s, p = hit
@@ -133,11 +134,11 @@ def _plants(story, arts: list, entities=None):
                     done.add("number")
                     break
             if "date" not in done:
-                for d in days(c.text, _anchor(by_id[x])):
+                for d in days(text, _anchor(by_id[x])):
                     if d.kind == "weekday":
                         continue
                     hit = _sentence_with(by_id[y], lambda t, d=d: next(
-                        (e for e in days(t, _anchor(by_id[y])) if e.kind != "weekday" and e.same(d)), None), c.text)
+                        (e for e in days(t, _anchor(by_id[y])) if e.kind != "weekday" and e.same(d)), None), text)
                     if hit is None:
                         continue
                     s, e = hit
@@ -153,12 +154,12 @@ def _plants(story, arts: list, entities=None):
                     done.add("date")
                     break
             if "place" not in done and finder is not None:
-                ux = _unit_of(by_id[x], c.text)
+                ux = _unit_of(by_id[x], text)
                 px = finder._sentence_places(ux) if ux else []
                 for slot, m in px:
                     name = m.text
                     hit = _sentence_with(by_id[y], lambda t, slot=slot, name=name: (
-                        0 if f"{slot} {name}".casefold() in " ".join(t.split()).casefold() else None), c.text)
+                        0 if f"{slot} {name}".casefold() in " ".join(t.split()).casefold() else None), text)
                     if hit is None:
                         continue
                     # the article tells of the event in another place: renamed throughout
@@ -168,6 +169,20 @@ def _plants(story, arts: list, entities=None):
                     break
         if len(done) == 3 or (entities is None and len(done) == 2):
             return
+
+
+def _claim_sentence(c, by_id) -> "tuple[str, str] | None":
+    """(article, sentence) of a claim as one of its articles writes it: a quoted claim's text
+    carries the quote marks its sentence lacked where a quotation of several sentences was
+    cut (``claims.mark_quoted``)."""
+    forms = [c.text]
+    if getattr(c, "quoted", False):
+        forms += [c.text[1:], c.text[:-1], c.text[1:-1]]
+    for form in forms:
+        x = next((a for a in c.articles if form and form in (by_id[a].text or "")), None)
+        if x is not None:
+            return x, form
+    return None
 
 
 def _unit_of(article, text: str):

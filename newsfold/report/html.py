@@ -274,6 +274,8 @@ def _story_view(s: Mapping[str, Any], by_id: Mapping[str, Mapping[str, Any]],
                 "status_label": STATUS_LABELS.get(status, status.replace("_", " ")),
                 "independent": c.get("independent_sources") or 0,
                 "refs": refs(c.get("articles")),
+                "quoted": bool(c.get("quoted")),
+                "speaker": _s(c.get("speaker")),
                 "alternatives": [
                     {"value": _s(v.get("value")), "refs": refs(v.get("articles"))}
                     for v in (c.get("values") or [])
