@@ -381,6 +381,26 @@ def test_csv_and_tsv_tables_of_articles(tmp_path):
     assert err.kind == "missing_text" and "no text column" in err.reason
 
 
+def test_a_table_on_stdin_or_under_a_silent_name_is_read_as_rows(tmp_path):
+    """`cat articles.csv | newsfold run -` read the whole table as one plain-text article.
+    A header line naming a text column makes it a table; a text that merely opens with a
+    word like "Text," stays a text."""
+    body = "Harbour pilots in the fictional port of Tessa stopped work on Monday, the union said."
+    table = (f'id,Title,Text\np1,Pilots strike,"{body}"\n'
+             f'p2,Ferry crews join,"{body.replace("pilots", "ferry crews")}"\n').encode()
+    recs, errs = _split(list(read_paths(["-"], stdin=io.BytesIO(table))))
+    assert [(r.id, r.fields["title"]) for r in recs] == [("p1", "Pilots strike"), ("p2", "Ferry crews join")]
+    assert errs == [] and recs[0].content == body
+    (tmp_path / "export").write_bytes(f"id\tbody\nt1\t{body}\n".encode())
+    (rec,) = list(read_paths([str(tmp_path / "export")], config=Config()))
+    assert (rec.id, rec.content) == ("t1", body)
+    for text in ("Text, photos and video by Mara Lind for the Tessa Post.\n\n" + body,
+                 "Moscow, July 31 (AP) — " + body,
+                 "title,text\nnot, a, table, row, at, all\nsecond line\n" + body):
+        recs, _ = _split(list(read_paths(["-"], stdin=io.BytesIO(text.encode()))))
+        assert len(recs) == 1 and recs[0].format == "text", text[:30]
+
+
 def test_a_news_api_answer_reads_as_its_articles(tmp_path):
     """A news API's JSON answer (NewsAPI's shape): the articles under "articles", ids from
     their URLs, the outlet from "source": {"name"}, authors as a list, "publishedAt", and

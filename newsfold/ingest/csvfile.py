@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import sys
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Optional
 
 from newsfold.ingest.jsonl import HTML_KEYS, TEXT_KEYS, records_from_item
 from newsfold.model import ErrorRecord, RawRecord
@@ -90,3 +90,31 @@ def read_csv_bytes(data: bytes, *, path: str, max_bytes: int,
     if warning is not None:
         yield warning
     yield from read_csv(io.StringIO(text, newline=""), path=path, max_bytes=max_bytes, delimiter=delimiter)
+
+
+def sniff_table(head: bytes) -> Optional[str]:
+    """``"csv"`` or ``"tsv"`` when the first line of an input of unknown kind (stdin, a file
+    with no telling extension) is a table header: two or more cells split by commas or tabs,
+    each a short name (at most 3 words, 40 characters), one of them a text column the JSON
+    Lines rules read (``text``, ``body``, ``html``...), and the next row, where the head holds
+    it whole, as many cells. A plain-text article does not open so ("Text, photos and video by
+    ..." is a sentence, not a header); anything else is read as text."""
+    text = head.lstrip(b"\xef\xbb\xbf").decode("utf-8", errors="replace")
+    line = text.split("\n", 1)[0].rstrip("\r")
+    for kind, delimiter in (("tsv", "\t"), ("csv", ",")):
+        try:
+            cells = next(csv.reader([line], delimiter=delimiter))
+        except (csv.Error, StopIteration):
+            continue
+        if len(cells) < 2 or not all(c.strip() and len(c) <= 40 and len(c.split()) <= 3 for c in cells):
+            continue
+        if not {_key(c) for c in cells} & set(TEXT_KEYS + HTML_KEYS):
+            continue
+        try:
+            rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        except csv.Error:
+            continue
+        if len(rows) >= 3 and len(rows[1]) != len(cells):  # rows[1] is whole when a row follows it
+            continue
+        return kind
+    return None

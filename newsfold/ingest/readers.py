@@ -264,6 +264,10 @@ def read_bytes(
         kind = sniff(data)
         if kind == "text" and path.lower().endswith(".xml"):
             kind = "html"
+        elif kind == "text":  # stdin, or a name that says nothing: a table's header line
+            from newsfold.ingest.csvfile import sniff_table
+
+            kind = sniff_table(data[:SNIFF_BYTES]) or kind
     if kind == "warc" or kind == "jsonl":
         if kind == "jsonl" and is_binary(data):
             yield ErrorRecord(path=path, position=None, kind="binary",
