@@ -222,6 +222,10 @@ def display_title(title: Optional[str], text: Optional[str], chars: int = 90) ->
             if not is_about_the_article(ln):
                 first = ln
                 break
+    if first:  # an untitled wire text opens with its dateline: the title is what follows
+        from newsfold.clean.metadata import without_dateline
+
+        first = without_dateline(first)
     if len(first) <= chars:
         return first
     cut = first[:chars].rsplit(" ", 1)[0].rstrip(" ,;:-")

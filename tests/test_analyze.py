@@ -638,7 +638,7 @@ def test_the_timeline_says_an_article_was_updated():
     assert upd.text.startswith("Tessa Post updated tp-1 (version 2), adding 1 sentence")
 
 
-def test_a_dateline_is_neither_a_claim_nor_part_of_one(seed_story):
+def test_a_dateline_is_neither_a_claim_nor_part_of_one_nor_of_a_timeline_entry(seed_story):
     """"Moscow, July 31 (AP)" was a single-source claim of the seed wire story (its "July 31"
     is a date no other family writes), and a claim chosen from a lead sentence showed the
     desk's place and credit as part of the statement."""
@@ -647,18 +647,24 @@ def test_a_dateline_is_neither_a_claim_nor_part_of_one(seed_story):
     story, arts, _ = seed_story
     assert any(a.dateline for a in arts)
     assert not [c.text for c in story.claims if find_dateline(c.text + " — x")]
-    lead = ("KESTREL, Ostmark, May 2 (AP) — A magnitude 5.8 earthquake shook the Kestrel Valley "
+    lead = ("KESTREL, Ostmark, May 3 (AP) — A magnitude 5.8 earthquake shook the Kestrel Valley "
             "on Saturday, killing three people and injuring 27, the regional government said.")
-    a = Article(id="a", source="wire.example", family="a", published="2031-05-02", text=(
+    a = Article(id="a", source="wire.example", family="a", published="2031-05-03", text=(
         lead + "\n\nRescue teams reached the village of Harrowmere by nightfall."))
-    b = Article(id="b", source="other.example", family="b", published="2031-05-03", text=(
+    b = Article(id="b", source="other.example", family="b", published="2031-05-04", text=(
         "A magnitude 5.8 earthquake shook the Kestrel Valley on Saturday, killing three people "
         "and injuring 27, the regional government said.\n\nSchools in the valley stay shut."))
     story = analyze_story(Story(id="s", articles=["a", "b"]), [a, b], config=Config(ner_model="none"))
     texts = [c.text for c in story.claims]
-    assert not [t for t in texts if "KESTREL" in t or t.startswith("May 2")]
+    assert not [t for t in texts if "KESTREL" in t or t.startswith("May 3")]
     quake = [c for c in story.claims if c.text.startswith("A magnitude 5.8 earthquake")]
     assert quake and quake[0].independent_sources == 2
+    # the timeline's entry for the lead tells what it says, on the day it says
+    said = [e for e in story.timeline if e.kind == "mentioned" and "a" in e.articles]
+    assert said and not [e for e in said if "KESTREL" in e.text]
+    assert any(e.time == "2031-05-03" and e.text.startswith("A magnitude 5.8") for e in said)
+    # and the untitled wire text is named by its first words after the dateline
+    assert a.headline.startswith("A magnitude 5.8 earthquake")
 
 
 def test_a_claim_read_from_a_quotation_is_the_speakers_words(seed_story):

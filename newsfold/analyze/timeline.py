@@ -82,20 +82,25 @@ def mentioned_events(article: Article, max_events: int = 20,
 
 def _mentioned(text: str, anchor: Optional[dt.datetime], max_events: int) -> tuple:
     """(ISO date, sentence) pairs of ``mentioned_events``."""
+    from newsfold.clean.metadata import without_dateline
+
     out: list[tuple[str, str]] = []
     for s in sentences(text):
+        # a dateline's day ("PORT AVERIN, March 14 (AP) — ...") is when the desk filed, which
+        # the "published" entry gives; the entry shows what the sentence says
+        said = without_dateline(s.text)
         found = []
-        for m in _DATE.finditer(s.text):
+        for m in _DATE.finditer(said):
             iso = parse_date(m.group(0), anchor)
             if iso:
                 found.append(iso)
         if anchor is not None:
-            for m in _WEEKDAY.finditer(s.text):
+            for m in _WEEKDAY.finditer(said):
                 wd = WEEKDAYS.index(m.group(1).casefold())
                 delta = (anchor.weekday() - wd) % 7
                 found.append((anchor - dt.timedelta(days=delta)).strftime("%Y-%m-%d"))
         for iso in dict.fromkeys(found):
-            out.append((iso, s.text))
+            out.append((iso, said))
         if len(out) >= max_events:
             break
     return tuple(out)
