@@ -696,3 +696,15 @@ def test_a_claim_read_from_a_quotation_is_the_speakers_words(seed_story):
     assert gates[0].text.startswith('"We opened')  # the opening mark the split cut off
     held = [c for c in story.claims if c.text.startswith("The dam at Harrowmere held")]
     assert held and not held[0].quoted
+
+    # a crawl that lost the paragraph breaks: the quotation's mark never closes it, and what
+    # follows it in the paragraph is the reporter's, not the speaker's
+    glued = ('"We will rebuild the east quay. The money is there," said Ilse Garrow. "We start '
+             'in May and we will not stop until the ships are back. The harbour board approved '
+             '4 million crowns for the works on Tuesday, its chair Tomas Wiik said.')
+    a = Article(id="a", source="a.example", family="a", text=glued)
+    story = analyze_story(Story(id="s", articles=["a", "b"]), [a, b], config=Config(ner_model="none"))
+    board = [c for c in story.claims if "4 million crowns" in c.text]
+    assert board and not any(c.quoted for c in board)
+    money = [c for c in story.claims if "The money is there" in c.text]
+    assert money and money[0].quoted and money[0].speaker == "Ilse Garrow"

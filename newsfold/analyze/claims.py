@@ -405,6 +405,8 @@ def _merge_same_text(claims: list[Claim], count_sources, order_of) -> list[Claim
 
 _OPENING = "“‘«„"
 _CLOSING = "”’»"
+#: a quotation's last character when a mark closes it (a typewriter '' pair ends in ')
+CLOSING_MARKS = frozenset(_CLOSING + "\"'")
 
 
 def mark_quoted(c: Claim, u: Unit, quotes: Optional[dict]) -> Claim:
