@@ -177,6 +177,22 @@ def test_a_dateline_or_a_heading_in_capitals_is_no_speaker():
     assert [q.speaker_text for q in extract_quotes("a", text, None)] != ["PORT AVERIN"]
 
 
+def test_a_sentence_adverb_is_no_speaker():
+    """The subject of the sentence before a quotation speaks it ("Lena Ortiz left the pier.
+    "We start again tomorrow."); "Nonetheless," opening that sentence is no subject."""
+    for adverb in ("Nonetheless", "Ultimately", "Separately"):
+        text = (f"{adverb}, the talks in Port Averin went on into the night. "
+                "\u201cIt will be difficult, and everybody will do the sane thing and work it out,\u201d says one.")
+        assert [q.speaker_text for q in extract_quotes("a", text, None)] != [adverb]
+    text = ("Lena Ortiz left the pier at dusk. "
+            "\u201cWe start again tomorrow, whatever the swell does to the old harbour wall.\u201d")
+    assert [q.speaker_text for q in extract_quotes("a", text, None)] == ["Lena Ortiz"]
+    # an adverb before the subject is not part of the speaker ('Recently she' -> 'she')
+    text = ("Mara Lind chairs the harbour committee. Recently she announced on her page, in "
+            "capitals, \u201cWe are leaving the old pier to the gulls!\u201d")
+    assert [q.speaker_text for q in extract_quotes("a", text, None)] == ["she"]
+
+
 def test_the_name_shown_is_the_person_the_speaker_phrase_names():
     """The speaker phrase names an organisation or a place beside the person ("Harvard law
     professor X", "the mountaineer from Interlaken"): readers are shown the person, never the

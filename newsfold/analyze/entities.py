@@ -74,6 +74,12 @@ STOP_INITIAL = {
     "do", "does", "did", "is", "are", "was", "were", "be", "will", "would", "can", "could",
     "should", "may", "might", "must", "has", "have", "had", "yes", "well", "oh", "please",
     "follow", "between", "convincing", "like", "via", "watch", "see", "listen", "click", "photo",
+    # sentence adverbs ("Nonetheless, the talks went on." named "Nonetheless" the speaker of
+    # the quotation after it)
+    "nonetheless", "nevertheless", "moreover", "furthermore", "ultimately", "instead", "indeed",
+    "separately", "overall", "finally", "additionally", "besides", "otherwise", "similarly",
+    "likewise", "consequently", "therefore", "thus", "hence", "accordingly", "regardless",
+    "notably", "ironically", "initially", "previously", "currently", "recently", "eventually",
 }
 ORG_WORDS = {
     "ministry", "league", "union", "council", "committee", "party", "bank", "agency", "university",

@@ -412,7 +412,13 @@ _SPK_TRAIL = {"will", "would", "can", "could", "should", "may", "might", "must",
               "a", "an", "of", "to", "and", "or", "in", "on", "at", "for", "with", "by", "as",
               "that", "who", "which", "has", "recently", "previously", "repeatedly", "further"}
 _SPK_LEAD = {"though", "although", "and", "but", "so", "while", "because", "as", "when", "since",
-             "then", "yet", "whereas", "if"}
+             "then", "yet", "whereas", "if",
+             # sentence adverbs before the subject ('Recently she announced ...' -> 'she')
+             "recently", "meanwhile", "however", "earlier", "later", "still", "instead", "indeed",
+             "separately", "elsewhere", "overall", "also", "now", "nonetheless", "nevertheless",
+             "moreover", "furthermore", "ultimately", "finally", "additionally", "similarly",
+             "likewise", "consequently", "therefore", "thus", "notably", "initially",
+             "previously", "currently", "eventually"}
 _SPK_CALENDAR = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
                  "today", "yesterday", "tonight", "january", "february", "march", "april", "june",
                  "july", "august", "september", "october", "november", "december"}
@@ -596,7 +602,9 @@ def _subject(text: str, start: int, end: int) -> Optional[tuple[int, int]]:
 
 def _previous_subject(text: str, para_start: int, qs: int) -> Optional[tuple[int, int]]:
     """Subject (name, pronoun or role phrase) of the sentence just before a quote, in the same
-    paragraph or the paragraph before."""
+    paragraph or a line before it (a blank line ends the search: reaching into the paragraph
+    before a blank line named a speaker for 0.8% more PolNeAR quotes, mostly the wrong one --
+    dev speaker accuracy 0.944 -> 0.937)."""
     start = max(0, text.rfind("\n", 0, max(0, para_start - 1)) + 1)
     seg = text[start:qs]
     sents = [m for m in re.finditer(r"[^.!?]+[.!?]+[”\"’]?", seg)]
