@@ -613,7 +613,7 @@ def test_rule_entities_read_datelines_headings_and_country_initials():
             "WINTER OF THE LONG STRIKE, IN PICTURES The pilots' union met in Ostravel.")
     found = {m.text: m.type for m in rule_mentions("a", text)}
     assert found["PORT AVERIN"] == "PLACE" and found["OSTRAVEL"] == "PLACE"
-    assert found["U.S"] == "PLACE" and found["NATO"] == "ORG"
+    assert found["U.S."] == "PLACE" and found["NATO"] == "ORG"
     assert not {"FULL TEXT", "ABSTRACT", "WINTER OF THE LONG STRIKE"} & set(found)
 
 
@@ -708,3 +708,23 @@ def test_a_claim_read_from_a_quotation_is_the_speakers_words(seed_story):
     assert board and not any(c.quoted for c in board)
     money = [c for c in story.claims if "The money is there" in c.text]
     assert money and money[0].quoted and money[0].speaker == "Ilse Garrow"
+
+
+def test_rule_entities_keep_initials_new_places_and_drop_party_letters():
+    """Without a model, on 400 real-text articles: "New York" was "York" (a sentence's "New"
+    stripped), "Donald J. Trump" was "Donald J" and "Trump", "U.S." lost its last period,
+    "(D-Calif.)" gave an entity "D", and "Nonetheless" / "Nobody" were names."""
+    from newsfold.analyze.entities import rule_mentions
+
+    text = ("Donald J. Trump flew to New York and then to New Hampshire. Sen. Ana Velt "
+            "(D-Calif.) met U.S. officials in Manchester, N.H., and in Washington, D.C. "
+            "Nonetheless, he chose Plan B. The rest stayed home. Nobody knew. J. K. Rowling "
+            "wrote to The New York Times.")
+    found = {m.text: m.type for m in rule_mentions("a", text)}
+    assert found["Donald J. Trump"] == "PERSON" and found["J. K. Rowling"] == "PERSON"
+    assert found["New York"] == found["New Hampshire"] == "PLACE"
+    assert found["U.S."] == found["N.H."] == found["D.C."] == "PLACE"
+    assert found["New York Times"] == "ORG" and found["Ana Velt"] == "PERSON"
+    assert not {"York", "Hampshire", "D", "D-Calif", "Donald J", "Nonetheless", "Nobody",
+                "B. The"} & set(found)
+

@@ -80,7 +80,15 @@ STOP_INITIAL = {
     "separately", "overall", "finally", "additionally", "besides", "otherwise", "similarly",
     "likewise", "consequently", "therefore", "thus", "hence", "accordingly", "regardless",
     "notably", "ironically", "initially", "previously", "currently", "recently", "eventually",
+    # pronouns and notes that open a sentence in capitals ("Nobody knows ...", "Correction:")
+    "nobody", "everybody", "everyone", "someone", "somebody", "anyone", "anybody", "correction",
 }
+#: "New" opens these places' names ("New York", "New Hampshire") ...
+NEW_PLACES = {"york", "jersey", "hampshire", "mexico", "zealand", "delhi", "orleans", "england",
+              "guinea", "brunswick", "haven", "caledonia", "south", "bedford", "london", "hebrides",
+              "territories"}
+#: ... and these: never stripped as a sentence's opening "New"
+NEW_NAMES = NEW_PLACES | {"democratic", "yorker", "yorkers", "labour", "line"}
 ORG_WORDS = {
     "ministry", "league", "union", "council", "committee", "party", "bank", "agency", "university",
     "observatory", "news", "post", "times", "inc", "corp", "corporation", "company", "co", "group",
@@ -169,7 +177,10 @@ def implausible_person(name: str) -> bool:
         return True
     return bool(re.search(r"[’'](?:ve|ll|re|d|m|t)\b", name))
 
-_WORD = r"[A-Z][\w’'\.-]*[\w]|[A-Z]"
+#: a capitalised word; an initial with its period inside a name ("Donald J. Trump", "J. K.
+#: Rowling") when a capitalised word follows that does not open a sentence ("Plan B. The")
+_WORD = (r"[A-Z][\w’'\.-]*[\w]|[A-Z]\.(?=[ \t\xa0]+[A-Z])(?![ \t\xa0]+(?:The|He|She|It|In|On|At|A|An|"
+         r"But|And|This|That|These|They|We|I|His|Her|Its|Their|Our|There|Then|If|As|For|So)\b)|[A-Z]")
 _PART = r"(?:(?:al|el|ad|as|an|ar|bin|ibn|bint|abu|van|von|de|der|den|da|di|du|del|la|le|dos|of)[ -]?)"
 _CAP_PHRASE = re.compile(
     rf"(?:{_WORD})(?:(?:[ \t\xa0]+|[-‑‐])(?:{_PART})?(?:{_WORD}))*|"
@@ -259,7 +270,8 @@ def _clean_phrase(text: str, start: int) -> tuple[str, int, bool]:
     i = 0
     while i < len(toks):
         w = toks[i].group(0).rstrip(".,").casefold()
-        if w in STOP_INITIAL and i < len(toks) - 1:
+        if w in STOP_INITIAL and i < len(toks) - 1 and not (
+                w == "new" and toks[i + 1].group(0).strip(".,’'").casefold() in NEW_NAMES):
             i += 1
             continue
         if re.search(r"[’']s$", w) and i < len(toks) - 1:
@@ -284,8 +296,15 @@ def _clean_phrase(text: str, start: int) -> tuple[str, int, bool]:
             break
     new_start = toks[i].start()
     out = text[new_start:]
-    out = re.sub(r"[’']s?$", "", out).rstrip(".-‑‐ ")
+    out = re.sub(r"[’']s?$", "", out)
+    # the period of a closing initialism stays ("U.S.", "D.C."); a sentence's full stop goes
+    out = out.rstrip("-‑‐ ") if _INITIALISM_END.search(out) else out.rstrip(".-‑‐ ")
     return out, start + new_start, titled
+
+
+_PARTY_STATE = re.compile(r"[DRI]-[A-Z][\w.]*")
+_INITIALISM_END = re.compile(r"(?<![\w.])(?:[A-Z]\.){2,}$")
+_INITIALISM_CUT = re.compile(r"(?<![\w.])(?:[A-Z]\.)+[A-Z]$")
 
 
 def rule_mentions(article_id: str, text: str) -> list[Mention]:
@@ -296,6 +315,10 @@ def rule_mentions(article_id: str, text: str) -> list[Mention]:
         phrase = _name_or_junk(phrase, text, start) if phrase else None
         if not phrase:
             continue
+        if _INITIALISM_CUT.search(phrase) and text[start + len(phrase):start + len(phrase) + 1] == ".":
+            phrase += "."  # "U.S." (the match stops before a period)
+        if (len(phrase) == 1 and phrase != "X") or _PARTY_STATE.fullmatch(phrase):
+            continue  # "(D-Calif.)", "(R-Texas)": a party and a state, not a name
         toks = phrase.split()
         low = [t.casefold().strip(".,") for t in toks]
         if len(toks) == 1 and (low[0] in STOP_INITIAL or low[0] in TITLE_WORDS):
@@ -337,12 +360,16 @@ def _rule_type(toks, low, titled, prev, after, text, start) -> Optional[str]:
         return "ORG"
     if len(toks) == 1 and toks[0].rstrip(".") in COUNTRY_ACRONYMS:
         return "PLACE"
+    if len(toks) == 1 and _INITIALISM_END.fullmatch(toks[0]) and text[max(0, start - 2):start] == ", ":
+        return "PLACE"  # a state after its town: "Manchester, N.H.", "Trenton, N.J."
     if len(toks) == 1 and toks[0].isupper() and len(toks[0]) >= 2:
         return "ORG"
     if any(t in PLACE_WORDS for t in low[1:]) or (len(low) > 1 and low[0] in PLACE_PREFIX):
         return "PLACE"  # "Fort Hood", "East Jerusalem", "San Bernardino", "Oak Creek"
     if titled:
         return "PERSON"
+    if len(low) > 1 and low[0] == "new" and low[1].strip(".,") in NEW_PLACES:
+        return "PLACE"  # "New Hampshire" (two capitalised words read as a person's name)
     if len(toks) == 1 and low[0].endswith(DEMONYM_SUFFIX) and not _CUE_AFTER.match(after):
         return None  # "Syrian", "Russian", "Chinese": adjectives, not entities
     if len(toks) >= 2 and any(_PARTICLE_PREFIX.match(t) or t.casefold() in PARTICLES for t in toks):
@@ -351,9 +378,14 @@ def _rule_type(toks, low, titled, prev, after, text, start) -> Optional[str]:
         return "PERSON"
     if prev in PLACE_PREPS:
         return "PLACE"
-    if 2 <= len(toks) <= 3 and all(t[:1].isupper() and not t.isupper() for t in toks):
-        return "PERSON"
+    initials = sum(bool(_INITIAL.fullmatch(t)) for t in toks)
+    if 2 <= len(toks) <= 3 + initials and initials < len(toks) and all(
+            _INITIAL.fullmatch(t) or (t[:1].isupper() and not t.isupper()) for t in toks):
+        return "PERSON"  # "Ana Velt", "Donald J. Trump", "J. K. Rowling"
     return "OTHER"
+
+
+_INITIAL = re.compile(r"[A-Z]\.")
 
 
 _SPACY_TYPES = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "PLACE", "LOC": "PLACE", "FAC": "PLACE"}
@@ -368,7 +400,8 @@ _GLUED_TAIL = re.compile(r"(?:,\s*\d.*|[\s(\[/,;:\-]+)$")
 _DATELINE_AFTER = re.compile(r"\s*(?:\(|,\s*(?:[A-Z][a-z]|[A-Z]\.|[A-Z]{2}\b)|[—–―-])")
 
 #: initials of countries, which the acronym rule would call organisations
-COUNTRY_ACRONYMS = {"U.S", "US", "USA", "U.S.A", "U.K", "UK", "UAE", "U.A.E", "DRC", "PRC"}
+COUNTRY_ACRONYMS = {"U.S", "US", "USA", "U.S.A", "U.K", "UK", "UAE", "U.A.E", "DRC", "PRC",
+                    "D.C"}  # (and the US capital's district)
 
 
 def _name_or_junk(phrase: str, text: str = "", start: int = 0) -> Optional[str]:
