@@ -307,8 +307,22 @@ _INITIALISM_END = re.compile(r"(?<![\w.])(?:[A-Z]\.){2,}$")
 _INITIALISM_CUT = re.compile(r"(?<![\w.])(?:[A-Z]\.)+[A-Z]$")
 
 
+#: a capitalised word inside a sentence (after a lower-case word or a comma, or a title's
+#: abbreviation): a name there
+_MID_CAPITAL = re.compile(r"(?:(?<=[a-z0-9,;])|(?<=\b(?:Mr|Ms|Dr|Sr|Jr|St)\.)|(?<=\b(?:Mrs|Sen|Rep|"
+                          r"Gov|Gen|Col|Sgt)\.)|(?<=\bProf\.)|(?<=\bCapt\.))[ \t\xa0]+([A-Z][\w’'-]*)")
+_HYPHEN_NAME = re.compile(r"[-‑‐][A-Z]")  # "Al-Shaibani", "Abdul-Jabbar": a name's own shape
+_LOWER_WORD = re.compile(r"(?<![\w’'-])[a-z][\w’'-]*")
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;\"“”‘’)\]\n—–-])[\s\"“‘(\[]*$")
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    return bool(_SENTENCE_START.search(text, max(0, start - 4), start)) or start == 0
+
+
 def rule_mentions(article_id: str, text: str) -> list[Mention]:
     out: list[Mention] = []
+    mid: Optional[set] = None  # words the text capitalises inside a sentence (made when needed)
     for m in _CAP_PHRASE.finditer(text):
         raw = m.group(0)
         phrase, start, titled = _clean_phrase(raw, m.start())
@@ -319,6 +333,21 @@ def rule_mentions(article_id: str, text: str) -> list[Mention]:
             phrase += "."  # "U.S." (the match stops before a period)
         if (len(phrase) == 1 and phrase != "X") or _PARTY_STATE.fullmatch(phrase):
             continue  # "(D-Calif.)", "(R-Texas)": a party and a state, not a name
+        if " " not in phrase and not phrase.isupper() and not _HYPHEN_NAME.search(phrase) \
+                and _opens_sentence(text, start):
+            # one capitalised word opening a sentence ("Throughout", "Unfortunately", "People")
+            # is a name only when the text also capitalises it inside a sentence
+            # (or, before a speech cue, when the text never writes it in lower case: "Hassan
+            # said", not "Officials said")
+            if mid is None:
+                mid = {w.rstrip("’'").removesuffix("’s").removesuffix("'s")
+                       for w in _MID_CAPITAL.findall(text)}
+                lower = set(_LOWER_WORD.findall(text))
+            word = phrase.rstrip("’'").removesuffix("’s").removesuffix("'s")
+            if word not in mid and not (
+                    _CUE_AFTER.match(text[start + len(phrase):start + len(phrase) + 25].casefold())
+                    and word.casefold() not in lower):
+                continue
         toks = phrase.split()
         low = [t.casefold().strip(".,") for t in toks]
         if len(toks) == 1 and (low[0] in STOP_INITIAL or low[0] in TITLE_WORDS):
