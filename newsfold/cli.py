@@ -91,7 +91,7 @@ def run(
 
 @app.command()
 def dedup(
-    input: Path = typer.Argument(..., help="JSONL, one article per line."),
+    input: Path = typer.Argument(..., exists=True, dir_okay=False, help="JSONL, one article per line."),
     output: Path = typer.Option(..., "--output", "-o", help="JSONL, one line per input article."),
 ) -> None:
     """Find copy families: one line per article with family, origin, relation, evidence."""
@@ -102,7 +102,7 @@ def dedup(
 
 @app.command()
 def cluster(
-    input: Path = typer.Argument(..., help="JSONL, one article per line."),
+    input: Path = typer.Argument(..., exists=True, dir_okay=False, help="JSONL, one article per line."),
     output: Path = typer.Option(..., "--output", "-o", help="JSONL: {id, story} per article."),
     mode: str = typer.Option("batch", "--mode", help="batch (the window model over the whole file, as `newsfold run`) or stream (one article at a time in date order, with periodic window passes)."),
     dense: bool = typer.Option(False, "--dense", help="Window clustering also reads dense sentence embeddings (slower; needs the encoder weights)."),
@@ -140,7 +140,7 @@ def export(
 
 @eval_app.command("clustering")
 def eval_clustering(
-    gold: Path = typer.Argument(..., help="JSONL with a gold `cluster` field."),
+    gold: Path = typer.Argument(..., exists=True, dir_okay=False, help="JSONL with a gold `cluster` field."),
     mode: str = typer.Option("batch", "--mode", help="batch (the window model over the whole file) or stream (one article at a time, as they would arrive)."),
     dense: bool = typer.Option(False, "--dense", help="Window clustering also reads dense sentence embeddings."),
     label: str = typer.Option("cluster", "--label", help="The field holding the gold story label (hidden from the clusterer); when no row has `cluster`: story, story_id, event, event_id or cluster_id, the first found."),
@@ -153,7 +153,7 @@ def eval_clustering(
 
 @eval_app.command("dedup")
 def eval_dedup(
-    gold: Path = typer.Argument(..., help="JSONL with gold `family` (or a group id, or what each "
+    gold: Path = typer.Argument(..., exists=True, dir_okay=False, help="JSONL with gold `family` (or a group id, or what each "
                                 "article was copied from) and `relation`."),
     label: Optional[str] = typer.Option(None, "--label", help="Gold family field (default: "
                                         "`family`, else a known group or origin field)."),
@@ -165,7 +165,7 @@ def eval_dedup(
 
 
 @eval_app.command("quotes")
-def eval_quotes(gold: Path = typer.Argument(..., help="PolNeAR-format JSONL.")) -> None:
+def eval_quotes(gold: Path = typer.Argument(..., exists=True, dir_okay=False, help="PolNeAR-format JSONL.")) -> None:
     """Direct-quote precision/recall and speaker coverage/accuracy."""
     from newsfold.eval.quotes import eval_quotes_command
 
@@ -173,7 +173,7 @@ def eval_quotes(gold: Path = typer.Argument(..., help="PolNeAR-format JSONL.")) 
 
 
 @eval_app.command("claims")
-def eval_claims(gold: Path = typer.Argument(..., help="SummHay-format JSONL.")) -> None:
+def eval_claims(gold: Path = typer.Argument(..., exists=True, dir_okay=False, help="SummHay-format JSONL.")) -> None:
     """Support-set F1 of the best-matching claim for each gold insight."""
     from newsfold.eval.claims import eval_claims_command
 
@@ -182,7 +182,7 @@ def eval_claims(gold: Path = typer.Argument(..., help="SummHay-format JSONL.")) 
 
 @eval_app.command("claim-pairs")
 def eval_claim_pairs(
-    gold: list[Path] = typer.Argument(..., help="Claim-pair files (ClaimDiff JSON, or JSON Lines "
+    gold: list[Path] = typer.Argument(..., exists=True, dir_okay=False, help="Claim-pair files (ClaimDiff JSON, or JSON Lines "
                                       "rows with `claim_a`, `claim_b`, `relation` 0/1)."),
     ner: Optional[str] = typer.Option(None, "--ner", help="spaCy model name or path; 'none' for rules only."),
 ) -> None:
@@ -195,7 +195,7 @@ def eval_claim_pairs(
 
 @eval_app.command("conflicts")
 def eval_conflicts(
-    gold: Path = typer.Argument(..., help="JSONL of stories: rows with a gold `cluster`, or one story per line with `articles`."),
+    gold: Path = typer.Argument(..., exists=True, dir_okay=False, help="JSONL of stories: rows with a gold `cluster`, or one story per line with `articles`."),
     limit: Optional[int] = typer.Option(None, "--limit", help="Only the first N stories."),
     ner: Optional[str] = typer.Option(None, "--ner", help="spaCy model name or path; 'none' for rules only."),
 ) -> None:
@@ -208,7 +208,7 @@ def eval_conflicts(
 
 @eval_app.command("summaries")
 def eval_summaries(
-    gold: Path = typer.Argument(..., help="Multi-News-format JSONL, or reference summaries "
+    gold: Path = typer.Argument(..., exists=True, dir_okay=False, help="Multi-News-format JSONL, or reference summaries "
                                 "with a `cluster` id (NeuS targets)."),
     articles: Optional[Path] = typer.Option(None, "--articles", help="Articles with a `cluster` "
                                             "field, for references that carry none (default: "

@@ -95,3 +95,17 @@ def test_claimdiff_a_weakening_source_is_never_counted_as_support(data_dir):
     assert strong["restates"]["precision"] >= 0.9 and strong["decisions"]["positive"]["restates"] > 20
     # and a pair labelled "weakens" is (almost) never one claim with two sources
     assert weak["decisions"]["positive"]["restates"] <= 0.02 * weak["positive"]
+
+
+def test_a_file_that_cannot_be_read_is_reported_and_the_others_scored(tmp_path):
+    bad = tmp_path / "cut.json"
+    bad.write_text('{"data": [{"claim_a": "x"', encoding="utf-8")
+    good = tmp_path / "pairs.jsonl"
+    good.write_text("".join(json.dumps(r) + "\n" for r in _rows()), encoding="utf-8")
+    files = evaluate([bad, good], config=Config(ner_model="none"))["files"]
+    assert "not a JSON document" in files[0]["error"] and files[1]["pairs"] == 3
+    # a missing file is refused by the command line before anything runs, with its name
+    proc = subprocess.run([sys.executable, "-m", "newsfold", "eval", "claim-pairs", str(tmp_path / "none.json")],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 2 and "does not exist" in proc.stderr and "Traceback" not in proc.stderr
+

@@ -200,7 +200,11 @@ def evaluate(paths: Sequence[Path], *, config=None) -> dict:
     files = []
     decided: dict[tuple, str] = {}
     for path in paths:
-        pairs, skipped = read_pairs(Path(path))
+        try:
+            pairs, skipped = read_pairs(Path(path))
+        except (OSError, ValueError) as exc:  # one unreadable file: said, and the others scored
+            files.append({"file": str(path), "error": str(exc)})
+            continue
         keys = [(p.get("topic"), p.get("article_a"), p.get("article_b"), p["claim_a"], p["claim_b"])
                 for p in pairs]
         todo = [i for i, k in enumerate(keys) if k not in decided]
