@@ -638,6 +638,28 @@ def test_the_timeline_says_an_article_was_updated():
     assert upd.text.startswith("Tessa Post updated tp-1 (version 2), adding 1 sentence")
 
 
+def test_many_versions_of_one_article_are_one_timeline_entry():
+    """A live page polled all day is stored as one version per poll with new text (id~2,
+    id~3, ...); each made its own "updated" entry. More than three are one entry that says
+    how many, until when, and lists them; three or fewer keep an entry each."""
+    base = "Harbour pilots in the fictional port of Tessa stopped work on Monday, the union said."
+
+    def polls(n):
+        arts = [Article(id="tp-1", text=base, source="Tessa Post", published="2026-03-02T08:00:00")]
+        for k in range(2, n + 1):
+            arts.append(Article(id=f"tp-1~{k}", source="Tessa Post",
+                                published=f"2026-03-02T{8 + k:02d}:00:00",
+                                text=base + "".join(f" Update {j}: ships are waiting." for j in range(k))))
+        return arts
+
+    tl = build_timeline(polls(8))
+    (upd,) = [e for e in tl if e.kind == "updated"]
+    assert upd.articles == [f"tp-1~{k}" for k in range(2, 9)] and upd.time == "2026-03-02T10:00:00"
+    assert upd.text.startswith("Tessa Post updated tp-1 7 times (versions 2-8), until 2026-03-02 16:00")
+    assert [e.kind for e in tl].count("published") == 1
+    assert [e.kind for e in build_timeline(polls(4))].count("updated") == 3
+
+
 def test_a_dateline_is_neither_a_claim_nor_part_of_one_nor_of_a_timeline_entry(seed_story):
     """"Moscow, July 31 (AP)" was a single-source claim of the seed wire story (its "July 31"
     is a date no other family writes), and a claim chosen from a lead sentence showed the

@@ -134,6 +134,26 @@ def build_timeline(articles: Sequence[Article]) -> list[TimelineEvent]:
                                     text=f"{len(g)} copies published{by}{until}: {g[0].headline}",
                                     articles=sorted(a.id for a in g)))
     ids = {a.id for a in articles}
+    # many versions of one article (a live page polled all day, each poll with new text): one
+    # entry, as many near copies of one headline are
+    versions: dict[str, list[Article]] = {}
+    for a in articles:
+        v = version_of(a.id)
+        if v and v[0] in ids and a.id not in one_entry:
+            versions.setdefault(v[0], []).append(a)
+    for base, vs in versions.items():
+        if len(vs) <= FOLD_COPIES:
+            continue
+        vs.sort(key=lambda a: version_of(a.id)[1])
+        one_entry.update(a.id for a in vs)
+        times = sorted(t for t in (a.published or a.first_seen for a in vs) if t)
+        until = f", until {times[-1][:16].replace('T', ' ')}" if times and times[-1] != times[0] else ""
+        last = vs[-1]
+        events.append(TimelineEvent(
+            time=times[0] if times else None, kind="updated",
+            text=(f"{last.source or base} updated {base} {len(vs)} times (versions 2-"
+                  f"{version_of(last.id)[1]}){until}: {last.headline}"),
+            articles=[a.id for a in vs]))
     for a in articles:
         if a.id in one_entry:
             continue
