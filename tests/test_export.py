@@ -120,3 +120,26 @@ def test_exported_articles_csv_reads_back_as_the_same_articles(db, tmp_path):
         assert {a.id for a in got} == {a.id for a in st.iter_articles()}
     fields = lambda a: (a.id, a.title, a.text, a.source, a.published)  # noqa: E731
     assert sorted(map(fields, got)) == sorted(map(fields, want))
+
+
+def test_a_run_on_our_own_output_keeps_each_articles_extra_fields_not_the_last_runs_findings(tmp_path):
+    """`newsfold run out/stories.json` (a re-run after an upgrade): every article's ``meta``
+    had gathered the previous run's family, relation, hashes, removed spans and its ``meta``
+    inside ``meta``. Now it holds what the first run held: the article's own extra fields."""
+    from pathlib import Path
+
+    from newsfold.config import Config
+    from newsfold.clean.pipeline import ENGINE_FIELDS
+    from newsfold.report import write_outputs
+    from newsfold.run import run
+
+    demo = Path(__file__).resolve().parents[1] / "examples" / "demo"
+    first = run([str(demo)], config=Config(ner_model="none", progress=False))
+    write_outputs(first, tmp_path / "out")
+    again = run([str(tmp_path / "out" / "stories.json")], config=Config(ner_model="none", progress=False))
+    before = {a.id: a.meta for a in first.articles}
+    assert {a.id for a in again.articles} == set(before)
+    assert any(before.values())  # the demo's JSON Lines rows carry extra fields of their own
+    for a in again.articles:
+        assert a.meta == before[a.id], a.id
+        assert not set(a.meta) & ENGINE_FIELDS

@@ -17,6 +17,12 @@ _KNOWN = {
     "id", "title", "date", "published", "source", "url", "content_type", "author", "byline",
     "language", "lang", "warc_date", "feed_title",
 }
+#: what newsfold writes on an article it has read (stories.json, `newsfold export`): read back,
+#: they are derived again, not kept as the article's own extra fields in ``meta``
+ENGINE_FIELDS = frozenset({
+    "family", "origin", "relation", "similarity", "reason", "added", "dropped", "story",
+    "content_hash", "input_hash", "format", "path", "position", "removed", "dateline", "wire",
+    "first_seen", "meta"})
 #: fields read as text (a value of another type is left out and reported as ``bad_field``)
 _TEXT_FIELDS = ("title", "source", "url", "author", "byline", "language", "lang", "feed_title")
 #: an HTML page whose extracted text has fewer words holds no article
@@ -205,6 +211,13 @@ def clean_record(
         language = detect_language(ct.text)
 
     meta = {k: v for k, v in fields.items() if k not in _KNOWN}
+    if "content_hash" in fields and "format" in fields:
+        # one of our own articles read back (a re-run on stories.json or an export): the
+        # previous run's findings go, its article's own extra fields stay
+        before = fields.get("meta") if isinstance(fields.get("meta"), dict) else {}
+        meta = {k: v for k, v in meta.items() if k not in ENGINE_FIELDS}
+        for k, v in before.items():
+            meta.setdefault(k, v)
     if ct.crawl_date:
         meta["crawl_date"] = ct.crawl_date
     if raw_date is not None and bad_date:
