@@ -749,6 +749,9 @@ def test_rule_entities_keep_initials_new_places_and_drop_party_letters():
     assert found["New York Times"] == "ORG" and found["Ana Velt"] == "PERSON"
     assert not {"York", "Hampshire", "D", "D-Calif", "Donald J", "Nonetheless", "Nobody",
                 "B. The"} & set(found)
+    # a state's abbreviation after its town is a place, with its period
+    found = {m.text: m.type for m in rule_mentions("a", "Crews in Fresno, Calif., and in Ocala, Fla. worked.")}
+    assert found["Calif."] == found["Fla."] == "PLACE" and "Calif" not in found
 
 
 def test_rule_entities_a_word_opening_a_sentence_is_a_name_only_where_the_text_says_so():

@@ -302,6 +302,11 @@ def _clean_phrase(text: str, start: int) -> tuple[str, int, bool]:
     return out, start + new_start, titled
 
 
+#: the AP's abbreviations of US states (those not written as initials: "N.H." is one)
+STATE_ABBREVIATIONS = frozenset({
+    "Ala", "Ariz", "Ark", "Calif", "Colo", "Conn", "Del", "Fla", "Ga", "Ill", "Ind", "Kan", "Ky",
+    "La", "Md", "Mass", "Mich", "Minn", "Miss", "Mo", "Mont", "Neb", "Nev", "Okla", "Ore", "Pa",
+    "Tenn", "Tex", "Va", "Vt", "Wash", "Wis", "Wyo"})
 _PARTY_STATE = re.compile(r"[DRI]-[A-Z][\w.]*")
 _INITIALISM_END = re.compile(r"(?<![\w.])(?:[A-Z]\.){2,}$")
 _INITIALISM_CUT = re.compile(r"(?<![\w.])(?:[A-Z]\.)+[A-Z]$")
@@ -331,6 +336,11 @@ def rule_mentions(article_id: str, text: str) -> list[Mention]:
             continue
         if _INITIALISM_CUT.search(phrase) and text[start + len(phrase):start + len(phrase) + 1] == ".":
             phrase += "."  # "U.S." (the match stops before a period)
+        elif phrase in STATE_ABBREVIATIONS and text[start + len(phrase):start + len(phrase) + 1] == "." \
+                and text[max(0, start - 2):start] == ", ":
+            # a state after its town: "Los Angeles, Calif." (an entity "Calif" of no type)
+            out.append(Mention(article_id, start, start + len(phrase) + 1, phrase + ".", "PLACE"))
+            continue
         if (len(phrase) == 1 and phrase != "X") or _PARTY_STATE.fullmatch(phrase):
             continue  # "(D-Calif.)", "(R-Texas)": a party and a state, not a name
         if " " not in phrase and not phrase.isupper() and not _HYPHEN_NAME.search(phrase) \
