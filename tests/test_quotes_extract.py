@@ -193,6 +193,22 @@ def test_a_sentence_adverb_is_no_speaker():
     assert [q.speaker_text for q in extract_quotes("a", text, None)] == ["she"]
 
 
+def test_a_colon_gives_the_quotation_to_a_subject_that_can_speak():
+    """"The bias begins to show when looking at how the site rated this statement by Lind on
+    June 11: “…”" named "The bias" the speaker. The subject of a sentence introducing a
+    quotation with a colon speaks it when it is a name, a pronoun, a person's role or a
+    writing ("The statement read:")."""
+    quote = "\u201cWe will not leave this square until the harbour law is changed.\u201d"
+    for intro, speaker in (
+            ("The bias begins to show when looking at how the site rated this statement by Lind on June 11:", None),
+            ("The challenge for the port is plain:", None),
+            ("She then addressed the crowd:", "She"),
+            ("The minister then told the assembly:", "The minister"),
+            ("The statement read:", "The statement")):
+        (q,) = extract_quotes("a", f"{intro} {quote}", None)
+        assert q.speaker_text == speaker, intro
+
+
 def test_the_name_shown_is_the_person_the_speaker_phrase_names():
     """The speaker phrase names an organisation or a place beside the person ("Harvard law
     professor X", "the mountaineer from Interlaken"): readers are shown the person, never the

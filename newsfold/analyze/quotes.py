@@ -574,6 +574,31 @@ def find_speaker(text: str, qs: int, qe: int, para_start: int, para_end: int,
     return None, None
 
 
+def _colon_speaker(text: str, sp: Optional[tuple[int, int]]) -> Optional[tuple[int, int]]:
+    """The subject of a sentence that introduces a quotation with a colon speaks it only when
+    it can speak: a name, a pronoun or a person's role ("The minister then said this:"), not
+    "The bias begins to show in how the site rated this statement by Trump: “…”"."""
+    if sp is None:
+        return None
+    words = text[sp[0]:sp[1]].split()
+    last = words[-1].strip(".,;:’'\"”").casefold() if words else ""
+    if words[-1][:1].isupper() or last in PRONOUNS or last.rstrip("s") in ROLE_NOUNS \
+            or last in ROLE_NOUNS or last in _WRITINGS:
+        return sp
+    return None
+
+
+#: things that carry words and are quoted from ("The statement read:", "The ad says:")
+_WRITINGS = {"statement", "statements", "report", "letter", "memo", "post", "tweet", "tweets",
+             "ad", "release", "filing", "complaint", "document", "lawsuit", "indictment",
+             "ruling", "order", "message", "email", "e-mail", "note", "website", "site", "page",
+             "book", "study", "survey", "article", "editorial", "column", "sign", "signs",
+             "banner", "caption", "headline", "petition", "resolution", "bill", "text",
+             "transcript", "video", "decision", "opinion", "verdict", "motion", "brief",
+             "platform", "slogan", "plaque", "inscription", "card", "notice", "warning", "label",
+             "piece", "story", "essay", "op-ed", "speech", "passage", "line", "script", "entry"}
+
+
 def _subject(text: str, start: int, end: int) -> Optional[tuple[int, int]]:
     """First name-like phrase or pronoun of a sentence: the subject of a participle cue."""
     seg = text[start:end]
@@ -775,8 +800,8 @@ def extract_quotes(article_id: str, text: str,
         sp, cue = find_speaker(text, qs, qe, ps, pe_last, ss, max(se, qe))
         sp = clean_speaker(text, sp)
         if sp is None and pre.endswith(":") and len(pre.split()) <= 25:
-            sp = clean_speaker(text, _subject(text, ss, qs))  # "She then addressed the crowd: “…”"
-            cue = ":" if sp else None
+            sp = _colon_speaker(text, clean_speaker(text, _subject(text, ss, qs)))
+            cue = ":" if sp else None  # "She then addressed the crowd: “…”"
         if sp is None and not pre and para is not None and para.para > 0:
             # 'X released the following statement:' / 'Stated Stone:' then the quote paragraph
             pp = next((p for p in paras if p.para == para.para - 1), None)
