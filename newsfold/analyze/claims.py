@@ -415,16 +415,21 @@ def mark_quoted(c: Claim, u: Unit, quotes: Optional[dict]) -> Claim:
     ``speaker``. Its text gets the quote marks the sentence split cut off (a sentence from the
     middle or end of a quotation of several sentences began or ended without one), so that it
     reads as a quotation, never as the outlet's own statement."""
-    spans = quotes.get(u.article) if quotes else None
-    if not spans:
-        return c
-    a, b = u.span.start, u.span.end
-    for s, e, speaker in spans:
-        if min(b, e) - max(a, s) >= max(1, 0.5 * (b - a)):
-            c.quoted, c.speaker = True, speaker
-            c.text = _balanced_marks(c.text, opened=s < a, closed=e <= b)
-            return c
+    q = _quotation(u, quotes)
+    if q is not None:
+        s, e, c.speaker = q
+        c.quoted = True
+        c.text = _balanced_marks(c.text, opened=s < u.span.start, closed=e <= u.span.end)
     return c
+
+
+def _quotation(u: Unit, quotes: Optional[dict]) -> Optional[tuple]:
+    """(start, end, speaker) of the direct quotation holding most of sentence ``u``, if any."""
+    a, b = u.span.start, u.span.end
+    for s, e, speaker in (quotes.get(u.article, ()) if quotes else ()):
+        if min(b, e) - max(a, s) >= max(1, 0.5 * (b - a)):
+            return s, e, speaker
+    return None
 
 
 def _balanced_marks(text: str, opened: bool, closed: bool) -> str:
@@ -549,7 +554,7 @@ def _additions(d: ClaimDraft, units, count_sources, al: Alignment, fam: Sequence
 def _clause_claim(c: Claim, u: Unit, quotes: Optional[dict]) -> Claim:
     """A claim made of a clause of sentence ``u``: quoted when the sentence is (its marks are
     the sentence's business, not the clause's: the clause keeps its text)."""
-    probe = Claim(text=c.text)
-    mark_quoted(probe, u, quotes)
-    c.quoted, c.speaker = probe.quoted, probe.speaker
+    q = _quotation(u, quotes)
+    if q is not None:
+        c.quoted, c.speaker = True, q[2]
     return c

@@ -322,7 +322,12 @@ _SENTENCE_START = re.compile(r"(?:^|[.!?:;\"“”‘’)\]\n—–-])[\s\"“�
 
 
 def _opens_sentence(text: str, start: int) -> bool:
-    return bool(_SENTENCE_START.search(text, max(0, start - 4), start)) or start == 0
+    return bool(_SENTENCE_START.search(text, max(0, start - 4), start))
+
+
+def _bare_word(w: str) -> str:
+    """A word without a closing mark or possessive: "Lind's" -> "Lind"."""
+    return w.rstrip("’'").removesuffix("’s").removesuffix("'s")
 
 
 def rule_mentions(article_id: str, text: str) -> list[Mention]:
@@ -350,10 +355,9 @@ def rule_mentions(article_id: str, text: str) -> list[Mention]:
             # (or, before a speech cue, when the text never writes it in lower case: "Hassan
             # said", not "Officials said")
             if mid is None:
-                mid = {w.rstrip("’'").removesuffix("’s").removesuffix("'s")
-                       for w in _MID_CAPITAL.findall(text)}
+                mid = {_bare_word(w) for w in _MID_CAPITAL.findall(text)}
                 lower = set(_LOWER_WORD.findall(text))
-            word = phrase.rstrip("’'").removesuffix("’s").removesuffix("'s")
+            word = _bare_word(phrase)
             if word not in mid and not (
                     _CUE_AFTER.match(text[start + len(phrase):start + len(phrase) + 25].casefold())
                     and word.casefold() not in lower):
