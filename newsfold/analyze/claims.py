@@ -36,6 +36,7 @@ from typing import Callable, Optional, Sequence
 import numpy as np
 
 from newsfold.analyze.conflicts import PLACE_MIN_COSINE, ConflictFinder, conflict_values
+from newsfold.analyze.quotes import CLOSE_D, OPEN_D
 from newsfold.analyze.sentences import Span, sentences
 from newsfold.clean.metadata import without_dateline
 from newsfold.marks import is_about_the_article
@@ -403,10 +404,8 @@ def _merge_same_text(claims: list[Claim], count_sources, order_of) -> list[Claim
     return out
 
 
-_OPENING = "“‘«„"
-_CLOSING = "”’»"
-#: a quotation's last character when a mark closes it (a typewriter '' pair ends in ')
-CLOSING_MARKS = frozenset(_CLOSING + "\"'")
+_OPENING = OPEN_D + "‘"  # the quote stage's double marks, and the single ones
+_CLOSING = CLOSE_D + "’"
 
 
 def mark_quoted(c: Claim, u: Unit, quotes: Optional[dict]) -> Claim:

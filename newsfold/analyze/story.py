@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Callable, Sequence
 
-from newsfold.analyze.claims import CLOSING_MARKS, build_claims
+from newsfold.analyze.claims import build_claims
 from newsfold.analyze.entities import build_entities
-from newsfold.analyze.quotes import extract_quotes, group_quotes, make_resolver
+from newsfold.analyze.quotes import QUOTE_CHARS, extract_quotes, group_quotes, make_resolver
 from newsfold.analyze.summary import summarize
 from newsfold.analyze.timeline import build_timeline
 from newsfold.model import Article, Story
@@ -168,12 +168,14 @@ def analyze_story(story: Story, articles: Sequence[Article], *, config=None) -> 
     twins = Twins(articles)
     count_all = twins.counter(count)
     # direct quotations by article: a claim read from one is the speaker's words. Only a
-    # quotation closed by its mark: one left open runs to its paragraph's end, and in a text
-    # whose paragraph breaks a crawl lost that is the reporter's prose after it
+    # quotation closed by its mark (the quote stage's own test, ``quotes.quote_spans``): one
+    # left open runs to its paragraph's end, and in a text whose paragraph breaks a crawl lost
+    # that is the reporter's prose after it
     spoken: dict[str, list] = {}
     texts = {a.id: a.text or "" for a in articles}
     for q in found:
-        if q.kind == "direct" and texts.get(q.article, "")[q.end - 1:q.end] in CLOSING_MARKS:
+        end = texts.get(q.article, "")[q.end - 1:q.end]
+        if q.kind == "direct" and end and end in QUOTE_CHARS:
             spoken.setdefault(q.article, []).append((q.start, q.end, q.speaker))
     claims, drafts, al = build_claims(twins.reps, count_all, entities=index, quotes=spoken)
     story.claims = twins.claims(claims)

@@ -34,6 +34,7 @@ import time
 from pathlib import Path
 from typing import Iterable, Iterator, Optional, Sequence
 
+from newsfold.eval.metrics import _f1
 from newsfold.ingest.rows import JsonObjects
 
 DECISIONS = ("restates", "conflicts", "none")
@@ -166,8 +167,7 @@ def _decide_story(pairs: Sequence[dict], config) -> list[str]:
 def _prf(tp: int, fp: int, fn: int) -> dict:
     p = tp / (tp + fp) if tp + fp else 0.0
     r = tp / (tp + fn) if tp + fn else 0.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
-    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4)}
+    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(_f1(p, r), 4)}
 
 
 def score(labels: Sequence[int], decisions: Sequence[str]) -> dict:

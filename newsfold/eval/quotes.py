@@ -197,7 +197,10 @@ _INDIRECT = {"indirect", "paraphrase", "reported", "mixed", "partial"}
 
 
 def doc_text(doc: dict) -> str:
-    for k in ("text", "body", "content", "article"):
+    """The document's text, under the keys the JSON Lines reader takes it from."""
+    from newsfold.ingest.jsonl import TEXT_KEYS
+
+    for k in TEXT_KEYS:
         if isinstance(doc.get(k), str):
             return doc[k]
     return ""
