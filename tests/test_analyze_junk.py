@@ -192,5 +192,23 @@ def test_the_dateline_place_is_a_place():
         cfg = Config(ner_model=model) if model else Config()
         idx = build_entities([Article(id="d", text=text, dateline="PORT AVERIN (AP)")], cfg)
         types = {e.name: e.type for e in idx.to_entities()}
-        assert types.get("PORT AVERIN") == "PLACE", types
+        # named as a place is written ("Port Averin"), not in the dateline's capitals
+        assert types.get("Port Averin") == "PLACE", types
         assert "Ivo Petric" in types and (model is None or types["Ivo Petric"] == "PERSON")
+
+
+def test_rule_entities_groups_credits_and_state_abbreviations():
+    """Read on a fictional wire report and on 400 real-text articles: "Prosecutors said" was a
+    PERSON, a dateline's unknown wire credit "(Fictional Wire)" a PERSON, and "Fresno, Calif."
+    an entity "Calif" beside "California"."""
+    text = ("HARLOW, Calif., March 3 (Fictional Wire) — A jury in the fraud trial of Mina Okafor "
+            "failed to reach a verdict on Tuesday.\n\n"
+            "Prosecutors said they would decide within a week whether to retry Okafor, who "
+            "lives in Fresno, Calif., and ran the treasury of Harlow for a decade.\n\n"
+            "Officials in California said the case had cost the county $2 million.")
+    names = _names(text, "none")
+    assert "Prosecutors" not in names, names
+    assert names.get("Fictional Wire") == "ORG", names
+    assert names.get("California") == "PLACE" and not any(n.startswith("Calif") and n != "California"
+                                                           for n in names), names
+    assert names.get("Mina Okafor") == "PERSON" and names.get("Fresno") == "PLACE", names

@@ -241,3 +241,31 @@ def test_a_participles_phrase_ends_the_speaker_but_a_noun_in_ing_does_not():
                          ("Officials at the meeting in Vienna", "Officials at the meeting in Vienna")]:
         sp = clean_speaker(phrase, (0, len(phrase)))
         assert sp is not None and phrase[sp[0]:sp[1]] == want
+
+
+def test_a_numbered_person_and_a_title_abbreviation_speak():
+    """'Juror No. 12 said' named "Juror No" (the number's full stop ended the phrase), and
+    'Del. Velt said' named nobody ("Del." was not among the titles the phrase may hold)."""
+    from newsfold.analyze.entities import build_entities
+    from newsfold.analyze.quotes import make_resolver
+    from newsfold.config import Config
+    from newsfold.model import Article
+
+    cases = {
+        "“We could not agree on anything,” Juror No. 12 said after the verdict.": "Juror No. 12",
+        "“It was my fault,” Witness No. 3 told the court.": "Witness No. 3",
+        "“I am here,” said Juror No. 4.": "Juror No. 4",
+        "“The bill is dead,” Del. Velt said on Tuesday.": "Del. Velt",
+        "“It is over,” Maj. Tom Reed said.": "Maj. Tom Reed",
+    }
+    for text, expected in cases.items():
+        assert [q.speaker_text for q in extract_quotes("a", text)] == [expected], text
+    text = ("The jury in Harlow failed to reach a verdict on Tuesday.\n\n"
+            "“We could not agree on anything,” Juror No. 12 said after the verdict.")
+    art = Article(id="a", text=text)
+    index = build_entities([art], Config(ner_model="none"))
+    assert [q.speaker for q in extract_quotes("a", text, make_resolver(art, index))] == ["Juror No. 12"]
+    assert not any("Juror" in e.name for e in index.to_entities())
+    # "No. 12" alone, or a number after a word that names no person, is no speaker
+    for text in ("“It was fine,” No. 12 said.", "“It was fine,” Chapter 11 said."):
+        assert [q.speaker_text for q in extract_quotes("a", text)] == [None], text

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import re
+import string
 import unicodedata
 from collections import Counter, OrderedDict, defaultdict
 from dataclasses import dataclass, field
@@ -82,6 +83,22 @@ STOP_INITIAL = {
     "notably", "ironically", "initially", "previously", "currently", "recently", "eventually",
     # pronouns and notes that open a sentence in capitals ("Nobody knows ...", "Correction:")
     "nobody", "everybody", "everyone", "someone", "somebody", "anyone", "anybody", "correction",
+}
+#: plural nouns for groups of people that open a sentence before a speech cue ("Prosecutors
+#: said", "Officials told"): never a name on their own
+GROUP_NOUNS = {
+    "prosecutors", "officials", "investigators", "authorities", "police", "residents",
+    "witnesses", "analysts", "experts", "lawmakers", "legislators", "critics", "supporters",
+    "opponents", "officers", "doctors", "nurses", "scientists", "researchers", "protesters",
+    "protestors", "demonstrators", "activists", "villagers", "rescuers", "firefighters",
+    "paramedics", "voters", "parents", "students", "teachers", "workers", "employees", "lawyers",
+    "attorneys", "diplomats", "sources", "observers", "historians", "economists", "organizers",
+    "organisers", "negotiators", "mediators", "regulators", "judges", "jurors", "soldiers",
+    "troops", "militants", "rebels", "insurgents", "agents", "inspectors", "auditors",
+    "executives", "shareholders", "investors", "traders", "farmers", "fans", "survivors",
+    "relatives", "neighbors", "neighbours", "locals", "passengers", "medics", "staff",
+    "spokesmen", "spokespeople", "representatives", "members", "leaders", "citizens", "people",
+    "americans", "europeans", "participants", "defendants", "plaintiffs", "detectives",
 }
 #: "New" opens these places' names ("New York", "New Hampshire") ...
 NEW_PLACES = {"york", "jersey", "hampshire", "mexico", "zealand", "delhi", "orleans", "england",
@@ -307,6 +324,19 @@ STATE_ABBREVIATIONS = frozenset({
     "Ala", "Ariz", "Ark", "Calif", "Colo", "Conn", "Del", "Fla", "Ga", "Ill", "Ind", "Kan", "Ky",
     "La", "Md", "Mass", "Mich", "Minn", "Miss", "Mo", "Mont", "Neb", "Nev", "Okla", "Ore", "Pa",
     "Tenn", "Tex", "Va", "Vt", "Wash", "Wis", "Wyo"})
+#: the states their abbreviations name, so that "Fresno, Calif." and "California" are one
+#: place ("Wash." is left alone: "Washington" is more often the capital)
+STATE_NAMES = {
+    "Ala": "Alabama", "Ariz": "Arizona", "Ark": "Arkansas", "Calif": "California",
+    "Colo": "Colorado", "Conn": "Connecticut", "Del": "Delaware", "Fla": "Florida",
+    "Ga": "Georgia", "Ill": "Illinois", "Ind": "Indiana", "Kan": "Kansas", "Ky": "Kentucky",
+    "La": "Louisiana", "Md": "Maryland", "Mass": "Massachusetts", "Mich": "Michigan",
+    "Minn": "Minnesota", "Miss": "Mississippi", "Mo": "Missouri", "Mont": "Montana",
+    "Neb": "Nebraska", "Nev": "Nevada", "Okla": "Oklahoma", "Ore": "Oregon", "Pa": "Pennsylvania",
+    "Tenn": "Tennessee", "Tex": "Texas", "Va": "Virginia", "Vt": "Vermont", "Wis": "Wisconsin",
+    "Wyo": "Wyoming", "N.H": "New Hampshire", "N.J": "New Jersey", "N.M": "New Mexico",
+    "N.Y": "New York", "N.C": "North Carolina", "N.D": "North Dakota", "S.C": "South Carolina",
+    "S.D": "South Dakota", "R.I": "Rhode Island", "W.Va": "West Virginia"}
 _PARTY_STATE = re.compile(r"[DRI]-[A-Z][\w.]*")
 _INITIALISM_END = re.compile(r"(?<![\w.])(?:[A-Z]\.){2,}$")
 _INITIALISM_CUT = re.compile(r"(?<![\w.])(?:[A-Z]\.)+[A-Z]$")
@@ -363,8 +393,15 @@ def rule_mentions(article_id: str, text: str) -> list[Mention]:
                     and word.casefold() not in lower):
                 continue
         toks = phrase.split()
+        if len(toks) > 1 and toks[-1] == "No" and re.match(r"\.\s*\d", text[start + len(phrase):]):
+            # "Juror No. 12": a number's abbreviation, not a surname
+            toks.pop()
+            phrase = phrase[:phrase.rfind(" No")]
+            if len(toks) == 1 and _opens_sentence(text, start):
+                continue
         low = [t.casefold().strip(".,") for t in toks]
-        if len(toks) == 1 and (low[0] in STOP_INITIAL or low[0] in TITLE_WORDS):
+        if len(toks) == 1 and (low[0] in STOP_INITIAL or low[0] in TITLE_WORDS
+                               or low[0] in GROUP_NOUNS):
             continue
         # title just before the phrase (lower-case or separate): "his counterpart X", "Minister X"
         before = text[max(0, start - 40):start].split()
@@ -377,6 +414,8 @@ def rule_mentions(article_id: str, text: str) -> list[Mention]:
         etype = _rule_type(toks, low, titled, prev, after, text, start)
         if etype is None:
             continue
+        if etype != "ORG" and text[start - 1:start] == "(" and _CREDIT_CLOSE.match(text, start + len(phrase)):
+            etype = "ORG"  # a dateline's credit: "HARLOW, March 3 (Fictional Wire) —"
         if phrase.isupper() and (start == 0 or text[start - 1] == "\n"):
             rest = text[start + len(phrase):text.find("\n", start) if "\n" in text[start:] else len(text)]
             if not rest.strip(" .:"):
@@ -394,6 +433,7 @@ def rule_mentions(article_id: str, text: str) -> list[Mention]:
     return out
 
 
+_CREDIT_CLOSE = re.compile(r"\)[ \t\xa0]*(?:[—–―]|--?)[ \t\xa0]")
 _CUE_AFTER = re.compile(r"^[\s,]*(said|says|told|added|noted|stated|emphasized|emphasised|"
                         r"argued|explained|wrote|recalled|affirmed|asserted|confirmed|insisted)\b")
 
@@ -574,6 +614,14 @@ class EntityIndex:
                     continue
                 continue
             tok = toks[0]
+            state = STATE_NAMES.get(m.text.rstrip(".")) if m.type == "PLACE" else None
+            if state:  # "Calif." after a town: the state's own entity
+                key = ("NAME", name_key(state)) if " " in state else ("ONE", name_key(state))
+                idx = by_key.get(key)
+                if idx is None:
+                    idx = by_key[key] = new_entity()
+                m.entity = idx
+                continue
             cands = surname_candidates(tok)
             if len(cands) == 1:
                 m.entity = next(iter(cands))
@@ -635,10 +683,17 @@ class EntityIndex:
         for surf, c in e.surfaces.items():
             key_count[name_key(surf)] += c
         multi = [s for s in e.surfaces if len(norm_tokens(s)) >= 2] or list(e.surfaces)
-        multi.sort(key=lambda x: (-_r(key_count[name_key(x)]), len(norm_tokens(x)),
+        # a state's abbreviation is never the name when the state is written out ("Calif.")
+        written_out = len(multi) > 1
+        multi.sort(key=lambda x: (written_out and x.rstrip(".") in STATE_NAMES,
+                                  -_r(key_count[name_key(x)]), len(norm_tokens(x)),
                                   -_r(e.surfaces[x]), not x[:1].isupper(),
                                   sum(len(w) > 1 and w.isupper() for w in x.split()), x))
-        return multi[0]
+        name = multi[0]
+        if name.isupper() and all(len(w) > 3 for w in name.split()) and "." not in name \
+                and self.entity_type(idx) == "PLACE":
+            return string.capwords(name)  # a place written only in a dateline: "FRESNO —"
+        return name
 
     def mentions_key(self, article_id: str) -> tuple:
         """What the index says about one article (its mentions' spans and entities): two
@@ -952,6 +1007,12 @@ def _rule_mentions_for(article: Article) -> list[Mention]:
     """Rule mentions; in a language that capitalises nouns only multi-word names without
     articles or prepositions ("Hernando Tavera", not "Das Beben"), and acronyms ("RPP")."""
     ms = rule_mentions(article.id, article.text)
+    # the article's own outlet or wire credit ("(Fictional Wire)" after the dateline) is an
+    # organisation, whatever its shape says
+    outlets = {(v or "").casefold() for v in (article.source, article.wire)} - {""}
+    for m in ms:
+        if m.text.casefold() in outlets:
+            m.type = "ORG"
     if (article.language or "").split("-")[0].casefold() not in NOUN_CAPS:
         return ms
     return [m for m in ms

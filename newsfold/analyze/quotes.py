@@ -225,8 +225,15 @@ def quote_spans(text: str) -> list[tuple[int, int, list[tuple[int, int]]]]:
 # ------------------------------------------------------------------------------------------
 # speakers
 # ------------------------------------------------------------------------------------------
-_BOUND = re.compile(r"(?<!Mr)(?<!Ms)(?<!Dr)(?<!Jr)(?<!Sr)(?<!St)(?<!Mrs)(?<!Sen)(?<!Rep)(?<!Gov)"
-                    r"(?<!Gen)(?<!Lt)(?<!Col)(?<![A-Z])\.|[!?;:“”\"«»]|\b(?:that|and|but|who|which|as|while|because|after|when)\b")
+#: abbreviated titles before a name ("Rep. Carla Munt", "Del. Stacey Plaskett"): one list for
+#: the sentence-end rule, the speaker phrase after a cue and the cue search before a quote
+_TITLES = ("Mr", "Mrs", "Ms", "Dr", "Rep", "Reps", "Sen", "Sens", "Gov", "Gen", "Lt", "Col", "Sgt", "Capt",
+           "Maj", "Adm", "Cmdr", "Prof", "Rev", "Hon", "Supt", "Insp", "Det", "Atty", "Del")
+
+# where a subject phrase before a cue starts: punctuation or a clause word, but not the full
+# stop of a title, an initial or "No." ("Del. Ana Velt said", "Juror No. 12 said")
+_BOUND = re.compile("".join(rf"(?<!\b{t})" for t in _TITLES + ("Jr", "Sr", "St", "No"))
+                    + r"(?<![A-Z])\.|[!?;:“”\"«»]|\b(?:that|and|but|who|which|as|while|because|after|when)\b")
 
 
 _NAME_PARTICLE = re.compile(r"^(?:al|el|ad|as|an|ar|bin|ibn|abu|van|von|de|da|di|du|le|la)[-‑‐]?(?=[A-Z])")
@@ -263,6 +270,26 @@ def _appos_name(text: str, a: int, b: int) -> Optional[tuple[int, int]]:
     if sp is None or text[sp[0]:sp[1]].split()[0].casefold() in _SPK_OPENERS:
         return None
     return sp
+
+
+#: people a report names by number ("Juror No. 12", "Witness 3", "Patient No. 4")
+_NUMBERED = {"juror", "witness", "patient", "victim", "inmate", "prisoner", "detainee", "player",
+             "contestant", "voter", "respondent", "participant", "subject", "student", "source",
+             "officer", "agent", "passenger", "survivor", "defendant", "plaintiff", "suspect"}
+
+
+def _numbered_person(words: list[str]) -> int:
+    """How many of the last ``words`` name a numbered person (0 when they do not)."""
+    if len(words) < 2 or not words[-1].isdigit():
+        return 0
+    n = 3 if len(words) >= 3 and words[-2].casefold() in {"no.", "number", "#"} else 2
+    if n == 2 and words[-2].casefold() in {"no.", "number"}:
+        return 0  # "No. 12" alone names nobody
+    if words[-n].casefold() not in _NUMBERED:
+        return 0
+    if n < len(words) and words[-n - 1].casefold() in {"the", "a", "an"}:
+        n += 1  # "the Juror No. 12"
+    return n
 
 
 def _np_before(text: str, end: int, limit: int) -> Optional[tuple[int, int]]:
@@ -307,10 +334,14 @@ def _np_before(text: str, end: int, limit: int) -> Optional[tuple[int, int]]:
     if pp:  # "a spokesman for the fire brigade said": the whole descriptor speaks
         return limit + offs + pp.start(1), limit + offs + pp.end(1)
     toks = toks[-7:]
-    # the NP must end in a name, a pronoun or a role noun
+    # the NP must end in a name, a pronoun or a role noun, or be a numbered person ("Juror No.
+    # 12", "Witness 3")
     last = toks[-1].group(0).casefold().strip(".")
     det_np = len(toks) <= 5 and toks[0].group(0).casefold() in {"the", "a", "an", "his", "her",
                                                                  "their", "another"}
+    numbered = _numbered_person([t.group(0) for t in toks])
+    if numbered:
+        return limit + offs + toks[-numbered].start(), limit + offs + toks[-1].end()
     if not (_namey(toks[-1].group(0)) or last in PRONOUNS or last in ROLE_NOUNS
             or last.endswith("s") or det_np):
         return None
@@ -333,11 +364,6 @@ def _np_before(text: str, end: int, limit: int) -> Optional[tuple[int, int]]:
         return None
     return s, e
 
-
-#: abbreviated titles before a name ("Rep. Carla Munt", "Del. Stacey Plaskett"): one list for
-#: the sentence-end rule, the speaker phrase after a cue and the cue search before a quote
-_TITLES = ("Mr", "Mrs", "Ms", "Dr", "Rep", "Reps", "Sen", "Sens", "Gov", "Gen", "Lt", "Col", "Sgt", "Capt",
-           "Maj", "Adm", "Cmdr", "Prof", "Rev", "Hon", "Supt", "Insp", "Det", "Atty", "Del")
 
 # a full stop that ends a sentence: not after an initial or a title ("George W. Bush", "Mr. Li")
 _SENT_END = re.compile(r"(?<![A-Z])"
