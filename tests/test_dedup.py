@@ -120,6 +120,15 @@ def test_story_sources_wire_and_owner():
     assert story_sources([a, b, c, d, e], owners=owners)["independent"] == 3
 
 
+def test_versions_of_an_unsourced_article_are_one_outlet():
+    """A plain-text page read four times (an update each time: ids e, e~2, e~3, e~4) named no
+    outlet, and each version counted as an outlet of its own: 4 outlets for one page."""
+    versions = [Article(id=i, text=f"update {n}", family="e", origin=None if n == 1 else "e")
+                for n, i in enumerate(["e", "e~2", "e~3", "e~4"], 1)]
+    other = Article(id="f", text="another page", family="f")
+    assert story_sources(versions + [other]) == {"articles": 5, "outlets": 2, "independent": 2}
+
+
 def test_family_index_incremental_and_persisted(tmp_path):
     arts, _ = read_articles(FIX / "relations.jsonl")
     arts.sort(key=lambda a: a.published or "")

@@ -26,7 +26,7 @@ from newsfold.dedup.shingle import (intersect_sorted, isin_sorted, shingle_batch
 from newsfold.dedup.verify import (NEAR_COPY_CONTAINMENT, Features, facts_agree, numbers_batch, prefetch_sentences,
                                    rewrite_facts_agree, set_overlap)
 from newsfold import workers as workers_
-from newsfold.model import Article, Family, FamilyMember
+from newsfold.model import Article, Family, FamilyMember, version_of
 from newsfold.unionfind import UnionFind
 
 
@@ -1125,18 +1125,19 @@ def story_sources(articles: Sequence[Article], owners: Optional[dict] = None) ->
     """{"articles", "outlets", "independent"} for the articles of one story.
 
     outlets: distinct ``source`` values (case-folded); an article with no source counts as an
-    outlet of its own (it cannot be shown to share one). independent: distinct copy families,
+    outlet of its own (it cannot be shown to share one), its later versions (``id~n``) with it.
+    independent: distinct copy families,
     where families whose origins carry one wire credit, or whose origin outlets have one owner
     (``owners``: outlet -> owner), count once.
     """
     arts = list(articles)
     outlets = set()
-    unknown = 0
+    unknown = set()
     for a in arts:
         if a.source:
             outlets.add(a.source.casefold())
         else:
-            unknown += 1
+            unknown.add((version_of(a.id) or (a.id,))[0])
     by_id = {a.id: a for a in arts}
     fams: dict[str, list[Article]] = {}
     for a in arts:
@@ -1156,7 +1157,7 @@ def story_sources(articles: Sequence[Article], owners: Optional[dict] = None) ->
             keys.add(("owner", str(owner).casefold()))
         else:
             keys.add(("family", fid))
-    return {"articles": len(arts), "outlets": len(outlets) + unknown, "independent": len(keys)}
+    return {"articles": len(arts), "outlets": len(outlets) + len(unknown), "independent": len(keys)}
 
 
 # --------------------------------------------------------------------------- incremental
