@@ -295,7 +295,7 @@ class Claim(_Serializable):
     articles: list[str] = field(default_factory=list)
     independent_sources: int = 0
     status: str = "single_source"
-    # for conflicting claims: [{"value", "articles", "kind"}], kind = number | date | place
+    # for conflicting claims: [{"value", "articles", "kind"}], kind = number | date | place | negation
     # (newsfold.analyze.conflicts)
     values: list[dict[str, Any]] = field(default_factory=list)
     # the claim's sentence is a direct quotation: the words of ``speaker`` (None when the

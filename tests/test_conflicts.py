@@ -157,11 +157,13 @@ def _story_rows(cluster: str, texts: list[str], date: str) -> list[dict]:
              "cluster": cluster} for k, t in enumerate(texts)]
 
 
-def test_eval_conflicts_plants_and_finds_a_number_a_day_and_a_place(tmp_path):
+def test_eval_conflicts_plants_and_finds_a_number_a_day_a_place_and_a_denial(tmp_path):
     quake = [
         "An earthquake struck the coastal town of Peralta on March 3, killing 12 people, officials said.\n"
+        "The mayor of Peralta was injured when the town hall collapsed.\n"
         "Rescue teams from the regional capital reached the town by evening.",
         "An earthquake struck the coastal town of Peralta on March 3, killing 12 people, the mayor said.\n"
+        "The mayor of Peralta was injured when the old town hall collapsed.\n"
         "Schools in the province will stay closed until Friday.",
     ]
     # a second story whose sources already disagree on the toll: flagged as it is
@@ -177,7 +179,7 @@ def test_eval_conflicts_plants_and_finds_a_number_a_day_and_a_place(tmp_path):
     assert proc.returncode == 0, proc.stderr
     r = json.loads(proc.stdout)
     assert r["stories"] == 2 and r["flagged_unchanged"] == 1
-    assert r["planted"] == {"number": 1, "date": 1, "place": 1}
+    assert r["planted"] == {"number": 1, "date": 1, "place": 1, "negation": 1}
     assert r["detected"] == r["planted"] and r["misses"] == []
 
 
@@ -235,3 +237,43 @@ def test_a_sentence_is_one_claim_however_many_drafts_chose_it(data_dir, suffix):
         assert c.independent_sources == len(set(c.articles))
         assert c.status == ("conflicting" if c.values else
                             "corroborated" if c.independent_sources >= 2 else "single_source")
+
+
+TREASURER = ("Harlow treasurer Mina Okafor {verb} on Tuesday after an audit found $2 million missing "
+             "from the city's pension fund. The audit was ordered by the city council in January.")
+
+
+def test_a_source_denying_what_another_states_conflicts():
+    """Two outlets, one saying the treasurer resigned and one that she did not: the claim
+    was "corroborated" by both (the sentences align on every other word)."""
+    vals = conflicts(TREASURER.format(verb="resigned"), TREASURER.format(verb="did not resign"))
+    assert {(v["value"], tuple(v["articles"]), v["kind"]) for v in vals} == {
+        ("resigned", ("a",), "negation"), ("did not resign", ("b",), "negation")}
+    vals = conflicts("Police said the suspect, Ivo Marsh, was arrested at his home in Peralta on Monday.",
+                     "Police said the suspect, Ivo Marsh, was not arrested at his home in Peralta on Monday.")
+    assert {v["value"] for v in vals} == {"was arrested", "was not arrested"}
+
+
+@pytest.mark.parametrize("a,b", [
+    # not telling is not denying
+    ("Police identified the victim as Ana Velt, 34, on Monday.",
+     "Police did not identify the victim on Monday, pending notice to her family."),
+    # the state of things when one report was written
+    (TREASURER.format(verb="resigned"), TREASURER.format(verb="has not yet resigned")),
+    # an intention is not an act
+    (TREASURER.format(verb="plans to resign"), TREASURER.format(verb="did not resign")),
+    # another subject, set against the first in the sentence itself
+    ("The three leads, Lena Ostrova and Piet Ardel among them, are signed for the sequel.",
+     "Unlike the leads Lena Ostrova and Piet Ardel, the director is not signed for the sequel."),
+    # a relative clause is another subject's act
+    ("Okafor harassed staff, including some who worked in her office, the audit found.",
+     "Okafor harassed staff, including others who did not work in her office, the audit found."),
+    # a denial in the object: both sides say the same
+    ("Hospitals said they have seen no rise in births since the storm in Peralta.",
+     "Hospitals said they had not seen a rise in births since the storm in Peralta."),
+    # the denying article states the act too: two things, not a dispute
+    (TREASURER.format(verb="resigned"),
+     TREASURER.format(verb="did not resign") + " She resigned on Wednesday instead."),
+])
+def test_negations_that_are_no_dispute(a, b):
+    assert not [v for v in conflicts(a, b) if v["kind"] == "negation"], (a, b)

@@ -25,8 +25,17 @@ value is describing two things, not disagreeing). Slots:
   Without a gazetteer a city and its country look like two places; the same-slot and "named
   nowhere in the other article" tests keep most such pairs out.
 
+- **negation**: one sentence states an action ("Okafor resigned", "was arrested") and the
+  other denies the same action in so many words ("did not resign", "was not arrested", "has
+  never been charged"). Verbs of saying and showing ("did not say", "did not identify") are
+  not slots: not telling is not denying. A negation with "yet", "still", "so far" or "until"
+  tells how things stood when it was written, which a later report may have overtaken. The
+  affirmed verb must be asserted (not after "to", "if", "whether" or a modal: "plans to
+  resign" is no conflict with "did not resign"), and neither article may state the other's
+  side anywhere ("did not resign on Tuesday; she resigned on Wednesday" is two things).
+
 Values are reported as ``{"value", "articles", "kind"}`` with ``kind`` one of ``number``,
-``date``, ``place``.
+``date``, ``place``, ``negation``.
 """
 
 from __future__ import annotations
@@ -256,12 +265,146 @@ def days(text: str, anchor: Optional[dt.datetime], skip_reported: bool = True) -
     return out
 
 
+#: "did not resign", "was not arrested", "has never been charged", "won't attend", "no longer
+#: supports": the negated verb is group 1
+_NEGATED = re.compile(
+    r"\b(?:(?:do|does|did|has|have|had|is|are|was|were|will|would|could|can|should|must)"
+    r"(?:\s+not\b|n[’']t\b)|cannot|can[’']t|won[’']t|never|no\s+longer)"
+    r"(?:\s+(?:ever|actually|officially|formally|personally|directly|never))?"
+    r"(?:\s+(?:have|be|been|have\s+been))?\s+([a-z]{3,})\b", re.I)
+#: the state when the sentence was written, which a later report may overtake
+_AS_YET = re.compile(r"\b(?:yet|still|so\s+far|until|as\s+of|at\s+the\s+time|immediately|"
+                     r"publicly|initially)\b", re.I)
+#: not telling is not denying ("did not say", "did not identify the victims"); light verbs
+#: carry no fact of their own
+_NOT_DENIAL_VERBS = {
+    "say", "comment", "confirm", "disclose", "reveal", "specify", "elaborate", "respond", "answer",
+    "return", "know", "identify", "name", "release", "give", "provide", "mention", "explain",
+    "indicate", "detail", "address", "discuss", "publish", "announce", "report", "state",
+    "clarify", "reply", "reach", "be", "have", "do", "make", "take", "get", "go", "come", "see",
+    "want", "expect", "appear", "seem", "need", "think", "believe", "say", "tell", "speak",
+    "talk", "show", "offer", "share", "immediately", "seek", "know", "understand", "hear",
+    "receive", "find", "look", "seek", "lik", "wish", "hop", "mean", "ask", "let", "allow",
+    "sure", "clear", "only", "just", "also", "always", "necessarily", "any", "all", "the",
+    "been", "being", "anyone", "anything", "enough", "much", "many", "more", "less"}
+#: words before a verb that make it no assertion ("plans to resign", "whether she resigned",
+#: "may have resigned", "no arrests")
+_NOT_ASSERTED = {"to", "if", "whether", "may", "might", "could", "would", "should", "can", "will",
+                 "must", "not", "never", "no", "n't", "n’t", "cannot", "unless", "lest", "nor",
+                 "without", "deny", "denied", "denies", "rumors", "rumours", "reports", "claims"}
+
+
+def verb_stem(w: str) -> str:
+    """A verb's stem for matching its forms ("resigned", "resigns", "resigning", "resign" ->
+    "resign"; "stopped" -> "stop"; "arrived" / "arrive" -> "arriv")."""
+    w = w.casefold()
+    if len(w) > 4 and w.endswith("ied"):
+        return w[:-3] + "y"
+    for suf in ("ing", "ed", "es", "s"):
+        if w.endswith(suf) and len(w) - len(suf) >= 3:
+            w = w[:-len(suf)]
+            break
+    if len(w) > 3 and w[-1] == w[-2] and w[-1] not in "aeiouls":
+        w = w[:-1]
+    return w[:-1] if len(w) > 3 and w.endswith("e") else w
+
+
+#: participles not in -ed, read as asserted after an auxiliary ("was found", "have made")
+PARTICIPLES = {"born", "made", "held", "paid", "told", "sent", "built", "found", "caught",
+               "brought", "bought", "sold", "struck", "hit", "shot", "left", "lost", "won", "kept",
+               "led", "met", "put", "set", "run", "hurt", "cut", "beat", "sworn", "thrown", "taken",
+               "given", "seen", "known", "written", "broken", "chosen", "spoken", "stolen", "driven",
+               "fallen", "begun", "sentenced", "done", "gone"}
+#: a sentence that sets two subjects against each other ("Unlike Lawrence, Ross is not
+#: signed"; "Ross was not signed, but the stars are") states both sides itself
+_CONTRAST = re.compile(r"\b(?:unlike|while|whereas|although|though|but|except|instead|rather\s+than)\b", re.I)
+_SUBJECT_PRONOUNS = {"he", "she", "they", "we", "i"}
+_WORDS = re.compile(r"[A-Za-z’'-]+|[,;:—–()]")
+
+
+def _subject_words(text: str, end: int) -> set:
+    """Words that may head the subject of a verb at ``end``: the content words of the
+    sentence's opening phrase (up to its first comma) and of the last ten words before the
+    verb, case-folded ("The man, Brian G. Nichols, 37, was not found" -> {"man", "brian",
+    "nichols"})."""
+    toks = _WORDS.findall(text[:end])
+    cut = next((i for i, t in enumerate(toks) if not t[:1].isalpha()), len(toks))
+    words = toks[:cut][:4] + [t for t in toks if t[:1].isalpha()][-10:]
+    return {w.casefold() for w in words if len(w) >= 2
+            and (w.casefold() not in _FUNCTION or w.casefold() in _SUBJECT_PRONOUNS)
+            and not (w.casefold().endswith("ly") and len(w) > 4)}
+
+
+def negations(text: str) -> list[tuple[str, str, set]]:
+    """(verb stem, phrase as written, subject words) of each action the sentence denies
+    ("Okafor did not resign": ("resign", "did not resign", {"okafor"}))."""
+    if _AS_YET.search(text) or _CONTRAST.search(text):
+        return []
+    out = []
+    for m in _NEGATED.finditer(text):
+        stem = verb_stem(m.group(1))
+        if stem in _NOT_DENIAL_VERBS or m.group(1).casefold() in _NOT_DENIAL_VERBS:
+            continue
+        before = re.findall(r"[A-Za-z’']+", text[max(0, m.start() - 20):m.start()])
+        if not before or before[-1].casefold() in {"who", "which", "that", "to"}:
+            continue  # an order ("Never threaten"), an infinitive ("told him to never
+            # threaten") or a relative clause ("others who did not work"): not the subject's act
+        subject = _subject_words(text, m.start())
+        if subject:
+            out.append((stem, m.group(0), subject))
+    return out
+
+
+_NO_OBJECT = re.compile(r"\s+(?:\w+\s+)?(?:no|none|nothing|nobody|neither|little)\b", re.I)
+_AFFIRM_AUX = {"was", "were", "is", "are", "has", "have", "had", "been", "be"}
+_ANY_NEGATION = re.compile(r"\b(?:not|never|no|nor|neither|nobody|none|nothing|without)\b|n[’']t\b", re.I)
+
+
+def affirmations(text: str, scoped: bool = True) -> dict[str, tuple[str, set]]:
+    """verb stem -> (the verb as written: "resigned", "was arrested"; its subject words) of
+    each action the sentence asserts: a word in -ed or -s (-ing or an irregular participle
+    after an auxiliary), with no negation before it in the sentence ("I didn't feel we were
+    executing"), in no contrast ("Unlike Ross, the stars are signed") and not after a word
+    that leaves it unasserted ("to", "whether", a modal). ``scoped=False``: every assertion,
+    only the denied verbs themselves left out ("did not call an ambulance but called his
+    mother" asserts "called")."""
+    if scoped and _CONTRAST.search(text):
+        return {}
+    first_negation = _ANY_NEGATION.search(text) if scoped else None
+    limit = first_negation.start() if first_negation else len(text)
+    denied = [] if scoped else [m.span(1) for m in _NEGATED.finditer(text)]
+    words = list(re.finditer(r"[A-Za-z’']+", text[:limit]))
+    out: dict[str, tuple[str, set]] = {}
+    for i, m in enumerate(words):
+        w = m.group(0)
+        low = w.casefold()
+        if not w[:1].islower() or any(a <= m.start() < b for a, b in denied):
+            continue
+        prev = [x.group(0).casefold() for x in words[max(0, i - 3):i]]
+        after_aux = bool(prev) and prev[-1] in _AFFIRM_AUX
+        if not (low.endswith("ed") or (low.endswith("s") and not low.endswith("ss"))
+                or (after_aux and (low.endswith("ing") or low in PARTICIPLES))):
+            continue
+        if any(p in _NOT_ASSERTED for p in prev) or (prev and prev[-1] in {"the", "a", "an", "of", "his", "her", "their", "its"}):
+            continue  # "plans to resign", "whether she resigned", "the arrests"
+        stem = verb_stem(w)
+        if stem in _NOT_DENIAL_VERBS or len(stem) < 3:
+            continue
+        if _NO_OBJECT.match(text, m.end()):
+            continue  # "have seen no rise": a denial in the object
+        start = words[i - 1].start() if after_aux else m.start()
+        out.setdefault(stem, (text[start:m.end()], _subject_words(text, start) if scoped else set()))
+    return out
+
+
 @dataclass
 class _ArticleFacts:
     numbers: Optional[dict] = None
     days: Optional[list] = None
     place_ents: set = field(default_factory=set)
     place_words: str = ""
+    negated: Optional[set] = None  # verb stems the article denies anywhere
+    affirmed: Optional[set] = None  # verb stems it asserts anywhere
 
 
 class ConflictFinder:
@@ -369,6 +512,34 @@ class ConflictFinder:
             return None
         return x, y
 
+    def _polarity(self, aid: str) -> _ArticleFacts:
+        f = self._art(aid)
+        if f.negated is None:
+            sents = [x.text for x in timeline.sentences(self.articles[aid].text or "")]
+            f.negated = {stem for t in sents for stem, _, _ in negations(t)}
+            # (any sentence, with or without "yet": an article saying both is two things)
+            f.affirmed = {stem for t in sents for stem in affirmations(t, scoped=False)}
+            f.negated |= {verb_stem(m.group(1)) for t in sents for m in _NEGATED.finditer(t)}
+        return f
+
+    def negation_conflict(self, ua, ub) -> Optional[tuple[str, str, str, bool]]:
+        """(verb stem, shown in ua, shown in ub, whether ua is the negated side) when one
+        sentence denies an action the other asserts (see module doc)."""
+        for neg, aff, flipped in ((ua, ub, True), (ub, ua, False)):
+            denied = self._per_sentence("negations", neg, lambda u: negations(u.text))
+            if not denied:
+                continue
+            asserted = self._per_sentence("affirmations", aff, lambda u: [affirmations(u.text)])[0]
+            for stem, phrase, subject in denied:
+                if stem not in asserted or not subject & asserted[stem][1]:
+                    continue  # another action, or another subject ("the regulations don't
+                    # require" / "Section 7, which required")
+                if stem in self._polarity(neg.article).affirmed or stem in self._polarity(aff.article).negated:
+                    continue  # one article states both sides: two things, not a dispute
+                shown_neg, shown_aff = phrase, asserted[stem][0]
+                return (stem, shown_neg, shown_aff, True) if flipped else (stem, shown_aff, shown_neg, False)
+        return None
+
     def has_place_slot(self, u) -> bool:
         return self.entities is not None and bool(self._sentence_places(u))
 
@@ -416,7 +587,7 @@ def _show_day(d: Day) -> str:
     return f"{d.shown} ({d.iso})" if d.kind == "weekday" else d.shown
 
 
-ALL_KINDS = frozenset(("number", "date", "place"))
+ALL_KINDS = frozenset(("number", "date", "place", "negation"))
 
 
 def conflict_values(finder: ConflictFinder, pairs: Sequence[tuple]) -> list[dict]:
@@ -443,6 +614,10 @@ def conflict_values(finder: ConflictFinder, pairs: Sequence[tuple]) -> list[dict
         if pc:
             slot, na, nb = pc
             put("place", slot, na, ua, nb, ub)
+        nc = finder.negation_conflict(ua, ub) if "negation" in kinds else None
+        if nc:
+            stem, shown_a, shown_b, _ = nc
+            put("negation", stem, shown_a, ua, shown_b, ub)
     values = []
     for (kind, _slot), vals in slots.items():
         arts = list(vals.values())

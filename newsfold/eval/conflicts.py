@@ -17,6 +17,10 @@ copies:
    it in that article).
 4. **Planted places**: a place both articles name in one slot ("a prison in Beaumont") is
    renamed, everywhere in one of them, to a place named nowhere in the story.
+5. **Planted negations**: an action both sentences state with an auxiliary and the same verb
+   ("was arrested", "has resigned", "will attend") is denied in the other article's sentence
+   ("was not arrested"). Verbs of saying are not planted (:mod:`conflicts` does not read them
+   as denials).
 
 Each plant is one edited copy of the story, analysed on its own; at most one plant of each
 kind per story. ``recall`` per kind = detected / planted.
@@ -100,7 +104,8 @@ def _edited(arts: list, aid: str, edit) -> list:
 
 def _plants(story, arts: list, entities=None):
     """Yield (kind, edited articles, edited article id, old value text, new value text)."""
-    from newsfold.analyze.conflicts import ConflictFinder, days, quantities
+    from newsfold.analyze.conflicts import (_NOT_DENIAL_VERBS, PARTICIPLES, ConflictFinder, affirmations,
+                                            days, quantities, verb_stem)
     from newsfold.analyze.timeline import _anchor
 
     by_id = {a.id: a for a in arts}
@@ -167,8 +172,32 @@ def _plants(story, arts: list, entities=None):
                     yield "place", _edited(arts, y, lambda t: re.sub(pattern, _NEW_PLACE, t)), y, name, _NEW_PLACE
                     done.add("place")
                     break
-        if len(done) == 3 or (entities is None and len(done) == 2):
+            if "negation" not in done:
+                for aux, verb in _AUX_VERB.findall(text):
+                    if verb_stem(verb) in _NOT_DENIAL_VERBS or not (
+                            verb.endswith(("ed", "en")) or verb in PARTICIPLES):
+                        continue
+                    phrase = f"{aux} {verb}"
+                    hit = _sentence_with(by_id[y], lambda t, phrase=phrase: (
+                        t.find(phrase) if re.search(rf"\b{phrase}\b", t) else None), text)
+                    if hit is None:
+                        continue
+                    s, i = hit
+                    rest = by_id[y].text[:s.start] + " " + by_id[y].text[s.end:]
+                    if verb_stem(verb) in affirmations(rest, scoped=False):
+                        continue  # the article states the action elsewhere too: no denial
+                    a0 = s.start + i + len(aux)
+                    new = f"{aux} not {verb}"
+                    yield "negation", _edited(arts, y, lambda t: t[:a0] + " not" + t[a0:]), y, phrase, new
+                    done.add("negation")
+                    break
+        if len(done) == 4 or (entities is None and len(done) == 3):
             return
+
+
+#: an auxiliary and the participle it carries, where "not" can be planted: "was arrested",
+#: "has resigned", "were killed"
+_AUX_VERB = re.compile(r"\b(was|were|is|are|has|have|had)\s+([a-z]{4,})\b")
 
 
 def _claim_sentence(c, by_id) -> "tuple[str, str] | None":
@@ -214,8 +243,8 @@ def evaluate(path: Path, *, config=None, limit: Optional[int] = None) -> dict:
     t0 = time.time()
     stories = _stories(path, limit)
     claims = flagged = 0
-    planted = {"number": 0, "date": 0, "place": 0}
-    found = {"number": 0, "date": 0, "place": 0}
+    planted = {"number": 0, "date": 0, "place": 0, "negation": 0}
+    found = dict(planted)
     misses: list[dict] = []
     for arts in stories:
         story = _analyse(arts, config)
