@@ -277,3 +277,15 @@ def test_a_source_denying_what_another_states_conflicts():
 ])
 def test_negations_that_are_no_dispute(a, b):
     assert not [v for v in conflicts(a, b) if v["kind"] == "negation"], (a, b)
+
+
+def test_a_summary_sentence_never_cites_a_source_that_denies_it():
+    arts = [Article(id="a", text=TREASURER.format(verb="resigned"), published="2025-03-06", source="a.example"),
+            Article(id="b", text=TREASURER.format(verb="did not resign"), published="2025-03-06", source="b.example")]
+    story = analyze_story(Story(id="s", articles=["a", "b"]), arts, config=NO_NER)
+    resigned = [s for s in story.summary if "resign" in s.text]
+    assert resigned and all(s.citations == ["a" if "did not" not in s.text else "b"] for s in resigned)
+    # the same sentence in both outlets is still cited to both
+    arts[1].text = arts[0].text
+    story = analyze_story(Story(id="s", articles=["a", "b"]), arts, config=NO_NER)
+    assert any(s.citations == ["a", "b"] for s in story.summary if "resigned" in s.text)

@@ -43,6 +43,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Optional, Sequence
 
 from newsfold.analyze import timeline
@@ -397,6 +398,29 @@ def affirmations(text: str, scoped: bool = True) -> dict[str, tuple[str, set]]:
     return out
 
 
+def denied_in(denied: list, asserted: dict) -> Optional[tuple[str, str, str]]:
+    """(verb stem, denial as written, assertion as written) of the first action that
+    ``denied`` (:func:`negations` of one sentence) denies and ``asserted``
+    (:func:`affirmations` of another) asserts of a shared subject word."""
+    for stem, phrase, subject in denied:
+        if stem in asserted and subject & asserted[stem][1]:
+            return stem, phrase, asserted[stem][0]
+    return None  # another action, or another subject ("the regulations don't require" /
+    # "Section 7, which required")
+
+
+@lru_cache(maxsize=1 << 14)
+def _polar(text: str) -> tuple[list, dict]:
+    return negations(text), affirmations(text)
+
+
+def disagree(text_a: str, text_b: str) -> bool:
+    """Whether one sentence denies an action the other asserts ("resigned" / "did not
+    resign"): the two cannot support each other."""
+    (neg_a, aff_a), (neg_b, aff_b) = _polar(text_a), _polar(text_b)
+    return bool((neg_a and denied_in(neg_a, aff_b)) or (neg_b and denied_in(neg_b, aff_a)))
+
+
 @dataclass
 class _ArticleFacts:
     numbers: Optional[dict] = None
@@ -530,14 +554,13 @@ class ConflictFinder:
             if not denied:
                 continue
             asserted = self._per_sentence("affirmations", aff, lambda u: [affirmations(u.text)])[0]
-            for stem, phrase, subject in denied:
-                if stem not in asserted or not subject & asserted[stem][1]:
-                    continue  # another action, or another subject ("the regulations don't
-                    # require" / "Section 7, which required")
-                if stem in self._polarity(neg.article).affirmed or stem in self._polarity(aff.article).negated:
-                    continue  # one article states both sides: two things, not a dispute
-                shown_neg, shown_aff = phrase, asserted[stem][0]
-                return (stem, shown_neg, shown_aff, True) if flipped else (stem, shown_aff, shown_neg, False)
+            found = denied_in(denied, asserted)
+            if found is None:
+                continue
+            stem, shown_neg, shown_aff = found
+            if stem in self._polarity(neg.article).affirmed or stem in self._polarity(aff.article).negated:
+                continue  # one article states both sides: two things, not a dispute
+            return (stem, shown_neg, shown_aff, True) if flipped else (stem, shown_aff, shown_neg, False)
         return None
 
     def has_place_slot(self, u) -> bool:

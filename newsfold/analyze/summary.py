@@ -3,7 +3,8 @@
 Candidates are the story's sentences (all of them, aligned across articles with the TF-IDF
 space of :mod:`claims`). A sentence's *support* is its own article plus every other article whose
 best-matching sentence has cosine >= ``threshold`` (the claim alignment rule) *and* states every
-number and date of it (so "12 dead" never cites an article that says "14 dead"); its citations
+number and date of it (so "12 dead" never cites an article that says "14 dead") and denies no
+act it states (so "resigned" never cites an article that says "did not resign"); its citations
 are those articles, all of which state it, and its independent sources are counted over them.
 
 Excluded: sentences of derived articles (copy/rewrite/embellished) that no independent source
@@ -27,6 +28,7 @@ from typing import Callable, Optional, Sequence
 import numpy as np
 
 from newsfold.analyze.claims import _MONTH_RE, Alignment, align, article_units, numbers
+from newsfold.analyze.conflicts import disagree
 from newsfold.clean.metadata import without_dateline
 from newsfold.model import Article, SummarySentence
 
@@ -106,8 +108,10 @@ def summarize(articles: Sequence[Article], count_sources: Callable[[Sequence[str
         # every number (with the word it counts) and date of it: "14 people had died" never
         # cites an article that says "12 people" (even one dated "March 14")
         aligned = np.flatnonzero(other[i] >= threshold).tolist()
+        # ... and does not deny an act it states ("did not resign" never cites for "resigned")
         support = [ids[a] for a in sorted({int(own[i]), *aligned})
-                   if a == own[i] or facts <= stated[int(al.best_unit[i, a])]]
+                   if a == own[i] or (facts <= stated[int(al.best_unit[i, a])]
+                                      and not disagree(u.text, units[int(al.best_unit[i, a])].text))]
         indep = count_sources(support)
         if u.article in derived:
             if indep <= 1 or all(x in derived for x in support):
