@@ -269,3 +269,24 @@ def test_a_numbered_person_and_a_title_abbreviation_speak():
     # "No. 12" alone, or a number after a word that names no person, is no speaker
     for text in ("“It was fine,” No. 12 said.", "“It was fine,” Chapter 11 said."):
         assert [q.speaker_text for q in extract_quotes("a", text)] == [None], text
+
+
+def test_who_speaks_before_a_participle_a_party_tag_or_after_an_owner():
+    """Read on PolNeAR dev's wrong speaker names: 'footage of Hillary Clinton asking, “…”'
+    named "The ad"; '… in Iraq and Libya, saying, “…”' named "Libya"; 'Mitch McConnell,
+    R-Ky., said' named nobody; a sentence ending "said of Mrs. Clinton's plan." before a
+    quotation named "Clinton's"."""
+    cases = {
+        "The ad uses footage of Hillary Clinton asking, “Why aren’t I 50 points ahead, you might ask?”":
+            "Hillary Clinton",
+        "In a speech earlier in the day, Trump attacked Clinton for her support of military action "
+        "in Iraq and Libya, saying, “She’s trigger-happy and very unstable.”": "Trump",
+        "The minister rejected the plan, saying: “It will not work.”": "The minister",
+        "“Our assumption is that the veto will be overridden,” Senate Majority Leader Mitch McConnell, "
+        "R-Ky., said Tuesday.": "Senate Majority Leader Mitch McConnell",
+    }
+    for text, expected in cases.items():
+        assert [q.speaker_text for q in extract_quotes("a", text)] == [expected], text
+    text = ("The plan drew praise from Ana Velt, who said of Mrs. Clinton's plan. "
+            "“It doesn't make our long-term fiscal problems worse.”")
+    assert all(q.speaker_text != "Clinton's" for q in extract_quotes("a", text))

@@ -292,10 +292,14 @@ def _numbered_person(words: list[str]) -> int:
     return n
 
 
+#: a party and a state after a lawmaker's name: ", R-Ky.," (as the subject's appositive)
+_PARTY_STATE = re.compile(r",\s*[DRI]-[A-Z][A-Za-z.]{1,12},\s*$")
+
+
 def _np_before(text: str, end: int, limit: int) -> Optional[tuple[int, int]]:
     """The noun phrase ending just before ``end`` (subject of a following cue)."""
-    paren = re.search(r"\s*\([^()]{1,40}\)\s*$", text[limit:end])
-    if paren:  # "Rep. John Mica (R-Fla.) said"
+    paren = re.search(r"\s*\([^()]{1,40}\)\s*$", text[limit:end]) or _PARTY_STATE.search(text[limit:end])
+    if paren:  # "Rep. John Mica (R-Fla.) said", "Mitch McConnell, R-Ky., said"
         end = limit + paren.start()
     appos = _appos_name(text, limit, end)
     if appos:  # "John Dickey, the chief executive of X -- told me"
@@ -372,6 +376,7 @@ _SENT_END = re.compile(r"(?<![A-Z])"
 
 
 _TITLE_ABBREV = re.compile("(?:" + "|".join(_TITLES) + ")")
+_TITLE_END = re.compile(r"\b(?:" + "|".join(_TITLES) + r")\.\s*$")
 
 
 def _np_after(text: str, start: int, limit: int) -> Optional[tuple[int, int]]:
@@ -547,7 +552,8 @@ def find_speaker(text: str, qs: int, qe: int, para_start: int, para_end: int,
             return sp, cm.group(1)
     # "X said" / "X, a spokesman, said" right after the quote
     cm = _CUE.search(rest[:90])
-    if cm and not re.search(r"[“\"”.!?]", _ABBREV.sub("", re.sub(r"\([^()]{1,40}\)", "", rest[:cm.start()]))):
+    if cm and not re.search(r"[“\"”.!?]", _ABBREV.sub("", _PARTY_STATE.sub(
+            "", re.sub(r"\([^()]{1,40}\)", "", rest[:cm.start()])))):
         sp = _np_before(text, pos + cm.start(), pos)
         if sp and sp[0] - pos <= 3 and clean_speaker(text, sp) is not None:  # not '"…" We're told'
             return sp, cm.group(0)
@@ -576,7 +582,21 @@ def find_speaker(text: str, qs: int, qe: int, para_start: int, para_end: int,
             if sp:
                 return sp, c.group(0)
         if _PARTICIPLE_CUE.fullmatch(c.group(0)):
+            lead = text[before_start:cs]
+            if not lead.rstrip().endswith(","):
+                # "footage of Hillary Clinton asking, “…”": the name just before speaks
+                named = re.search(r"(?:^|\s)((?:[A-Z][\w’'.\-]*\s+){0,3}[A-Z][\w’'\-]*)\s+$", lead)
+                if named and not _TITLE_ABBREV.fullmatch(named.group(1)):
+                    sp = clean_speaker(text, (before_start + named.start(1), before_start + named.end(1)))
+                    if sp:
+                        return sp, c.group(0)
             sp = _subject(text, before_start, cs)
+            if sp is None and lead.rstrip().endswith(","):
+                # "In a speech on Monday, Trump attacked Clinton …, saying": the subject after
+                # an opening phrase; the object before the comma ("Libya") does not speak
+                opening = re.match(r"[^,“”\"]{3,80},\s*", lead)
+                if opening:
+                    sp = _subject(text, before_start + opening.end(), cs)
             if sp:
                 return sp, c.group(0)
         sp = _np_before(text, cs, before_start)
@@ -669,13 +689,18 @@ def _previous_subject(text: str, para_start: int, qs: int) -> Optional[tuple[int
         sp = _np_before(text, start + last.start() + said.end(1), start + last.start() + said.start(1))
         if sp is not None:
             return sp
-    sp = _subject(text, start + last.start(), start + last.end())
+    k = len(sents) - 1
+    while k > 0 and _TITLE_END.search(seg, 0, sents[k].start()):
+        k -= 1  # "… said of Mrs. Clinton's plan.": "Mrs." ends no sentence
+    if re.search(r"[“\"”]", seg[sents[k].start():last.start()]):
+        k = len(sents) - 1  # '…," Mr. Alexander said in an interview.': the quote's own tail
+    sp = _subject(text, start + sents[k].start(), start + last.end())
     if sp is None:
         return None
     words = text[sp[0]:sp[1]].split()
     if not words or not (_namey(words[-1]) or words[-1].casefold() in PERSON_PRONOUNS
-                         or words[-1].casefold() in ROLE_NOUNS):
-        return None
+                         or words[-1].casefold() in ROLE_NOUNS) or re.search(r"[’']s$", words[-1]):
+        return None  # ("Clinton's plan": an owner, not a subject)
     return sp
 
 

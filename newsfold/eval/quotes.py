@@ -364,7 +364,12 @@ def evaluate(path: Path, *, config=None, limit: Optional[int] = None, verbose: b
             named = [n for n in (_gold_name(st) for _, _, st in g["source"]) if n]
             if named:  # (a quote shown without a speaker counts as wrong here)
                 name_total += 1
-                name_ok += bool(f.speaker) and any(_head(f.speaker) == _head(st) for st in named)
+                right = bool(f.speaker) and any(_head(f.speaker) == _head(st) for st in named)
+                name_ok += right
+                if verbose and not right:
+                    print("NAME", repr(f.speaker_text), "->", repr(f.speaker), f.cue, "| gold", named, "|",
+                          repr(text[max(0, f.start - 120):f.end + 60]),
+                          file=sys.stderr)
             if f.speaker_text and g["source"]:
                 sp_total += 1
                 ok = speaker_correct(f, g)
