@@ -165,11 +165,13 @@ def eval_dedup(
 
 
 @eval_app.command("quotes")
-def eval_quotes(gold: Path = typer.Argument(..., exists=True, dir_okay=False, help="PolNeAR-format JSONL.")) -> None:
+def eval_quotes(gold: Path = typer.Argument(..., exists=True, dir_okay=False, help="PolNeAR-format JSONL."),
+                verbose: bool = typer.Option(False, "--verbose", help="Print each miss, false quote, "
+                                             "missing or wrong speaker with its context on stderr.")) -> None:
     """Direct-quote precision/recall and speaker coverage/accuracy."""
     from newsfold.eval.quotes import eval_quotes_command
 
-    eval_quotes_command(gold)
+    eval_quotes_command(gold, verbose=verbose)
 
 
 @eval_app.command("claims")

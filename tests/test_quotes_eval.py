@@ -94,3 +94,20 @@ def test_gold_name_drops_the_appositive():
     assert _gold_name("Rep. John Mica (R-Fla.)") == "Rep. John Mica"
     assert _gold_name("Representative Charles B. Rangel of New York") == "Representative Charles B. Rangel"
     assert _gold_name("he") is None and _gold_name("a senior aide") is None
+
+
+def test_verbose_eval_shows_a_wrong_speaker_name_with_its_context(tmp_path, capsys):
+    """`newsfold eval quotes --verbose` prints each quote whose shown speaker is not the gold
+    speaker's name, with the text around it, so errors can be read rather than guessed."""
+    from newsfold.config import Config
+    from newsfold.eval.quotes import evaluate
+    import json
+
+    text = "“We will not back down,” said the ad, quoting Ana Velt on Monday."
+    doc = {"id": "d", "text": text, "attributions": [_attr(text, "Ana Velt", "said", "“We will not back down,”")]}
+    path = tmp_path / "q.jsonl"
+    path.write_text(json.dumps(doc) + "\n", encoding="utf-8")
+    r = evaluate(path, config=Config(ner_model="none"), verbose=True)
+    err = capsys.readouterr().err
+    assert r["speaker_name_pairs"] == 1 and r["speaker_name_accuracy"] == 0.0
+    assert "NAME" in err and "Ana Velt" in err and "We will not back down" in err

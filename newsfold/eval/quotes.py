@@ -435,7 +435,7 @@ def evaluate(path: Path, *, config=None, limit: Optional[int] = None, verbose: b
     }
 
 
-def eval_quotes_command(gold: Path, *, config=None) -> dict:
-    result = evaluate(Path(gold), config=config)
+def eval_quotes_command(gold: Path, *, config=None, verbose: bool = False) -> dict:
+    result = evaluate(Path(gold), config=config, verbose=verbose)
     print(json.dumps(result))
     return result
