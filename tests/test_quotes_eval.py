@@ -111,3 +111,11 @@ def test_verbose_eval_shows_a_wrong_speaker_name_with_its_context(tmp_path, caps
     err = capsys.readouterr().err
     assert r["speaker_name_pairs"] == 1 and r["speaker_name_accuracy"] == 0.0
     assert "NAME" in err and "Ana Velt" in err and "We will not back down" in err
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", "newsfold", "eval", "quotes", str(path), "--verbose"],
+                          capture_output=True, text=True, timeout=120,
+                          env={**__import__("os").environ, "NEWSFOLD_NER_MODEL": "none"})
+    assert proc.returncode == 0 and json.loads(proc.stdout)["speaker_name_pairs"] == 1
+    assert "NAME" in proc.stderr and "Ana Velt" in proc.stderr
