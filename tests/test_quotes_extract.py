@@ -290,3 +290,25 @@ def test_who_speaks_before_a_participle_a_party_tag_or_after_an_owner():
     text = ("The plan drew praise from Ana Velt, who said of Mrs. Clinton's plan. "
             "“It doesn't make our long-term fiscal problems worse.”")
     assert all(q.speaker_text != "Clinton's" for q in extract_quotes("a", text))
+
+
+def test_continuations_descriptors_and_possessive_appositives():
+    """More of PolNeAR's wrong or missing speakers: a title's full stop read as the end of the
+    previous quote's attribution broke its continuation; a lower-case descriptor before the
+    name ("panel Chairman"), a "9/11 widow" and an appositive opening with an owner ("Mr.
+    Obama's deputy ...") hid the speaker, and a quotation whose own attribution was missed
+    took the previous quotation's speaker across a paragraph."""
+    cases = {
+        '"They have that right under the Constitution," Rep. John Mica (R-Fla.) said. '
+        '"If you continue that, you destroy the whole basis of our government."':
+            ["Rep. John Mica", "Rep. John Mica"],
+        '"Subpoenas are not optional," panel Chairman Rep. Jason Chaffetz (R-Utah) said after the hearing.':
+            ["Chairman Rep. Jason Chaffetz"],
+        '"The rationales do not hold weight. They are wrong," said 9/11 widow Terry Strada.': ["Terry Strada"],
+        "''Because I thought there would be extremist groups,'' Mrs. Clinton said Saturday.\n\n"
+        "The images from France have not prompted Mr. Obama to change course.\n\n"
+        "''We don't believe U.S. troops are the answer,'' Benjamin J. Rhodes, Mr. Obama's deputy "
+        "national security adviser, said Sunday.": ["Mrs. Clinton", "Benjamin J. Rhodes"],
+    }
+    for text, expected in cases.items():
+        assert [q.speaker_text for q in extract_quotes("a", text)] == expected, text

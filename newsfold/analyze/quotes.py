@@ -257,7 +257,9 @@ _DESCRIPTOR_PP = re.compile(
 #: "Name, <appositive>," right before a cue: the appositive may hold clause words ("and", "--")
 #: that would cut the phrase; the name it follows speaks
 _APPOS_NAME = re.compile(r"\s*([A-Z][\w’'.\-]*(?:\s+(?:[A-Z][\w’'.\-]*|de|van|von|al|bin|la|le|del|da|di)){0,4}),"
-                         r"(\s+(?:the|a|an|who|whose|[a-z])[^“”\"\n]*?)(?:,|\s--|\s[—–])\s*")
+                         # ("Benjamin J. Rhodes, Mr. Obama's deputy national security adviser,")
+                         r"(\s+(?:the|a|an|who|whose|[a-z]|(?:(?:Mr|Mrs|Ms|Dr)\.\s+)?[A-Z][\w\-]*[’']s\s)"
+                         r"[^“”\"\n]*?)(?:,|\s--|\s[—–])\s*")
 
 
 def _appos_name(text: str, a: int, b: int) -> Optional[tuple[int, int]]:
@@ -387,7 +389,7 @@ def _np_after(text: str, start: int, limit: int) -> Optional[tuple[int, int]]:
         seg = seg[:end.end()]
     # tokens joined by whitespace, so that the stop words of the lookahead see the space before
     # them ("said coach Anna Berg on Friday" ends at "Berg", not at the sentence's end)
-    m = re.match(r"\s*((?:(?:the|a|an|his|her|their|one|another)\s+)?[\w’'.\-]+(?:\s+[\w’'.\-]+){0,6}?)"
+    m = re.match(r"\s*((?:(?:the|a|an|his|her|their|one|another)\s+)?[\w’'.\-/]+(?:\s+[\w’'.\-]+){0,6}?)"
                  r"(?=\s*[,.;:!?“”\"(]|\s+(?:in|on|at|to|during|after|before|when|while|about)\b"
                  # "Secretary of State John Kerry", "master of ceremonies X": "of" ends the
                  # phrase only before an article and a lower-case word ("Kerry of the plan")
@@ -537,6 +539,10 @@ _ABBREV = re.compile(r"\b(?:" + "|".join(_TITLES + ("St", "Jr", "Sr", "Mt", "Ft"
 _TO_LISTENER = {"told", "tells", "tell", "telling"}
 
 
+_DESCRIPTOR_WORDS = re.compile(r"\s*(?!(?:and|but|or|then|yet|so|while|as|when|if|we|i|you|they|it)\b)"
+                               r"[a-z][\w’'/-]*(?:\s+[a-z][\w’'/-]*)?\s+")
+
+
 def find_speaker(text: str, qs: int, qe: int, para_start: int, para_end: int,
                  sent_start: int, sent_end: int) -> tuple[Optional[tuple[int, int]], Optional[str]]:
     """Speaker span for the quote [qs, qe) and the cue used."""
@@ -555,7 +561,10 @@ def find_speaker(text: str, qs: int, qe: int, para_start: int, para_end: int,
     if cm and not re.search(r"[“\"”.!?]", _ABBREV.sub("", _PARTY_STATE.sub(
             "", re.sub(r"\([^()]{1,40}\)", "", rest[:cm.start()])))):
         sp = _np_before(text, pos + cm.start(), pos)
-        if sp and sp[0] - pos <= 3 and clean_speaker(text, sp) is not None:  # not '"…" We're told'
+        # right after the quote (not '"…" We're told'), or after a lower-case descriptor
+        # ('"…," panel Chairman Rep. Jason Chaffetz said')
+        if sp and (sp[0] - pos <= 3 or _DESCRIPTOR_WORDS.fullmatch(text, pos, sp[0])) \
+                and clean_speaker(text, sp) is not None:
             return sp, cm.group(0)
         sp = _np_after(text, pos + cm.end(), para_end)
         if sp and cm.group(0).casefold() in {"according to"}:
@@ -708,7 +717,8 @@ def _only_attribution_between(text: str, a: int, b: int) -> bool:
     """Only the previous quote's attribution tail (', he said.') or narrative that reports
     no one else between two quotes: the later quote continues the same speaker."""
     gap = text[a:b]
-    m = re.search(r"[.!?]\s+(?=\S)", gap)
+    # (a title's or an initial's full stop ends no sentence: '…," Rep. John Mica (R-Fla.) said.')
+    m = re.search(r"(?<![A-Z])" + "".join(rf"(?<!\b{t})" for t in _TITLES) + r"[.!?]\s+(?=\S)", gap)
     if m is None:
         return True
     rest = gap[m.end():]
@@ -865,6 +875,7 @@ def extract_quotes(article_id: str, text: str,
                     cue = ":" if sp else None
         if sp is None and kind == "direct" and prev_direct is not None and \
                 prev_direct.speaker_text and qs - prev_direct.end < 600 and \
+                not _CUE.search(text[qe:max(se, qe)]) and \
                 _only_attribution_between(text, prev_direct.end, qs):
             # quote-only paragraph continuing the previous speaker
             fq.speaker_text = prev_direct.speaker_text
