@@ -309,6 +309,9 @@ def test_continuations_descriptors_and_possessive_appositives():
         "The images from France have not prompted Mr. Obama to change course.\n\n"
         "''We don't believe U.S. troops are the answer,'' Benjamin J. Rhodes, Mr. Obama's deputy "
         "national security adviser, said Sunday.": ["Mrs. Clinton", "Benjamin J. Rhodes"],
+        # a pronoun's quotation still continues the previous speaker
+        "“Clinton isn’t likely to flip the state,” the newspaper admitted.\n\n"
+        "“But the crisis should be a call to conscience,” it added.": ["the newspaper", "the newspaper"],
     }
     for text, expected in cases.items():
         assert [q.speaker_text for q in extract_quotes("a", text)] == expected, text

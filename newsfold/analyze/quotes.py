@@ -713,6 +713,18 @@ def _previous_subject(text: str, para_start: int, qs: int) -> Optional[tuple[int
     return sp
 
 
+def _named_attribution_after(text: str, qe: int, end: int) -> bool:
+    """Whether the quotation's own sentence attributes it to a name after it ('…,'' Benjamin
+    J. Rhodes, Mr. Obama's deputy national security adviser, said'), which the speaker rules
+    could not read: the quotation is then not the previous speaker's (a pronoun, "it added",
+    is)."""
+    m = _CUE.search(text, qe, end)
+    if m is None:
+        return False
+    between = text[qe:m.start()]
+    return not re.search(r"[“”\"]", between) and bool(re.search(r"\b[A-Z]", between))
+
+
 def _only_attribution_between(text: str, a: int, b: int) -> bool:
     """Only the previous quote's attribution tail (', he said.') or narrative that reports
     no one else between two quotes: the later quote continues the same speaker."""
@@ -875,7 +887,7 @@ def extract_quotes(article_id: str, text: str,
                     cue = ":" if sp else None
         if sp is None and kind == "direct" and prev_direct is not None and \
                 prev_direct.speaker_text and qs - prev_direct.end < 600 and \
-                not _CUE.search(text[qe:max(se, qe)]) and \
+                not _named_attribution_after(text, qe, max(se, qe)) and \
                 _only_attribution_between(text, prev_direct.end, qs):
             # quote-only paragraph continuing the previous speaker
             fq.speaker_text = prev_direct.speaker_text
