@@ -31,8 +31,10 @@ value is describing two things, not disagreeing). Slots:
   not slots: not telling is not denying. A negation with "yet", "still", "so far" or "until"
   tells how things stood when it was written, which a later report may have overtaken. The
   affirmed verb must be asserted (not after "to", "if", "whether" or a modal: "plans to
-  resign" is no conflict with "did not resign"), and neither article may state the other's
-  side anywhere ("did not resign on Tuesday; she resigned on Wednesday" is two things).
+  resign" is no conflict with "did not resign"), the two must share a subject word, neither
+  sentence may set two subjects against each other ("Unlike the stars, Ross is not signed"),
+  and neither article may state the other's side anywhere ("did not resign on Tuesday; she
+  resigned on Wednesday" is two things).
 
 Values are reported as ``{"value", "articles", "kind"}`` with ``kind`` one of ``number``,
 ``date``, ``place``, ``negation``.
@@ -277,17 +279,18 @@ _NEGATED = re.compile(
 _AS_YET = re.compile(r"\b(?:yet|still|so\s+far|until|as\s+of|at\s+the\s+time|immediately|"
                      r"publicly|initially)\b", re.I)
 #: not telling is not denying ("did not say", "did not identify the victims"); light verbs
-#: carry no fact of their own
-_NOT_DENIAL_VERBS = {
+#: carry no fact of their own; and the words after "is not" that are no verb ("is not the",
+#: "is not clear")
+NOT_DENIAL_VERBS = {
     "say", "comment", "confirm", "disclose", "reveal", "specify", "elaborate", "respond", "answer",
     "return", "know", "identify", "name", "release", "give", "provide", "mention", "explain",
     "indicate", "detail", "address", "discuss", "publish", "announce", "report", "state",
     "clarify", "reply", "reach", "be", "have", "do", "make", "take", "get", "go", "come", "see",
-    "want", "expect", "appear", "seem", "need", "think", "believe", "say", "tell", "speak",
-    "talk", "show", "offer", "share", "immediately", "seek", "know", "understand", "hear",
-    "receive", "find", "look", "seek", "lik", "wish", "hop", "mean", "ask", "let", "allow",
-    "sure", "clear", "only", "just", "also", "always", "necessarily", "any", "all", "the",
-    "been", "being", "anyone", "anything", "enough", "much", "many", "more", "less"}
+    "want", "expect", "appear", "seem", "need", "think", "believe", "tell", "speak", "talk",
+    "show", "offer", "share", "seek", "understand", "hear", "receive", "find", "look", "lik",
+    "wish", "hop", "mean", "ask", "let", "allow",
+    "immediately", "sure", "clear", "only", "just", "also", "always", "necessarily", "any", "all",
+    "the", "been", "being", "anyone", "anything", "enough", "much", "many", "more", "less"}
 #: words before a verb that make it no assertion ("plans to resign", "whether she resigned",
 #: "may have resigned", "no arrests")
 _NOT_ASSERTED = {"to", "if", "whether", "may", "might", "could", "would", "should", "can", "will",
@@ -344,7 +347,7 @@ def negations(text: str) -> list[tuple[str, str, set]]:
     out = []
     for m in _NEGATED.finditer(text):
         stem = verb_stem(m.group(1))
-        if stem in _NOT_DENIAL_VERBS or m.group(1).casefold() in _NOT_DENIAL_VERBS:
+        if stem in NOT_DENIAL_VERBS or m.group(1).casefold() in NOT_DENIAL_VERBS:
             continue
         before = re.findall(r"[A-Za-z’']+", text[max(0, m.start() - 20):m.start()])
         if not before or before[-1].casefold() in {"who", "which", "that", "to"}:
@@ -389,7 +392,7 @@ def affirmations(text: str, scoped: bool = True) -> dict[str, tuple[str, set]]:
         if any(p in _NOT_ASSERTED for p in prev) or (prev and prev[-1] in {"the", "a", "an", "of", "his", "her", "their", "its"}):
             continue  # "plans to resign", "whether she resigned", "the arrests"
         stem = verb_stem(w)
-        if stem in _NOT_DENIAL_VERBS or len(stem) < 3:
+        if stem in NOT_DENIAL_VERBS or len(stem) < 3:
             continue
         if _NO_OBJECT.match(text, m.end()):
             continue  # "have seen no rise": a denial in the object
@@ -539,28 +542,24 @@ class ConflictFinder:
     def _polarity(self, aid: str) -> _ArticleFacts:
         f = self._art(aid)
         if f.negated is None:
+            # every sentence, with or without "yet": an article saying both is two things
             sents = [x.text for x in timeline.sentences(self.articles[aid].text or "")]
-            f.negated = {stem for t in sents for stem, _, _ in negations(t)}
-            # (any sentence, with or without "yet": an article saying both is two things)
             f.affirmed = {stem for t in sents for stem in affirmations(t, scoped=False)}
-            f.negated |= {verb_stem(m.group(1)) for t in sents for m in _NEGATED.finditer(t)}
+            f.negated = {verb_stem(m.group(1)) for t in sents for m in _NEGATED.finditer(t)}
         return f
 
-    def negation_conflict(self, ua, ub) -> Optional[tuple[str, str, str, bool]]:
-        """(verb stem, shown in ua, shown in ub, whether ua is the negated side) when one
-        sentence denies an action the other asserts (see module doc)."""
-        for neg, aff, flipped in ((ua, ub, True), (ub, ua, False)):
-            denied = self._per_sentence("negations", neg, lambda u: negations(u.text))
-            if not denied:
-                continue
-            asserted = self._per_sentence("affirmations", aff, lambda u: [affirmations(u.text)])[0]
-            found = denied_in(denied, asserted)
+    def negation_conflict(self, ua, ub) -> Optional[tuple[str, str, str]]:
+        """(verb stem, as ua states it, as ub states it) when one sentence denies an action
+        the other asserts (see module doc)."""
+        for neg, aff in ((ua, ub), (ub, ua)):
+            denied = _polar(neg.text)[0]
+            found = denied_in(denied, _polar(aff.text)[1]) if denied else None
             if found is None:
                 continue
             stem, shown_neg, shown_aff = found
             if stem in self._polarity(neg.article).affirmed or stem in self._polarity(aff.article).negated:
                 continue  # one article states both sides: two things, not a dispute
-            return (stem, shown_neg, shown_aff, True) if flipped else (stem, shown_aff, shown_neg, False)
+            return (stem, shown_neg, shown_aff) if neg is ua else (stem, shown_aff, shown_neg)
         return None
 
     def has_place_slot(self, u) -> bool:
@@ -639,7 +638,7 @@ def conflict_values(finder: ConflictFinder, pairs: Sequence[tuple]) -> list[dict
             put("place", slot, na, ua, nb, ub)
         nc = finder.negation_conflict(ua, ub) if "negation" in kinds else None
         if nc:
-            stem, shown_a, shown_b, _ = nc
+            stem, shown_a, shown_b = nc
             put("negation", stem, shown_a, ua, shown_b, ub)
     values = []
     for (kind, _slot), vals in slots.items():

@@ -232,8 +232,8 @@ _TITLES = ("Mr", "Mrs", "Ms", "Dr", "Rep", "Reps", "Sen", "Sens", "Gov", "Gen", 
 
 # where a subject phrase before a cue starts: punctuation or a clause word, but not the full
 # stop of a title, an initial or "No." ("Del. Ana Velt said", "Juror No. 12 said")
-_BOUND = re.compile("".join(rf"(?<!\b{t})" for t in _TITLES + ("Jr", "Sr", "St", "No"))
-                    + r"(?<![A-Z])\.|[!?;:“”\"«»]|\b(?:that|and|but|who|which|as|while|because|after|when)\b")
+_NOT_AFTER_TITLE = "".join(rf"(?<!\b{t})" for t in _TITLES)
+_BOUND = re.compile(_NOT_AFTER_TITLE + r"(?<!\bJr)(?<!\bSr)(?<!\bSt)(?<!\bNo)(?<![A-Z])\.|[!?;:“”\"«»]|\b(?:that|and|but|who|which|as|while|because|after|when)\b")
 
 
 _NAME_PARTICLE = re.compile(r"^(?:al|el|ad|as|an|ar|bin|ibn|abu|van|von|de|da|di|du|le|la)[-‑‐]?(?=[A-Z])")
@@ -725,12 +725,15 @@ def _named_attribution_after(text: str, qe: int, end: int) -> bool:
     return not re.search(r"[“”\"]", between) and bool(re.search(r"\b[A-Z]", between))
 
 
+_GAP_SENTENCE_END = re.compile(r"(?<![A-Z])" + _NOT_AFTER_TITLE + r"[.!?]\s+(?=\S)")
+
+
 def _only_attribution_between(text: str, a: int, b: int) -> bool:
     """Only the previous quote's attribution tail (', he said.') or narrative that reports
     no one else between two quotes: the later quote continues the same speaker."""
     gap = text[a:b]
     # (a title's or an initial's full stop ends no sentence: '…," Rep. John Mica (R-Fla.) said.')
-    m = re.search(r"(?<![A-Z])" + "".join(rf"(?<!\b{t})" for t in _TITLES) + r"[.!?]\s+(?=\S)", gap)
+    m = _GAP_SENTENCE_END.search(gap)
     if m is None:
         return True
     rest = gap[m.end():]

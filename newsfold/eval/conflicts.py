@@ -17,10 +17,10 @@ copies:
    it in that article).
 4. **Planted places**: a place both articles name in one slot ("a prison in Beaumont") is
    renamed, everywhere in one of them, to a place named nowhere in the story.
-5. **Planted negations**: an action both sentences state with an auxiliary and the same verb
-   ("was arrested", "has resigned", "will attend") is denied in the other article's sentence
-   ("was not arrested"). Verbs of saying are not planted (:mod:`conflicts` does not read them
-   as denials).
+5. **Planted negations**: an action both sentences state with an auxiliary and the same
+   participle ("was arrested", "has resigned") is denied in the other article's sentence ("was
+   not arrested"), when that article states the action nowhere else. Verbs of saying are not
+   planted (:mod:`conflicts` does not read them as denials).
 
 Each plant is one edited copy of the story, analysed on its own; at most one plant of each
 kind per story. ``recall`` per kind = detected / planted.
@@ -104,7 +104,7 @@ def _edited(arts: list, aid: str, edit) -> list:
 
 def _plants(story, arts: list, entities=None):
     """Yield (kind, edited articles, edited article id, old value text, new value text)."""
-    from newsfold.analyze.conflicts import (_NOT_DENIAL_VERBS, PARTICIPLES, ConflictFinder, affirmations,
+    from newsfold.analyze.conflicts import (NOT_DENIAL_VERBS, PARTICIPLES, ConflictFinder, affirmations,
                                             days, quantities, verb_stem)
     from newsfold.analyze.timeline import _anchor
 
@@ -174,12 +174,12 @@ def _plants(story, arts: list, entities=None):
                     break
             if "negation" not in done:
                 for aux, verb in _AUX_VERB.findall(text):
-                    if verb_stem(verb) in _NOT_DENIAL_VERBS or not (
+                    if verb_stem(verb) in NOT_DENIAL_VERBS or not (
                             verb.endswith(("ed", "en")) or verb in PARTICIPLES):
                         continue
                     phrase = f"{aux} {verb}"
                     hit = _sentence_with(by_id[y], lambda t, phrase=phrase: (
-                        t.find(phrase) if re.search(rf"\b{phrase}\b", t) else None), text)
+                        m.start() if (m := re.search(rf"\b{phrase}\b", t)) else None), text)
                     if hit is None:
                         continue
                     s, i = hit
