@@ -212,3 +212,15 @@ def test_rule_entities_groups_credits_and_state_abbreviations():
     assert names.get("California") == "PLACE" and not any(n.startswith("Calif") and n != "California"
                                                            for n in names), names
     assert names.get("Mina Okafor") == "PERSON" and names.get("Fresno") == "PLACE", names
+
+
+def test_rule_entities_place_a_name_by_its_region_adjective_or_settlement_noun():
+    """Read on the demo corpus with rules only: "in northern Ostmark" left "Ostmark" of no
+    type, "Tazir's Red Gate port" made "Red Gate" a person, "Valdorian Treasury" and "Norland
+    Red Cross" were people."""
+    text = ("A quake shook the valley in northern Ostmark on Saturday, officials said.\n\n"
+            "Grain would go through Tazir's Red Gate port, the Valdorian Treasury said, and the "
+            "Norland Red Cross sent a field hospital.")
+    names = _names(text, "none")
+    assert names.get("Ostmark") == "PLACE" and names.get("Red Gate") == "PLACE", names
+    assert names.get("Valdorian Treasury") == "ORG" and names.get("Norland Red Cross") == "ORG", names

@@ -117,6 +117,7 @@ ORG_WORDS = {
     "college", "hospital", "airlines", "motors", "media", "reuters", "kremlin", "pentagon",
     "white", "house", "campaign", "foundation", "cabinet", "council", "front", "movement",
     "brigade", "coalition", "ltd", "llc", "plc", "agency", "team", "fc", "review", "magazine",
+    "treasury", "cross", "crescent", "dockers", "workers",
 }
 PLACE_WORDS = {
     "city", "river", "mountain", "mountains", "island", "islands", "county", "street", "airbase",
@@ -125,6 +126,14 @@ PLACE_WORDS = {
     "road", "strait", "peninsula", "heights", "state", "states", "east", "west", "north", "south",
     "creek", "bowl", "hills", "beach", "springs", "falls", "canyon", "harbor", "harbour",
 }
+#: words between a place's preposition and its name ("in northern Ostmark")
+REGION_ADJECTIVES = {"northern", "southern", "eastern", "western", "central", "north-eastern",
+                     "north-western", "south-eastern", "south-western", "northeastern",
+                     "northwestern", "southeastern", "southwestern", "rural", "coastal",
+                     "neighbouring", "neighboring", "downtown", "suburban", "upstate"}
+#: a settlement's own noun after its name ("the Red Gate port", "Kestrel city council")
+_SETTLEMENT_AFTER = re.compile(r"\s+(?:port|city|town|village|province|region|island|valley|"
+                               r"county|district|harbou?r|capital)\b")
 PLACE_PREFIX = {"east", "west", "north", "south", "fort", "ft", "mount", "mt", "lake", "port",
                 "saint", "st", "san", "santa", "los", "las", "río", "rio", "river", "cape", "camp"}
 PLACE_PREPS = {"in", "at", "from", "to", "into", "across", "near", "toward", "towards", "outside",
@@ -406,6 +415,8 @@ def rule_mentions(article_id: str, text: str) -> list[Mention]:
         # title just before the phrase (lower-case or separate): "his counterpart X", "Minister X"
         before = text[max(0, start - 40):start].split()
         prev = before[-1].casefold().strip(",.") if before else ""
+        if prev in REGION_ADJECTIVES and len(before) >= 2:
+            prev = before[-2].casefold().strip(",.")  # "in northern Ostmark" places as "in Ostmark"
         if prev in HEAD_TITLES or prev in {"counterpart", "president", "minister"}:
             titled = True
         after = text[start + len(phrase):start + len(phrase) + 25].casefold()
@@ -459,7 +470,7 @@ def _rule_type(toks, low, titled, prev, after, text, start) -> Optional[str]:
         return "PERSON"
     if _CUE_AFTER.match(after):
         return "PERSON"
-    if prev in PLACE_PREPS:
+    if prev in PLACE_PREPS or _SETTLEMENT_AFTER.match(after):
         return "PLACE"
     initials = sum(bool(_INITIAL.fullmatch(t)) for t in toks)
     if 2 <= len(toks) <= 3 + initials and initials < len(toks) and all(
