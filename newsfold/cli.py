@@ -201,7 +201,7 @@ def eval_conflicts(
     limit: Optional[int] = typer.Option(None, "--limit", help="Only the first N stories."),
     ner: Optional[str] = typer.Option(None, "--ner", help="spaCy model name or path; 'none' for rules only."),
 ) -> None:
-    """Conflicting-claim detection: recall of planted disagreements (numbers, days, places)
+    """Conflicting-claim detection: recall of planted disagreements (numbers, days, places, denials)
     and conflicts flagged on the unchanged stories."""
     from newsfold.eval.conflicts import eval_conflicts_command
 
