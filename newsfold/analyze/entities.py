@@ -328,11 +328,6 @@ def _clean_phrase(text: str, start: int) -> tuple[str, int, bool]:
     return out, start + new_start, titled
 
 
-#: the AP's abbreviations of US states (those not written as initials: "N.H." is one)
-STATE_ABBREVIATIONS = frozenset({
-    "Ala", "Ariz", "Ark", "Calif", "Colo", "Conn", "Del", "Fla", "Ga", "Ill", "Ind", "Kan", "Ky",
-    "La", "Md", "Mass", "Mich", "Minn", "Miss", "Mo", "Mont", "Neb", "Nev", "Okla", "Ore", "Pa",
-    "Tenn", "Tex", "Va", "Vt", "Wash", "Wis", "Wyo"})
 #: the states their abbreviations name, so that "Fresno, Calif." and "California" are one
 #: place ("Wash." is left alone: "Washington" is more often the capital)
 STATE_NAMES = {
@@ -346,6 +341,8 @@ STATE_NAMES = {
     "Wyo": "Wyoming", "N.H": "New Hampshire", "N.J": "New Jersey", "N.M": "New Mexico",
     "N.Y": "New York", "N.C": "North Carolina", "N.D": "North Dakota", "S.C": "South Carolina",
     "S.D": "South Dakota", "R.I": "Rhode Island", "W.Va": "West Virginia"}
+#: the AP's abbreviations of US states (those not written as initials: "N.H." is one)
+STATE_ABBREVIATIONS = frozenset(k for k in STATE_NAMES if "." not in k) | {"Wash"}
 _PARTY_STATE = re.compile(r"[DRI]-[A-Z][\w.]*")
 _INITIALISM_END = re.compile(r"(?<![\w.])(?:[A-Z]\.){2,}$")
 _INITIALISM_CUT = re.compile(r"(?<![\w.])(?:[A-Z]\.)+[A-Z]$")
