@@ -367,6 +367,22 @@ class RunResult(_Serializable):
 RunResult._nested = {"articles": Article, "stories": Story, "errors": ErrorRecord}
 
 
+def time_key(article: "Article") -> tuple:
+    """Arrival order: by publication day (else the day it was first seen), undated last; within
+    one day by the time of day it was first seen on that day, where a crawler's clock gives one;
+    then the articles with no such time (seen only on a later day, or without a clock): what
+    was seen earlier comes first, as provenance's "seen earlier" has it. Ties keep input order
+    (``sorted`` is stable)."""
+    return arrival_key(article.published, article.first_seen)
+
+
+def arrival_key(published: Optional[str], first_seen: Optional[str]) -> tuple:
+    """``time_key`` from the two fields (for callers that keep them without an Article)."""
+    seen = first_seen or ""
+    day = published or seen[:10]
+    return (not day, day, seen if len(seen) > 10 and seen[:10] == day else "\uffff")
+
+
 def version_of(article_id: str) -> Optional[tuple[str, int]]:
     """(base id, n) for ``base~n``, the n-th article read under one id (n >= 2: the reader
     and ``stages.reused_ids`` name a different input under a taken id so: an outlet's update,

@@ -517,6 +517,3 @@ def group_by_story(articles: Iterable[Article]) -> dict[str, list[Article]]:
     return groups
 
 
-def _time_key(article: Article) -> tuple:
-    # undated articles go last, in input order (sorted is stable)
-    return (article.published is None, article.published or "")

@@ -12,7 +12,7 @@ from newsfold.analyze.entities import build_entities
 from newsfold.analyze.quotes import extract_quotes, make_resolver, normalise
 from newsfold.analyze.timeline import build_timeline
 from newsfold.config import Config
-from newsfold.model import Article, Story
+from newsfold.model import Article, Story, time_key
 
 ADDITIONS = ["$1.2 billion", "March 2026", "killed 12 and wounded 40", "Baku"]
 
@@ -184,6 +184,36 @@ def test_timeline_mentions_anchor_to_article_date(fixtures_dir):
     a.family = "a"
     fam = [e for e in build_timeline([a, copy]) if e.kind == "family_first_seen"]
     assert [(e.time, e.articles) for e in fam] == [("2024-03-07", ["a", "b"])]
+
+
+def test_timeline_shows_first_seen_only_where_it_adds_a_time():
+    """first_seen is an entry of its own for an undated article (its only time), and for a
+    crawl days apart from the stated publication day; seen on the day, it repeats "published"."""
+    text = "The fictional Varn ferry resumed service after the storm, the operator said."
+    on_day = Article(id="a", text=text, source="Varn Post", published="2026-03-02",
+                     first_seen="2026-03-02T10:00:00+00:00")
+    late = Article(id="b", text=text, source="Ellis Daily", published="2026-03-02",
+                   first_seen="2026-03-09T06:00:00+00:00")
+    early = Article(id="c", text=text, source="Orin Wire", published="2026-03-05",
+                    first_seen="2026-03-02T23:00:00+00:00")
+    undated = Article(id="d", text=text, source="Lumen", first_seen="2026-03-03T08:00:00+00:00")
+    tl = build_timeline([on_day, late, early, undated])
+    seen = {e.articles[0]: (e.time, e.text) for e in tl if e.kind == "first_seen"}
+    assert set(seen) == {"b", "c", "d"}
+    assert seen["b"][1].startswith("Ellis Daily first seen 7 days after its publication date")
+    assert seen["c"][1].startswith("Orin Wire first seen 3 days before its stated publication date")
+    assert seen["d"] == ("2026-03-03T08:00:00+00:00", f"Lumen first seen: {undated.headline}")
+    published = {e.articles[0] for e in tl if e.kind == "published"}
+    assert published == {"a", "b", "c"}  # no timeless "published" entry for the undated one
+
+
+def test_time_key_orders_a_day_by_the_crawl_clock():
+    arts = [Article(id="noon", text="x", published="2026-03-02", first_seen="2026-03-02T12:00:00+00:00"),
+            Article(id="undated", text="x"),
+            Article(id="dawn", text="x", published="2026-03-02", first_seen="2026-03-02T05:00:00+00:00"),
+            Article(id="seen-only", text="x", first_seen="2026-03-01T09:00:00+00:00"),
+            Article(id="untimed", text="x", published="2026-03-02", first_seen="2026-03-02")]
+    assert [a.id for a in sorted(arts, key=time_key)] == ["seen-only", "dawn", "noon", "untimed", "undated"]
 
 
 def test_timeline_skips_a_leap_day_the_article_year_lacks():

@@ -371,6 +371,28 @@ def test_jsonl_fields_and_bad_date(fixtures_dir):
     assert len(errs) == 1 and errs[0].kind == "bad_date" and errs[0].article_id == art.id
 
 
+def test_crawl_time_is_first_seen_and_news_please_fields_are_read():
+    """A crawler's export (news-please writes date_publish, date_download and authors) keeps
+    when the page was seen as ``first_seen``, in UTC to the second; a bad one is reported."""
+    a, errs = clean_record(_raw(BODY1, format="jsonl", date_publish="2026-03-02 21:40:00",
+                                date_download="2026-03-03 08:15:00+01:00", authors=["Ines Varga"]),
+                           config=CFG)
+    assert errs == []
+    assert (a.published, a.first_seen, a.byline) == ("2026-03-02", "2026-03-03T07:15:00+00:00", "Ines Varga")
+    assert "date_download" not in a.meta and "authors" not in a.meta
+    a, errs = clean_record(_raw(BODY1, format="jsonl", first_seen=1772445600, authors=[]), config=CFG)
+    assert errs == [] and a.first_seen == "2026-03-02T10:00:00+00:00" and a.byline is None
+    a, errs = clean_record(_raw(BODY1, format="jsonl", first_seen="yesterday-ish"), config=CFG)
+    assert a is not None and a.first_seen is None and a.meta["raw_first_seen"] == "yesterday-ish"
+    assert [(e.kind, e.article_id) for e in errs] == [("bad_date", a.id)] and "first-seen" in errs[0].reason
+
+
+def test_warc_date_is_when_the_page_was_first_seen(fixtures_dir):
+    out = list(clean_records(read_paths([str(fixtures_dir / "ingest" / "pages.warc.gz")]), config=CFG))
+    tram = next(a for a in out if isinstance(a, Article) and a.title == "New tram line opens in Riverton")
+    assert tram.published == "2024-06-03" and tram.first_seen == "2026-11-22T22:01:58+00:00"
+
+
 def test_html_page_extraction(fixtures_dir):
     recs = list(read_paths([str(fixtures_dir / "ingest" / "page.html")]))
     a, errs = clean_record(recs[0], config=CFG)

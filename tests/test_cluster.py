@@ -12,7 +12,7 @@ import pytest
 from newsfold.config import Config
 from newsfold.cluster import StreamClusterer, cluster_batch
 from newsfold.cluster.cli import article_from_row, read_jsonl
-from newsfold.cluster.stream import _time_key
+from newsfold.model import time_key as _time_key
 from newsfold.model import Article
 
 

@@ -225,7 +225,8 @@ def test_eval_dedup_on_generated_corpus(tmp_path, capsys):
 
 
 def test_family_index_on_seeds(seeds_dir):
-    from newsfold.stages import _time_key, ingest_and_clean, split_errors
+    from newsfold.model import time_key as _time_key
+    from newsfold.stages import ingest_and_clean, split_errors
 
     arts, _ = split_errors(ingest_and_clean(sorted(str(p) for p in seeds_dir.glob("*.txt")), config=Config()))
     idx = FamilyIndex()
@@ -467,6 +468,19 @@ def test_update_note_marks_the_later_version_when_undated():
     x, y = _pair(updated, "\n\n".join(_BODY))
     assert y.relation == "original" and x.origin == "y" and x.relation == "copy"
     assert "update or correction note" in x.reason
+
+
+def test_seen_earlier_orders_an_undated_copy_only_at_the_resolution_both_times_have():
+    body = "\n\n".join(_BODY)
+    arts = [Article(id="x", text=body, source="first.example", first_seen="2026-03-02T16:00:00+00:00"),
+            Article(id="y", text=body, source="second.example", first_seen="2026-03-02T09:30:00+00:00")]
+    fold(arts)
+    assert arts[1].relation == "original" and arts[0].origin == "y" and arts[0].reason.endswith("seen earlier")
+    # a crawl header gives a day only: the same day is no evidence (not "the day sorts first")
+    arts = [Article(id="x", text=body, source="first.example", first_seen="2026-03-02T16:00:00+00:00"),
+            Article(id="y", text=body, source="second.example", first_seen="2026-03-02")]
+    fold(arts)
+    assert arts[0].relation == "original" and "input order" in arts[1].reason
 
 
 def test_note_cut_off_by_a_truncation_is_not_evidence():

@@ -121,6 +121,27 @@ def _folded_copies(articles: Sequence[Article]) -> list[list[Article]]:
     return [g for g in groups.values() if len(g) > FOLD_COPIES]
 
 
+def _seen_note(a: Article) -> Optional[str]:
+    """What an article's ``first_seen`` adds to its ``published`` entry, if anything: the time of
+    an undated article, or a crawl well apart from the stated publication day (a page found days
+    later, or one seen before the day it claims). Seen on its publication day or the next (a
+    crawl's clock in UTC, a late-evening story) says nothing more."""
+    if not a.first_seen:
+        return None
+    name = a.source or a.id
+    if not a.published:
+        return f"{name} first seen"
+    try:
+        days = (dt.date.fromisoformat(a.first_seen[:10]) - dt.date.fromisoformat(a.published[:10])).days
+    except ValueError:
+        return None
+    if days < 0:
+        return f"{name} first seen {-days} day{'s' if days < -1 else ''} before its stated publication date"
+    if days > 1:
+        return f"{name} first seen {days} days after its publication date"
+    return None
+
+
 def build_timeline(articles: Sequence[Article]) -> list[TimelineEvent]:
     events: list[TimelineEvent] = []
     folded = _folded_copies(articles)
@@ -166,13 +187,14 @@ def build_timeline(articles: Sequence[Article]) -> list[TimelineEvent]:
             events.append(TimelineEvent(time=a.published or a.first_seen, kind="updated",
                                         text=f"{a.source or v[0]} updated {v[0]} (version {v[1]}){what}: {label}",
                                         articles=[a.id]))
-        else:
+        elif a.published or not a.first_seen:
             events.append(TimelineEvent(time=a.published, kind="published",
                                         text=f"{a.source or a.id} published: {label}",
                                         articles=[a.id]))
-        if a.first_seen:
+        seen = _seen_note(a)
+        if seen:
             events.append(TimelineEvent(time=a.first_seen, kind="first_seen",
-                                        text=f"first seen: {label}", articles=[a.id]))
+                                        text=f"{seen}: {label}", articles=[a.id]))
     fams: dict[str, list[Article]] = {}
     for a in articles:
         fams.setdefault(a.family or a.id, []).append(a)

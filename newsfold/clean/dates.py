@@ -24,6 +24,7 @@ _MD = re.compile(rf"^\s*({MONTH_RE})\s+(\d{{1,2}})(?:st|nd|rd|th)?\s*$", re.I)
 _DM = re.compile(rf"^\s*(\d{{1,2}})(?:st|nd|rd|th)?\s+({MONTH_RE})\s*$", re.I)
 _NUMERIC = re.compile(r"^\s*(?:\w+day,?\s+)?(\d{1,4})[/.-](\d{1,2})[/.-](\d{2,4})\b")
 _HAS_DIGIT = re.compile(r"\d")
+_ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 _parser = None
 
 _DP_SETTINGS = {
@@ -95,6 +96,31 @@ def parse_date(value) -> Optional[str]:
     if dt is None:
         return None
     return _valid(dt.year, dt.month, dt.day)
+
+
+def parse_timestamp(value) -> Optional[str]:
+    """An ISO timestamp (UTC, to the second) from an ISO date-time, epoch number or date string;
+    a value that names only a day gives that day (``YYYY-MM-DD``). For when a crawler saw a page
+    (``first_seen``, WARC-Date), where the time of day orders a feed's arrivals."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if not value > 0 or parse_date(value) is None:
+            return None
+        ts = float(value) / (1000 if value > 1e11 else 1)
+        return _dt.datetime.fromtimestamp(ts, tz=_dt.timezone.utc).isoformat(timespec="seconds")
+    if not isinstance(value, str):
+        return None
+    s = value.strip()
+    if _ISO_TIME.match(s):
+        try:
+            t = _dt.datetime.fromisoformat(s.replace("Z", "+00:00").replace("z", "+00:00"))
+        except ValueError:
+            return None
+        if parse_date(s[:10]) is None:  # the years a date may name
+            return None
+        if t.tzinfo is None:  # a crawler's clock without a zone: taken as UTC
+            t = t.replace(tzinfo=_dt.timezone.utc)
+        return t.astimezone(_dt.timezone.utc).isoformat(timespec="seconds")
+    return parse_date(s)
 
 
 def month_day(s: str) -> Optional[tuple[int, int]]:

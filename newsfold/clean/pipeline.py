@@ -6,7 +6,7 @@ import re
 from typing import Any, Iterable, Iterator, Optional
 
 from newsfold.clean.boilerplate import clean_text, placeholder_page
-from newsfold.clean.dates import parse_date
+from newsfold.clean.dates import parse_date, parse_timestamp
 from newsfold.clean.language import detect_language
 from newsfold.clean.metadata import dateline_date, domain, find_dateline, find_wire
 from newsfold.config import Config
@@ -15,7 +15,8 @@ from newsfold.model import Article, ErrorRecord, RawRecord, content_hash
 #: RawRecord.fields keys that map to Article attributes (the rest goes to Article.meta)
 _KNOWN = {
     "id", "title", "date", "published", "source", "url", "content_type", "author", "byline",
-    "language", "lang", "warc_date", "feed_title",
+    "language", "lang", "warc_date", "feed_title", "authors",
+    "first_seen", "date_download", "crawled_at", "fetched_at", "downloaded_at",
 }
 #: what newsfold writes on an article it has read (stories.json, `newsfold export`): read back,
 #: they are derived again, not kept as the article's own extra fields in ``meta``
@@ -24,12 +25,14 @@ ENGINE_FIELDS = frozenset({
     "content_hash", "input_hash", "format", "path", "position", "removed", "dateline", "wire",
     "first_seen", "meta"})
 #: fields read as text (a value of another type is left out and reported as ``bad_field``)
-_TEXT_FIELDS = ("title", "source", "url", "author", "byline", "language", "lang", "feed_title")
+_TEXT_FIELDS = ("title", "source", "url", "author", "authors", "byline", "language", "lang", "feed_title")
 #: an HTML page whose extracted text has fewer words holds no article
 MIN_HTML_WORDS = 8
 _WORDS = re.compile(r"\w+")
 _DATE_KEYS = ("date", "published", "published_at", "pubdate", "datePublished", "publishedAt",
-              "pubDate", "published_date", "date_published")
+              "pubDate", "published_date", "date_published", "date_publish")
+#: when a crawler saw the page (news-please writes ``date_download``): the article's first_seen
+_SEEN_KEYS = ("first_seen", "date_download", "crawled_at", "fetched_at", "downloaded_at")
 
 
 def clean_records(
@@ -198,13 +201,24 @@ def clean_record(
         published = dateline_date(dateline, ref)
     if published is None and not bad_date and ct.crawl_date:
         published = ct.crawl_date
+    # --- first seen: the input's own crawl time > WARC-Date > crawl header
+    raw_seen = next((fields[k] for k in _SEEN_KEYS if fields.get(k) not in (None, "")), None)
+    first_seen = parse_timestamp(raw_seen) if raw_seen is not None else None
+    bad_seen = raw_seen is not None and first_seen is None
+    if bad_seen:
+        errors.append(ErrorRecord(
+            path=record.path, position=record.position, kind="bad_date", article_id=record.id,
+            reason=f"unparseable first-seen time {str(raw_seen)[:80]!r}; article kept without it",
+        ))
+    first_seen = first_seen or parse_timestamp(fields.get("warc_date")) or ct.crawl_date
 
     wire = find_wire(paragraphs, dateline, ct.wire_hints)
     source = (
         _named(fields.get("source")) or _str(html.get("sitename")) or ct.desk_source
         or ct.source_tag or _str(fields.get("feed_title")) or domain(url)
     )
-    byline = _named(fields.get("byline")) or _named(fields.get("author")) or _str(html.get("author")) \
+    byline = _named(fields.get("byline")) or _named(fields.get("author")) or _named(fields.get("authors")) \
+        or _str(html.get("author")) \
         or ct.byline
     language = _str(fields.get("language")) or _str(fields.get("lang"))
     if not language and config.detect_language:
@@ -222,6 +236,8 @@ def clean_record(
         meta["crawl_date"] = ct.crawl_date
     if raw_date is not None and bad_date:
         meta["raw_date"] = raw_date
+    if bad_seen:
+        meta["raw_first_seen"] = raw_seen
     if html:
         # "extraction": "paragraphs" where the text is the markup's paragraphs, not trafilatura's
         for k in ("description", "categories", "tags", "hostname", "extraction"):
@@ -229,7 +245,9 @@ def clean_record(
                 meta.setdefault(k, html[k])
     for key in _TEXT_FIELDS:  # read only as strings: anything else was dropped, so say so
         value = fields.get(key)
-        if value is not None and not isinstance(value, str) and not (key in _NAMED_FIELDS and _named(value)):
+        if value in (None, [], {}):  # "authors": [] says there are none
+            continue
+        if not isinstance(value, str) and not (key in _NAMED_FIELDS and _named(value)):
             errors.append(ErrorRecord(
                 path=record.path, position=record.position, kind="bad_field", article_id=record.id,
                 reason=f"field {key!r} is not a string ({type(value).__name__}: {str(value)[:60]}); "
@@ -245,6 +263,7 @@ def clean_record(
         source=source,
         url=url,
         published=published,
+        first_seen=first_seen,
         language=language,
         byline=byline,
         dateline=dateline.text if dateline else None,
@@ -258,7 +277,7 @@ def clean_record(
 
 #: fields that may come as an object with a name, or a list of names (news APIs:
 #: ``"source": {"id": ..., "name": "Tessa Post"}``, ``"author": ["A. Lind", "B. Orr"]``)
-_NAMED_FIELDS = ("source", "author", "byline")
+_NAMED_FIELDS = ("source", "author", "authors", "byline")
 
 
 def _named(v) -> Optional[str]:

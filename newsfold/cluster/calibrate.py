@@ -36,14 +36,14 @@ def load(path: Path) -> list[dict]:
 def pairs_for(rows: list[dict], cc: Optional[ClusterConfig] = None):
     """Feature rows and labels from one teacher-forced pass over labelled rows."""
     from newsfold.cluster.cli import article_from_row
-    from newsfold.cluster.stream import _time_key
+    from newsfold.model import time_key
 
     sc = StreamClusterer(cluster_config=cc)
     arts = [article_from_row(r, i) for i, r in enumerate(rows, 1)]
     gold = {a.id: str(r["cluster"]) for a, r in zip(arts, rows)}
     story_of_gold: dict[str, int] = {}
     X, y = [], []
-    for art in sorted(arts, key=_time_key):
+    for art in sorted(arts, key=time_key):
         a = sc.prepare(art)
         g = gold[art.id]
         target = story_of_gold.get(g)

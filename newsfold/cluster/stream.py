@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Optional, Sequence
 
 from newsfold.cluster import features as F
-from newsfold.model import NEAR_COPY, Article, Story
+from newsfold.model import NEAR_COPY, Article, Story, time_key
 from newsfold.unionfind import UnionFind
 
 log = logging.getLogger("newsfold.cluster")
@@ -650,7 +650,7 @@ class StreamClusterer:
         from newsfold.cluster import window as W
 
         wmodel, enc = self.window_model()
-        arts = [a for a in sorted(articles, key=_time_key) if a.id in self._assign]
+        arts = [a for a in sorted(articles, key=time_key) if a.id in self._assign]
         if len(arts) < 2 or not wmodel:
             return [], []
         cc = self.cc
@@ -851,8 +851,6 @@ class StreamClusterer:
         self.__dict__.update(other.__dict__)
 
 
-def _time_key(article: Article) -> tuple:
-    return (article.published is None, article.published or "")
 
 
 def _average_link(n: int, edges: dict[tuple[int, int], float], threshold: float,
@@ -940,7 +938,7 @@ def cluster_stream(articles: Sequence[Article], *, config: Any = None,
     (:meth:`StreamClusterer.window_ids`), and once more at the end."""
     sc = StreamClusterer(config, cluster_config=cluster_config)
     cc = sc.cc
-    ordered = sorted(articles, key=_time_key)  # stable: ties keep input order
+    ordered = sorted(articles, key=time_key)  # stable: ties keep input order
     by_id: dict[str, Article] = {}
     for art in ordered:
         by_id.setdefault(art.id, art)
@@ -1023,7 +1021,7 @@ def cluster_chunked(articles: Sequence[Article], *, config: Any = None,
     probe = StreamClusterer(config, cluster_config=cluster_config)
     cc = probe.cc
     wmodel, enc = probe.window_model()
-    ordered = sorted(articles, key=_time_key)
+    ordered = sorted(articles, key=time_key)
     n = len(ordered)
     chunk = max(2, chunk)
     if overlap is None:
@@ -1111,7 +1109,7 @@ def cluster_batch(articles: Sequence[Article], *, config: Any = None,
     """
     from newsfold.cluster import window as W
 
-    ordered = sorted(articles, key=_time_key)
+    ordered = sorted(articles, key=time_key)
     probe = StreamClusterer(config, cluster_config=cluster_config)
     wmodel, enc = probe.window_model()
     if max_batch is None:

@@ -26,7 +26,7 @@ from newsfold.dedup.shingle import (intersect_sorted, isin_sorted, shingle_batch
 from newsfold.dedup.verify import (NEAR_COPY_CONTAINMENT, Features, facts_agree, numbers_batch, prefetch_sentences,
                                    rewrite_facts_agree, set_overlap)
 from newsfold import workers as workers_
-from newsfold.model import Article, Family, FamilyMember, version_of
+from newsfold.model import Article, Family, FamilyMember, arrival_key, version_of
 from newsfold.unionfind import UnionFind
 
 
@@ -1483,7 +1483,7 @@ class FamilyIndex:
 
     def _first_key(self, r: int) -> tuple:
         m = self.meta[r]
-        return (m.get("published") or m.get("first_seen") or "\uffff", r)
+        return (*arrival_key(m.get("published"), m.get("first_seen")), r)
 
     def _stub(self, r: int) -> Article:
         m = self.meta[r]

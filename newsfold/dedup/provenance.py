@@ -218,6 +218,8 @@ def direction(arts, feats, link: Link) -> tuple[int, int, str]:
     if bool(ea) != bool(eb):
         return (b, a, "it carries a " + ", ".join(ea)) if ea else (a, b, "it carries a " + ", ".join(eb))
     fsa, fsb = getattr(arts[a], "first_seen", None), getattr(arts[b], "first_seen", None)
+    if fsa and fsb and min(len(fsa), len(fsb)) <= 10:  # a day only: compare days
+        fsa, fsb = fsa[:10], fsb[:10]
     if fsa and fsb and fsa != fsb:
         return (a, b, "seen earlier") if fsa < fsb else (b, a, "seen earlier")
     return (a, b, "no dating evidence: input order") if a < b else (b, a, "no dating evidence: input order")

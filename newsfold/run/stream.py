@@ -22,7 +22,7 @@ from typing import Any, Iterable, Optional, Sequence
 
 from newsfold import stages
 from newsfold.config import Config
-from newsfold.model import Article, ErrorRecord, RawRecord, Story
+from newsfold.model import Article, ErrorRecord, RawRecord, Story, time_key
 from newsfold.store.base import Store
 
 #: Keys under which the pipeline keeps its state in the store (a batch run drops them:
@@ -112,7 +112,7 @@ class StreamingPipeline:
     def _replay(self, articles: list[Article]) -> None:
         """Feed stored articles to the index and the clusterer, in publication order. An
         article a batch run already placed keeps its story (the stream goes on from it)."""
-        articles.sort(key=stages._time_key)
+        articles.sort(key=time_key)
         for a in articles:
             self._families.add(a)
             if a.story:
@@ -184,7 +184,7 @@ class StreamingPipeline:
             if not new:
                 return []
             touched: list[str] = []
-            for a in sorted(new, key=stages._time_key):
+            for a in sorted(new, key=time_key):
                 self._families.add(a)
                 if self.config.strip_repeated_lines:
                     # the lines the copy index now knows for boilerplate (mastheads, footers),
@@ -377,7 +377,7 @@ def run_incremental(paths: Sequence[str], *, config: Optional[Config] = None, st
         for item in stages.ingest_and_clean(paths, config=config, stdin=stdin):
             (errors if isinstance(item, ErrorRecord) else new).append(item)
         store.add_errors(errors)
-        new.sort(key=stages._time_key)
+        new.sort(key=time_key)
         added = 0
         touched: dict[str, None] = {}
         for s in range(0, len(new), chunk):
