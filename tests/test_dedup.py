@@ -120,13 +120,14 @@ def test_story_sources_wire_and_owner():
     assert story_sources([a, b, c, d, e], owners=owners)["independent"] == 3
 
 
-def test_versions_of_an_unsourced_article_are_one_outlet():
+def test_versions_of_an_unsourced_article_are_one_outlet_and_one_article():
     """A plain-text page read four times (an update each time: ids e, e~2, e~3, e~4) named no
-    outlet, and each version counted as an outlet of its own: 4 outlets for one page."""
+    outlet, and each version counted as an outlet of its own (4 outlets for one page) and as
+    an article (5 articles for two pages)."""
     versions = [Article(id=i, text=f"update {n}", family="e", origin=None if n == 1 else "e")
                 for n, i in enumerate(["e", "e~2", "e~3", "e~4"], 1)]
     other = Article(id="f", text="another page", family="f")
-    assert story_sources(versions + [other]) == {"articles": 5, "outlets": 2, "independent": 2}
+    assert story_sources(versions + [other]) == {"articles": 2, "outlets": 2, "independent": 2}
 
 
 def test_family_index_incremental_and_persisted(tmp_path):

@@ -1124,6 +1124,8 @@ def find_links(texts, flat, offsets, dc: DedupConfig, boiler=None, arts=None, wo
 def story_sources(articles: Sequence[Article], owners: Optional[dict] = None) -> dict[str, int]:
     """{"articles", "outlets", "independent"} for the articles of one story.
 
+    articles: distinct articles; the later versions of one (``id~n``: a page stored again with
+    new text, a live page polled all day) count with it, as they are listed with it.
     outlets: distinct ``source`` values (case-folded); an article with no source counts as an
     outlet of its own (it cannot be shown to share one), its later versions (``id~n``) with it.
     independent: distinct copy families,
@@ -1157,7 +1159,8 @@ def story_sources(articles: Sequence[Article], owners: Optional[dict] = None) ->
             keys.add(("owner", str(owner).casefold()))
         else:
             keys.add(("family", fid))
-    return {"articles": len(arts), "outlets": len(outlets) + len(unknown), "independent": len(keys)}
+    distinct = len({(version_of(a.id) or (a.id,))[0] for a in arts})
+    return {"articles": distinct, "outlets": len(outlets) + len(unknown), "independent": len(keys)}
 
 
 # --------------------------------------------------------------------------- incremental
