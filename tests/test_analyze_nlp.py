@@ -189,3 +189,18 @@ def test_a_text_longer_than_spacys_limit_is_read_in_pieces(monkeypatch):
     assert all(text[s:e] in names for s, e in people)
     assert {text[s:e] for s, e in people} == set(names)
     assert max(s for s, _ in people) > len(text) - 200  # the last piece was read too
+
+
+@pytest.mark.slow
+def test_a_settlement_named_in_its_own_words_is_a_place_whatever_the_model_says():
+    """en_core_web_sm reads "the fictional town of Orlen" as a PERSON, and a quote's "she" was
+    then resolved to the town; the rules' settlement cues correct the model's type."""
+    from newsfold.analyze.entities import build_entities
+
+    cfg = Config(ner_model="auto")
+    if load_nlp(cfg) is None:
+        pytest.skip("no spaCy English model installed")
+    text = ("The Varn bridge collapsed last week in the fictional town of Orlen. Aid reached the "
+            "town of Belka Vrana on Monday, and the Velna port reopened.")
+    types = {e.name: e.type for e in build_entities([Article(id="a", text=text)], cfg).to_entities()}
+    assert [types.get(n) for n in ("Orlen", "Belka Vrana", "Velna")] == ["PLACE"] * 3

@@ -315,3 +315,18 @@ def test_continuations_descriptors_and_possessive_appositives():
     }
     for text, expected in cases.items():
         assert [q.speaker_text for q in extract_quotes("a", text)] == expected, text
+
+
+def test_a_role_after_the_cue_gives_way_to_the_name_in_its_appositive():
+    """British order, 'said the mayor, Anna Holt.': the speaker was "the mayor", which the story
+    then resolved to whichever person the text named last."""
+    cases = {
+        "‘We will rebuild the bridge,’ said the mayor, Anna Holt. Work starts soon.": "Anna Holt",
+        "“We will rebuild,” said the mayor, Anna Holt, who took office in May.": "Anna Holt",
+        "“We will rebuild,” said a spokesman, Piet van Dam.": "Piet van Dam",
+        # no name after the comma: the role stays
+        "“We will rebuild,” said the mayor, adding that work starts soon.": "the mayor",
+        "“We will rebuild,” said the mayor, Monday Night.": "the mayor",
+    }
+    for text, expected in cases.items():
+        assert [q.speaker_text for q in extract_quotes("a", text)] == [expected], text

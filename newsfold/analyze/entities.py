@@ -446,6 +446,20 @@ _CUE_AFTER = re.compile(r"^[\s,]*(said|says|told|added|noted|stated|emphasized|e
                         r"argued|explained|wrote|recalled|affirmed|asserted|confirmed|insisted)\b")
 
 
+def _settlement_context(text: str, start: int, end: int) -> bool:
+    """The words around a name say it is a settlement or region: "the town of X", "X port",
+    "in northern X" (the rules' own cues, used to correct a model's PERSON)."""
+    before = text[max(0, start - 40):start].split()
+    low = [w.casefold().strip(",.") for w in before[-2:]]
+    if before and before[-1][-1] in ".!?;:":  # "... outside downtown. Williams, who": a new sentence
+        low = []
+    if len(low) == 2 and low[1] == "of" and low[0] in SETTLEMENT_WORDS:
+        return True
+    if len(low) == 2 and low[1] in REGION_ADJECTIVES and low[0] in PLACE_PREPS:
+        return True
+    return bool(_SETTLEMENT_AFTER.match(text[end:end + 25].casefold()))
+
+
 def _rule_type(toks, low, titled, prev, after, text, start) -> Optional[str]:
     if any(t in ORG_WORDS for t in low[1:]) or (len(low) > 1 and low[0] in ORG_WORDS):
         return "ORG"
@@ -1067,6 +1081,9 @@ def extract_mentions(articles: Sequence[Article], config=None) -> list[Mention]:
                 ms = _rule_mentions_for(a)
             else:
                 ms = [Mention(a.id, s0, e0, t, ty, ti) for s0, e0, t, ty, ti in found[a.id]]
+                for m in ms:
+                    if m.type == "PERSON" and _settlement_context(a.text, m.start, m.end):
+                        m.type = "PLACE"  # "the town of Orlen", "in northern Ostmark" (sm: PERSON)
                 # rules add persons spaCy missed (titled names), never overriding spaCy spans
                 taken = [(m.start, m.end) for m in ms]
                 for rm in rule_mentions(a.id, a.text):

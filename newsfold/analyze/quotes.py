@@ -423,7 +423,22 @@ def _np_after(text: str, start: int, limit: int) -> Optional[tuple[int, int]]:
     if lw in {"reporters", "that", "it", "this"}:
         return None
     s = start + seg.find(np)
+    if lw in {"the", "a", "an", "his", "her", "their"} and words[-1].casefold() in ROLE_NOUNS:
+        # "said the mayor, Anna Holt.": the role's appositive names the speaker
+        m3 = _APPOSITIVE_NAME.match(text, s + len(np), limit)
+        if m3 and not _NOT_A_NAME.search(m3.group(1)):
+            return m3.start(1), m3.end(1)
     return s, s + len(np)
+
+
+#: ", Anna Holt." / ", Piet van Dam," / ", J. K. Mora;" after a role: a name, then the end of the
+#: clause
+_APPOSITIVE_NAME = re.compile(
+    r",\s+((?:[A-Z][\w’'\-]+|[A-Z]\.)(?:\s+(?:[A-Z][\w’'\-]+|[A-Z]\.|van|von|de|der|del|da|al|bin|el|la|le|di)){1,3})"
+    r"(?=\s*[,.;:]|\s*$)")
+_NOT_A_NAME = re.compile(r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|"
+                         r"February|March|April|June|July|August|September|October|November|"
+                         r"December|Inc|Ltd|Corp|Co)\b")
 
 
 # ------------------------------------------------------------------------------------------
