@@ -330,3 +330,25 @@ def test_a_role_after_the_cue_gives_way_to_the_name_in_its_appositive():
     }
     for text, expected in cases.items():
         assert [q.speaker_text for q in extract_quotes("a", text)] == [expected], text
+
+
+def test_an_owners_role_is_not_the_owner_and_an_age_is_the_person_just_named():
+    """'said Hayes's attorney, John Fuller' named Hayes, and "Conroy's wife said" named Conroy:
+    the resolver took the owner's name for the speaker. "the 54-year-old said" stayed a phrase."""
+    from newsfold.analyze.entities import build_entities
+    from newsfold.analyze.quotes import make_resolver
+    from newsfold.config import Config
+    from newsfold.model import Article
+
+    lead = "Cardell Hayes appeared in court in the town of Orlen on Monday. "
+    cases = {
+        "“My client did not hunt anyone down,” said Hayes’s attorney, John Fuller.": "John Fuller",
+        "“My client did not hunt anyone down,” Hayes's attorney said.": "Hayes's attorney",
+        "“He was calm,” the 28-year-old said.": "Cardell Hayes",
+        # a role owned by a common noun still takes the person just named
+        "“He was calm,” the family's lawyer said.": "Cardell Hayes",
+    }
+    for tail, expected in cases.items():
+        art = Article(id="a", text=lead + tail)
+        index = build_entities([art], Config(ner_model="none"))
+        assert [q.speaker for q in extract_quotes("a", art.text, make_resolver(art, index))] == [expected], tail

@@ -423,8 +423,10 @@ def _np_after(text: str, start: int, limit: int) -> Optional[tuple[int, int]]:
     if lw in {"reporters", "that", "it", "this"}:
         return None
     s = start + seg.find(np)
-    if lw in {"the", "a", "an", "his", "her", "their"} and words[-1].casefold() in ROLE_NOUNS:
-        # "said the mayor, Anna Holt.": the role's appositive names the speaker
+    if (lw in {"the", "a", "an", "his", "her", "their"} or lw.endswith(("'s", "’s"))) \
+            and len(words) > 1 and words[-1].casefold() in ROLE_NOUNS:
+        # "said the mayor, Anna Holt.", "said Holt's spokesman, Piet Maren.": the role's
+        # appositive names the speaker
         m3 = _APPOSITIVE_NAME.match(text, s + len(np), limit)
         if m3 and not _NOT_A_NAME.search(m3.group(1)):
             return m3.start(1), m3.end(1)
@@ -957,6 +959,10 @@ def _title_context(index) -> dict[int, set[str]]:
     return context
 
 
+#: an age for a person: "the 54-year-old", "the 30-year-old actor"
+_AGED = re.compile(r"(?i)the\s+\d{1,3}-year-old(?:\s+[a-z]+)?")
+
+
 def make_resolver(article: Article, index) -> Callable[[str, int, str], Optional[str]]:
     """Resolve speaker mentions through the story's EntityIndex.
 
@@ -1007,11 +1013,24 @@ def make_resolver(article: Article, index) -> Callable[[str, int, str], Optional
                 return index.entity_name(good[-1].entity)
         return index.entity_name(prev[-1].entity)
 
+    def titled(pos: int, role_words: Sequence[str]) -> Optional[str]:
+        keys = [w.casefold()[:5] for w in role_words]
+        good = [m for m in persons if m.end <= pos and all(k in context.get(m.entity, ()) for k in keys)]
+        return index.entity_name(good[-1].entity) if good else None
+
     def resolve(surface: str, pos: int, kind: str) -> Optional[str]:
         words = surface.split()
         lw = [w.casefold().strip(".,") for w in words]
         if len(lw) == 1 and lw[0] in PERSON_PRONOUNS:
             return recent(pos)
+        if _AGED.fullmatch(surface):  # "the 54-year-old said": the person just named
+            return recent(pos)
+        owner = next((i for i, w in enumerate(lw[:-1]) if w.endswith(("'s", "’s"))), None)
+        if owner is not None and words[owner][:1].isupper() and lw[0] not in {"the", "a", "an"} \
+                and lw[-1] in ROLE_NOUNS:
+            # "Holt's spokesman" is not Holt: a person the story gives that role, else the
+            # phrase as written
+            return titled(pos, [w for w in words[owner + 1:] if w.casefold() not in {"top", "new"}])
         if lw and lw[0] in {"the", "this", "that"} and lw[-1] in ROLE_NOUNS:
             return recent(pos, [w for w in words[1:] if w.casefold() not in {"top", "new"}])
         return index.resolve(surface, article.id, pos)
