@@ -227,6 +227,32 @@ def test_timeline_skips_a_leap_day_the_article_year_lacks():
     assert "2025-03-03" in times and not any(t.endswith("02-29") for t in times)
 
 
+def test_a_first_name_alone_is_the_one_person_the_article_named_in_full_before():
+    """A feature's "Anna said" after "Anna Holt, 34, lost her home" was an entity of its own;
+    it joins Anna Holt only where nothing else could be meant."""
+    from newsfold.analyze.entities import build_entities
+
+    cfg = Config(ner_model="none")
+
+    def entities(text):
+        return {e.name: sorted(e.variants) for e in build_entities([Article(id="a", text=text)], cfg).to_entities()}
+
+    got = entities("Anna Holt, 34, lost her home in the flood. “The water rose within minutes,” Anna said. "
+                   "Her brother Piet Holt helped her carry the children out. Piet said he had never seen "
+                   "such rain.")
+    assert got["Anna Holt"] == ["Anna", "Anna Holt"] and got["Piet Holt"] == ["Piet", "Piet Holt"]
+    # two Annas in full: "Anna" stays apart; a first name before any full name stays apart
+    got = entities("Anna Holt and Anna Berg lost their homes. “It rose fast,” Anna said.")
+    assert "Anna" in got and got["Anna Holt"] == ["Anna Holt"]
+    got = entities("“It rose fast,” Anna said. Later, Anna Holt, 34, spoke to the council.")
+    assert "Anna" in got
+    # a word the story writes as a place, or after an honorific, is no first name
+    got = entities("Russia Today aired the clip. “It is old,” Russia said, in a statement read in Russia.")
+    assert "Russia Today" not in got or got["Russia Today"] == ["Russia Today"]
+    got = entities("Obama Signs Bill\n\nThe president spoke at noon. “We did it,” Mr. Obama said.")
+    assert all(sorted(v) != ["Obama", "Obama Signs"] for v in got.values())
+
+
 def test_transliteration_variants_merge_and_noise_dropped(fixtures_dir):
     a = Article(id="k", text=(fixtures_dir / "analyze" / "karimi.txt").read_text())
     index = build_entities([a], Config(ner_model="none"))

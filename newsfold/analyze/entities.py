@@ -27,7 +27,7 @@ import unicodedata
 from collections import Counter, OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Callable, Optional, Sequence
+from typing import Callable, Iterable, Optional, Sequence
 
 from newsfold.model import Article, Entity, entity_rank
 
@@ -117,14 +117,15 @@ ORG_WORDS = {
     "college", "hospital", "airlines", "motors", "media", "reuters", "kremlin", "pentagon",
     "white", "house", "campaign", "foundation", "cabinet", "council", "front", "movement",
     "brigade", "coalition", "ltd", "llc", "plc", "agency", "team", "fc", "review", "magazine",
-    "treasury", "cross", "crescent", "dockers", "workers",
+    "treasury", "cross", "crescent", "dockers", "workers", "pageant", "today", "underground",
 }
 PLACE_WORDS = {
     "city", "river", "mountain", "mountains", "island", "islands", "county", "street", "airbase",
     "airport", "province", "region", "republic", "kingdom", "sea", "gulf", "bay", "valley",
     "square", "lake", "ocean", "coast", "desert", "district", "port", "park", "bridge", "avenue",
     "road", "strait", "peninsula", "heights", "state", "states", "east", "west", "north", "south",
-    "creek", "bowl", "hills", "beach", "springs", "falls", "canyon", "harbor", "harbour",
+    "creek", "bowl", "hills", "beach", "springs", "falls", "canyon", "harbor", "harbour", "tower",
+    "towers",
 }
 #: words between a place's preposition and its name ("in northern Ostmark")
 REGION_ADJECTIVES = {"northern", "southern", "eastern", "western", "central", "north-eastern",
@@ -479,6 +480,8 @@ def _rule_type(toks, low, titled, prev, after, text, start) -> Optional[str]:
         return None  # "Syrian", "Russian", "Chinese": adjectives, not entities
     if len(toks) >= 2 and any(_PARTICLE_PREFIX.match(t) or t.casefold() in PARTICLES for t in toks):
         return "PERSON"
+    if prev in PLACE_PREPS and len(toks) == 1:
+        return "PLACE"  # "officials in Gaza said", "ambassador to Russia, said": not the speaker
     if _CUE_AFTER.match(after):
         return "PERSON"
     if prev in PLACE_PREPS or _SETTLEMENT_AFTER.match(after):
@@ -540,15 +543,29 @@ def spacy_mentions(article_id: str, doc) -> list[Mention]:
     return out
 
 
+def _given_and_family(name: str) -> bool:
+    """A person's name as "Given Family" (or with a middle name or initial) reads: capitalised
+    words only, the last no word of an organisation's or a place's name ("Trump Tower",
+    "Russia Today" are typed PERSON by shape alone)."""
+    words = name.replace("’", "'").split()
+    if not 2 <= len(words) <= 3 or not all(w[:1].isupper() for w in words):
+        return False
+    last = words[-1].casefold().strip(".,")
+    return last not in ORG_WORDS and last not in PLACE_WORDS and not words[-1].isupper()
+
+
 class EntityIndex:
     """Mentions of one story merged into entities; resolves a surface form to an entity."""
 
-    def __init__(self, mentions: Sequence[Mention], weights: Optional[dict[str, float]] = None):
+    def __init__(self, mentions: Sequence[Mention], weights: Optional[dict[str, float]] = None,
+                 surnames: Iterable[str] = ()):
         """``weights``: per article id, how much its mentions count in an entity's name and
         type (default 1). :func:`build_entities` gives each copy family one article's worth,
         so that the spelling and the type of a name are not those of whichever report the
-        most outlets ran."""
+        most outlets ran. ``surnames``: name tokens the story writes after an honorific ("Mr.
+        Obama"), never read as a first name alone."""
         self.weights = weights or {}
+        self._surnames = frozenset(surnames)
         self.mentions = sorted(mentions, key=lambda m: (m.article, m.start))
         self.entities: list[_Ent] = []
         self.texts: dict[str, str] = {}
@@ -562,6 +579,9 @@ class EntityIndex:
     def _merge(self) -> None:
         by_key: dict[tuple[str, str], int] = {}
         full: list[tuple[list[str], int]] = []  # (tokens, entity) for multi-token PERSON keys
+        # (article, first name) -> {full-name person of that article with that first name: where
+        # the article first names them in full}
+        firsts: dict[tuple[str, str], dict[int, int]] = defaultdict(dict)
         # person type votes per key over the whole story: a key called PERSON once is a person
         person_keys = {name_key(m.text) for m in self.mentions if m.type == "PERSON"}
 
@@ -596,6 +616,9 @@ class EntityIndex:
                     full.append((toks, idx))
             by_key[(etype, key)] = idx
             m.entity = idx
+            if is_person and m.type == "PERSON" and len(toks) <= 3 and _given_and_family(m.text):
+                seen = firsts[(m.article, toks[0])]
+                seen[idx] = min(seen.get(idx, m.start), m.start)
         # surnames of full person names
         surname_to: dict[str, set[int]] = defaultdict(set)
         for ftoks, fidx in full:
@@ -628,6 +651,10 @@ class EntityIndex:
                 cands_of[tok] = got
             return got
 
+        # single names the story also calls a place or an organisation ("Russia", "London"):
+        # never a first name alone
+        non_person = {toks[0] for m in self.mentions if m.type in ("PLACE", "ORG")
+                      for toks in (norm_tokens(m.text),) if len(toks) == 1} | self._surnames
         # pass 2: single-token mentions
         for i, m in enumerate(self.mentions):
             toks = norm_tokens(m.text)
@@ -663,6 +690,12 @@ class EntityIndex:
                     continue
                 key = ("AMBIG", tok)
             else:
+                owners = firsts.get((m.article, tok)) if m.type == "PERSON" and not m.titled \
+                    and tok not in non_person else None
+                if owners and len(owners) == 1 and next(iter(owners.values())) < m.start:
+                    # a first name alone ("Anna said") after the article named one Anna in full
+                    m.entity = next(iter(owners))
+                    continue
                 key = ("ONE", tok)
             idx = by_key.get(key)
             if idx is None:
@@ -1130,7 +1163,13 @@ def family_weights(articles: Sequence[Article]) -> dict[str, float]:
     return {a.id: 1.0 / size[a.family or a.id] for a in articles}
 
 
+#: a surname after an honorific: "Mr. Obama", "Mrs Holt" (spaCy's span leaves the title out)
+_HONORIFIC_NAME = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?[ \t\xa0]+([A-Z][\w’'-]+)")
+
+
 def build_entities(articles: Sequence[Article], config=None) -> EntityIndex:
-    index = EntityIndex(extract_mentions(articles, config), family_weights(articles))
+    surnames = {t for text in dict.fromkeys(a.text for a in articles)
+                for name in _HONORIFIC_NAME.findall(text) for t in norm_tokens(name)}
+    index = EntityIndex(extract_mentions(articles, config), family_weights(articles), surnames)
     index.texts = {a.id: a.text for a in articles}
     return index
