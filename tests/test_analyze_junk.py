@@ -224,3 +224,20 @@ def test_rule_entities_place_a_name_by_its_region_adjective_or_settlement_noun()
     names = _names(text, "none")
     assert names.get("Ostmark") == "PLACE" and names.get("Red Gate") == "PLACE", names
     assert names.get("Valdorian Treasury") == "ORG" and names.get("Norland Red Cross") == "ORG", names
+
+
+def test_rule_entities_place_a_name_by_its_demonym_its_list_and_its_head_word():
+    """Read on the demo corpus with rules only: "Part of Port Averin's harbour" was one place
+    "Part of Port Averin", the "villages of Upper Sorrel and Dunmere" a person and a name of no
+    type, "Strait of Orin" and "Tazir" (beside "Tazirian") of no type."""
+    text = ("Part of Port Averin's harbour reopened on Sunday.\n\n"
+            "Helicopters flew water to the cut-off villages of Upper Sorrel and Dunmere, while the "
+            "Tazirian delegation crossed the Strait of Orin to reach Tazir by nightfall.\n\n"
+            "The Department of Justice said it would look into the Trumpian rhetoric of Donald "
+            "Trump. Trump was not available.")
+    names = _names(text, "none")
+    assert "Part of Port Averin" not in names and names.get("Port Averin") == "PLACE", names
+    assert names.get("Upper Sorrel") == "PLACE" and names.get("Dunmere") == "PLACE", names
+    assert names.get("Strait of Orin") == "PLACE" and names.get("Tazir") == "PLACE", names
+    assert names.get("Department of Justice") == "ORG", names
+    assert names.get("Donald Trump") == "PERSON", names

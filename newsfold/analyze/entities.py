@@ -142,7 +142,9 @@ PLACE_PREPS = {"in", "at", "from", "to", "into", "across", "near", "toward", "to
 #: "the town of Peralta": "of" after these words names a place
 SETTLEMENT_WORDS = {"town", "city", "village", "port", "province", "state", "region", "island",
                     "district", "county", "suburb", "capital", "municipality", "neighbourhood",
-                    "neighborhood", "commune", "prefecture"}
+                    "neighborhood", "commune", "prefecture", "towns", "cities", "villages",
+                    "ports", "provinces", "regions", "islands", "districts", "counties", "suburbs",
+                    "municipalities", "neighbourhoods", "neighborhoods"}
 DEMONYM_SUFFIX = ("ian", "ean", "ese", "ish", "ans")
 DEMONYMS = {"israeli", "israelis", "arab", "arabs", "saudi", "saudis", "iraqi", "iraqis",
             "pakistani", "kuwaiti", "qatari", "yemeni", "emirati", "somali", "bangladeshi",
@@ -370,6 +372,8 @@ def _bare_word(w: str) -> str:
 def rule_mentions(article_id: str, text: str) -> list[Mention]:
     out: list[Mention] = []
     mid: Optional[set] = None  # words the text capitalises inside a sentence (made when needed)
+    lowered: Optional[set] = None  # words the text writes in lower case (made when needed)
+    demonyms: Optional[set] = None  # "Tazirian", "Valdorian": capitalised words ending as demonyms
     for m in _CAP_PHRASE.finditer(text):
         raw = m.group(0)
         phrase, start, titled = _clean_phrase(raw, m.start())
@@ -385,6 +389,14 @@ def rule_mentions(article_id: str, text: str) -> list[Mention]:
             continue
         if (len(phrase) == 1 and phrase != "X") or _PARTY_STATE.fullmatch(phrase):
             continue  # "(D-Calif.)", "(R-Texas)": a party and a state, not a name
+        head = _HEAD_OF.match(phrase)
+        if head and _opens_sentence(text, start) and head.group(1).casefold() not in _NAMING_HEADS:
+            # "Part of Port Averin's harbour", "Most of Ostmark": a common word capitalised only
+            # because it opens the sentence, then the name
+            if lowered is None:
+                lowered = set(_LOWER_WORD.findall(text))
+            if head.group(1).casefold() in lowered or head.group(1).casefold() in _QUANTITY_WORDS:
+                phrase, start = phrase[head.end():], start + head.end()
         if " " not in phrase and not phrase.isupper() and not _HYPHEN_NAME.search(phrase) \
                 and _opens_sentence(text, start):
             # one capitalised word opening a sentence ("Throughout", "Unfortunately", "People")
@@ -423,6 +435,17 @@ def rule_mentions(article_id: str, text: str) -> list[Mention]:
         etype = _rule_type(toks, low, titled, prev, after, text, start)
         if etype is None:
             continue
+        if etype == "OTHER" and len(toks) > 2 and low[1] == "of" and low[0] in PLACE_WORDS:
+            etype = "PLACE"  # "Strait of Orin", "Gulf of Aden", "Isle of ..."
+        if etype in ("OTHER", "PERSON") and not titled and out and out[-1].type == "PLACE" \
+                and _AND_BETWEEN.fullmatch(text[out[-1].end:start]) \
+                and _after_settlement_of(text, out[-1].start):
+            etype = "PLACE"  # "the provinces of Calder and Vess"
+        if etype == "OTHER" and len(toks) == 1:
+            if demonyms is None:
+                demonyms = {w.casefold() for w in _DEMONYM_WORD.findall(text)}
+            if _demonym_of(low[0], demonyms, text, phrase):
+                etype = "PLACE"  # "Tazir" where the text says "Tazirian"
         if etype != "ORG" and text[start - 1:start] == "(" and _CREDIT_CLOSE.match(text, start + len(phrase)):
             etype = "ORG"  # a dateline's credit: "HARLOW, March 3 (Fictional Wire) —"
         if phrase.isupper() and (start == 0 or text[start - 1] == "\n"):
@@ -440,6 +463,38 @@ def rule_mentions(article_id: str, text: str) -> list[Mention]:
             continue
         out.append(Mention(article_id, start, start + len(phrase), phrase, etype, titled))
     return out
+
+
+#: words that head a name with "of" ("Department of Justice", "Gulf of Aden", "Secretary of State")
+_NAMING_HEADS = ORG_WORDS | PLACE_WORDS | SETTLEMENT_WORDS | TITLE_WORDS | {
+    "house", "chamber", "republic", "kingdom", "isle", "duke", "duchess", "prince", "princess",
+    "bank", "museum", "order", "bureau", "society", "academy", "province", "state", "states"}
+_QUANTITY_WORDS = {"part", "parts", "most", "much", "some", "all", "many", "none", "one", "each",
+                   "both", "half", "rest", "few", "several", "residents", "people", "members"}
+_HEAD_OF = re.compile(r"([A-Z][a-z]+)[ \t\xa0]+of[ \t\xa0]+(?=[A-Z])")
+_AND_BETWEEN = re.compile(r",?[ \t\xa0]+(?:and|or)[ \t\xa0]+")
+_DEMONYM_WORD = re.compile(r"\b[A-Z][a-z]{3,}(?:ian|an|i|ese)\b")
+
+
+def _demonym_of(word: str, demonyms: set, text: str, phrase: str) -> bool:
+    """The text writes the word's demonym: Syria/Syrian, Israel/Israeli, Japan/Japanese,
+    Tazir/Tazirian. "-ian" after a consonant also makes adjectives of people's names
+    (Trumpian, Orwellian, Malthusian): there the word must never follow another name, as a
+    surname does ("Donald Trump")."""
+    if len(word) < 4:
+        return False
+    if word[-1] in "aeiou":
+        return word + "n" in demonyms
+    if word + "i" in demonyms or word + "ese" in demonyms:
+        return True
+    return word + "ian" in demonyms and not re.search(
+        rf"\b[A-Z][\w.’'-]*[ \t\xa0]+{re.escape(phrase)}\b", text)
+
+
+def _after_settlement_of(text: str, start: int) -> bool:
+    """The name at ``start`` follows "<settlement word> of" ("villages of Upper Sorrel")."""
+    before = text[max(0, start - 40):start].split()
+    return len(before) >= 2 and before[-1] == "of" and before[-2].casefold().strip(",.") in SETTLEMENT_WORDS
 
 
 _CREDIT_CLOSE = re.compile(r"\)[ \t\xa0]*(?:[—–―]|--?)[ \t\xa0]")
