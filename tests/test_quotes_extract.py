@@ -352,3 +352,23 @@ def test_an_owners_role_is_not_the_owner_and_an_age_is_the_person_just_named():
         art = Article(id="a", text=lead + tail)
         index = build_entities([art], Config(ner_model="none"))
         assert [q.speaker for q in extract_quotes("a", art.text, make_resolver(art, index))] == [expected], tail
+
+
+def test_a_relative_clause_gives_the_quotation_to_its_antecedent():
+    """'…, Elena Marsh, who called the visit "the start of a new chapter"' had no speaker (the
+    demo corpus), and '…, who said the visit was "…"' gave "the visit": the noun after the cue."""
+    cases = {
+        "Al-Karimi was met by Foreign Minister Elena Marsh, who called the visit \"the start of a "
+        "new chapter\".": "Foreign Minister Elena Marsh",
+        "He was met by Elena Marsh, who said the visit was \"the start of a new chapter\".": "Elena Marsh",
+        "He met Elena Marsh, who described the talks as \"difficult but honest\".": "Elena Marsh",
+        "He met the minister, who later said the talks were \"difficult but honest\".": "the minister",
+        # neither a name nor a role before "who", or the cue far from the quotation: no speaker
+        "He met the crowds, who said the talks were \"difficult but honest\".": None,
+        "A singer who has said she met the minister filed a suit on Monday in the capital, hoping "
+        "in the end to \"set the record straight\" on the matter.": None,
+        # what follows "called" was named, it does not speak
+        "Critics have called the plan \"a disaster\".": None,
+    }
+    for text, expected in cases.items():
+        assert [q.speaker_text for q in extract_quotes("a", text)] == [expected], text

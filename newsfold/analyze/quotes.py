@@ -560,6 +560,18 @@ _DESCRIPTOR_WORDS = re.compile(r"\s*(?!(?:and|but|or|then|yet|so|while|as|when|i
                                r"[a-z][\w’'/-]*(?:\s+[a-z][\w’'/-]*)?\s+")
 
 
+#: ", who" (with an adverb or auxiliary) right before a cue: the speaker is the name before it
+_WHO_BEFORE = re.compile(r",?\s+who(?:\s+(?:also|later|then|once|has|had|have|previously|since|"
+                         r"earlier|[a-z]+ly))*\s+$")
+#: the name (titles and particles included) that ends a stretch of text
+_TRAILING_NAME = re.compile(r"[A-Z][\w’'.\-]*(?:\s+(?:[A-Z][\w’'.\-]*|al|bin|van|von|de|la|le|del|da|di))*$")
+_TRAILING_ROLE = re.compile(r"\b(?:[Tt]he|[Aa]n?)\s+(?:[\w’'-]+\s+){0,3}?([a-z]+)$")
+#: naming a thing in someone's words: "called the visit “the start of a new chapter”" (the
+#: quotation follows a short object)
+_NAMING_CUE = re.compile(r"\b(?:called|dubbed|branded|labell?ed|termed)(?=\s+(?:it|him|her|them|this|that|"
+                         r"the\s+[\w-]+|his\s+[\w-]+|her\s+[\w-]+|their\s+[\w-]+|its\s+[\w-]+)\s*[“\"‘]?$)")
+
+
 def find_speaker(text: str, qs: int, qe: int, para_start: int, para_end: int,
                  sent_start: int, sent_end: int) -> tuple[Optional[tuple[int, int]], Optional[str]]:
     """Speaker span for the quote [qs, qe) and the cue used."""
@@ -601,8 +613,19 @@ def find_speaker(text: str, qs: int, qe: int, para_start: int, para_end: int,
     # 2. before the quote: 'X said: “…' / 'X told reporters, “…' / 'according to X, “'
     before_start = max(sent_start, para_start)
     seg = text[before_start:qs]
-    for c in reversed(list(_CUE.finditer(seg))[-3:]):
+    cues = sorted([*_CUE.finditer(seg), *_NAMING_CUE.finditer(seg)], key=lambda c: c.start())
+    for c in reversed(cues[-3:]):
         cs, ce = before_start + c.start(), before_start + c.end()
+        rel = _WHO_BEFORE.search(text, before_start, cs) if qs - ce <= 80 else None
+        if rel:  # "… Elena Marsh, who called the visit “…”": the relative's antecedent speaks
+            named = _TRAILING_NAME.search(text, before_start, rel.start())
+            sp = clean_speaker(text, (named.start(), named.end())) if named else None
+            if sp is None:  # "the minister, who said …"
+                role = _TRAILING_ROLE.search(text, before_start, rel.start())
+                sp = (role.start(), role.end()) if role and role.group(1).casefold() in ROLE_NOUNS else None
+            if sp:
+                return sp, c.group(0)
+            continue
         if c.group(0).casefold() == "according to":
             sp = _np_after(text, ce, qs)
             if sp:
@@ -628,6 +651,8 @@ def find_speaker(text: str, qs: int, qe: int, para_start: int, para_end: int,
         sp = _np_before(text, cs, before_start)
         if sp:
             return sp, c.group(0)
+        if c.re is _NAMING_CUE:
+            continue  # what follows "called" is what was named, not who named it
         sp = _np_after(text, ce, qs)
         if sp and (text[sp[0]:sp[1]].split()[0][:1].isupper()
                    or text[sp[0]:sp[1]].split()[0].casefold() in {"the", "a", "an"}):
