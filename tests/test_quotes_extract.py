@@ -372,3 +372,21 @@ def test_a_relative_clause_gives_the_quotation_to_its_antecedent():
     }
     for text, expected in cases.items():
         assert [q.speaker_text for q in extract_quotes("a", text)] == [expected], text
+
+
+def test_a_pronoun_skips_a_person_the_story_gives_the_other_honorific():
+    """'"…," he said' after 'Ms. Clifford' went to Stephanie Clifford: the person named just
+    before, whatever the pronoun. An honorific ("Mr.", "Mrs.", "Ms.") fixes a person's gender."""
+    from newsfold.analyze.entities import build_entities
+    from newsfold.analyze.quotes import make_resolver
+    from newsfold.config import Config
+    from newsfold.model import Article
+
+    text = ("Mina Okafor's lawyer, Piet Varga, filed the suit on Monday. Mr. Varga spoke to "
+            "reporters outside the court in Harlow after Ms. Okafor left.\n\n"
+            "“She wants the public to learn the truth,” he said.\n\n"
+            "“I will not be silenced,” she said.")
+    art = Article(id="a", text=text)
+    index = build_entities([art], Config(ner_model="none"))
+    got = [q.speaker for q in extract_quotes("a", text, make_resolver(art, index))]
+    assert got == ["Piet Varga", "Mina Okafor"]

@@ -984,6 +984,29 @@ def _title_context(index) -> dict[int, set[str]]:
     return context
 
 
+_HONORIFIC_BEFORE = re.compile(r"\b(Mr|Mrs|Ms|Miss)\.?[ \t\xa0]+$")
+
+
+def _genders(index) -> dict[int, str]:
+    """Per person entity, "m" or "f" where the story writes an honorific before it ("Mr.
+    Comey", "Mrs. Clinton") and only one kind of honorific; computed once per index."""
+    cached = getattr(index, "_genders", None)
+    if cached is not None:
+        return cached
+    seen: dict[int, set[str]] = {}
+    texts = getattr(index, "texts", {})
+    for m in index.mentions:
+        t = texts.get(m.article)
+        if m.entity is None or t is None:
+            continue
+        h = _HONORIFIC_BEFORE.search(t, max(0, m.start - 6), m.start) or \
+            re.match(r"(Mr|Mrs|Ms|Miss)\b", m.text)
+        if h:
+            seen.setdefault(m.entity, set()).add("m" if h.group(1) == "Mr" else "f")
+    index._genders = {e: g.pop() for e, g in seen.items() if len(g) == 1}
+    return index._genders
+
+
 #: an age for a person: "the 54-year-old", "the 30-year-old actor"
 _AGED = re.compile(r"(?i)the\s+\d{1,3}-year-old(?:\s+[a-z]+)?")
 
@@ -1001,6 +1024,7 @@ def make_resolver(article: Article, index) -> Callable[[str, int, str], Optional
     persons = [m for m in index.person_mentions(article.id)
                if not any(a <= m.start < b for a, b in quoted)]
     context = _title_context(index)
+    genders = _genders(index)
 
     text = article.text
 
@@ -1020,8 +1044,10 @@ def make_resolver(article: Article, index) -> Callable[[str, int, str], Optional
                 and lead[0].casefold() in {"the", "a", "an", "his", "her", "their", "its"}
                 and text[m.end:m.end + 2].startswith(","))
 
-    def recent(pos: int, role_words: Sequence[str] = ()) -> Optional[str]:
+    def recent(pos: int, role_words: Sequence[str] = (), gender: Optional[str] = None) -> Optional[str]:
         prev = [m for m in persons if m.end <= pos]
+        if gender:  # "he" is not "Mrs. Clinton"
+            prev = [m for m in prev if genders.get(m.entity, gender) == gender]
         if not prev:
             return None
         near = [m for m in prev[-3:] if pos - m.end < 600]
@@ -1047,7 +1073,7 @@ def make_resolver(article: Article, index) -> Callable[[str, int, str], Optional
         words = surface.split()
         lw = [w.casefold().strip(".,") for w in words]
         if len(lw) == 1 and lw[0] in PERSON_PRONOUNS:
-            return recent(pos)
+            return recent(pos, gender="m" if lw[0] in {"he", "him"} else "f")
         if _AGED.fullmatch(surface):  # "the 54-year-old said": the person just named
             return recent(pos)
         owner = next((i for i, w in enumerate(lw[:-1]) if w.endswith(("'s", "’s"))), None)
