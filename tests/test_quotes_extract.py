@@ -7,6 +7,12 @@ import pytest
 from newsfold.analyze.quotes import extract_quotes
 
 
+def _speaker_texts_are(cases: dict) -> None:
+    """Each text holds one quotation, whose speaker phrase is the expected one."""
+    for text, expected in cases.items():
+        assert [q.speaker_text for q in extract_quotes("a", text)] == [expected], text
+
+
 def _kinds(text):
     return {q.text: q.kind for q in extract_quotes("a", text)}
 
@@ -258,8 +264,7 @@ def test_a_numbered_person_and_a_title_abbreviation_speak():
         "“The bill is dead,” Del. Velt said on Tuesday.": "Del. Velt",
         "“It is over,” Maj. Tom Reed said.": "Maj. Tom Reed",
     }
-    for text, expected in cases.items():
-        assert [q.speaker_text for q in extract_quotes("a", text)] == [expected], text
+    _speaker_texts_are(cases)
     text = ("The jury in Harlow failed to reach a verdict on Tuesday.\n\n"
             "“We could not agree on anything,” Juror No. 12 said after the verdict.")
     art = Article(id="a", text=text)
@@ -285,8 +290,7 @@ def test_who_speaks_before_a_participle_a_party_tag_or_after_an_owner():
         "“Our assumption is that the veto will be overridden,” Senate Majority Leader Mitch McConnell, "
         "R-Ky., said Tuesday.": "Senate Majority Leader Mitch McConnell",
     }
-    for text, expected in cases.items():
-        assert [q.speaker_text for q in extract_quotes("a", text)] == [expected], text
+    _speaker_texts_are(cases)
     text = ("The plan drew praise from Ana Velt, who said of Mrs. Clinton's plan. "
             "“It doesn't make our long-term fiscal problems worse.”")
     assert all(q.speaker_text != "Clinton's" for q in extract_quotes("a", text))
@@ -328,8 +332,7 @@ def test_a_role_after_the_cue_gives_way_to_the_name_in_its_appositive():
         "“We will rebuild,” said the mayor, adding that work starts soon.": "the mayor",
         "“We will rebuild,” said the mayor, Monday Night.": "the mayor",
     }
-    for text, expected in cases.items():
-        assert [q.speaker_text for q in extract_quotes("a", text)] == [expected], text
+    _speaker_texts_are(cases)
 
 
 def test_an_owners_role_is_not_the_owner_and_an_age_is_the_person_just_named():
@@ -370,8 +373,7 @@ def test_a_relative_clause_gives_the_quotation_to_its_antecedent():
         # what follows "called" was named, it does not speak
         "Critics have called the plan \"a disaster\".": None,
     }
-    for text, expected in cases.items():
-        assert [q.speaker_text for q in extract_quotes("a", text)] == [expected], text
+    _speaker_texts_are(cases)
 
 
 def test_a_pronoun_skips_a_person_the_story_gives_the_other_honorific():

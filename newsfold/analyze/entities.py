@@ -467,8 +467,8 @@ def rule_mentions(article_id: str, text: str) -> list[Mention]:
 
 #: words that head a name with "of" ("Department of Justice", "Gulf of Aden", "Secretary of State")
 _NAMING_HEADS = ORG_WORDS | PLACE_WORDS | SETTLEMENT_WORDS | TITLE_WORDS | {
-    "house", "chamber", "republic", "kingdom", "isle", "duke", "duchess", "prince", "princess",
-    "bank", "museum", "order", "bureau", "society", "academy", "province", "state", "states"}
+    "chamber", "isle", "duke", "duchess", "prince", "princess", "museum", "order", "society",
+    "academy"}
 _QUANTITY_WORDS = {"part", "parts", "most", "much", "some", "all", "many", "none", "one", "each",
                    "both", "half", "rest", "few", "several", "residents", "people", "members"}
 _HEAD_OF = re.compile(r"([A-Z][a-z]+)[ \t\xa0]+of[ \t\xa0]+(?=[A-Z])")
@@ -671,7 +671,7 @@ class EntityIndex:
                     full.append((toks, idx))
             by_key[(etype, key)] = idx
             m.entity = idx
-            if is_person and m.type == "PERSON" and len(toks) <= 3 and _given_and_family(m.text):
+            if is_person and m.type == "PERSON" and _given_and_family(m.text):
                 seen = firsts[(m.article, toks[0])]
                 seen[idx] = min(seen.get(idx, m.start), m.start)
         # surnames of full person names

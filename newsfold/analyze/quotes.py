@@ -256,7 +256,11 @@ _DESCRIPTOR_PP = re.compile(
 
 #: "Name, <appositive>," right before a cue: the appositive may hold clause words ("and", "--")
 #: that would cut the phrase; the name it follows speaks
-_APPOS_NAME = re.compile(r"\s*([A-Z][\w’'.\-]*(?:\s+(?:[A-Z][\w’'.\-]*|de|van|von|al|bin|la|le|del|da|di)){0,4}),"
+#: a name: capitalised words and the particles between them ("Piet van Dam", "Asaad al-Shaibani")
+_NAME_WORD = r"[A-Z][\w’'.\-]*"
+_NAME_PARTICLES = r"de|van|von|al|bin|la|le|del|da|di"
+_NAME = rf"{_NAME_WORD}(?:\s+(?:{_NAME_WORD}|{_NAME_PARTICLES}))"  # + how many more words
+_APPOS_NAME = re.compile(rf"\s*({_NAME}{{0,4}}),"
                          # ("Benjamin J. Rhodes, Mr. Obama's deputy national security adviser,")
                          r"(\s+(?:the|a|an|who|whose|[a-z]|(?:(?:Mr|Mrs|Ms|Dr)\.\s+)?[A-Z][\w\-]*[’']s\s)"
                          r"[^“”\"\n]*?)(?:,|\s--|\s[—–])\s*")
@@ -436,7 +440,7 @@ def _np_after(text: str, start: int, limit: int) -> Optional[tuple[int, int]]:
 #: ", Anna Holt." / ", Piet van Dam," / ", J. K. Mora;" after a role: a name, then the end of the
 #: clause
 _APPOSITIVE_NAME = re.compile(
-    r",\s+((?:[A-Z][\w’'\-]+|[A-Z]\.)(?:\s+(?:[A-Z][\w’'\-]+|[A-Z]\.|van|von|de|der|del|da|al|bin|el|la|le|di)){1,3})"
+    rf",\s+((?:[A-Z][\w’'\-]+|[A-Z]\.)(?:\s+(?:[A-Z][\w’'\-]+|[A-Z]\.|{_NAME_PARTICLES})){{1,3}})"
     r"(?=\s*[,.;:]|\s*$)")
 _NOT_A_NAME = re.compile(r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|"
                          r"February|March|April|June|July|August|September|October|November|"
@@ -564,7 +568,7 @@ _DESCRIPTOR_WORDS = re.compile(r"\s*(?!(?:and|but|or|then|yet|so|while|as|when|i
 _WHO_BEFORE = re.compile(r",?\s+who(?:\s+(?:also|later|then|once|has|had|have|previously|since|"
                          r"earlier|[a-z]+ly))*\s+$")
 #: the name (titles and particles included) that ends a stretch of text
-_TRAILING_NAME = re.compile(r"[A-Z][\w’'.\-]*(?:\s+(?:[A-Z][\w’'.\-]*|al|bin|van|von|de|la|le|del|da|di))*$")
+_TRAILING_NAME = re.compile(rf"{_NAME}*$")
 _TRAILING_ROLE = re.compile(r"\b(?:[Tt]he|[Aa]n?)\s+(?:[\w’'-]+\s+){0,3}?([a-z]+)$")
 #: naming a thing in someone's words: "called the visit “the start of a new chapter”" (the
 #: quotation follows a short object)
@@ -960,15 +964,20 @@ def _quoted_ranges(text: str) -> list[tuple[int, int]]:
     return [(a, b) for a, b, _ in quote_spans(text)]
 
 
-def _title_context(index) -> dict[int, set[str]]:
+_HONORIFIC_BEFORE = re.compile(r"\b(Mr|Mrs|Ms|Miss)\.?[ \t\xa0]+$")
+
+
+def _entity_context(index) -> tuple[dict[int, set[str]], dict[int, str]]:
     """Per entity, the (5-letter prefixes of the) words just before its mentions in the story
-    ("Syria's Minister of Foreign Affairs X"). Computed once per index: every article's
-    resolver reads it (it was recomputed per article, over every mention of the story: a
-    1,500-article story spent ~500 s there)."""
-    cached = getattr(index, "_title_context", None)
+    ("Syria's Minister of Foreign Affairs X"), and per person "m" or "f" where the story writes
+    one kind of honorific before it ("Mr. Comey", "Mrs. Clinton"). Computed once per index:
+    every article's resolver reads it (it was recomputed per article, over every mention of
+    the story: a 1,500-article story spent ~500 s there)."""
+    cached = getattr(index, "_entity_context", None)
     if cached is not None:
         return cached
     context: dict[int, set[str]] = {}
+    honorifics: dict[int, set[str]] = {}
     texts = getattr(index, "texts", {})
     for m in index.mentions:
         if m.entity is None:
@@ -977,34 +986,15 @@ def _title_context(index) -> dict[int, set[str]]:
         if t is None:
             continue
         before = t[max(0, m.start - 60):m.start]
+        h = _HONORIFIC_BEFORE.search(before) or re.match(r"(Mr|Mrs|Ms|Miss)\b", m.text)
+        if h:
+            honorifics.setdefault(m.entity, set()).add("m" if h.group(1) == "Mr" else "f")
         before = re.split(r"[.!?;\n]", before)[-1]
         words = {w.casefold()[:5] for w in re.findall(r"[A-Za-z]+", before)}
         context.setdefault(m.entity, set()).update(words)
-    index._title_context = context
-    return context
-
-
-_HONORIFIC_BEFORE = re.compile(r"\b(Mr|Mrs|Ms|Miss)\.?[ \t\xa0]+$")
-
-
-def _genders(index) -> dict[int, str]:
-    """Per person entity, "m" or "f" where the story writes an honorific before it ("Mr.
-    Comey", "Mrs. Clinton") and only one kind of honorific; computed once per index."""
-    cached = getattr(index, "_genders", None)
-    if cached is not None:
-        return cached
-    seen: dict[int, set[str]] = {}
-    texts = getattr(index, "texts", {})
-    for m in index.mentions:
-        t = texts.get(m.article)
-        if m.entity is None or t is None:
-            continue
-        h = _HONORIFIC_BEFORE.search(t, max(0, m.start - 6), m.start) or \
-            re.match(r"(Mr|Mrs|Ms|Miss)\b", m.text)
-        if h:
-            seen.setdefault(m.entity, set()).add("m" if h.group(1) == "Mr" else "f")
-    index._genders = {e: g.pop() for e, g in seen.items() if len(g) == 1}
-    return index._genders
+    genders = {e: g.pop() for e, g in honorifics.items() if len(g) == 1}
+    index._entity_context = (context, genders)
+    return index._entity_context
 
 
 #: an age for a person: "the 54-year-old", "the 30-year-old actor"
@@ -1023,8 +1013,7 @@ def make_resolver(article: Article, index) -> Callable[[str, int, str], Optional
     quoted = _quoted_ranges(article.text)
     persons = [m for m in index.person_mentions(article.id)
                if not any(a <= m.start < b for a, b in quoted)]
-    context = _title_context(index)
-    genders = _genders(index)
+    context, genders = _entity_context(index)
 
     text = article.text
 
