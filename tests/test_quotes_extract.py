@@ -392,3 +392,14 @@ def test_a_pronoun_skips_a_person_the_story_gives_the_other_honorific():
     index = build_entities([art], Config(ner_model="none"))
     got = [q.speaker for q in extract_quotes("a", text, make_resolver(art, index))]
     assert got == ["Piet Varga", "Mina Okafor"]
+
+
+def test_an_adverb_between_the_speaker_and_the_cue():
+    """'"…," Smith later said' and '"…," the president proudly stated' had no speaker: the
+    phrase before the cue must end in a name, pronoun or role, and it ended in the adverb."""
+    _speaker_texts_are({
+        "“It is clear,” Smith later said.": "Smith",
+        "“It is clear,” the president proudly stated.": "the president",
+        "“It is clear,” Lindsey Lassiter recently noted.": "Lindsey Lassiter",
+        "“It is clear,” Kelly said.": "Kelly",  # a name ending in -ly stays whole
+    })

@@ -302,8 +302,16 @@ def _numbered_person(words: list[str]) -> int:
 _PARTY_STATE = re.compile(r",\s*[DRI]-[A-Z][A-Za-z.]{1,12},\s*$")
 
 
+#: adverbs between a speaker and the cue: "Smith later said", "he often says", "she also told"
+_ADVERBS_BEFORE_CUE = re.compile(
+    r"(?:\s+(?:also|later|then|often|once|again|still|earlier|further|[a-z]{3,}ly))+\s*$")
+
+
 def _np_before(text: str, end: int, limit: int) -> Optional[tuple[int, int]]:
     """The noun phrase ending just before ``end`` (subject of a following cue)."""
+    adverbs = _ADVERBS_BEFORE_CUE.search(text, limit, end)
+    if adverbs and adverbs.start() > limit:  # "Smith later said", "he often says"
+        end = adverbs.start()
     paren = re.search(r"\s*\([^()]{1,40}\)\s*$", text[limit:end]) or _PARTY_STATE.search(text[limit:end])
     if paren:  # "Rep. John Mica (R-Fla.) said", "Mitch McConnell, R-Ky., said"
         end = limit + paren.start()
