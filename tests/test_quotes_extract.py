@@ -403,3 +403,14 @@ def test_an_adverb_between_the_speaker_and_the_cue():
         "“It is clear,” Lindsey Lassiter recently noted.": "Lindsey Lassiter",
         "“It is clear,” Kelly said.": "Kelly",  # a name ending in -ly stays whole
     })
+
+
+def test_a_relative_clause_ends_the_speaker_after_the_cue_and_texts_speak_through_reads():
+    """'"Meh," wrote a Trump supporter who runs the account' had no speaker (the phrase ran past
+    seven words); '"…," the two write' and '"…," the statement reads' had none either."""
+    _speaker_texts_are({
+        "“Meh,” wrote a supporter who runs the Orlen Herald account.": "a supporter",
+        "“It is clear,” said Anna Holt, who runs the mill.": "Anna Holt",
+        "“It is clear,” the two write.": "the two",
+        "“We are devastated,” reads the letter, which was handed to tenants.": "the letter",
+    })

@@ -35,7 +35,7 @@ CUE_VERBS = (
     "said|says|say|saying|told|tells|tell|telling|stated|states|stating|added|adds|adding|noted|"
     "noting|emphasized|emphasizes|emphasised|emphasising|emphasizing|stressed|stresses|"
     "stressing|explained|explains|explaining|argued|argues|arguing|insisted|insists|insisting|"
-    "asked|asks|asking|wrote|writes|writing|recalled|recalls|recalling|affirmed|affirms|affirming|"
+    "asked|asks|asking|wrote|writes|write|writing|reads|recalled|recalls|recalling|affirmed|affirms|affirming|"
     "asserted|asserts|asserting|confirmed|confirms|confirming|declared|declares|declaring|"
     "announced|announces|announcing|claimed|claiming|continued|continues|continuing|"
     "replied|replies|replying|responded|responds|responding|warned|warns|warning|acknowledged|"
@@ -402,7 +402,7 @@ def _np_after(text: str, start: int, limit: int) -> Optional[tuple[int, int]]:
     # tokens joined by whitespace, so that the stop words of the lookahead see the space before
     # them ("said coach Anna Berg on Friday" ends at "Berg", not at the sentence's end)
     m = re.match(r"\s*((?:(?:the|a|an|his|her|their|one|another)\s+)?[\w’'.\-/]+(?:\s+[\w’'.\-]+){0,6}?)"
-                 r"(?=\s*[,.;:!?“”\"(]|\s+(?:in|on|at|to|during|after|before|when|while|about)\b"
+                 r"(?=\s*[,.;:!?“”\"(]|\s+(?:in|on|at|to|during|after|before|when|while|about|who|whose)\b"
                  # "Secretary of State John Kerry", "master of ceremonies X": "of" ends the
                  # phrase only before an article and a lower-case word ("Kerry of the plan")
                  r"|\s+of\s+(?:the|a|an|his|her|their|its)\s+[a-z]"
