@@ -414,3 +414,13 @@ def test_a_relative_clause_ends_the_speaker_after_the_cue_and_texts_speak_throug
         "“It is clear,” the two write.": "the two",
         "“We are devastated,” reads the letter, which was handed to tenants.": "the letter",
     })
+
+
+def test_one_or_this_before_a_role_is_a_speaker_and_a_reads_noun_is_no_cue():
+    _speaker_texts_are({
+        "“It is clear,” one Trump campaign source said.": "one Trump campaign source",
+        "“It is clear,” this source told the Post.": "this source",
+        "The letter reads: “We are devastated.”": "The letter",
+        # "reads" as a noun before a title in quotation marks
+        "One of his recent reads, “This Kind of War,” is a history of Korea.": None,
+    })

@@ -356,7 +356,7 @@ def _np_before(text: str, end: int, limit: int) -> Optional[tuple[int, int]]:
     # 12", "Witness 3")
     last = toks[-1].group(0).casefold().strip(".")
     det_np = len(toks) <= 5 and toks[0].group(0).casefold() in {"the", "a", "an", "his", "her",
-                                                                 "their", "another"}
+                                                                 "their", "another", "one", "this"}
     numbered = _numbered_person([t.group(0) for t in toks])
     if numbered:
         return limit + offs + toks[-numbered].start(), limit + offs + toks[-1].end()
@@ -368,7 +368,7 @@ def _np_before(text: str, end: int, limit: int) -> Optional[tuple[int, int]]:
     for i in range(len(toks) - 1, -1, -1):
         w = toks[i].group(0)
         lw = w.casefold()
-        if _namey(w) or lw in {"the", "a", "an", "his", "her", "their", "its", "our"} or \
+        if _namey(w) or lw in {"the", "a", "an", "his", "her", "their", "its", "our", "one", "this"} or \
                 lw in ROLE_NOUNS or lw in PRONOUNS or lw.endswith("’s") or lw.endswith("'s") or \
                 (i > 0 and toks[i - 1].group(0).casefold() in {"the", "a", "an"}) or \
                 (i < len(toks) - 1 and i >= len(toks) - 4 and lw.isalpha()):
@@ -628,6 +628,8 @@ def find_speaker(text: str, qs: int, qe: int, para_start: int, para_end: int,
     cues = sorted([*_CUE.finditer(seg), *_NAMING_CUE.finditer(seg)], key=lambda c: c.start())
     for c in reversed(cues[-3:]):
         cs, ce = before_start + c.start(), before_start + c.end()
+        if c.group(0).casefold() == "reads" and not re.match(r"\s*:", text[ce:qs]):
+            continue  # "One of his recent reads, ''This Kind of War''": a noun ("The letter reads:" is a cue)
         rel = _WHO_BEFORE.search(text, before_start, cs) if qs - ce <= 80 else None
         if rel:  # "… Elena Marsh, who called the visit “…”": the relative's antecedent speaks
             named = _TRAILING_NAME.search(text, before_start, rel.start())
