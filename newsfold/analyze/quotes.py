@@ -307,10 +307,15 @@ _ADVERBS_BEFORE_CUE = re.compile(
     r"(?:\s+(?:also|later|then|often|once|again|still|earlier|further|[a-z]{3,}ly))+\s*$")
 
 
+_AUX_END = re.compile(r"\b(?:has|have|had|is|are|was|were|will|would)$")
+
+
 def _np_before(text: str, end: int, limit: int) -> Optional[tuple[int, int]]:
     """The noun phrase ending just before ``end`` (subject of a following cue)."""
     adverbs = _ADVERBS_BEFORE_CUE.search(text, limit, end)
-    if adverbs and adverbs.start() > limit:  # "Smith later said", "he often says"
+    if adverbs and adverbs.start() > limit and not _AUX_END.search(text, limit, adverbs.start()):
+        # "Smith later said", "he often says" (not "X has consistently affirmed", a clause inside
+        # another's report: "He indicated that X has consistently affirmed, “…”")
         end = adverbs.start()
     paren = re.search(r"\s*\([^()]{1,40}\)\s*$", text[limit:end]) or _PARTY_STATE.search(text[limit:end])
     if paren:  # "Rep. John Mica (R-Fla.) said", "Mitch McConnell, R-Ky., said"
