@@ -354,6 +354,8 @@ def test_epoch_dates_in_seconds_or_milliseconds_and_their_sentinels():
     assert parse_date(1700000000) == parse_date(1700000000000) == "2023-11-14"
     assert parse_date(0) is None and parse_date(-1) is None and parse_date(float("nan")) is None
     assert parse_date(4102444800) is None  # 2100
+    # a compact day, not so many seconds after 1970
+    assert parse_date(20260307) == parse_date("20260307") == "2026-03-07" and parse_date(20261399) is None
 
 
 def test_jsonl_fields_and_bad_date(fixtures_dir):

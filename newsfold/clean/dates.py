@@ -48,6 +48,11 @@ def _valid(y: int, m: int, d: int) -> Optional[str]:
         return None
 
 
+def _compact(s: str) -> Optional[str]:
+    """A YYYYMMDD day ("20260307")."""
+    return _valid(int(s[:4]), int(s[4:6]), int(s[6:]))
+
+
 @lru_cache(maxsize=4096)
 def parse_date(value) -> Optional[str]:
     """An ISO date (YYYY-MM-DD) from a date string, epoch number or None."""
@@ -56,6 +61,8 @@ def parse_date(value) -> Optional[str]:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if not value > 0:  # 0, -1, NaN: a feed's "no date", not 1 January 1970
             return None
+        if value == int(value) and 19000101 <= value <= 21001231:
+            return _compact(str(int(value)))  # 20260307, not 20,260,307 s after 1970
         try:
             ts = float(value) / (1000 if value > 1e11 else 1)
             d = _dt.datetime.fromtimestamp(ts, tz=_dt.timezone.utc).date()
@@ -68,6 +75,8 @@ def parse_date(value) -> Optional[str]:
     m = _ISO.match(s)
     if m:
         return _valid(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    if len(s) == 8 and s.isdigit():
+        return _compact(s)
     m = _MDY.match(s)
     if m:
         return _valid(int(m.group(3)), _month(m.group(1)), int(m.group(2)))

@@ -27,7 +27,7 @@ import numpy as np
 from newsfold.clean.metadata import domain
 from newsfold.ingest.common import json_loads
 from newsfold.ingest.jsonl import bundle_articles
-from newsfold.ingest.rows import json_lines
+from newsfold.ingest.rows import json_lines, row_times
 
 
 class ArticleRecord:
@@ -182,12 +182,13 @@ class JsonlCorpus:
                     row = {k: v for k, v in row.items() if k not in hidden}
                 # the field rules of rows.article_from_row
                 aid = str(row.get("id", None) or f"line-{n}")
-                published = row.get("published", None) or row.get("date", None)
+                published, first_seen = row_times(row.get("published", None) or row.get("date", None),
+                                                  row.get("first_seen"))
                 # (the outlet fold groups boilerplate by: the source, else the URL's host,
                 # as families.outlet_of reads an Article)
                 self.records.append(ArticleRecord(
-                    aid, n, small(row.get("source") or domain(row.get("url"))), small(str(published)) if published else None,
-                    small(row.get("wire")), small(row.get("first_seen"))))
+                    aid, n, small(row.get("source") or domain(row.get("url"))), small(published),
+                    small(row.get("wire")), small(first_seen)))
                 offsets.append(off)
                 lengths.append(length)
         self.texts = CorpusTexts(self.path, np.frombuffer(offsets, dtype=np.int64).copy(),

@@ -23,12 +23,29 @@ def article_from_row(row: dict, position: int, *, hide: Iterable[str] = ()) -> A
     row = {k: v for k, v in row.items() if k not in hidden}
     aid = str(row.pop("id", None) or f"line-{position}")
     text = row.pop("text", None) or row.pop("body", None) or row.pop("content", None) or ""
-    published = row.pop("published", None) or row.pop("date", None)
+    raw_date = row.pop("published", None) or row.pop("date", None)
     known = {k: row.pop(k) for k in KNOWN if k in row}
-    art = Article(id=aid, text=str(text), published=str(published) if published else None,
-                  position=position, format="jsonl", **known)
+    published, first_seen = row_times(raw_date, known.get("first_seen"))
+    if raw_date and published is None:
+        row["raw_date"] = raw_date  # kept, as the cleaning stage keeps it
+    if known.get("first_seen") and first_seen is None:
+        row["raw_first_seen"] = known["first_seen"]
+    known["first_seen"] = first_seen
+    art = Article(id=aid, text=str(text), published=published, position=position, format="jsonl",
+                  **known)
     art.meta.update(row)
     return art
+
+
+def row_times(published, first_seen) -> tuple[Optional[str], Optional[str]]:
+    """A row's publication day and first-seen time in the forms the stages compare (ISO day,
+    ISO UTC time), as the cleaning stage reads them: "March 2, 2026", an epoch number or
+    "2026-03-02 21:40" would otherwise sort as strings and give the clusterer no day."""
+    from newsfold.clean.dates import parse_date, parse_timestamp
+
+    day = parse_date(published) if isinstance(published, (str, int, float)) and published != "" else None
+    seen = parse_timestamp(first_seen) if first_seen not in (None, "") else None
+    return day, seen
 
 
 def json_object(line: str) -> dict:
