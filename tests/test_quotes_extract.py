@@ -402,6 +402,8 @@ def test_an_adverb_between_the_speaker_and_the_cue():
         "“It is clear,” the president proudly stated.": "the president",
         "“It is clear,” Lindsey Lassiter recently noted.": "Lindsey Lassiter",
         "“It is clear,” Kelly said.": "Kelly",  # a name ending in -ly stays whole
+        "“We are sad,” the family said.": "the family",  # and so does a noun after a determiner
+        "“We are sad,” the family later said.": "the family",
     })
 
 

@@ -308,12 +308,16 @@ _ADVERBS_BEFORE_CUE = re.compile(
 
 
 _AUX_END = re.compile(r"\b(?:has|have|had|is|are|was|were|will|would)$")
+#: a determiner before the "-ly" word makes it a noun: "the family said", "a US ally said"
+_DET_END = re.compile(r"\b(?:[Tt]he|[Aa]n?|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|[Oo]ur|[Mm]y|[Yy]our|[Oo]ne|[Tt]his|"
+                      r"[Tt]hat)$")
 
 
 def _np_before(text: str, end: int, limit: int) -> Optional[tuple[int, int]]:
     """The noun phrase ending just before ``end`` (subject of a following cue)."""
     adverbs = _ADVERBS_BEFORE_CUE.search(text, limit, end)
-    if adverbs and adverbs.start() > limit and not _AUX_END.search(text, limit, adverbs.start()):
+    if adverbs and adverbs.start() > limit and not _AUX_END.search(text, limit, adverbs.start()) \
+            and not _DET_END.search(text, limit, adverbs.start()):
         # "Smith later said", "he often says" (not "X has consistently affirmed", a clause inside
         # another's report: "He indicated that X has consistently affirmed, “…”")
         end = adverbs.start()
