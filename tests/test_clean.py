@@ -8,7 +8,7 @@ import pytest
 
 from newsfold.clean import clean_record, clean_records
 from newsfold.clean.boilerplate import clean_text
-from newsfold.clean.dates import infer_year, parse_date
+from newsfold.clean.dates import infer_year, parse_date, parse_timestamp
 from newsfold.clean.metadata import find_dateline
 from newsfold.config import Config
 from newsfold.ingest import read_paths
@@ -356,6 +356,8 @@ def test_epoch_dates_in_seconds_or_milliseconds_and_their_sentinels():
     assert parse_date(4102444800) is None  # 2100
     # a compact day, not so many seconds after 1970
     assert parse_date(20260307) == parse_date("20260307") == "2026-03-07" and parse_date(20261399) is None
+    assert parse_timestamp(20260307) == parse_timestamp("20260307") == "2026-03-07"
+    assert parse_timestamp(1772445600) == "2026-03-02T10:00:00+00:00"
 
 
 def test_jsonl_fields_and_bad_date(fixtures_dir):

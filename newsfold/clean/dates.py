@@ -48,6 +48,11 @@ def _valid(y: int, m: int, d: int) -> Optional[str]:
         return None
 
 
+def _is_compact(value: float) -> bool:
+    """A number that reads as a YYYYMMDD day."""
+    return value == int(value) and 19000101 <= value <= 21001231
+
+
 def _compact(s: str) -> Optional[str]:
     """A YYYYMMDD day ("20260307")."""
     return _valid(int(s[:4]), int(s[4:6]), int(s[6:]))
@@ -61,7 +66,7 @@ def parse_date(value) -> Optional[str]:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if not value > 0:  # 0, -1, NaN: a feed's "no date", not 1 January 1970
             return None
-        if value == int(value) and 19000101 <= value <= 21001231:
+        if _is_compact(value):
             return _compact(str(int(value)))  # 20260307, not 20,260,307 s after 1970
         try:
             ts = float(value) / (1000 if value > 1e11 else 1)
@@ -114,6 +119,8 @@ def parse_timestamp(value) -> Optional[str]:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if not value > 0 or parse_date(value) is None:
             return None
+        if _is_compact(value):
+            return parse_date(value)  # a day (20260307), not a time in 1970
         ts = float(value) / (1000 if value > 1e11 else 1)
         return _dt.datetime.fromtimestamp(ts, tz=_dt.timezone.utc).isoformat(timespec="seconds")
     if not isinstance(value, str):
