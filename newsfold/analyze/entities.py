@@ -1218,8 +1218,10 @@ def family_weights(articles: Sequence[Article]) -> dict[str, float]:
     return {a.id: 1.0 / size[a.family or a.id] for a in articles}
 
 
+#: honorifics and the gender each names (none for "Mx", "Dr")
+HONORIFICS = {"Mr": "m", "Mrs": "f", "Ms": "f", "Miss": "f", "Mx": None, "Dr": None}
 #: a surname after an honorific: "Mr. Obama", "Mrs Holt" (spaCy's span leaves the title out)
-_HONORIFIC_NAME = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?[ \t\xa0]+([A-Z][\w’'-]+)")
+_HONORIFIC_NAME = re.compile(rf"\b(?:{'|'.join(HONORIFICS)})\.?[ \t\xa0]+([A-Z][\w’'-]+)")
 
 
 def build_entities(articles: Sequence[Article], config=None) -> EntityIndex:

@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Optional, Sequence
 
+from newsfold.analyze.entities import HONORIFICS
 from newsfold.analyze.sentences import paragraphs
 from newsfold.model import Article, Quote
 
@@ -983,7 +984,10 @@ def _quoted_ranges(text: str) -> list[tuple[int, int]]:
     return [(a, b) for a, b, _ in quote_spans(text)]
 
 
-_HONORIFIC_BEFORE = re.compile(r"\b(Mr|Mrs|Ms|Miss)\.?[ \t\xa0]+$")
+_GENDERED = "|".join(h for h, g in HONORIFICS.items() if g)
+#: a gendered honorific just before a name ("Mr. Comey"), or opening it (a rule mention's text)
+_HONORIFIC_BEFORE = re.compile(rf"\b({_GENDERED})\.?[ \t\xa0]+$")
+_HONORIFIC_OPENING = re.compile(rf"({_GENDERED})\b")
 
 
 def _entity_context(index) -> tuple[dict[int, set[str]], dict[int, str]]:
@@ -1005,9 +1009,9 @@ def _entity_context(index) -> tuple[dict[int, set[str]], dict[int, str]]:
         if t is None:
             continue
         before = t[max(0, m.start - 60):m.start]
-        h = _HONORIFIC_BEFORE.search(before) or re.match(r"(Mr|Mrs|Ms|Miss)\b", m.text)
+        h = _HONORIFIC_BEFORE.search(before) or _HONORIFIC_OPENING.match(m.text)
         if h:
-            honorifics.setdefault(m.entity, set()).add("m" if h.group(1) == "Mr" else "f")
+            honorifics.setdefault(m.entity, set()).add(HONORIFICS[h.group(1)])
         before = re.split(r"[.!?;\n]", before)[-1]
         words = {w.casefold()[:5] for w in re.findall(r"[A-Za-z]+", before)}
         context.setdefault(m.entity, set()).update(words)

@@ -16,7 +16,6 @@ from newsfold.model import Article, ErrorRecord, RawRecord, content_hash
 _KNOWN = {
     "id", "title", "date", "published", "source", "url", "content_type", "author", "byline",
     "language", "lang", "warc_date", "feed_title", "authors",
-    "first_seen", "date_download", "crawled_at", "fetched_at", "downloaded_at",
 }
 #: what newsfold writes on an article it has read (stories.json, `newsfold export`): read back,
 #: they are derived again, not kept as the article's own extra fields in ``meta``
@@ -33,6 +32,7 @@ _DATE_KEYS = ("date", "published", "published_at", "pubdate", "datePublished", "
               "pubDate", "published_date", "date_published", "date_publish")
 #: when a crawler saw the page (news-please writes ``date_download``): the article's first_seen
 _SEEN_KEYS = ("first_seen", "date_download", "crawled_at", "fetched_at", "downloaded_at")
+_KNOWN.update(_SEEN_KEYS)
 
 
 def clean_records(

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
+from newsfold.clean.dates import parse_date, parse_timestamp
 from newsfold.ingest.common import json_loads
 from newsfold.model import Article
 
@@ -41,8 +42,6 @@ def row_times(published, first_seen) -> tuple[Optional[str], Optional[str]]:
     """A row's publication day and first-seen time in the forms the stages compare (ISO day,
     ISO UTC time), as the cleaning stage reads them: "March 2, 2026", an epoch number or
     "2026-03-02 21:40" would otherwise sort as strings and give the clusterer no day."""
-    from newsfold.clean.dates import parse_date, parse_timestamp
-
     day = parse_date(published) if isinstance(published, (str, int, float)) and published != "" else None
     seen = parse_timestamp(first_seen) if first_seen not in (None, "") else None
     return day, seen
