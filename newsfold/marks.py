@@ -71,3 +71,11 @@ def is_credit(line: str) -> bool:
 def is_about_the_article(line: str) -> bool:
     """An editorial mark or a credit: a line about the article rather than news in it."""
     return is_editorial_mark(line) or is_credit(line)
+
+
+def label_line(line: str) -> bool:
+    """A line that names a page's section or opens a letter rather than saying what the
+    article is about: one or two words, a breadcrumb (">>", "»"), or a line ending in a bar,
+    a colon or a comma ("PHILADELPHIA |", "INTRODUCTION:")."""
+    return len(line.split()) <= 2 or ">>" in line or "»" in line or \
+        line.rstrip().endswith(("|", ":", ","))

@@ -24,7 +24,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Optional
 
-from newsfold.marks import is_about_the_article
+from newsfold.marks import is_about_the_article, label_line
 
 SCHEMA_VERSION = 1
 
@@ -214,12 +214,14 @@ def display_title(title: Optional[str], text: Optional[str], chars: int = 90) ->
         return t
     # not an update or correction note above the text ("Correction: An earlier version of
     # this article ..." named a story)
+    # nor a page's label line: a section ("Features", "Local News More>>", "English >>
+    # World"), a heading ("INTRODUCTION:") or a letter's salutation ("To our community,")
     first = ""
     for ln in (text or "").split("\n", 20):  # the first lines only
         ln = ln.strip()
         if ln and "\n" not in ln:
             first = first or ln
-            if not is_about_the_article(ln):
+            if not is_about_the_article(ln) and not label_line(ln):
                 first = ln
                 break
     if first:  # an untitled wire text opens with its dateline: the title is what follows

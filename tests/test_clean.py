@@ -679,3 +679,13 @@ def test_a_markdown_heading_line_is_a_title_without_its_marks():
 def test_headlines_about_desks_are_titles(line):
     ct = clean_text(f"{line}\n\n{BODY1}\n\n{BODY2}", plain=True)
     assert ct.title == line and ct.desk_source is None
+
+
+@pytest.mark.parametrize("line", ["Local News More>>", "English >> World", "Top Stories » Politics",
+                                  "PHILADELPHIA |", "Breaking news on the budget:", "To our community,",
+                                  "Politics Today"])
+def test_a_page_label_line_is_not_a_title(line):
+    """Scraped pages open with a section or breadcrumb line ("Local News More>>" named a
+    story about an Ebola patient at Newark airport)."""
+    ct = clean_text(f"{line}\n\n{BODY1}\n\n{BODY2}", plain=True)
+    assert ct.title is None

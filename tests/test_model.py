@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from newsfold.model import (
     Article,
     Claim,
@@ -84,3 +86,14 @@ def test_a_note_above_an_untitled_text_does_not_name_it():
                    "Mayor answers critics\n\nBody.").headline == "Mayor answers critics"
     only = "UPDATE: This story has been updated with additional information."
     assert Article(id="a", text=only).headline == only  # nothing else to go by
+
+
+@pytest.mark.parametrize("label", ["Features", "Local News More>>", "English >> World", "INTRODUCTION:",
+                                   "To our community,", "Play Facebook"])
+def test_a_page_label_above_an_untitled_text_does_not_name_it(label):
+    """A story was called "Features": the section label a scraped page opened with."""
+    from newsfold.model import Article
+
+    text = f"{label}\n\nAt the silver anniversary of the awards, actors will enjoy some bonding.\n\nMore."
+    assert Article(id="a", text=text).headline.startswith("At the silver anniversary of the awards")
+    assert Article(id="a", text=f"{label}\n\nMore.").headline == label  # nothing else to go by

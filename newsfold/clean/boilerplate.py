@@ -37,6 +37,7 @@ from typing import Optional
 
 from newsfold.clean.dates import bare_date, parse_date
 from newsfold.clean.wires import canonical_wire
+from newsfold.marks import label_line
 
 _CRAWL_HEADER = re.compile(
     r"^\s*date\s+(\d{4}-\d{2}-\d{2})(?:\s+\d+(?=\s*$|\s+[A-Z\"“‘'(]))?[ \t]*"
@@ -260,7 +261,7 @@ def _looks_title(line: str, rest: list[str]) -> bool:
     if not any(_words(r) >= 8 for r in rest[:30]):  # a body must follow
         return False
     n = _words(line)
-    if n < 2 or n > 25:
+    if n < 2 or n > 25 or label_line(line):  # "Features", "Local News More>>"
         return False
     s = line.rstrip()
     if s[-1] in ".,;:" or s[0] in "\"“‘'(":
