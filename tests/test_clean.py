@@ -689,3 +689,22 @@ def test_a_page_label_line_is_not_a_title(line):
     story about an Ebola patient at Newark airport)."""
     ct = clean_text(f"{line}\n\n{BODY1}\n\n{BODY2}", plain=True)
     assert ct.title is None
+
+
+@pytest.mark.parametrize("line", [
+    "Hold your head up, family pic.twitter.com/tXjogm2 — Ora Vell (@oravell) June 20, 2017",
+    "Rest easy, king. — Ora Vell (@oravell) June 20, 2017 the city lost a voice today. — Tam Ru (@tamru) June 20, 2017",
+    "Sad day for Varn music A post shared by Ora Vell (@oravell) on Jun 20, 2017 at 10:33am PDT",
+    "Ora Vell (@oravell) 20 June 2017",
+])
+def test_an_embedded_social_post_is_not_article_text(line):
+    """Embedded tweets and Instagram posts became claims and timeline entries of a story."""
+    ct = clean_text(f"{BODY1}\n\n{line}\n\n{BODY2}", plain=True)
+    assert "(@oravell)" not in ct.text and BODY1[:40] in ct.text and BODY2[:40] in ct.text
+    assert [r["rule"] for r in ct.removed] == ["social_embed"]
+
+
+def test_prose_that_names_a_handle_stays():
+    line = "The council posted the figures on its account (@varncouncil) on Tuesday."
+    ct = clean_text(f"{BODY1}\n\n{line}\n\n{BODY2}", plain=True)
+    assert line in ct.text

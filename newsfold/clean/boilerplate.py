@@ -402,7 +402,23 @@ def _date_line(line: str) -> Optional[list[tuple[str, str]]]:
     return found
 
 
+#: a social-media post embedded in the page: a tweet's closing credit ("— Russell Simmons
+#: (@UncleRUSH) June 20, 2017"), an Instagram post's ("A post shared by Nasir Jones (@nas) on
+#: Jun 20, 2017 at 10:33am PDT") or a tweet's picture link. The post is not the article's
+#: prose: its lines became claims, summary sentences and timeline entries
+_SOCIAL_EMBED = re.compile(
+    r"\(@\w{1,15}\)\s*(?:on\s+)?(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+[A-Z][a-z]{2,8}\.?\s+\d{4})"
+    r"|\bA\s+(?:post|photo|video)\s+shared\s+by\b.{0,80}\bon\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2},\s+\d{4}"
+    r"|\bpic\.twitter\.com/\w+"
+)
+#: longer lines are kept even with an embed's mark: a page scraped into one line is the article
+_SOCIAL_EMBED_MAX = 800
+
+
 def _line_rule(line: str, out: CleanText) -> Optional[str]:
+    if len(line) <= _SOCIAL_EMBED_MAX and ("(@" in line or "shared by" in line or "pic.twitter" in line) \
+            and _SOCIAL_EMBED.search(line):
+        return "social_embed"
     if len(line) > 320:  # long prose: only a disclaimer paragraph can be this long
         return "disclaimer" if _DISCLAIMER_LINE.match(line) else None
     if _SEPARATOR.match(line):
