@@ -204,3 +204,19 @@ def test_a_settlement_named_in_its_own_words_is_a_place_whatever_the_model_says(
             "town of Belka Vrana on Monday, and the Velna port reopened.")
     types = {e.name: e.type for e in build_entities([Article(id="a", text=text)], cfg).to_entities()}
     assert [types.get(n) for n in ("Orlen", "Belka Vrana", "Velna")] == ["PLACE"] * 3
+
+
+def test_a_platform_is_an_organisation_not_the_person_a_pronoun_speaks_for():
+    """'Valis eulogized her on Instagram: "…," he wrote' gave the quotation to Instagram, which
+    en_core_web_sm types as a person."""
+    from newsfold.analyze.entities import build_entities, rule_mentions
+    from newsfold.analyze.quotes import extract_quotes, make_resolver
+
+    text = ("When his mother passed, Valis publicly eulogized her on Instagram: “I want to take a "
+            "moment and salute this beautiful soul,” he wrote.")
+    assert {m.type for m in rule_mentions("a", text) if m.text == "Instagram"} == {"ORG"}
+    if load_nlp(Config(ner_model="auto")) is None:
+        pytest.skip("no spaCy English model installed")
+    art = Article(id="a", text=text)
+    index = build_entities([art], Config(ner_model="auto"))
+    assert [q.speaker for q in extract_quotes("a", text, make_resolver(art, index))] == ["Valis"]

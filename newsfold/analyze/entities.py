@@ -119,6 +119,11 @@ ORG_WORDS = {
     "brigade", "coalition", "ltd", "llc", "plc", "agency", "team", "fc", "review", "magazine",
     "treasury", "cross", "crescent", "dockers", "workers", "pageant", "today", "underground",
 }
+#: online platforms: organisations, whatever a name's shape or a model says ("he wrote on
+#: Instagram" made Instagram a person, and the next "he said" its speaker)
+PLATFORMS = {"instagram", "twitter", "facebook", "youtube", "tiktok", "snapchat", "whatsapp",
+             "reddit", "linkedin", "telegram", "weibo", "wechat", "tumblr", "pinterest",
+             "periscope", "twitch", "threads", "bluesky", "mastodon", "truth social"}
 PLACE_WORDS = {
     "city", "river", "mountain", "mountains", "island", "islands", "county", "street", "airbase",
     "airport", "province", "region", "republic", "kingdom", "sea", "gulf", "bay", "valley",
@@ -517,6 +522,8 @@ def _settlement_context(text: str, start: int, end: int) -> bool:
 
 
 def _rule_type(toks, low, titled, prev, after, text, start) -> Optional[str]:
+    if " ".join(low) in PLATFORMS:
+        return "ORG"
     if any(t in ORG_WORDS for t in low[1:]) or (len(low) > 1 and low[0] in ORG_WORDS):
         return "ORG"
     if len(toks) == 1 and toks[0].rstrip(".") in COUNTRY_ACRONYMS:
@@ -591,6 +598,8 @@ def spacy_mentions(article_id: str, doc) -> list[Mention]:
         if etype is None or "\n" in ent.text:
             continue
         phrase, start, titled = _clean_phrase(ent.text, ent.start_char)
+        if phrase and phrase.casefold() in PLATFORMS:
+            etype = "ORG"
         phrase = _name_or_junk(phrase, text, start) if phrase else None
         if not phrase or not (phrase[:1].isupper() or _PARTICLE_PREFIX.match(phrase)):
             continue  # "post-Assad", "the-" fragments: not a name
