@@ -435,3 +435,30 @@ def test_an_adverb_after_an_auxiliary_keeps_the_clause_inside_anothers_report():
     _speaker_texts_are({
         "He indicated that the new administration has consistently affirmed, “we want peace.”": None,
     })
+
+
+def test_a_possessive_subject_before_a_colon_keeps_its_noun():
+    """'The group’s publicist sent the following statement:' gave the quotation to "The group’s"."""
+    _speaker_texts_are({
+        "The group’s publicist sent the following statement to reporters:\n\n"
+        "“It is with sadness that we confirm the death of our friend.”": "The group’s publicist",
+        "The band's manager sent this statement:\n\n“We are heartbroken by the news today.”":
+            "The band's manager",
+        "The ad uses footage of the rally:\n\n“We will win this state and we will win it big.”": "The ad",
+    })
+
+
+
+def test_a_story_lists_what_people_said_before_quoted_titles():
+    """A song title four outlets put in quote marks led the story's quotes, above a statement."""
+    from newsfold.analyze.quotes import FoundQuote, group_quotes
+    from newsfold.model import Article
+
+    title = "“Quiet Storm.”"
+    said = "“We are heartbroken by the news today,” the manager said."
+    arts = [Article(id=k, text=f"The hit was {title} {said if k == 'a' else ''}") for k in "abc"]
+    found = [FoundQuote(a.id, 12, 26, "Quiet Storm.", "partial") for a in arts]
+    found.append(FoundQuote("a", 27, 68, "We are heartbroken by the news today,", "direct",
+                            speaker="the manager"))
+    quotes = group_quotes(found, arts, len)
+    assert [(q.kind, len(q.articles)) for q in quotes] == [("direct", 1), ("partial", 3)]

@@ -728,8 +728,10 @@ def _subject(text: str, start: int, end: int) -> Optional[tuple[int, int]]:
     if role:  # "The minister ...", "The Syrian official ..."
         s0 = start + role.start(1)
         return s0, s0 + len(role.group(1))
-    m = re.match(r"\s*((?:The|A|An|His|Her|Their|Its)\s+(?:[a-z][\w’'\-]*-)?[a-z][\w’'\-]*)(?=[\s,])",
-                 seg)
+    # a possessive takes the noun after it: "The group’s publicist sent the statement" was
+    # given to "The group’s"
+    m = re.match(r"\s*((?:The|A|An|His|Her|Their|Its)\s+(?:[a-z][\w’'\-]*-)?[a-z][\w’'\-]*?"
+                 r"(?:['’]s\s+[a-z][\w\-]*)?)(?=[\s,])", seg)
     if m and m.group(1).split()[-1] not in {"first", "same", "other", "only", "most", "more"}:
         s = start + m.start(1)  # "The ad uses footage ...", "The piece used ..."
         return s, s + len(m.group(1))
@@ -1128,5 +1130,7 @@ def group_quotes(found: Sequence[FoundQuote], articles: Sequence[Article],
         out.append(Quote(speaker=g["speaker"], text=g["text"], articles=arts,
                          independent_sources=count_sources(arts), verbatim=verbatim,
                          kind=g["kind"]))
-    out.sort(key=lambda q: (-q.independent_sources, q.kind != "direct", -len(q.articles)))
+    # direct quotations first: a song's or a book's title that four outlets put in quote
+    # marks ("Survival of the Fittest.") led a story's quotes, above what people said
+    out.sort(key=lambda q: (q.kind != "direct", -q.independent_sources, -len(q.articles)))
     return out
