@@ -708,3 +708,32 @@ def test_prose_that_names_a_handle_stays():
     line = "The council posted the figures on its account (@varncouncil) on Tuesday."
     ct = clean_text(f"{BODY1}\n\n{line}\n\n{BODY2}", plain=True)
     assert line in ct.text
+
+
+@pytest.mark.parametrize("line", [
+    "In this photo provided by the Varn council, the mayor and her deputy meet in Kessel Saturday, March 23, 2013.",
+    "General view of the emergency entrance to the Kessel hospital.",
+    "Varn soldiers patrol outside the cathedral as part of the security plan in Kessel, April 22, 2015.",
+    "Mayor Ana Velt shakes hands with the minister on the tarmac at Kessel airport on Thursday, June 16, 2016.",
+])
+def test_a_wire_photo_caption_is_not_article_text(line):
+    """Captions were a story's timeline entries ("French soldiers patrol outside the Notre Dame
+    Cathedral ... in Paris, April 22, 2015.")."""
+    ct = clean_text(f"{BODY1}\n\n{line}\n\n{BODY2}", plain=True)
+    assert line not in ct.text and [r["rule"] for r in ct.removed] == ["photo_caption"]
+
+
+@pytest.mark.parametrize("line", [
+    "The council approved the plan in Kessel on March 23, 2013.",  # told in the past tense
+    "“We will patrol the streets,” the mayor said on Thursday, June 16, 2016.",  # a quotation
+    "The law applies to every farm in Varn from January 1, 2015.",
+])
+def test_prose_that_closes_on_a_date_stays(line):
+    ct = clean_text(f"{BODY1}\n\n{line}\n\n{BODY2}", plain=True)
+    assert line in ct.text
+
+
+def test_a_web_archive_crawl_note_is_not_article_text():
+    notes = "Crawl start date: 09 March, 2011\n\nCrawl end date: 23 December, 2011"
+    ct = clean_text(f"{BODY1}\n\n{notes}\n\n{BODY2}", plain=True)
+    assert "Crawl" not in ct.text and [r["rule"] for r in ct.removed] == ["archive_note"] * 2

@@ -26,6 +26,11 @@ what was removed. Regexes are compiled once, at import. Rules (see docs/ingest.m
                      "Copyright ... All rights reserved"
 ``credit_line``      "(Reporting by ...; Editing by ...)", "Source: AFP", "(With inputs from PTI)" lines
 ``photo_credit``     captions credited to a photo agency ("... Michael Nagle/Getty Images")
+``photo_caption``    a wire photo's caption: "In this photo provided by ...", "General view of
+                     ...", or a present-tense scene dated to the day: "French soldiers patrol
+                     outside the cathedral in Paris, April 22, 2015."
+``social_embed``     an embedded tweet or Instagram post ("— Name (@handle) June 20, 2017")
+``archive_note``     a web archive's crawl notes ("Crawl start date: 09 March, 2011")
 ``source_tag``       an outlet or wire tag opening the body: "(MENAFN) Russian ..."
 """
 
@@ -415,10 +420,43 @@ _SOCIAL_EMBED = re.compile(
 _SOCIAL_EMBED_MAX = 800
 
 
+_MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+          r"Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)")
+#: a caption's openings ("In this photo provided by the Vatican paper ...", "General view of")
+_CAPTION_MARK = re.compile(
+    r"^General\s+view\s+of\b|\bin\s+this\s+(?:undated\s+|file\s+|handout\s+|evidence\s+)*"
+    r"(?:photo|photograph|image|picture|handout)\s+(?:provided|released|taken|made\s+available|"
+    r"obtained|distributed)\b", re.I)
+#: ... and its usual shape: a scene in the present tense, closing on the day with its year
+#: ("President Obama shakes hands with ... on Thursday, June 16, 2016."). News prose tells
+#: what happened in the past tense and rarely closes a line on a year
+_CAPTION_END = re.compile(rf"\b{_MONTH}\.?\s+\d{{1,2}},\s+(?:19|20)\d\d\.?\s*$")
+_CAPTION_VERB = re.compile(
+    r"\b(?:shakes|hugs|smiles|speaks|gestures|waves|looks\s+on|(?:is|are)\s+(?:seen|pictured|"
+    r"greeted|escorted|shown)|attends?|poses?|walks|arrives|patrols?|stands|sits|holds|listens|"
+    r"delivers|talks|works|prays|meets|greets|leaves|reacts|celebrates|marches|gathers|waits|"
+    r"watches|addresses|applauds|sings|rides|carries|displays|takes\s+part|take\s+part|pray|"
+    r"meet|pose|gather|march|wait|watch|react|celebrate|stand|sit|hold|listen|talk|work|walk|"
+    r"arrive|leave|applaud|carry)\b")
+_CAPTION_MAX = 450
+#: the crawl notes a web archive prints above an archived page
+_ARCHIVE_NOTE = re.compile(r"^(?:crawl\s+(?:start|end)\s+date\s*:|web\s+wide\s+crawl\s+with\b)", re.I)
+
+
+def _is_caption(line: str) -> bool:
+    if len(line) > _CAPTION_MAX or "“" in line or '"' in line:  # a quotation is reported
+        return False
+    return bool(_CAPTION_MARK.search(line) or _CAPTION_END.search(line) and _CAPTION_VERB.search(line))
+
+
 def _line_rule(line: str, out: CleanText) -> Optional[str]:
     if len(line) <= _SOCIAL_EMBED_MAX and ("(@" in line or "shared by" in line or "pic.twitter" in line) \
             and _SOCIAL_EMBED.search(line):
         return "social_embed"
+    if _is_caption(line):
+        return "photo_caption"
+    if len(line) <= 200 and _ARCHIVE_NOTE.match(line):
+        return "archive_note"
     if len(line) > 320:  # long prose: only a disclaimer paragraph can be this long
         return "disclaimer" if _DISCLAIMER_LINE.match(line) else None
     if _SEPARATOR.match(line):
