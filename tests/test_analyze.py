@@ -827,3 +827,18 @@ def test_rule_entities_a_word_opening_a_sentence_is_a_name_only_where_the_text_s
     assert "Hassan" in found and found.count("Lind") == 2
     assert not {"Throughout", "Unfortunately", "People", "Officials"} & set(found)
 
+
+
+def test_sentences_glued_by_a_scraper_are_two():
+    """'... city council meetings.In her resignation letter, ...' was one claim of two
+    sentences; a name such as "Amazon.Com" or a web address stays whole."""
+    from newsfold.analyze.sentences import sentences
+
+    def split(t):
+        return [s.text for s in sentences(t)]
+
+    assert split("Velt skipped the council meetings.In her letter, she resigned.") == [
+        "Velt skipped the council meetings.", "In her letter, she resigned."]
+    assert split("She joined Amazon.Com in May. See www.varn.Org today.") == [
+        "She joined Amazon.Com in May.", "See www.varn.Org today."]
+    assert split("Troops left the U.S.Army base.") == ["Troops left the U.S.Army base."]

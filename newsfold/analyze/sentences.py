@@ -21,7 +21,10 @@ ABBREVIATIONS = {
     "pa", "tenn", "va", "wis", "wyo", "n.y", "sec", "gov't", "op", "vol", "pp",
 }
 
-_BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"“‘(\[]?[A-Z0-9])")
+#: a sentence end: terminal punctuation, then space and a capital; or, in scraped text whose
+#: paragraphs lost their spaces ("... city council meetings.In her resignation letter"), a
+#: lower-case word of 3+ letters, its period, and a capitalised word glued to it
+_BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"“‘(\[]?[A-Z0-9])|(?<=[a-z]{3})[.!?](?=[A-Z][a-z])")
 _PARA = re.compile(r"[^\n]+")
 
 
@@ -63,6 +66,14 @@ def _is_abbrev(text: str, dot_pos: int) -> bool:
     return False
 
 
+def _glued_end(text: str, dot_pos: int) -> bool:
+    """A sentence end without its space: the word before the mark is all lower case."""
+    j = dot_pos
+    while j > 0 and text[j - 1].isalpha():
+        j -= 1
+    return j < dot_pos and text[j:dot_pos].islower() and (j == 0 or not text[j - 1].isalnum() and text[j - 1] not in ".@/")
+
+
 def split_sentences(text: str, offset: int = 0, para: int = 0) -> list[Span]:
     """Split one paragraph into sentences; offsets are relative to ``offset``."""
     out: list[Span] = []
@@ -72,6 +83,8 @@ def split_sentences(text: str, offset: int = 0, para: int = 0) -> list[Span]:
         # position of the first terminal character
         if _is_abbrev(text, m.start()) and m.end() - m.start() == 1:
             continue
+        if punct_end < len(text) and not text[punct_end].isspace() and not _glued_end(text, m.start()):
+            continue  # "Amazon.Com": a name, not two sentences
         seg = text[start:punct_end]
         if seg.strip():
             lead = len(seg) - len(seg.lstrip())
