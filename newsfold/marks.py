@@ -79,3 +79,20 @@ def label_line(line: str) -> bool:
     a colon or a comma ("PHILADELPHIA |", "INTRODUCTION:")."""
     return len(line.split()) <= 2 or ">>" in line or "»" in line or \
         line.rstrip().endswith(("|", ":", ","))
+
+
+#: a given title that is not a headline: a byline ("By Staff Sgt. Ana Velt, 7th Air Force /
+#: Published March 24, 2017"), a photo's caption credited to an agency ("... REUTERS/Jonathan
+#: Ernst"), or a note that the story was updated ("This story is updated at the bottom with a
+#: response from ...")
+_NOT_A_HEADLINE = re.compile(
+    r"^By\s+(?:[A-Z][\w.'’-]*\s+){1,5}?[A-Z][\w.'’-]*\s*(?:[,/|(]|$)"
+    r"|\b(?:REUTERS|AP\s+Photo|AFP\s+Photo|Getty\s+Images)/|/(?:Getty\s+Images|AFP|AP|Reuters)\b"
+    r"|^\W*(?i:this (?:story|article|report|post) (?:has been|was|is) (?:last )?(?:updated|corrected|revised))\b")
+
+
+def not_a_headline(title: str) -> bool:
+    """Whether a title given with an article is a byline, a photo caption, a note about the
+    article or a credit rather than its headline: it does not name the article."""
+    return bool(_NOT_A_HEADLINE.search(title)) or is_credit(title)
+

@@ -24,7 +24,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Optional
 
-from newsfold.marks import is_about_the_article, label_line
+from newsfold.marks import is_about_the_article, label_line, not_a_headline
 
 SCHEMA_VERSION = 1
 
@@ -206,11 +206,12 @@ class Article(_Serializable):
 
 
 def display_title(title: Optional[str], text: Optional[str], chars: int = 90) -> str:
-    """A title from one article: its title, else the first line of its text that is not a
+    """A title from one article: its title (unless that is a byline, a caption or a note about
+    the article: ``marks.not_a_headline``), else the first line of its text that is not a
     note about the article, cut at a word boundary to about ``chars`` characters (an
     untitled text's paragraphs and sentences do not run into the title)."""
     t = (title or "").strip()
-    if t:
+    if t and not not_a_headline(t):
         return t
     # not an update or correction note above the text ("Correction: An earlier version of
     # this article ..." named a story)

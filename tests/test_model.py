@@ -97,3 +97,18 @@ def test_a_page_label_above_an_untitled_text_does_not_name_it(label):
     text = f"{label}\n\nAt the silver anniversary of the awards, actors will enjoy some bonding.\n\nMore."
     assert Article(id="a", text=text).headline.startswith("At the silver anniversary of the awards")
     assert Article(id="a", text=f"{label}\n\nMore.").headline == label  # nothing else to go by
+
+
+@pytest.mark.parametrize("given", [
+    "By Staff Sgt. Ana Velt, 7th Air Force Public Affairs / Published March 24, 2017",
+    "Ana Velt (second row, centre) liked what she heard. REUTERS/Tom Ru",
+    "This story is updated at the bottom with a response from the mayor",
+])
+def test_a_given_title_that_is_a_byline_caption_or_note_does_not_name_the_article(given):
+    """Feeds put bylines, photo captions and update notes in the title field; they named stories."""
+    from newsfold.model import Article
+
+    art = Article(id="a", title=given, text="Kessel port reopened on Monday after the storm.\n\nMore.")
+    assert art.headline == "Kessel port reopened on Monday after the storm."
+    assert Article(id="b", title="By the numbers: Kessel's storm", text="Text.").headline == \
+        "By the numbers: Kessel's storm"
