@@ -208,6 +208,27 @@ def multinews_rows(path: Path) -> list[dict]:
     return rows
 
 
+def with_singles(rows: list[dict], share: float) -> list[dict]:
+    """``rows`` with every ``round(1 / share)``-th story (in sorted label order) cut to its
+    first article: a live feed is mostly stories that one outlet alone reports, while the
+    labelled sets hold only stories of two or more articles."""
+    if share <= 0:
+        return rows
+    step = max(1, round(1 / share))
+    labels = sorted({r["cluster"] for r in rows})
+    single = {c for k, c in enumerate(labels) if k % step == 0}
+    seen: set = set()
+    out = []
+    for r in rows:
+        c = r["cluster"]
+        if c in single:
+            if c in seen:
+                continue
+            seen.add(c)
+        out.append(r)
+    return out
+
+
 def splits(data: Path = DATA) -> dict[str, list[dict]]:
     ecb = load(data / "ecbplus-dev.jsonl")
     neus = load(data / "neus-train.jsonl")
@@ -255,13 +276,19 @@ def main(argv=None) -> None:
                          "dense channel ('window_dense'; needs the encoder weights)")
     ap.add_argument("--dense-cache", default=str(Path.home() / ".cache" / "newsfold" / "dense-calibrate.npz"),
                     help="embedding cache (.npz) for --dense")
+    ap.add_argument("--singles", type=float, default=0.0,
+                    help="share of the fitting windows' stories cut to one article")
     args = ap.parse_args(argv)
     sp = splits(args.data)
+    for name in list(sp):  # held-out views with singletons: name~half, name~all
+        sp[name + "~half"] = with_singles(sp[name], 0.5)
+        sp[name + "~all"] = with_singles(sp[name], 1.0)
     fit_names = args.fit.split(",")
     window_sets = args.window_fit.split(",")
     for name in window_sets:  # "a+b": the sets a and b pooled into one window
         if "+" in name:
             sp[name] = [r for part in name.split("+") for r in sp[part]]
+        sp[name] = with_singles(sp[name], args.singles)
     if args.dense:
         from newsfold.cluster import dense as D
         from newsfold.cluster.stream import load_model

@@ -156,6 +156,32 @@ def _split_title(title: str, text: str) -> str:
     return body
 
 
+#: consecutive whole numbers an article must hold for them to be an enumeration
+ENUMERATION_RUN = 8
+
+
+def _enumeration(nums: Counter) -> list[str]:
+    """Number keys that count through a list rather than state a fact: runs of at least
+    ``ENUMERATION_RUN`` consecutive whole numbers under 1000 in one article (a gallery's
+    "Hide Caption 62 of 132", a paper's reference marks "(33, 36, 38)", ranked positions, a
+    table's row numbers). Two unrelated long pages share dozens of them: a Crimea report's
+    photo gallery and an alcohol-advert study shared 70 numbers, and that pair alone joined
+    their two stories."""
+    keys: dict[int, list[str]] = {}  # "#5" and "#05" are one value
+    for k in nums:
+        if k[1:].isdigit() and len(k) <= 4:
+            keys.setdefault(int(k[1:]), []).append(k)
+    values = sorted(keys)
+    out: list[str] = []
+    start = 0
+    for k in range(1, len(values) + 1):
+        if k == len(values) or values[k] != values[k - 1] + 1:
+            if k - start >= ENUMERATION_RUN:
+                out.extend(key for v in values[start:k] for key in keys[v])
+            start = k
+    return out
+
+
 def parse(title: Optional[str], text: str, published=None, body_chars: int = BODY_CHARS) -> Parsed:
     title = (title or "").strip()
     body = _split_title(title, text or "")
@@ -205,6 +231,9 @@ def parse(title: Optional[str], text: str, published=None, body_chars: int = BOD
     full.update(head_terms)
     lead = Counter(title_terms)
     lead.update(terms(lead_text))
+    for key in _enumeration(nums):
+        for counts in (nums, full, lead):
+            counts.pop(key, None)
     return Parsed(
         full=full,
         title=Counter(title_terms),

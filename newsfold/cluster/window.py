@@ -20,6 +20,7 @@ Everything is general text processing: nothing here knows a data set.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, Optional, Sequence
 
@@ -71,7 +72,7 @@ class Window:
     ent: Any
     ent_idf_bin: Any  # entity presence weighted by IDF (shared-entity mass)
     ent_bin: Any  # entity presence (0/1)
-    num_bin: Any  # number presence (0/1)
+    num_rare: Any  # number presence weighted by its rarity in the window (see build)
     year_bin: Any  # year presence (0/1)
     has_years: Any  # bool per row
     day: Any  # float day ordinal per row (nan when undated)
@@ -136,6 +137,7 @@ def build(articles: Sequence[Article], encoder: Any = None, parsed: Optional[lis
     for p in parsed:
         F.observe(dfs, p)
     full, title, lead, ent, ent_w, ent_b, num_b, year_b = [], [], [], [], [], [], [], []
+    span = math.log(dfs.n + 1) or 1.0
     for p in parsed:
         e = F.entities(p, dfs)
         full.append(F.weigh(p.full, dfs) if p.full else {})
@@ -144,7 +146,11 @@ def build(articles: Sequence[Article], encoder: Any = None, parsed: Optional[lis
         ent.append(F.weigh(e, dfs) if e else {})
         ent_w.append({k: dfs.idf(k) for k in e})
         ent_b.append({k: 1.0 for k in e})
-        num_b.append({k: 1.0 for k in e if k[0] == "#"})
+        # a shared number counts by its rarity: sqrt((idf - 1) / log(n + 1)) on each side,
+        # so a row product sums (idf - 1) / log(n + 1) over the shared numbers: ~1 for a
+        # number two articles alone state, ~0 for one in most of the window. Counted
+        # alike, a "10" or "2018" that long unrelated texts all hold joined their stories
+        num_b.append({k: math.sqrt(max(0.0, dfs.idf(k) - 1.0) / span) for k in e if k[0] == "#"})
         year_b.append({k: 1.0 for k in e if _is_year(k)})
     ev: dict = {}
     yv: dict = {}
@@ -155,7 +161,7 @@ def build(articles: Sequence[Article], encoder: Any = None, parsed: Optional[lis
         ent=_matrix(ent, ev),
         ent_idf_bin=_matrix(ent_w, ev),
         ent_bin=_matrix(ent_b, ev),
-        num_bin=_matrix(num_b, ev),
+        num_rare=_matrix(num_b, ev),
         year_bin=_matrix(year_b, yv),
         has_years=np.asarray([bool(y) for y in year_b]),
         day=np.asarray([np.nan if p.day is None else float(p.day) for p in parsed]),
@@ -277,7 +283,7 @@ def pair_features(w: Window, i, j, r_ij, r_ji, dense: bool = False):
     cos_lead = _rowdot(w.lead, i, j)
     ent_cos = _rowdot(w.ent, i, j)
     ent_shared = np.log1p(_rowdot(w.ent_idf_bin, i, j, w.ent_bin))
-    num_shared = np.log1p(_rowdot(w.num_bin, i, j))
+    num_shared = np.log1p(_rowdot(w.num_rare, i, j))
     years_shared = _rowdot(w.year_bin, i, j)
     year_conflict = (w.has_years[i] & w.has_years[j] & (years_shared == 0)).astype(float)
     gap = np.abs(w.day[i] - w.day[j])
