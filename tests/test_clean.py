@@ -715,12 +715,17 @@ def test_prose_that_names_a_handle_stays():
     "General view of the emergency entrance to the Kessel hospital.",
     "Varn soldiers patrol outside the cathedral as part of the security plan in Kessel, April 22, 2015.",
     "Mayor Ana Velt shakes hands with the minister on the tarmac at Kessel airport on Thursday, June 16, 2016.",
+    "In this Tuesday, Feb. 26, 2013, file photo, a man speaks on his phone at the Kessel fair.",
+    "Council leader Tom Ru, right, speaks at the Kessel town hall, Monday May 4, 2015, in Varn,... (Associated Press)",
+    "Sheriff Ana Velt, from left, and Chief Tom Ru announce the arrests. (Photo: Ora Vell/Varn Courier)",
+    "This May 4, 2015 photo shows police tape at the bridge in Kessel.",
 ])
 def test_a_wire_photo_caption_is_not_article_text(line):
     """Captions were a story's timeline entries ("French soldiers patrol outside the Notre Dame
     Cathedral ... in Paris, April 22, 2015.")."""
     ct = clean_text(f"{BODY1}\n\n{line}\n\n{BODY2}", plain=True)
-    assert line not in ct.text and [r["rule"] for r in ct.removed] == ["photo_caption"]
+    assert line not in ct.text
+    assert [r["rule"] for r in ct.removed] in (["photo_caption"], ["photo_credit"])  # credited: either
 
 
 @pytest.mark.parametrize("line", [

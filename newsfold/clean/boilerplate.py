@@ -423,10 +423,15 @@ _SOCIAL_EMBED_MAX = 800
 _MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
           r"Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)")
 #: a caption's openings ("In this photo provided by the Vatican paper ...", "General view of")
+#: ("... Tuesday, Feb. 6, 2018. (AP Photo/J. Scott Applewhite)", "(Photo by Jordan... (Associated
+#: Press)", "In this Tuesday, Feb. 26, 2013, file photo, ...", "This May 4, 2015 photo shows ...",
+#: "Sheriff Tobe Leaszenby, from left, ...", "Police Chief Tim Styka, right, speaks ...")
 _CAPTION_MARK = re.compile(
-    r"^General\s+view\s+of\b|\bin\s+this\s+(?:undated\s+|file\s+|handout\s+|evidence\s+)*"
-    r"(?:photo|photograph|image|picture|handout)\s+(?:provided|released|taken|made\s+available|"
-    r"obtained|distributed)\b", re.I)
+    r"^General\s+view\s+of\b|\bin\s+this\s+(?:[\w.,]+\s+){0,5}?(?:file\s+)?(?:photo|photograph|"
+    r"image|picture|handout)\b|\b(?:photo|image|picture)\s+shows\b"
+    r"|\((?:AP\s+|AFP\s+|Reuters\s+)?Photos?(?:\s+by\b|\s*:|/)|\.\.\.\s*\((?:Associated\s+Press|AP|Reuters|AFP)\)\s*$"
+    r"|,\s+(?:(?:second|third|fourth|fifth|2nd|3rd|4th|5th)\s+)?from\s+(?:left|right)\s*,"
+    r"|^[^,]{3,60},\s+(?:left|right|center|centre)\s*,\s", re.I)
 #: ... and its usual shape: a scene in the present tense, closing on the day with its year
 #: ("President Obama shakes hands with ... on Thursday, June 16, 2016."). News prose tells
 #: what happened in the past tense and rarely closes a line on a year
@@ -453,8 +458,8 @@ def _line_rule(line: str, out: CleanText) -> Optional[str]:
     if len(line) <= _SOCIAL_EMBED_MAX and ("(@" in line or "shared by" in line or "pic.twitter" in line) \
             and _SOCIAL_EMBED.search(line):
         return "social_embed"
-    if _is_caption(line):
-        return "photo_caption"
+    if _is_caption(line):  # one credited to an agency keeps the older name
+        return "photo_credit" if _is_photo_credit(line) else "photo_caption"
     if len(line) <= 200 and _ARCHIVE_NOTE.match(line):
         return "archive_note"
     if len(line) > 320:  # long prose: only a disclaimer paragraph can be this long
