@@ -17,7 +17,7 @@ import re
 #: this article..."
 _UPDATE_NOTE = re.compile(
     r"^\W*(?:update[ds]?\s*(?::|\d|at\b|on\b)|correction\s*:|clarification\s*:|editor['\u2019]?s note\b)"
-    r"|\b(?:this (?:story|article|report|post) (?:has been|was|is) (?:last )?(?:updated|corrected|revised)"
+    r"|\b(?:this (?:story|article|report|post) (?:has been|was|is) (?:last )?(?:updated|corrected|revised|amended)"
     r"|an earlier version of this (?:story|article|report|post))", re.I)
 #: a teaser's closing line, pointing to the whole text elsewhere: "Read the full story at ...",
 #: "Continue reading ...", "Read more at ..."
@@ -27,7 +27,7 @@ _TEASER_END = re.compile(
 
 
 #: words without one of which ``_UPDATE_NOTE`` cannot match
-_UPDATE_KEYS = ("update", "correction", "clarification", "editor", "corrected", "revised",
+_UPDATE_KEYS = ("update", "correction", "clarification", "editor", "corrected", "revised", "amended",
                 "earlier version")
 
 

@@ -227,6 +227,15 @@ def test_timeline_skips_a_leap_day_the_article_year_lacks():
     assert "2025-03-03" in times and not any(t.endswith("02-29") for t in times)
 
 
+def test_a_note_about_the_article_is_no_timeline_event():
+    """"This article was amended on 9 June 2016." was a story's timeline entry."""
+    a = Article(id="a", published="2016-06-08",
+                text="The council voted on June 3 to approve the new bridge over the river.\n\n"
+                     "This article was amended on 9 June 2016 to correct the mayor's name.")
+    times = {e.time for e in build_timeline([a]) if e.kind == "mentioned"}
+    assert times == {"2016-06-03"}
+
+
 def test_a_first_name_alone_is_the_one_person_the_article_named_in_full_before():
     """A feature's "Anna said" after "Anna Holt, 34, lost her home" was an entity of its own;
     it joins Anna Holt only where nothing else could be meant."""

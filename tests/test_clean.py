@@ -742,3 +742,14 @@ def test_a_web_archive_crawl_note_is_not_article_text():
     notes = "Crawl start date: 09 March, 2011\n\nCrawl end date: 23 December, 2011"
     ct = clean_text(f"{BODY1}\n\n{notes}\n\n{BODY2}", plain=True)
     assert "Crawl" not in ct.text and [r["rule"] for r in ct.removed] == ["archive_note"] * 2
+
+
+def test_a_published_label_in_brackets_is_a_date_line_and_an_amended_note_is_a_mark():
+    """"(Published Tuesday, April 23, 2013)" and "This article was amended on 9 June 2016."
+    were timeline entries of their stories."""
+    from newsfold.marks import is_editorial_mark
+
+    ct = clean_text(f"{BODY1}\n\n(Published Tuesday, April 23, 2013)\n\n{BODY2}", plain=True)
+    assert [r["rule"] for r in ct.removed] == ["date_line"] and ("published", "2013-04-23") in ct.line_dates
+    assert is_editorial_mark("This article was amended on 9 June 2016.")
+    assert not is_editorial_mark("The law was amended on 9 June 2016.")

@@ -84,8 +84,12 @@ def _mentioned(text: str, anchor: Optional[dt.datetime], max_events: int) -> tup
     """(ISO date, sentence) pairs of ``mentioned_events``."""
     from newsfold.clean.metadata import without_dateline
 
+    from newsfold.marks import is_about_the_article
+
     out: list[tuple[str, str]] = []
     for s in sentences(text):
+        if is_about_the_article(s.text):
+            continue  # "This article was amended on 9 June 2016.": a note, not an event
         # a dateline's day ("PORT AVERIN, March 14 (AP) — ...") is when the desk filed, which
         # the "published" entry gives; the entry shows what the sentence says
         said = without_dateline(s.text)

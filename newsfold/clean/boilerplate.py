@@ -89,8 +89,8 @@ _BYLINE = re.compile(
     r"(?:[|,–—-]\s*[\w .'’|,-]{0,60})?$"
 )
 _DATE_LABEL = re.compile(
-    r"^\s*(?P<label>(?:last\s+)?(?:updated|published|posted|modified|first\s+published|"
-    r"date(?:d)?|created))(?:\s+(?:on|at|date))?\s*[:\-–|]?\s*(?P<date>.{0,80}?)\s*$",
+    r"^\s*\(?\s*(?P<label>(?:last\s+)?(?:updated|published|posted|modified|first\s+published|"
+    r"date(?:d)?|created))(?:\s+(?:on|at|date))?\s*[:\-–|]?\s*(?P<date>.{0,80}?)\s*\)?\s*$",
     re.I,
 )
 #: a line that is only a wire credit: "AFP", "— Reuters", "-IANS", "(AP)"
