@@ -462,3 +462,19 @@ def test_a_story_lists_what_people_said_before_quoted_titles():
                             speaker="the manager"))
     quotes = group_quotes(found, arts, len)
     assert [(q.kind, len(q.articles)) for q in quotes] == [("direct", 1), ("partial", 3)]
+
+
+def test_a_possessive_her_opens_a_speaker_and_a_role_before_a_long_appositive_is_passed():
+    """'Her sister Stephanie said: "…"' had no speaker ("her" read as a pronoun object), and
+    neither had '"…," senior study author A. Vania Apkarian, a professor …, said' (the initial's
+    period read as a sentence end)."""
+    _speaker_texts_are({
+        "“We can explain why people recover,” senior study author J. Mira Vell, a professor at "
+        "Kessel University, said.": "J. Mira Vell",
+        "Her sister Ora said: “Having an end of the case lets us remember her at last.”": "Her sister Ora",
+        "“It is clear,” her husband said.": "her husband",
+        "“We can explain why people recover,” senior study author J. Ora Vell, a professor of "
+        "physiology at Kessel University, said in a statement.": "J. Ora Vell",
+        # a possessive phrase that names no one does not speak
+        "She escalated her criticism on Tuesday, telling reporters that the plan is “a fake.”": None,
+    })

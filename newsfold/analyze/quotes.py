@@ -79,6 +79,12 @@ ROLE_NOUNS = {
     "pastor", "priest", "father", "mother", "wife", "husband", "daughter", "son", "man", "woman",
 }
 
+#: family and other people a possessive names ("her sister", "his neighbour")
+_KIN = {"sister", "brother", "aunt", "uncle", "cousin", "niece", "nephew", "grandmother",
+        "grandfather", "grandson", "granddaughter", "boyfriend", "girlfriend", "fiance", "fiancee",
+        "fiancé", "fiancée", "partner", "friend", "neighbor", "neighbour", "parent", "child",
+        "spouse", "stepfather", "stepmother", "colleague", "lawyer", "attorney", "spokesperson"}
+
 _NP_TOKEN = re.compile(r"[\w’'.\-]+")
 
 
@@ -261,7 +267,7 @@ _DESCRIPTOR_PP = re.compile(
 _NAME_WORD = r"[A-Z][\w’'.\-]*"
 _NAME_PARTICLES = r"de|van|von|al|bin|la|le|del|da|di"
 _NAME = rf"{_NAME_WORD}(?:\s+(?:{_NAME_WORD}|{_NAME_PARTICLES}))"  # + how many more words
-_APPOS_NAME = re.compile(rf"\s*({_NAME}{{0,4}}),"
+_APPOS_NAME = re.compile(rf"\s*(?:[a-z][\w\-]*\s+){{0,3}}?({_NAME}{{0,4}}),"  # "senior study author X,"
                          # ("Benjamin J. Rhodes, Mr. Obama's deputy national security adviser,")
                          r"(\s+(?:the|a|an|who|whose|[a-z]|(?:(?:Mr|Mrs|Ms|Dr)\.\s+)?[A-Z][\w\-]*[’']s\s)"
                          r"[^“”\"\n]*?)(?:,|\s--|\s[—–])\s*")
@@ -535,7 +541,13 @@ def clean_speaker(text: str, sp: Optional[tuple[int, int]]) -> Optional[tuple[in
         tail = clean_speaker(text, (toks[0][0] + seps[-1], toks[-1][1]))
         if tail is not None or words[0] in _SPK_BAD_FIRST:
             return tail
-    if words[0] in _SPK_BAD_FIRST or words[0] in PRONOUNS or _PRONOUN_CONTRACTION.fullmatch(words[0]):
+    # "Her sister Stephanie said:", as "His brother Tom said:"; not "her criticism on Tuesday"
+    possessive = words[0] == "her" and len(words) > 1 and (
+        raw[-1][:1].isupper() and words[-1] not in _SPK_CALENDAR
+        or words[-1] in ROLE_NOUNS or words[-1].rstrip("s") in ROLE_NOUNS | _KIN) and \
+        not any(w in _PLACE_PREP for w in words)
+    if words[0] in _SPK_BAD_FIRST or (words[0] in PRONOUNS and not possessive) \
+            or _PRONOUN_CONTRACTION.fullmatch(words[0]):
         return None
     cut = next((k for k in range(1, len(words) - 1) if raw[k][:1].islower()
                 and words[k].endswith("ing") and words[k + 1] in _PLACE_PREP
@@ -610,7 +622,7 @@ def find_speaker(text: str, qs: int, qe: int, para_start: int, para_end: int,
     # "X said" / "X, a spokesman, said" right after the quote
     cm = _CUE.search(rest[:90])
     if cm and not re.search(r"[“\"”.!?]", _ABBREV.sub("", _PARTY_STATE.sub(
-            "", re.sub(r"\([^()]{1,40}\)", "", rest[:cm.start()])))):
+            "", re.sub(r"\([^()]{1,40}\)|\b[A-Z]\.(?=\s)", "", rest[:cm.start()])))):  # (an initial)
         sp = _np_before(text, pos + cm.start(), pos)
         # right after the quote (not '"…" We're told'), or after a lower-case descriptor
         # ('"…," panel Chairman Rep. Jason Chaffetz said')
@@ -620,12 +632,15 @@ def find_speaker(text: str, qs: int, qe: int, para_start: int, para_end: int,
         sp = _np_after(text, pos + cm.end(), para_end)
         if sp and cm.group(0).casefold() in {"according to"}:
             return sp, cm.group(0)
-    else:  # '…," Leonard Burman, director of X and a professor at Y, said.': a long appositive
-        cm = _CUE.search(rest[:300])
-        if cm and not re.search(r"[“\"”!?]|\.\s", rest[:cm.start()]):
-            am = _appos_name(text, pos, pos + cm.start())
-            if am:
-                return am, cm.group(0)
+    # '…," Leonard Burman, director of X and a professor at Y, said.': a long appositive (also
+    # where the cue is near but no speaker sits right before it: '…," senior study author J.
+    # Mira Vell, a professor at …, said')
+    cm = _CUE.search(rest[:300])
+    # no quotation or sentence end between (an initial's period is none: "A. Vania Apkarian")
+    if cm and not re.search(r"[“\"”!?]", rest[:cm.start()]) and not _SENT_END.search(rest[:cm.start()]):
+        am = _appos_name(text, pos, pos + cm.start())
+        if am:
+            return am, cm.group(0)
     # '…”― Pamela Padilla': a dash and a name closing the line
     dm = re.match(r"[^\S\n]*[―—–][^\S\n]*([A-Z][\w’'\-]*(?:[^\S\n]+[A-Z][\w’'.\-]*){0,3}?)\.?[^\S\n]*(?:\n|$)",
                   text[qe:para_end + 1])
