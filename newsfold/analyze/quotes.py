@@ -83,7 +83,7 @@ ROLE_NOUNS = {
 _KIN = {"sister", "brother", "aunt", "uncle", "cousin", "niece", "nephew", "grandmother",
         "grandfather", "grandson", "granddaughter", "boyfriend", "girlfriend", "fiance", "fiancee",
         "fiancé", "fiancée", "partner", "friend", "neighbor", "neighbour", "parent", "child",
-        "spouse", "stepfather", "stepmother", "colleague", "lawyer", "attorney", "spokesperson"}
+        "spouse", "stepfather", "stepmother", "colleague"}
 
 _NP_TOKEN = re.compile(r"[\w’'.\-]+")
 

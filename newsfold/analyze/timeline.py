@@ -83,7 +83,6 @@ def mentioned_events(article: Article, max_events: int = 20,
 def _mentioned(text: str, anchor: Optional[dt.datetime], max_events: int) -> tuple:
     """(ISO date, sentence) pairs of ``mentioned_events``."""
     from newsfold.clean.metadata import without_dateline
-
     from newsfold.marks import is_about_the_article
 
     out: list[tuple[str, str]] = []

@@ -40,7 +40,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
-from newsfold.clean.dates import bare_date, parse_date
+from newsfold.clean.dates import MONTH_RE, bare_date, parse_date
 from newsfold.clean.wires import canonical_wire
 from newsfold.marks import label_line
 
@@ -420,12 +420,11 @@ _SOCIAL_EMBED = re.compile(
 _SOCIAL_EMBED_MAX = 800
 
 
-_MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
-          r"Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)")
-#: a caption's openings ("In this photo provided by the Vatican paper ...", "General view of")
-#: ("... Tuesday, Feb. 6, 2018. (AP Photo/J. Scott Applewhite)", "(Photo by Jordan... (Associated
-#: Press)", "In this Tuesday, Feb. 26, 2013, file photo, ...", "This May 4, 2015 photo shows ...",
-#: "Sheriff Tobe Leaszenby, from left, ...", "Police Chief Tim Styka, right, speaks ...")
+#: what marks a wire photo's caption: "In this photo provided by the Vatican paper ...",
+#: "In this Tuesday, Feb. 26, 2013, file photo, ...", "This May 4, 2015 photo shows ...",
+#: "General view of ...", a photo credit ("... Feb. 6, 2018. (AP Photo/J. Scott Applewhite)",
+#: "(Photo by Jordan... (Associated Press)"), people placed in the picture ("Sheriff Tobe
+#: Leaszenby, from left, ...", "Police Chief Tim Styka, right, speaks ...")
 _CAPTION_MARK = re.compile(
     r"^General\s+view\s+of\b|\bin\s+this\s+(?:[\w.,]+\s+){0,5}?(?:file\s+)?(?:photo|photograph|"
     r"image|picture|handout)\b|\b(?:photo|image|picture)\s+shows\b"
@@ -435,7 +434,7 @@ _CAPTION_MARK = re.compile(
 #: ... and its usual shape: a scene in the present tense, closing on the day with its year
 #: ("President Obama shakes hands with ... on Thursday, June 16, 2016."). News prose tells
 #: what happened in the past tense and rarely closes a line on a year
-_CAPTION_END = re.compile(rf"\b{_MONTH}\.?\s+\d{{1,2}},\s+(?:19|20)\d\d\.?\s*$")
+_CAPTION_END = re.compile(rf"\b{MONTH_RE}\s+\d{{1,2}},\s+(?:19|20)\d\d\.?\s*$")
 _CAPTION_VERB = re.compile(
     r"\b(?:shakes|hugs|smiles|speaks|gestures|waves|looks\s+on|(?:is|are)\s+(?:seen|pictured|"
     r"greeted|escorted|shown)|attends?|poses?|walks|arrives|patrols?|stands|sits|holds|listens|"
