@@ -810,6 +810,8 @@ def test_numbers_that_count_through_a_list_are_not_facts():
     assert set(refs.nums) == {"#7.6"}
     few = parse(None, "Teams 3, 4 and 5 won; 18, 19 and 20 lost.")  # too short a run to be a list
     assert {"#3", "#18", "#20"} <= set(few.nums)
+    # digits that are no decimal number ("10³ m³") are no list either (a ValueError stopped the run)
+    assert parse(None, "Flow of 10³ m³ and 2² in " + ", ".join(str(k) for k in range(1, 12))).nums
 
 
 def test_a_shared_number_counts_by_how_rare_it_is_in_the_window():

@@ -169,7 +169,7 @@ def _enumeration(nums: Counter) -> list[str]:
     their two stories."""
     keys: dict[int, list[str]] = {}  # "#5" and "#05" are one value
     for k in nums:
-        if k[1:].isdigit() and len(k) <= 4:
+        if k[1:].isdecimal() and len(k) <= 4:  # not "³": a digit to isdigit(), no number to int()
             keys.setdefault(int(k[1:]), []).append(k)
     values = sorted(keys)
     out: list[str] = []
