@@ -391,7 +391,7 @@ def version_of(article_id: str) -> Optional[tuple[str, int]]:
     and ``stages.reused_ids`` name a different input under a taken id so: an outlet's update,
     a re-published feed entry); None for any other id."""
     base, sep, n = str(article_id).rpartition("~")
-    if sep and base and n.isdigit() and int(n) >= 2:
+    if sep and base and n.isdecimal() and int(n) >= 2:  # not "a~²" (isdigit, but no int)
         return base, int(n)
     return None
 

@@ -357,6 +357,7 @@ def test_epoch_dates_in_seconds_or_milliseconds_and_their_sentinels():
     # a compact day, not so many seconds after 1970
     assert parse_date(20260307) == parse_date("20260307") == "2026-03-07" and parse_date(20261399) is None
     assert parse_timestamp(20260307) == parse_timestamp("20260307") == "2026-03-07"
+    assert parse_date("2026030²") is None and parse_timestamp("2026030²") is None  # no crash on "²"
     assert parse_timestamp(1772445600) == "2026-03-02T10:00:00+00:00"
 
 

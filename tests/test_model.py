@@ -112,3 +112,10 @@ def test_a_given_title_that_is_a_byline_caption_or_note_does_not_name_the_articl
     assert art.headline == "Kessel port reopened on Monday after the storm."
     assert Article(id="b", title="By the numbers: Kessel's storm", text="Text.").headline == \
         "By the numbers: Kessel's storm"
+
+
+def test_an_id_ending_in_a_superscript_digit_is_no_version():
+    """"a~²" passed isdigit() and raised in int(): one such id stopped a whole run's analysis."""
+    from newsfold.model import version_of
+
+    assert version_of("a~²") is None and version_of("a~3") == ("a", 3) and version_of("a~1") is None

@@ -224,7 +224,7 @@ def create_app(db: str | Store = "newsfold.db", token: Any = _ENV, *, config=Non
         if scheme.lower() != "bearer" or not secrets.compare_digest(given.strip().encode(), str(token).encode()):
             raise HTTPException(401, "missing or wrong bearer token", headers={"WWW-Authenticate": "Bearer"})
         declared = request.headers.get("content-length")
-        if declared and declared.isdigit() and int(declared) > max_body:
+        if declared and declared.isdecimal() and int(declared) > max_body:
             return JSONResponse({"detail": f"request body larger than {max_body} bytes"}, status_code=413)
         chunks, size = [], 0
         async for chunk in request.stream():

@@ -80,7 +80,7 @@ def parse_date(value) -> Optional[str]:
     m = _ISO.match(s)
     if m:
         return _valid(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    if len(s) == 8 and s.isdigit():
+    if len(s) == 8 and s.isdecimal():  # not "2026030²" (isdigit, but no int)
         return _compact(s)
     m = _MDY.match(s)
     if m:
