@@ -38,15 +38,16 @@ def test_corpus_reads_what_the_row_reader_reads():
     path = FIX / "corpus_rows.jsonl"
     corpus = _same_as_row_reader(path)
     by = {r.id: r for r in corpus.records}
-    # blank lines skipped; the two non-objects and the cut line are error records
-    assert [p.split(":", 2)[1] for p in corpus.problems] == ["5", "6", "12"]
+    # blank lines skipped; the two non-objects and the cut line are error records; a number
+    # for a text is no text (as `newsfold run` reads it) and is reported
+    assert [p.split(":", 2)[1] for p in corpus.problems] == ["5", "6", "10", "12"]
     assert "line-4" in by and "line-7" in by  # no id / empty id: the line number
     # dates and crawl times in the forms the stages compare, as the cleaning stage reads them
     assert by["line-4"].published == "2026-03-04" and by["line-7"].wire == "AP"
     assert by["line-7"].first_seen == "2026-03-05T08:00:00+00:00" and by["g1"].published == "2026-03-07"
     assert "Žluťoučký" in corpus.texts[[r.id for r in corpus.records].index("u1")]
     assert by["42"].source == "numbers outlet"
-    assert corpus.texts[[r.id for r in corpus.records].index("42")] == "12345"
+    assert corpus.texts[[r.id for r in corpus.records].index("42")] == ""
     assert corpus.texts[[r.id for r in corpus.records].index("e1")] == ""
     # gold fields are never read: not on the record, not in what the text reader sees
     assert by["g1"].family is None and by["g1"].relation == "original"
@@ -191,3 +192,26 @@ def test_a_bundle_line_is_reported_not_read_as_an_empty_article(tmp_path):
         assert len(corpus.problems) == 1 and ":1: skipped: the line holds a bundle of 2 articles" in corpus.problems[0]
     finally:
         corpus.close()
+
+
+def test_fields_that_hold_no_text_are_left_out_and_reported_by_both_readers(tmp_path):
+    """A number for a title and a float for an outlet stopped `newsfold dedup` and `newsfold
+    cluster` (fuzzed input); the cleaning stage leaves such a field out as a bad_field."""
+    from newsfold.cluster.cli import cluster_command
+
+    body = "The council of the fictional town of Kessel approved the harbour budget on Monday. " * 4
+    good = {"id": "a", "title": "Kessel budget", "source": "Kessel Post", "text": body}
+    bad = {"id": "b", "title": 5, "source": 1e308, "url": ["x"], "wire": {"w": 1}, "text": body}
+    no_text = {"id": "c", "title": "Kessel", "text": True, "body": body}  # a text that is no string
+    path = tmp_path / "in.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in (good, bad, no_text)) + "\n", encoding="utf-8")
+    corpus = _same_as_row_reader(path)
+    assert [p.split(": kept: ")[1].split(" is ")[0] for p in corpus.problems] == [
+        "field 'title'", "field 'source'", "field 'url'", "field 'wire'", "field 'text'"]
+    rec = {r.id: r for r in corpus.records}
+    assert rec["b"].source is None and rec["b"].wire is None and corpus.texts[2] == body
+    out = tmp_path / "out.jsonl"
+    dedup_command(path, out)
+    assert [json.loads(l)["relation"] for l in out.read_text().splitlines()] == ["original", "copy", "copy"]
+    cluster_command(path, tmp_path / "stories.jsonl")
+    assert len({json.loads(l)["story"] for l in (tmp_path / "stories.jsonl").read_text().splitlines()}) == 1

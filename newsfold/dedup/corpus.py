@@ -27,7 +27,7 @@ import numpy as np
 from newsfold.clean.metadata import domain
 from newsfold.ingest.common import json_loads
 from newsfold.ingest.jsonl import bundle_articles
-from newsfold.ingest.rows import json_lines, row_times
+from newsfold.ingest.rows import TEXT_KEYS, field_problems, json_lines, row_text, row_times
 
 
 class ArticleRecord:
@@ -54,10 +54,6 @@ class ArticleRecord:
         return f"ArticleRecord(id={self.id!r}, family={self.family!r}, relation={self.relation!r})"
 
 
-def _row_text(row: dict) -> str:
-    """The text of a row by the rule of ``article_from_row`` (text, else body, else content)."""
-    text = row.get("text") or row.get("body") or row.get("content") or ""
-    return str(text)
 
 
 class CorpusTexts(Sequence):
@@ -97,7 +93,7 @@ class CorpusTexts(Sequence):
         row = json_loads(raw.decode("utf-8", errors="replace"))
         if self.hide:
             row = {k: v for k, v in row.items() if k not in self.hide}
-        return _row_text(row)
+        return row_text(row)
 
     def _read(self, off: int, n: int) -> bytes:
         fd = self._desc()
@@ -181,6 +177,8 @@ class JsonlCorpus:
                 if hidden:
                     row = {k: v for k, v in row.items() if k not in hidden}
                 # the field rules of rows.article_from_row
+                self.problems.extend(f"{self.path}:{n}: kept: {why}" for why in field_problems(row))
+                row = {k: v for k, v in row.items() if k not in TEXT_KEYS or isinstance(v, str)}
                 aid = str(row.get("id", None) or f"line-{n}")
                 published, first_seen = row_times(row.get("published", None) or row.get("date", None),
                                                   row.get("first_seen"))

@@ -16,24 +16,47 @@ from newsfold.model import Article
 
 #: row fields copied onto the Article as they are
 KNOWN = ("title", "source", "url", "wire", "language", "first_seen", "family", "origin")
+#: ... of which these are read only as text: a value of another type is left out and reported
+#: (as the cleaning stage's ``bad_field``): a number for a title or an outlet stopped `newsfold
+#: dedup` and `newsfold cluster`
+TEXT_KEYS = ("title", "source", "url", "wire", "language", "family", "origin")
+#: where a row's text is read, in turn
+TEXT_FROM = ("text", "body", "content")
+
+
+def row_text(row: dict) -> str:
+    """A row's text: the first of ``TEXT_FROM`` that is a non-empty string, else ""."""
+    return next((v for v in (row.get(k) for k in TEXT_FROM) if isinstance(v, str) and v), "")
+
+
+def field_problems(row: dict) -> list[str]:
+    """What the readers leave out of a row: text fields that hold no text ("field 'title' is
+    not a string (int: 5)")."""
+    return [f"field {k!r} is not a string ({type(row[k]).__name__}: {str(row[k])[:40]}); read without it"
+            for k in (*TEXT_KEYS, *TEXT_FROM) if row.get(k) not in (None, "") and not isinstance(row[k], str)]
 
 
 def article_from_row(row: dict, position: int, *, hide: Iterable[str] = ()) -> Article:
-    """One JSONL object -> Article: ``hide`` fields dropped, ``date`` read as ``published``."""
+    """One JSONL object -> Article: ``hide`` fields dropped, ``date`` read as ``published``;
+    a text field that holds no string is left out (:func:`field_problems` says which)."""
     hidden = set(hide)
     row = {k: v for k, v in row.items() if k not in hidden}
     aid = str(row.pop("id", None) or f"line-{position}")
-    text = row.pop("text", None) or row.pop("body", None) or row.pop("content", None) or ""
+    text = row_text(row)
+    for k in TEXT_FROM:
+        row.pop(k, None)
     raw_date = row.pop("published", None) or row.pop("date", None)
     known = {k: row.pop(k) for k in KNOWN if k in row}
+    for k in TEXT_KEYS:
+        if not isinstance(known.get(k), str):
+            known.pop(k, None)
     published, first_seen = row_times(raw_date, known.get("first_seen"))
     if raw_date and published is None:
         row["raw_date"] = raw_date  # kept, as the cleaning stage keeps it
     if known.get("first_seen") and first_seen is None:
         row["raw_first_seen"] = known["first_seen"]
     known["first_seen"] = first_seen
-    art = Article(id=aid, text=str(text), published=published, position=position, format="jsonl",
-                  **known)
+    art = Article(id=aid, text=text, published=published, position=position, format="jsonl", **known)
     art.meta.update(row)
     return art
 
@@ -153,4 +176,6 @@ def read_article_rows(path: Path, *, hide: Iterable[str] = ()) -> tuple[list[Art
     rows = list(article_rows(objects))
     arts = [article_from_row(row, n, hide=hide) for n, row in rows]
     notes = [(n, f"skipped: {why}") for n, why in objects.problems] + [(n, f"kept: {why}") for n, why in objects.repaired]
-    return arts, [row for _, row in rows], [f"{path}:{n}: {what}" for n, what in sorted(notes)]
+    notes += [(n, f"kept: {why}") for n, row in rows for why in field_problems(row)]
+    notes.sort(key=lambda note: note[0])  # by line; a line's notes in the order JsonlCorpus meets them
+    return arts, [row for _, row in rows], [f"{path}:{n}: {what}" for n, what in notes]
