@@ -153,3 +153,24 @@ def test_eval_summaries_reads_other_bundle_layouts(tmp_path):
     for path in (wcep, listed):
         got = evaluate(path, word_budget=40)
         assert (got["clusters"], got["rouge1"], got["rouge2"]) == (1, want["rouge1"], want["rouge2"])
+
+
+def test_eval_commands_read_fields_of_the_wrong_type_without_stopping(tmp_path):
+    """A number for a title, a float for an outlet, an int for a list of ids: `newsfold eval
+    conflicts` and `eval claims` raised on them (fuzzed input); such a field is read as absent."""
+    from newsfold.eval.claims import evaluate as eval_claims
+    from newsfold.eval.conflicts import evaluate as eval_conflicts
+
+    body = ("The Larch ferry strike stopped all 12 crossings on Monday in Kessel. "
+            "Crews want a pay rise of 6% and the union said the strike would go on.")
+    rows = [{"id": f"a{k}", "cluster": "s1", "title": 5 if k else ["x"], "source": 1e308 if k else None,
+             "date": {"d": 1} if k == 2 else "2026-03-02", "text": body} for k in range(3)]
+    rows.append({"id": "b1", "cluster": "s2", "text": 12345, "body": body})
+    got = eval_conflicts(_write_jsonl(tmp_path / "rows.jsonl", rows), config=Config(ner_model="none"))
+    assert got["stories"] == 1
+    hay = {"cluster_id": "h1",
+           "articles": [{"doc_id": "d1", "text": body, "title": 7, "insight_ids": 5},
+                        {"doc_id": "d2", "text": body, "insight_ids": ["i1", 3, None, True]}],
+           "subtopics": [{"insights": [{"insight_id": "i1", "insight": "Ferry crews went on strike."},
+                                       {"insight_id": "i2", "insight": None}, "not an insight"]}, 4]}
+    assert eval_claims(_write_jsonl(tmp_path / "hay.jsonl", [hay]))["insights"] == 1

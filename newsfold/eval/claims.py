@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Optional
 
 import numpy as np
-from newsfold.ingest.rows import JsonObjects
+from newsfold.ingest.rows import JsonObjects, as_text
 
 
 def _doc_id(doc: dict, k: int) -> str:
@@ -49,13 +49,13 @@ def evaluate(path: Path, *, threshold: Optional[float] = None, limit: Optional[i
         if limit and n > limit:  # n is the 1-based line number: the first `limit` lines
             break
         docs = [a for a in (hay.get("articles") or hay.get("documents") or []) if isinstance(a, dict)]
-        arts = [Article(id=_doc_id(a, k), text=a.get("text") or a.get("document_text") or "",
-                        title=a.get("title"))
+        arts = [Article(id=_doc_id(a, k), text=as_text(a.get("text")) or as_text(a.get("document_text")) or "",
+                        title=as_text(a.get("title")))
                 for k, a in enumerate(docs)]
         # an insight without its supporting set: the documents that list it
         listed: dict[str, set] = {}
         for k, a in enumerate(docs):
-            for iid in a.get("insight_ids") or a.get("insights_included") or []:
+            for iid in _listed(a.get("insight_ids") or a.get("insights_included")):
                 listed.setdefault(str(iid), set()).add(_doc_id(a, k))
         if not arts:
             skipped += 1
@@ -66,13 +66,13 @@ def evaluate(path: Path, *, threshold: Optional[float] = None, limit: Optional[i
             continue
         C = al.vectorizer.transform([c.text for c in claims])
         local = []
-        for sub in hay.get("subtopics", []):
-            for ins in sub.get("insights", []):
-                gold = {str(x) for x in ins.get("supporting_doc_ids") or []} or \
+        for sub in _objects(hay.get("subtopics")):
+            for ins in _objects(sub.get("insights")):
+                gold = set(_listed(ins.get("supporting_doc_ids"))) or \
                     listed.get(str(ins.get("insight_id")), set())
                 if not gold:
                     continue
-                q = al.vectorizer.transform([ins.get("insight") or ""])
+                q = al.vectorizer.transform([as_text(ins.get("insight")) or ""])
                 sims = (C @ q.T).toarray().ravel()
                 best = int(np.argmax(sims))
                 local.append(_f1(set(claims[best].articles), gold))
@@ -89,6 +89,16 @@ def evaluate(path: Path, *, threshold: Optional[float] = None, limit: Optional[i
         "skipped_lines": skipped + objects.skipped,
         "seconds": round(time.time() - t0, 1),
     }
+
+
+def _listed(value) -> list[str]:
+    """Ids given as a list (or one id alone); anything else lists none."""
+    items = value if isinstance(value, list) else [value] if isinstance(value, (str, int)) else []
+    return [str(x) for x in items if isinstance(x, (str, int)) and not isinstance(x, bool)]
+
+
+def _objects(value) -> list[dict]:
+    return [x for x in value if isinstance(x, dict)] if isinstance(value, list) else []
 
 
 def eval_claims_command(gold: Path) -> dict:

@@ -34,25 +34,22 @@ import time
 from pathlib import Path
 from typing import Optional
 
-from newsfold.ingest.rows import JsonObjects
+from newsfold.ingest.rows import JsonObjects, article_from_row
 
 _NEW_PLACE = "Vellmarsk"  # invented: named in no real story
 
 
 def _stories(path: Path, limit: Optional[int]) -> list[list]:
-    from newsfold.model import Article
-
+    # the stage commands' row reader: a field that holds no text is left out
     groups: dict[str, list] = {}
     for n, row in JsonObjects(path):
         if isinstance(row.get("articles"), list):
             sid = str(row.get("cluster_id") or row.get("id") or n)
-            groups[sid] = [Article(id=f"{sid}-{k}", title=a.get("title"), text=a.get("text") or "",
-                                   published=a.get("date"), source=a.get("source"))
+            groups[sid] = [article_from_row({**a, "id": f"{sid}-{k}"}, n)
                            for k, a in enumerate(row["articles"]) if isinstance(a, dict)]
         elif "cluster" in row:
             groups.setdefault(str(row["cluster"]), []).append(
-                Article(id=str(row.get("id", n)), title=row.get("title"), text=row.get("text") or "",
-                        published=row.get("date"), source=row.get("source")))
+                article_from_row({**row, "id": str(row.get("id", n))}, n, hide=("cluster",)))
         if limit and len(groups) > limit:
             groups.pop(next(reversed(groups)))
             break

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Optional
 
 import numpy as np
-from newsfold.ingest.rows import JsonObjects
+from newsfold.ingest.rows import JsonObjects, as_text
 from newsfold.ingest.jsonl import BUNDLE_KEYS, TEXT_KEYS
 
 
@@ -139,7 +139,7 @@ def evaluate(path: Path, *, word_budget: int = 250, limit: Optional[int] = None,
     objects = JsonObjects(path)
     for cl in _clusters(objects, articles_path(path, articles)):
         docs = next((cl[k] for k in BUNDLE_KEYS if isinstance(cl.get(k), list)), [])
-        arts = [Article(id=f"d{i}", text=_text(a), title=a.get("title"))
+        arts = [Article(id=f"d{i}", text=_text(a), title=as_text(a.get("title")))
                 for i, a in enumerate(docs) if isinstance(a, dict)]
         cl = {**cl, "reference_summary": reference_of(cl)}
         if not arts or not cl.get("reference_summary"):

@@ -24,6 +24,12 @@ TEXT_KEYS = ("title", "source", "url", "wire", "language", "family", "origin")
 TEXT_FROM = ("text", "body", "content")
 
 
+def as_text(value) -> Optional[str]:
+    """A field's value when it is text, else None (what the readers make of a number or a list
+    where text belongs)."""
+    return value if isinstance(value, str) else None
+
+
 def row_text(row: dict) -> str:
     """A row's text: the first of ``TEXT_FROM`` that is a non-empty string, else ""."""
     return next((v for v in (row.get(k) for k in TEXT_FROM) if isinstance(v, str) and v), "")
