@@ -119,3 +119,24 @@ def test_verbose_eval_shows_a_wrong_speaker_name_with_its_context(tmp_path, caps
                           env={**__import__("os").environ, "NEWSFOLD_NER_MODEL": "none"})
     assert proc.returncode == 0 and json.loads(proc.stdout)["speaker_name_pairs"] == 1
     assert "NAME" in proc.stderr and "Ana Velt" in proc.stderr
+
+
+def test_malformed_gold_is_scored_on_what_it_states(tmp_path):
+    """A number for a span, a span past the text's end or a text that is no string raised in
+    `newsfold eval quotes` (fuzzed PolNeAR rows); such attributions are counted and left out."""
+    import json
+
+    from newsfold.eval.quotes import evaluate
+
+    text = "“The budget is fair,” Ana Velt said on Monday in Kessel."
+    good = _attr(text, "Ana Velt", "said", "“The budget is fair,”")
+    bad = [{**good, "content": [{"start": "a", "end": 3}]}, {**good, "content": [{"start": 5, "end": 999}]},
+           "not an attribution", {**good, "source": 5, "cue": [[1, 2]]}]
+    rows = [{"doc_id": "d1", "text": text, "attributions": [good, *bad]},
+            {"doc_id": "d2", "text": 12345, "attributions": [good]},
+            {"doc_id": "d3", "text": "", "attributions": 7}]
+    path = tmp_path / "gold.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    got = evaluate(path, config=None)
+    assert got["documents"] == 3 and got["malformed_attributions"] == 3 + 1 + 1
+    assert got["gold_quotes"] == got["matched_gold"] == 2  # d1: the good one, and one without its source

@@ -1053,7 +1053,7 @@ def _spacy_found(articles: Sequence[Article], nlp, store=None) -> dict:
     pieces = [(a, at, piece) for a in unique for at, piece in text_pieces(a.text)]
     # spaCy holds a whole batch at once: at most ~PIPE_CHARS characters of it (16 pieces of
     # 100,000 took 1.1 GB)
-    batch = max(1, min(16, PIPE_CHARS // max(len(p) for _, _, p in pieces)))
+    batch = max(1, min(16, PIPE_CHARS // max([1, *(len(p) for _, _, p in pieces)])))  # ("" alone: 1)
     for (a, at, _), doc in zip(pieces, nlp.pipe([p for _, _, p in pieces], batch_size=batch)):
         read[keys[a.id]] += [(at + m.start, at + m.end, m.text, m.type, m.titled)
                              for m in spacy_mentions(a.id, doc)]

@@ -196,6 +196,33 @@ SPEAKER_KEYS = ("speaker", "source", "speaker_name", "attributed_to")
 _INDIRECT = {"indirect", "paraphrase", "reported", "mixed", "partial"}
 
 
+def _span(value, n: int) -> bool:
+    """A gold span: {"start", "end"} inside a text of ``n`` characters."""
+    return isinstance(value, dict) and all(type(value.get(k)) is int for k in ("start", "end")) \
+        and 0 <= value["start"] <= value["end"] <= n
+
+
+def well_formed(doc: dict) -> tuple[dict, int]:
+    """``doc`` with only its well-formed attributions (a dict whose content, source and cue are
+    lists of spans inside the text; a source or cue that is not is left out) and how many
+    attributions were dropped: a malformed gold document is scored on what it states, never a
+    stop (a number for a span raised)."""
+    text = doc_text(doc)
+    raw = doc.get("attributions")
+    if raw is None:
+        return doc, 0
+    items = raw if isinstance(raw, list) else []
+    kept = []
+    for a in items:
+        if not isinstance(a, dict) or not isinstance(a.get("content"), list) or \
+                not all(_span(c, len(text)) for c in a["content"]):
+            continue
+        kept.append({**a, **{k: [s for s in a[k] if _span(s, len(text))] if isinstance(a.get(k), list) else []
+                             for k in ("source", "cue")}})
+    dropped = (len(items) if isinstance(raw, list) else 1) - len(kept)
+    return {**doc, "text": text, "attributions": kept}, dropped
+
+
 def doc_text(doc: dict) -> str:
     """The document's text, under the keys the JSON Lines reader takes it from."""
     from newsfold.ingest.jsonl import TEXT_KEYS
@@ -325,7 +352,10 @@ def evaluate(path: Path, *, config=None, limit: Optional[int] = None, verbose: b
     objects = JsonObjects(path)
     unlocated = 0
     layout = None
+    malformed = 0
     for _, doc in objects:
+        doc, dropped = well_formed(doc)
+        malformed += dropped
         text = doc_text(doc)
         art = Article(id=str(doc.get("doc_id", doc.get("id", docs))), text=text)
         listed = "attributions" not in doc and isinstance(doc.get("quotes"), list)
@@ -430,6 +460,7 @@ def evaluate(path: Path, *, config=None, limit: Optional[int] = None, verbose: b
         # counted here and left out)
         "layout": layout,
         "unlocated_gold_quotes": unlocated,
+        "malformed_attributions": malformed,
         "skipped_lines": objects.skipped,
         "seconds": round(time.time() - t0, 1),
     }
