@@ -19,7 +19,7 @@ KNOWN = ("title", "source", "url", "wire", "language", "first_seen", "family", "
 #: ... of which these are read only as text: a value of another type is left out and reported
 #: (as the cleaning stage's ``bad_field``): a number for a title or an outlet stopped `newsfold
 #: dedup` and `newsfold cluster`
-TEXT_KEYS = ("title", "source", "url", "wire", "language", "family", "origin")
+STRING_FIELDS = ("title", "source", "url", "wire", "language", "family", "origin")
 #: where a row's text is read, in turn
 TEXT_FROM = ("text", "body", "content")
 
@@ -39,7 +39,7 @@ def field_problems(row: dict) -> list[str]:
     """What the readers leave out of a row: text fields that hold no text ("field 'title' is
     not a string (int: 5)")."""
     return [f"field {k!r} is not a string ({type(row[k]).__name__}: {str(row[k])[:40]}); read without it"
-            for k in (*TEXT_KEYS, *TEXT_FROM) if row.get(k) not in (None, "") and not isinstance(row[k], str)]
+            for k in (*STRING_FIELDS, *TEXT_FROM) if row.get(k) not in (None, "") and not isinstance(row[k], str)]
 
 
 def article_from_row(row: dict, position: int, *, hide: Iterable[str] = ()) -> Article:
@@ -53,7 +53,7 @@ def article_from_row(row: dict, position: int, *, hide: Iterable[str] = ()) -> A
         row.pop(k, None)
     raw_date = row.pop("published", None) or row.pop("date", None)
     known = {k: row.pop(k) for k in KNOWN if k in row}
-    for k in TEXT_KEYS:
+    for k in STRING_FIELDS:
         if not isinstance(known.get(k), str):
             known.pop(k, None)
     published, first_seen = row_times(raw_date, known.get("first_seen"))
