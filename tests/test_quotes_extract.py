@@ -478,3 +478,16 @@ def test_a_possessive_her_opens_a_speaker_and_a_role_before_a_long_appositive_is
         # a possessive phrase that names no one does not speak
         "She escalated her criticism on Tuesday, telling reporters that the plan is “a fake.”": None,
     })
+
+
+def test_a_cue_coordinated_with_the_verb_before_it_takes_that_verbs_subject():
+    """'Bannon laughed and said, "…"' and 'Trump called on her to resign and said, "…"' had no
+    speaker: the phrase before "and said" is the first verb's object, not a speaker."""
+    _speaker_texts_are({
+        "Velt laughed and said, “You are right about the port.”": "Velt",
+        "Velt called on him to resign from his post and said, “His time is up now.”": "Velt",
+        "Eight years ago, he supported Ana Velt over Tom Ru and said, “It was an easy choice.”": "he",
+        # a name inside the first verb's object is not its subject
+        "Later he paid a visit to the border at Laredo, Kessel and explained why “the wall will rise.”": None,
+        "A lot of people have come up to me and said, “We want the port open again.”": None,
+    })

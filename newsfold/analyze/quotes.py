@@ -687,7 +687,8 @@ def find_speaker(text: str, qs: int, qe: int, para_start: int, para_end: int,
                     sp = _subject(text, before_start + opening.end(), cs)
             if sp:
                 return sp, c.group(0)
-        sp = _np_before(text, cs, before_start)
+        sp = _np_before(text, cs, before_start) or (
+            None if c.re is _NAMING_CUE else _coordinated_subject(text, before_start, cs))
         if sp:
             return sp, c.group(0)
         if c.re is _NAMING_CUE:
@@ -708,6 +709,30 @@ def find_speaker(text: str, qs: int, qe: int, para_start: int, para_end: int,
         if sp:
             return sp, cm.group(0)
     return None, None
+
+
+#: a cue coordinated with the verb before it ("Bannon laughed and said, "…"")
+_AND_BEFORE_CUE = re.compile(r"\b(?:and|then|but)\s+(?:(?:later|also|then|finally)\s+)?$")
+#: where the clause of that verb opens ("Eight years ago, he supported X and said", "when he
+#: brought up the bombing and later said")
+_CLAUSE_OPENING = re.compile(r".*(?:[,;:—–]\s+|\b(?:as|when|while|because|after|before|if|that|until)\s+)", re.S)
+
+
+def _coordinated_subject(text: str, start: int, cue: int) -> Optional[tuple[int, int]]:
+    """The subject of the clause whose verb the cue is coordinated with: "Trump called on her to
+    resign and said, "…"" (the phrase before "and said" is the verb's object, not a speaker)."""
+    seg = text[start:cue]
+    if not _AND_BEFORE_CUE.search(seg) or re.search(r"[“”\"]", seg):
+        return None
+    opening = _CLAUSE_OPENING.match(seg)
+    at = start + (opening.end() if opening else 0)
+    pronoun = re.match(r"\s*(he|she|they|we|i)\b", text[at:cue], re.I)  # "…, he supported X and said"
+    sp = (at + pronoun.start(1), at + pronoun.end(1)) if pronoun else clean_speaker(text, _subject(text, at, cue))
+    if sp is None or text[sp[0]:sp[1]].split()[-1].casefold() in {"lot", "number", "couple", "few"}:
+        return None  # "A lot of people have come up to me and said"
+    if not re.search(r"\b(?!(?:and|or)\b)[a-z]", text[sp[1]:start + _AND_BEFORE_CUE.search(seg).start()]):
+        return None  # no verb of its own: "in Laredo, Texas and explained", "Homs and Hama and asked"
+    return sp
 
 
 def _colon_speaker(text: str, sp: Optional[tuple[int, int]]) -> Optional[tuple[int, int]]:
