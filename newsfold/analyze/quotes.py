@@ -722,7 +722,8 @@ def _coordinated_subject(text: str, start: int, cue: int) -> Optional[tuple[int,
     """The subject of the clause whose verb the cue is coordinated with: "Trump called on her to
     resign and said, "…"" (the phrase before "and said" is the verb's object, not a speaker)."""
     seg = text[start:cue]
-    if not _AND_BEFORE_CUE.search(seg) or re.search(r"[“”\"]", seg):
+    conj = _AND_BEFORE_CUE.search(seg)
+    if conj is None or re.search(r"[“”\"]", seg):
         return None
     opening = _CLAUSE_OPENING.match(seg)
     at = start + (opening.end() if opening else 0)
@@ -730,7 +731,7 @@ def _coordinated_subject(text: str, start: int, cue: int) -> Optional[tuple[int,
     sp = (at + pronoun.start(1), at + pronoun.end(1)) if pronoun else clean_speaker(text, _subject(text, at, cue))
     if sp is None or text[sp[0]:sp[1]].split()[-1].casefold() in {"lot", "number", "couple", "few"}:
         return None  # "A lot of people have come up to me and said"
-    if not re.search(r"\b(?!(?:and|or)\b)[a-z]", text[sp[1]:start + _AND_BEFORE_CUE.search(seg).start()]):
+    if not re.search(r"\b(?!(?:and|or)\b)[a-z]", text[sp[1]:start + conj.start()]):
         return None  # no verb of its own: "in Laredo, Texas and explained", "Homs and Hama and asked"
     return sp
 
