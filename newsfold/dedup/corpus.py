@@ -27,7 +27,7 @@ import numpy as np
 from newsfold.clean.metadata import domain
 from newsfold.ingest.common import json_loads
 from newsfold.ingest.jsonl import bundle_articles
-from newsfold.ingest.rows import STRING_FIELDS, field_problems, json_lines, row_text, row_times
+from newsfold.ingest.rows import field_problems, json_lines, row_text, row_times, text_fields_only
 
 
 class ArticleRecord:
@@ -176,7 +176,7 @@ class JsonlCorpus:
                     row = {k: v for k, v in row.items() if k not in hidden}
                 # the field rules of rows.article_from_row
                 self.problems.extend(f"{self.path}:{n}: kept: {why}" for why in field_problems(row))
-                row = {k: v for k, v in row.items() if k not in STRING_FIELDS or isinstance(v, str)}
+                row = text_fields_only(row)
                 aid = str(row.get("id", None) or f"line-{n}")
                 published, first_seen = row_times(row.get("published", None) or row.get("date", None),
                                                   row.get("first_seen"))

@@ -35,6 +35,11 @@ def row_text(row: dict) -> str:
     return next((v for v in (row.get(k) for k in TEXT_FROM) if isinstance(v, str) and v), "")
 
 
+def text_fields_only(row: dict) -> dict:
+    """``row`` without the ``STRING_FIELDS`` that hold no string (:func:`field_problems` names them)."""
+    return {k: v for k, v in row.items() if k not in STRING_FIELDS or isinstance(v, str)}
+
+
 def field_problems(row: dict) -> list[str]:
     """What the readers leave out of a row: text fields that hold no text ("field 'title' is
     not a string (int: 5)")."""
@@ -46,16 +51,13 @@ def article_from_row(row: dict, position: int, *, hide: Iterable[str] = ()) -> A
     """One JSONL object -> Article: ``hide`` fields dropped, ``date`` read as ``published``;
     a text field that holds no string is left out (:func:`field_problems` says which)."""
     hidden = set(hide)
-    row = {k: v for k, v in row.items() if k not in hidden}
+    row = text_fields_only({k: v for k, v in row.items() if k not in hidden})
     aid = str(row.pop("id", None) or f"line-{position}")
     text = row_text(row)
     for k in TEXT_FROM:
         row.pop(k, None)
     raw_date = row.pop("published", None) or row.pop("date", None)
     known = {k: row.pop(k) for k in KNOWN if k in row}
-    for k in STRING_FIELDS:
-        if not isinstance(known.get(k), str):
-            known.pop(k, None)
     published, first_seen = row_times(raw_date, known.get("first_seen"))
     if raw_date and published is None:
         row["raw_date"] = raw_date  # kept, as the cleaning stage keeps it
