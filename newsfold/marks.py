@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import re
 
+#: "This story has been updated ...", "This article was amended ...": the text changed after it ran
+_STORY_CHANGED = (r"this (?:story|article|report|post) (?:has been|was|is) (?:last )?"
+                  r"(?:updated|corrected|revised|amended)")
 #: a note that the text was changed after it first ran: "UPDATE:", "Updated 4:08 p.m.",
 #: "Correction:", "Editor's note", "This story has been updated...", "An earlier version of
 #: this article..."
 _UPDATE_NOTE = re.compile(
     r"^\W*(?:update[ds]?\s*(?::|\d|at\b|on\b)|correction\s*:|clarification\s*:|editor['\u2019]?s note\b)"
-    r"|\b(?:this (?:story|article|report|post) (?:has been|was|is) (?:last )?(?:updated|corrected|revised|amended)"
-    r"|an earlier version of this (?:story|article|report|post))", re.I)
+    rf"|\b(?:{_STORY_CHANGED}|an earlier version of this (?:story|article|report|post))", re.I)
 #: a teaser's closing line, pointing to the whole text elsewhere: "Read the full story at ...",
 #: "Continue reading ...", "Read more at ..."
 _TEASER_END = re.compile(
@@ -88,7 +90,7 @@ def label_line(line: str) -> bool:
 _NOT_A_HEADLINE = re.compile(
     r"^By\s+(?:[A-Z][\w.'’-]*\s+){1,5}?[A-Z][\w.'’-]*\s*(?:[,/|(]|$)"
     r"|\b(?:REUTERS|AP\s+Photo|AFP\s+Photo|Getty\s+Images)/|/(?:Getty\s+Images|AFP|AP|Reuters)\b"
-    r"|^\W*(?i:this (?:story|article|report|post) (?:has been|was|is) (?:last )?(?:updated|corrected|revised))\b")
+    rf"|^\W*(?i:{_STORY_CHANGED})\b")
 
 
 def not_a_headline(title: str) -> bool:

@@ -103,6 +103,7 @@ def test_a_page_label_above_an_untitled_text_does_not_name_it(label):
     "By Staff Sgt. Ana Velt, 7th Air Force Public Affairs / Published March 24, 2017",
     "Ana Velt (second row, centre) liked what she heard. REUTERS/Tom Ru",
     "This story is updated at the bottom with a response from the mayor",
+    "This article was amended on 9 June 2016 to correct the mayor's name",
 ])
 def test_a_given_title_that_is_a_byline_caption_or_note_does_not_name_the_article(given):
     """Feeds put bylines, photo captions and update notes in the title field; they named stories."""
