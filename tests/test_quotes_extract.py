@@ -491,3 +491,76 @@ def test_a_cue_coordinated_with_the_verb_before_it_takes_that_verbs_subject():
         "Later he paid a visit to the border at Laredo, Kessel and explained why “the wall will rise.”": None,
         "A lot of people have come up to me and said, “We want the port open again.”": None,
     })
+
+
+def test_a_short_title_cased_utterance_with_its_cue_is_said_not_a_slogan():
+    """'"Happy Cinco de Mayo!," he tweeted. "The best …"' read the greeting as a slogan (most of
+    its words capitalised), so it was a partial quotation and the sentence after it had no
+    speaker to continue."""
+    text = ("The team landed at noon. “Go Riverton Rovers, go!!!,” team captain Lena Ortiz wrote on "
+            "Facebook. “We are on the same wavelength now.”\n\nThe bus left at two.")
+    found = extract_quotes("a", text)
+    assert [(q.kind, q.speaker_text) for q in found] == [
+        ("direct", "team captain Lena Ortiz"), ("direct", "team captain Lena Ortiz")]
+    # a slogan named in a sentence stays a partial quotation
+    assert _kinds("Their signs read “Make Riverton Great Again” at every rally this year.")[
+        "Make Riverton Great Again"] == "partial"
+
+
+def test_said_verbs_of_manner_and_reply_attribute():
+    """'"This is fantastic!" beamed X' and '"Go back," Trump barked' had no speaker: the cue
+    list lacked verbs of manner and reply that PolNeAR and Multi-News write after quotations."""
+    _speaker_texts_are({
+        "“This is fantastic!” beamed Dana Fell of Tulsa, who came for the parade.": "Dana Fell of Tulsa",
+        "“Go back to your seat,” Kerr barked at the reporter.": "Kerr",
+        "“It was a long night,” remembered Ivo Lind, the former spokesman.": "Ivo Lind",
+        "“Not today,” the mayor shot back.": "the mayor",
+    })
+
+
+def test_a_pronoun_after_an_opening_phrase_is_the_subject():
+    """'In the kitchen he told reporters, "…"' had no speaker: "In the kitchen he" was read as
+    one noun phrase, which no check accepted. A pronoun is a whole noun phrase."""
+    _speaker_texts_are({
+        "In the kitchen he told reporters, “We are ready for the storm tonight.”": "he",
+        "At the mention of the port she laughed and said, “That was a long year.”": "she",
+    })
+
+
+def test_a_cue_after_a_comma_and_but_takes_the_main_clause_subject():
+    """'Carson did not mention his rivals by name, but told his supporters, "…"' had no speaker,
+    and in 'X joked that Oslo was his answer, but went on to say' the subject of the "that"
+    clause would have spoken."""
+    _speaker_texts_are({
+        "Brandt did not mention her rivals by name, but told her supporters, “Our town is in "
+        "trouble.”": "Brandt",
+        "Brandt joked that Oslo was her answer, but went on to say, “Some places are far worse.”": "Brandt",
+        "On Monday, Lee spoke for an hour, but told the crowd, “We will be back next year.”": "Lee",
+    })
+
+
+def test_a_participle_cue_after_a_connective_or_an_opening_phrase():
+    """'And then Trump went on the attack, saying, "…"' and 'At the time, she released a
+    statement saying, "…"' had no speaker: the connective and the opening phrase hid the
+    subject."""
+    _speaker_texts_are({
+        "And then Brandt went fully on the attack, saying, “Is the council going to act now?”": "Brandt",
+        "At the time, she released a statement saying, “The firm has been a trusted partner.”": "she",
+    })
+
+
+def test_a_stray_straight_mark_does_not_swallow_the_next_curly_quotation():
+    """A paragraph opened by a straight mark that never closes ran on into the next paragraph's
+    curly “…”, so "“It never crossed my mind,” she said" was lost inside one long quotation.
+    A quotation continued into the next paragraph reopens with its own kind of mark."""
+    text = ("The papers said little.\n\n"
+            "\"Mara thought the whole thing was outrageous. She was anxious, sure. But certainly "
+            "not in need of a hospital stay.\n\n"
+            "“It never crossed my mind that I was losing it,” she said months later.")
+    found = {q.text: q.speaker_text for q in extract_quotes("a", text)}
+    assert found.get("It never crossed my mind that I was losing it,") == "she"
+    # a quotation continued in its own marks still spans both paragraphs
+    text = ("He read the letter aloud.\n\n“We came here in the spring. The river was high.\n\n"
+            "“Nobody warned us,” the letter ends.")
+    spans = [q.text for q in extract_quotes("a", text)]
+    assert len(spans) == 1 and "river was high" in spans[0] and "Nobody warned us" in spans[0]

@@ -53,6 +53,11 @@ CUE_VERBS = (
     "demanded|acknowledging|thanked|blasted|slammed|praised|"
     "reiterating|indicated|indicates|commented|proclaimed|proclaims|"
     "tweeted out|texted|emailed|wrote in|continued:|asked:|"
+    # said-verbs of manner and reply, read after quotations in PolNeAR and Multi-News
+    "answered|answers|notes|assured|assures|barked|fumed|confessed|beamed|exhorted|"
+    "repeated|retweeted|opined|remembered|surmised|elaborated|moaned|laughed|laughs|teased|"
+    "clarified|retorted|snapped|gushed|scoffed|marveled|marvelled|groaned|sighed|interjected|"
+    "reasoned|shot back|fired back|"
     "added:|said:"
 )
 _CUE_CAP = "|".join(w[:1].upper() + w[1:] for w in CUE_VERBS.split("|"))
@@ -67,6 +72,7 @@ _PARTICIPLE_CUE = re.compile(r"\b(?:stating|saying|adding|noting|emphasizing|emp
 
 PRONOUNS = {"he", "she", "they", "him", "her", "i", "we", "it"}
 PERSON_PRONOUNS = {"he", "she", "him", "her"}
+_SUBJECT_PRONOUNS = {"he", "she", "they", "i", "we"}
 ROLE_NOUNS = {
     "minister", "president", "official", "diplomat", "spokesman", "spokeswoman", "spokesperson",
     "senator", "candidate", "nominee", "businessman", "businesswoman", "governor", "mayor",
@@ -186,6 +192,14 @@ def _pair_doubled(text: str) -> str:
     return re.sub(r"''", repl, t)
 
 
+def _same_marks(a: str, b: str) -> bool:
+    """Whether two opening marks are of one typography (straight, curly double or single): a
+    quotation continued into the next paragraph reopens with its own kind of mark; a straight
+    mark left open before a paragraph in curly marks is a stray, not a continued quotation."""
+    kinds = ('"', OPEN_D + CLOSE_D, "‘’'")
+    return any(a in k and b in k for k in kinds)
+
+
 def quote_spans(text: str) -> list[tuple[int, int, list[tuple[int, int]]]]:
     """(start, end, pieces) of every quote in the text; pieces are the per-paragraph contents."""
     text = _pair_doubled(text)
@@ -219,7 +233,8 @@ def quote_spans(text: str) -> list[tuple[int, int, list[tuple[int, int]]]]:
         if open_at is not None:
             piece = (base + open_at + 1, base + len(para.text))
             nxt = paras[pi + 1].text if pi + 1 < len(paras) else ""
-            if nxt[:1] in QUOTE_CHARS and para.text.rstrip()[-1:] not in CLOSE_D:
+            if nxt[:1] in QUOTE_CHARS and para.text.rstrip()[-1:] not in CLOSE_D and _same_marks(
+                    para.text[open_at], nxt[:1]):
                 carry = (base + open_at, [piece])
             else:
                 out.append((base + open_at, base + len(para.text), [piece]))
@@ -379,6 +394,10 @@ def _np_before(text: str, end: int, limit: int) -> Optional[tuple[int, int]]:
     if not (_namey(toks[-1].group(0)) or last in PRONOUNS or last in ROLE_NOUNS
             or last.endswith("s") or det_np):
         return None
+    if last in _SUBJECT_PRONOUNS and not (len(toks) > 1 and toks[-2].group(0).casefold() in {"and", "or"}):
+        # a pronoun is a whole noun phrase: "In the kitchen he told reporters" (the words
+        # before it had made "In the kitchen he" the speaker, which no check accepted)
+        return limit + offs + toks[-1].start(), limit + offs + toks[-1].end()
     # keep the longest suffix that looks like an NP (capitalised words, determiners, adjectives)
     first = 0
     for i in range(len(toks) - 1, -1, -1):
@@ -606,6 +625,27 @@ _NAMING_CUE = re.compile(r"\b(?:called|dubbed|branded|labell?ed|termed)(?=\s+(?:
                          r"the\s+[\w-]+|his\s+[\w-]+|her\s+[\w-]+|their\s+[\w-]+|its\s+[\w-]+)\s*[“\"‘]?$)")
 
 
+#: who may stand between a quotation and its cue: a phrase of up to eight words ("Italy's
+#: Northern League leader Matteo Salvini", "team captain Lena Ortiz", "he")
+_SPEAKER_BEFORE_CUE = re.compile(r"[\w’'\-]+(?:\s+[\w’'.\-]+){0,7}\s+")
+
+
+def _attributed_after(text: str, inner: str, qe: int, para_end: int) -> bool:
+    """Whether an utterance's own punctuation ends the quotation and a cue attributes it right
+    after ('"Happy Cinco de Mayo!," he tweeted' / '"Go Donald Trump, go!!!," Matteo Salvini
+    wrote'): a short title-cased quotation said by someone, not the name of a work or slogan."""
+    if inner[-1:] not in ",!?":
+        return False
+    rest = text[qe:para_end]
+    m = re.match(r"\s*[,—–-]?\s*", rest)
+    rest = rest[m.end():m.end() + 80]
+    if re.match(rf"(?:{CUE_VERBS})\b", rest):
+        return True
+    cm = _CUE.search(rest)
+    return bool(cm) and bool(_SPEAKER_BEFORE_CUE.fullmatch(rest[:cm.start()])) and not re.search(
+        r"[“”\"!?]|\.\s", _ABBREV.sub("", rest[:cm.start()]))
+
+
 def find_speaker(text: str, qs: int, qe: int, para_start: int, para_end: int,
                  sent_start: int, sent_end: int) -> tuple[Optional[tuple[int, int]], Optional[str]]:
     """Speaker span for the quote [qs, qe) and the cue used."""
@@ -679,9 +719,10 @@ def find_speaker(text: str, qs: int, qe: int, para_start: int, para_end: int,
                     if sp:
                         return sp, c.group(0)
             sp = _subject(text, before_start, cs)
-            if sp is None and lead.rstrip().endswith(","):
-                # "In a speech on Monday, Trump attacked Clinton …, saying": the subject after
-                # an opening phrase; the object before the comma ("Libya") does not speak
+            if sp is None:
+                # "In a speech on Monday, Trump attacked Clinton …, saying" / "At the time, she
+                # released a statement saying": the subject after an opening phrase; the object
+                # before the comma ("Libya") does not speak
                 opening = re.match(r"[^,“”\"]{3,80},\s*", lead)
                 if opening:
                     sp = _subject(text, before_start + opening.end(), cs)
@@ -725,8 +766,18 @@ def _coordinated_subject(text: str, start: int, cue: int) -> Optional[tuple[int,
     conj = _AND_BEFORE_CUE.search(seg)
     if conj is None or re.search(r"[“”\"]", seg):
         return None
-    opening = _CLAUSE_OPENING.match(seg)
-    at = start + (opening.end() if opening else 0)
+    head = seg[:conj.start()].rstrip()
+    if head.endswith(","):
+        # ", but told": coordinated with the sentence's main clause ("Carson did not mention X
+        # by name, but told his supporters", "Trump joked that Brooklyn was his answer, but went
+        # on to say"), whose subject opens the sentence, after an opening phrase if any
+        opening = re.match(r"[^,“”\"]{3,60},\s+", seg)
+        at = start
+        if _subject(text, start, cue) is None and opening:
+            at = start + opening.end()
+    else:
+        opening = _CLAUSE_OPENING.match(seg)
+        at = start + (opening.end() if opening else 0)
     pronoun = re.match(r"\s*(he|she|they|we|i)\b", text[at:cue], re.I)  # "…, he supported X and said"
     sp = (at + pronoun.start(1), at + pronoun.end(1)) if pronoun else clean_speaker(text, _subject(text, at, cue))
     if sp is None or text[sp[0]:sp[1]].split()[-1].casefold() in {"lot", "number", "couple", "few"}:
@@ -761,8 +812,15 @@ _WRITINGS = {"statement", "statements", "report", "letter", "memo", "post", "twe
              "piece", "story", "essay", "op-ed", "speech", "passage", "line", "script", "entry"}
 
 
+#: words that join a sentence to the one before, ahead of its subject
+_CONNECTIVES = re.compile(r"\s*(?:(?:And|But|So|Yet|Then|Still|Now|Also|Instead|Meanwhile|Later)\b(?:\s+(?:then|later|also|now)\b)?,?\s+)")
+
+
 def _subject(text: str, start: int, end: int) -> Optional[tuple[int, int]]:
     """First name-like phrase or pronoun of a sentence: the subject of a participle cue."""
+    lead = _CONNECTIVES.match(text, start, end)
+    if lead:  # "And then Trump went on the attack, saying": the subject follows the connective
+        start = lead.end()
     seg = text[start:end]
     role = re.match(r"\s*((?:The|A|An|His|Her)\s+(?:[\w’'\-]+\s+){0,3}?(?:%s))\b"
                     % "|".join(sorted(ROLE_NOUNS)), seg)
@@ -776,7 +834,7 @@ def _subject(text: str, start: int, end: int) -> Optional[tuple[int, int]]:
     if m and m.group(1).split()[-1] not in {"first", "same", "other", "only", "most", "more"}:
         s = start + m.start(1)  # "The ad uses footage ...", "The piece used ..."
         return s, s + len(m.group(1))
-    m = re.match(r"\s*((?:(?:The|A|An|His|Her)\s+)?(?:[A-Z][\w’'\-]*\s*){1,5}|He|She|They)",
+    m = re.match(r"\s*((?:(?:The|A|An|His|Her)\s+)?(?:[A-Z][\w’'\-]*\s*){1,5}|(?:[Hh]e|[Ss]he|[Tt]hey)\b)",
                  seg)
     if not m:
         return None
@@ -968,7 +1026,7 @@ def extract_quotes(article_id: str, text: str,
                 not starts_upper and runs_on and not pre_cue):
             kind = "partial"  # one quoted word, or a fragment the sentence runs on from
         elif len(words) <= 7 and caps >= 0.75 * len(words) and len(words) >= 2 and not (
-                named == "introduced"):
+                named == "introduced") and not _attributed_after(text, inner, qe, pe_last):
             kind = "partial"  # a title, slogan or name in quote marks ("Make America Great Again")
         elif not starts_upper and not (pre_cue or (pre.endswith((",", ":")) and cue_before)):
             kind = "partial"
