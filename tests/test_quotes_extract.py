@@ -564,3 +564,17 @@ def test_a_stray_straight_mark_does_not_swallow_the_next_curly_quotation():
             "“Nobody warned us,” the letter ends.")
     spans = [q.text for q in extract_quotes("a", text)]
     assert len(spans) == 1 and "river was high" in spans[0] and "Nobody warned us" in spans[0]
+
+
+def test_a_statement_introduced_after_an_opening_phrase_names_its_speaker():
+    """'After the attack, Republican presidential nominee X issued the following statement:' and
+    the quoted paragraph after it: the opening phrase hid the subject, and a subject of
+    capitalised words, a role and a name was cut to its first word."""
+    text = ("After the flood, Republican mayoral nominee Ana Velt issued the following statement:\n\n"
+            "“Our thoughts are with every family on the river. We will rebuild.”\n\nMore to come.")
+    assert [q.speaker_text for q in extract_quotes("a", text)] == ["Republican mayoral nominee Ana Velt"]
+    # the rest of a place after an opening phrase, or an owner, does not speak
+    _speaker_texts_are({
+        "In Birmingham, Alabama, a voice celebrated on the radio: “We are already here with our people.”": None,
+        "At the summit, Velt's first questioners were hostile: “Is it time for your plan to change?”": None,
+    })

@@ -718,14 +718,9 @@ def find_speaker(text: str, qs: int, qe: int, para_start: int, para_end: int,
                     sp = clean_speaker(text, (before_start + named.start(1), before_start + named.end(1)))
                     if sp:
                         return sp, c.group(0)
-            sp = _subject(text, before_start, cs)
-            if sp is None:
-                # "In a speech on Monday, Trump attacked Clinton …, saying" / "At the time, she
-                # released a statement saying": the subject after an opening phrase; the object
-                # before the comma ("Libya") does not speak
-                opening = re.match(r"[^,“”\"]{3,80},\s*", lead)
-                if opening:
-                    sp = _subject(text, before_start + opening.end(), cs)
+            # ("In a speech on Monday, Trump attacked Clinton …, saying": the object before
+            # the comma, "Libya", does not speak)
+            sp = _main_subject(text, before_start, cs)
             if sp:
                 return sp, c.group(0)
         sp = _np_before(text, cs, before_start) or (
@@ -771,10 +766,8 @@ def _coordinated_subject(text: str, start: int, cue: int) -> Optional[tuple[int,
         # ", but told": coordinated with the sentence's main clause ("Carson did not mention X
         # by name, but told his supporters", "Trump joked that Brooklyn was his answer, but went
         # on to say"), whose subject opens the sentence, after an opening phrase if any
-        opening = re.match(r"[^,“”\"]{3,60},\s+", seg)
-        at = start
-        if _subject(text, start, cue) is None and opening:
-            at = start + opening.end()
+        sp = _main_subject(text, start, cue)
+        at = sp[0] if sp else start
     else:
         opening = _CLAUSE_OPENING.match(seg)
         at = start + (opening.end() if opening else 0)
@@ -816,6 +809,12 @@ _WRITINGS = {"statement", "statements", "report", "letter", "memo", "post", "twe
 _CONNECTIVES = re.compile(r"\s*(?:(?:And|But|So|Yet|Then|Still|Now|Also|Instead|Meanwhile|Later)\b(?:\s+(?:then|later|also|now)\b)?,?\s+)")
 
 
+#: capitalised words, a role noun and a name: "Republican presidential nominee Donald Trump",
+#: "Former state senator Ana Velt"
+_DESCRIBED_NAME = re.compile(r"\s*((?:[A-Z][\w’'\-]*\s+){1,3}(?:[a-z][\w\-]*\s+){0,2}(?:%s)\s+"
+                             r"[A-Z][\w’'.\-]*(?:\s+[A-Z][\w’'\-]*){0,3})\b" % "|".join(sorted(ROLE_NOUNS)))
+
+
 def _subject(text: str, start: int, end: int) -> Optional[tuple[int, int]]:
     """First name-like phrase or pronoun of a sentence: the subject of a participle cue."""
     lead = _CONNECTIVES.match(text, start, end)
@@ -834,6 +833,9 @@ def _subject(text: str, start: int, end: int) -> Optional[tuple[int, int]]:
     if m and m.group(1).split()[-1] not in {"first", "same", "other", "only", "most", "more"}:
         s = start + m.start(1)  # "The ad uses footage ...", "The piece used ..."
         return s, s + len(m.group(1))
+    m = _DESCRIBED_NAME.match(seg)
+    if m:  # "Republican presidential nominee Donald Trump issued the following statement:"
+        return start + m.start(1), start + m.end(1)
     m = re.match(r"\s*((?:(?:The|A|An|His|Her)\s+)?(?:[A-Z][\w’'\-]*\s*){1,5}|(?:[Hh]e|[Ss]he|[Tt]hey)\b)",
                  seg)
     if not m:
@@ -845,6 +847,24 @@ def _subject(text: str, start: int, end: int) -> Optional[tuple[int, int]]:
         return None
     s = start + m.start(1)
     return s, s + len(m.group(1).rstrip())
+
+
+_OPENING_PHRASE = re.compile(r"[^,“”\"]{3,80},\s*")
+
+
+def _main_subject(text: str, start: int, end: int) -> Optional[tuple[int, int]]:
+    """The subject of the sentence's main clause, after an opening phrase if it has one: "In a
+    speech on Monday, Trump attacked …", "At the time, she released a statement saying"."""
+    sp = _subject(text, start, end)
+    if sp is None:
+        opening = _OPENING_PHRASE.match(text, start, end)
+        sp = _subject(text, opening.end(), end) if opening else None
+        # not the rest of a place ("In Birmingham, Alabama, …", "Calif., a familiar voice")
+        # or an owner ("At the summit, Obama's first questioners were hostile:")
+        if sp and (text[sp[1]:sp[1] + 1] == "." or re.search(r"['’]s$", text[sp[0]:sp[1]]) or (
+                text[sp[1]:sp[1] + 1] == "," and re.search(r"\b[A-Z][\w.]*,\s*$", text[start:opening.end()]))):
+            sp = None
+    return sp
 
 
 def _previous_subject(text: str, para_start: int, qs: int) -> Optional[tuple[int, int]]:
@@ -1043,7 +1063,7 @@ def extract_quotes(article_id: str, text: str,
         sp, cue = find_speaker(text, qs, qe, ps, pe_last, ss, max(se, qe))
         sp = clean_speaker(text, sp)
         if sp is None and pre.endswith(":") and len(pre.split()) <= 25:
-            sp = _colon_speaker(text, clean_speaker(text, _subject(text, ss, qs)))
+            sp = _colon_speaker(text, clean_speaker(text, _main_subject(text, ss, qs)))
             cue = ":" if sp else None  # "She then addressed the crowd: “…”"
         if sp is None and not pre and para is not None and para.para > 0:
             # 'X released the following statement:' / 'Stated Stone:' then the quote paragraph
@@ -1053,7 +1073,7 @@ def extract_quotes(article_id: str, text: str,
                 sp, cue = find_speaker(text, pp.end, pp.end, pp.start, pp.end, s2, pp.end)
                 sp = clean_speaker(text, sp)
                 if sp is None:
-                    sp = clean_speaker(text, _subject(text, s2, pp.end))
+                    sp = clean_speaker(text, _main_subject(text, s2, pp.end))
                     cue = ":" if sp else None
         if sp is None and kind == "direct" and prev_direct is not None and \
                 prev_direct.speaker_text and qs - prev_direct.end < 600 and \
