@@ -578,3 +578,18 @@ def test_a_statement_introduced_after_an_opening_phrase_names_its_speaker():
         "In Birmingham, Alabama, a voice celebrated on the radio: “We are already here with our people.”": None,
         "At the summit, Velt's first questioners were hostile: “Is it time for your plan to change?”": None,
     })
+
+
+def test_sentence_openers_and_platforms_do_not_speak():
+    """'Speaking in his real voice again, he … saying:' was given to "Speaking", 'Already,
+    Velt's comments …' to "Already", and 'responded on Facebook writing, "…"' to Facebook."""
+    _speaker_texts_are({
+        "Speaking in his real voice again, he recited a verse, saying: “The hard times shall come.”": "he",
+        "Ana Velt answered the question on Facebook writing, “Yes, I will. That was a poor choice.”": "Ana Velt",
+    })
+    found = extract_quotes("a", "Already, the council had met twice. “We are not done,” the chair said.")
+    assert [q.speaker_text for q in found] == ["the chair"]
+    from newsfold.analyze.quotes import _subject
+
+    text = "Already, the council had met twice."
+    assert _subject(text, 0, len(text)) is None

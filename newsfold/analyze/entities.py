@@ -81,6 +81,10 @@ STOP_INITIAL = {
     "separately", "overall", "finally", "additionally", "besides", "otherwise", "similarly",
     "likewise", "consequently", "therefore", "thus", "hence", "accordingly", "regardless",
     "notably", "ironically", "initially", "previously", "currently", "recently", "eventually",
+    "already", "ever", "again", "lately", "clearly", "obviously", "apparently", "certainly",
+    "surely", "perhaps", "maybe", "fortunately", "unfortunately", "sadly", "luckily",
+    "interestingly", "frankly", "honestly", "actually", "basically", "essentially",
+    "originally", "specifically", "importantly", "increasingly",
     # pronouns and notes that open a sentence in capitals ("Nobody knows ...", "Correction:")
     "nobody", "everybody", "everyone", "someone", "somebody", "anyone", "anybody", "correction",
 }

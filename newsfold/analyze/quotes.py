@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Optional, Sequence
 
-from newsfold.analyze.entities import HONORIFICS
+from newsfold.analyze.entities import HONORIFICS, PLATFORMS
 from newsfold.analyze.sentences import paragraphs
 from newsfold.model import Article, Quote
 
@@ -714,7 +714,9 @@ def find_speaker(text: str, qs: int, qe: int, para_start: int, para_end: int,
             if not lead.rstrip().endswith(","):
                 # "footage of Hillary Clinton asking, “…”": the name just before speaks
                 named = re.search(r"(?:^|\s)((?:[A-Z][\w’'.\-]*\s+){0,3}[A-Z][\w’'\-]*)\s+$", lead)
-                if named and not _TITLE_ABBREV.fullmatch(named.group(1)):
+                # (not a platform: 'responded on Facebook writing, "…"')
+                if named and not _TITLE_ABBREV.fullmatch(named.group(1)) and \
+                        named.group(1).casefold() not in PLATFORMS:
                     sp = clean_speaker(text, (before_start + named.start(1), before_start + named.end(1)))
                     if sp:
                         return sp, c.group(0)
@@ -809,6 +811,9 @@ _WRITINGS = {"statement", "statements", "report", "letter", "memo", "post", "twe
 _CONNECTIVES = re.compile(r"\s*(?:(?:And|But|So|Yet|Then|Still|Now|Also|Instead|Meanwhile|Later)\b(?:\s+(?:then|later|also|now)\b)?,?\s+)")
 
 
+#: a participle and its complement opening a sentence ("Speaking in his real voice, he …")
+_OPENING_PARTICIPLE = re.compile(r"[A-Z][a-z]{3,}ing\s+(?:in|at|on|to|about|with|from|for|after|before|"
+                                 r"during|of|the|a|an|his|her|their|its|this|that)\b")
 #: capitalised words, a role noun and a name: "Republican presidential nominee Donald Trump",
 #: "Former state senator Ana Velt"
 _DESCRIBED_NAME = re.compile(r"\s*((?:[A-Z][\w’'\-]*\s+){1,3}(?:[a-z][\w\-]*\s+){0,2}(?:%s)\s+"
@@ -845,6 +850,8 @@ def _subject(text: str, start: int, end: int) -> Optional[tuple[int, int]]:
     words = m.group(1).split()
     if words[0].casefold() in STOP_INITIAL - {"the", "a", "an", "his", "her", "he", "she", "they"}:
         return None
+    if len(words) == 1 and _OPENING_PARTICIPLE.match(seg, m.start(1)):
+        return None  # "Speaking in his real voice again, he …": a participle opens the sentence
     s = start + m.start(1)
     return s, s + len(m.group(1).rstrip())
 
