@@ -9,7 +9,7 @@ import pytest
 from newsfold.clean import clean_record, clean_records
 from newsfold.clean.boilerplate import clean_text
 from newsfold.clean.dates import infer_year, parse_date, parse_timestamp
-from newsfold.clean.metadata import find_dateline
+from newsfold.clean.metadata import without_dateline, find_dateline
 from newsfold.config import Config
 from newsfold.ingest import read_paths
 from newsfold.model import Article, ErrorRecord, RawRecord
@@ -305,6 +305,19 @@ def test_datelines(para, text, wire):
     assert a.dateline == text and a.wire == wire
 
 
+def test_a_dateline_that_names_a_day_in_place_of_a_place():
+    """HealthDay files as "MONDAY, July 2 (HealthDay News) -- …": the weekday opener was
+    refused as no place, so the dateline stayed in summaries and claims and dated nothing."""
+    para = "TUESDAY, Dec. 30 (HealthDay News) -- Eating more fish may lower the risk of heart disease, a study found."
+    dl = find_dateline(para)
+    assert dl is not None and dl.text == "TUESDAY, Dec. 30 (HealthDay News)" and dl.place == ""
+    assert without_dateline(para).startswith("Eating more fish")
+    a = _clean(f" date 2025-01-02\n{para}\n{BODY2}")
+    assert a.published == "2024-12-30" and a.wire == "HealthDay"
+    # a weekday without a credit is no dateline
+    assert find_dateline("MONDAY, July 2 -- Eating more fish may lower the risk, a study found.") is None
+
+
 def test_no_dateline_in_plain_sentence():
     assert find_dateline("Russian Foreign Minister Sergey Lavrov said on Thursday that talks went well.") is None
 
@@ -539,7 +552,9 @@ def test_hard_wrapped_plain_text_is_unwrapped_before_the_rules():
 
 def test_not_datelines_and_file_photo_captions():
     assert find_dateline("FILE - In this Jan. 5, 2018, file photo, a man walks past the court.") is None
-    assert find_dateline("MONDAY, July 2 (HealthDay News) -- A new study says coffee is fine.") is None
+    # a weekday opener is no place (the dated, credited form is a dateline without one)
+    assert find_dateline("MONDAY -- A new study says coffee is fine for most adults.") is None
+    assert find_dateline("MONDAY, July 2 (HealthDay News) -- A new study says coffee is fine.").place == ""
     cap = "FILE - In this Jan. 5, 2018, file photo, a man walks past the court in Varn."
     a = _clean(f"{BODY1}\n{cap}\n{BODY2}")
     assert a.text == f"{BODY1}\n\n{BODY2}" and _rules(a) == ["photo_credit"]

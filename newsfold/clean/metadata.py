@@ -52,12 +52,20 @@ _NOT_PLACES = {
 }
 
 
+_WEEKDAYS = {"MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY"}
+
+
 def find_dateline(first_paragraph: str) -> Optional[Dateline]:
     for rx in (_DATELINE_DATE, _DATELINE_CREDIT, _DATELINE_CAPS):
         m = rx.match(first_paragraph)
         if m:
             gd = m.groupdict()
-            if gd["place"].split(",")[0].strip().upper() in _NOT_PLACES:
+            opener = gd["place"].split(",")[0].strip().upper()
+            if rx is _DATELINE_DATE and opener in _WEEKDAYS and gd.get("credit"):
+                # a day in place of a place: "MONDAY, July 2 (HealthDay News) --"
+                return Dateline(text=m.group(0).strip(), place="", date=gd.get("date"),
+                                credit=gd["credit"].strip())
+            if opener in _NOT_PLACES:
                 return None
             if set(re.split(r"[ -]", gd["place"].split(",")[0].upper())) & _NOT_IN_PLACES:
                 return None  # a subheading in capitals ("USING SMARTPHONES FOR PLANNING:")

@@ -27,6 +27,8 @@ WIRES = {
     "agerpres": "Agerpres", "bta": "BTA", "ats": "ATS", "hina": "HINA", "sta": "STA",
     "kuwait news agency": "KUNA", "emirates news agency": "WAM", "yonhap news agency": "Yonhap",
     "xinhua news agency": "Xinhua",
+    # syndicated news services whose copy many outlets run under their own names
+    "healthday": "HealthDay", "healthday news": "HealthDay",
 }
 
 
