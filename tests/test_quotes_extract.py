@@ -490,6 +490,9 @@ def test_a_cue_coordinated_with_the_verb_before_it_takes_that_verbs_subject():
         # a name inside the first verb's object is not its subject
         "Later he paid a visit to the border at Laredo, Kessel and explained why “the wall will rise.”": None,
         "A lot of people have come up to me and said, “We want the port open again.”": None,
+        # a determiner and a person noun ("Another prospective juror stood up and said")
+        "Another prospective juror stood up and said, “I cannot be fair to him.”": "Another prospective juror",
+        "One local resident stood up and said, “We want the port open.”": "One local resident",
     })
 
 

@@ -811,6 +811,10 @@ _WRITINGS = {"statement", "statements", "report", "letter", "memo", "post", "twe
 _CONNECTIVES = re.compile(r"\s*(?:(?:And|But|So|Yet|Then|Still|Now|Also|Instead|Meanwhile|Later)\b(?:\s+(?:then|later|also|now)\b)?,?\s+)")
 
 
+#: a determiner, up to three words and a person noun: "The Syrian official", "Another
+#: prospective juror", "One local resident"
+_ROLE_SUBJECT = re.compile(r"\s*((?:The|A|An|His|Her|Another|One)\s+(?:[\w’'\-]+\s+){0,3}?(?:%s))\b"
+                           % "|".join(sorted(_HEAD_NOUNS | _NUMBERED)))
 #: a participle and its complement opening a sentence ("Speaking in his real voice, he …")
 _OPENING_PARTICIPLE = re.compile(r"[A-Z][a-z]{3,}ing\s+(?:in|at|on|to|about|with|from|for|after|before|"
                                  r"during|of|the|a|an|his|her|their|its|this|that)\b")
@@ -826,9 +830,8 @@ def _subject(text: str, start: int, end: int) -> Optional[tuple[int, int]]:
     if lead:  # "And then Trump went on the attack, saying": the subject follows the connective
         start = lead.end()
     seg = text[start:end]
-    role = re.match(r"\s*((?:The|A|An|His|Her)\s+(?:[\w’'\-]+\s+){0,3}?(?:%s))\b"
-                    % "|".join(sorted(ROLE_NOUNS)), seg)
-    if role:  # "The minister ...", "The Syrian official ..."
+    role = _ROLE_SUBJECT.match(seg)
+    if role:  # "The minister ...", "The Syrian official ...", "Another prospective juror ..."
         s0 = start + role.start(1)
         return s0, s0 + len(role.group(1))
     # a possessive takes the noun after it: "The group’s publicist sent the statement" was
