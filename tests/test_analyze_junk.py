@@ -197,6 +197,17 @@ def test_the_dateline_place_is_a_place():
         assert "Ivo Petric" in types and (model is None or types["Ivo Petric"] == "PERSON")
 
 
+def test_a_dateline_that_names_a_day_gives_no_place():
+    """'TUESDAY, Dec. 30 (HealthDay News) --' is a dateline without a place: the weekday is no
+    PLACE entity of the story."""
+    text = ("TUESDAY, Dec. 30 (HealthDay News) -- Eating more fish may lower the risk of heart "
+            "disease, a study led by Ana Velt at Kessel University found.")
+    for model in ("none", None):
+        cfg = Config(ner_model=model) if model else Config()
+        idx = build_entities([Article(id="d", text=text, dateline="TUESDAY, Dec. 30 (HealthDay News)")], cfg)
+        assert not [e for e in idx.to_entities() if e.name.casefold() == "tuesday"]
+
+
 def test_rule_entities_groups_credits_and_state_abbreviations():
     """Read on a fictional wire report and on 400 real-text articles: "Prosecutors said" was a
     PERSON, a dateline's unknown wire credit "(Fictional Wire)" a PERSON, and "Fresno, Calif."

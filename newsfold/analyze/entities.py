@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable, Iterable, Optional, Sequence
 
+from newsfold.clean.metadata import WEEKDAYS
 from newsfold.model import Article, Entity, entity_rank
 
 PARTICLES = {"al", "el", "ad", "as", "ash", "at", "az", "bin", "ibn", "bint", "abu", "van", "von",
@@ -1208,8 +1209,8 @@ def extract_mentions(articles: Sequence[Article], config=None) -> list[Mention]:
     for a in articles:
         place = re.split(r"\s*[(,]", a.dateline or "")[0].strip()
         at = (a.text or "").find(place, 0, len(a.dateline or "") + 40) if place else -1
-        if at < 0 or not place[:1].isupper():
-            continue
+        if at < 0 or not place[:1].isupper() or place.upper() in WEEKDAYS:
+            continue  # ("MONDAY, July 2 (HealthDay News) --" names a day, not a place)
         words = {w.casefold() for w in place.split()}
         inside = [m for m in by_article.get(a.id, ()) if m.start < at + len(place) and at < m.end]
         for m in inside:

@@ -52,7 +52,7 @@ _NOT_PLACES = {
 }
 
 
-_WEEKDAYS = {"MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY"}
+WEEKDAYS = {"MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY"}
 
 
 def find_dateline(first_paragraph: str) -> Optional[Dateline]:
@@ -61,7 +61,7 @@ def find_dateline(first_paragraph: str) -> Optional[Dateline]:
         if m:
             gd = m.groupdict()
             opener = gd["place"].split(",")[0].strip().upper()
-            if rx is _DATELINE_DATE and opener in _WEEKDAYS and gd.get("credit"):
+            if rx is _DATELINE_DATE and opener in WEEKDAYS and gd.get("credit"):
                 # a day in place of a place: "MONDAY, July 2 (HealthDay News) --"
                 return Dateline(text=m.group(0).strip(), place="", date=gd.get("date"),
                                 credit=gd["credit"].strip())
