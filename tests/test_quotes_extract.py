@@ -580,6 +580,9 @@ def test_a_statement_introduced_after_an_opening_phrase_names_its_speaker():
     _speaker_texts_are({
         "In Birmingham, Alabama, a voice celebrated on the radio: “We are already here with our people.”": None,
         "At the summit, Velt's first questioners were hostile: “Is it time for your plan to change?”": None,
+        # a heading before the comma is no opening phrase (read on Multi-News: "President")
+        "FIRST LOOK: PORT HEARING - Ana Velt, President and CEO, at today's hearing: “The port "
+        "has outstanding debts.”": None,
     })
 
 

@@ -859,7 +859,8 @@ def _subject(text: str, start: int, end: int) -> Optional[tuple[int, int]]:
     return s, s + len(m.group(1).rstrip())
 
 
-_OPENING_PHRASE = re.compile(r"[^,“”\"]{3,80},\s*")
+#: an opening phrase before the subject ("At the time, "), not a heading ("FIRST LOOK: X - ")
+_OPENING_PHRASE = re.compile(r"(?:(?!\s-\s)[^,:;“”\"—–]){3,80},\s*")
 
 
 def _main_subject(text: str, start: int, end: int) -> Optional[tuple[int, int]]:
