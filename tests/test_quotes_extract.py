@@ -231,6 +231,14 @@ def test_the_name_shown_is_the_person_the_speaker_phrase_names():
             "the 40-year-old climber from Port Averin",
         "“We will rebuild,” said the mayor of Port Averin.": "the mayor of Port Averin",
         "“It is obstruction,” Representative Ted Arlo, Democrat of Norland, wrote on Monday.": "Ted Arlo",
+        # the person closing a descriptor, or named before what they belong to, is the speaker
+        # (these were shown as the organisation, or as the whole phrase)
+        "“The race is close,” Varn Action chief strategist Ola Brekke said.": "Ola Brekke",
+        "“Prices will rise,” said Ida Lunde of the Norland Retail Federation.": "Ida Lunde",
+        "“The gap is small,” wrote Tor Holm for Morning Ledger.": "Tor Holm",
+        # an article, a cue or a lower-case tail is no descriptor or belonging
+        "“We are tired,” a Norland Democrat said.": "a Norland Democrat",
+        "“It worked,” one Club for Growth ad said.": "one Club for Growth ad",
     }
     for text, expected in cases.items():
         art = Article(id="a", text="Officials spoke on Tuesday in Port Averin.\n\n" + text)
@@ -599,3 +607,26 @@ def test_sentence_openers_and_platforms_do_not_speak():
 
     text = "Already, the council had met twice."
     assert _subject(text, 0, len(text)) is None
+
+
+def test_a_person_the_model_missed_is_still_the_head_of_the_speaker_phrase():
+    """spaCy tagged "Priorities USA" but not "Guy Cecil" in "Priorities USA chief strategist
+    Guy Cecil said": the organisation opening the phrase was shown as the speaker. The full
+    name closing a lower-case descriptor, or named before what it belongs to ("X of the Y"),
+    is the person who speaks, whatever the model found."""
+    from newsfold.analyze.entities import EntityIndex, Mention
+    from newsfold.analyze.quotes import make_resolver
+    from newsfold.model import Article
+
+    cases = {
+        "“The race is close,” Varn Action chief strategist Ola Brekke said.": ("Varn Action", "Ola Brekke"),
+        "“Prices will rise,” said Ida Lunde of the Norland Retail Federation.": (
+            "Norland Retail Federation", "Ida Lunde"),
+        "“We are tired,” a Norland Democrat said.": ("Norland", "a Norland Democrat"),
+    }
+    for text, (org, expected) in cases.items():
+        art = Article(id="a", text=text)
+        at = text.index(org)
+        index = EntityIndex([Mention("a", at, at + len(org), org, "ORG", False)])
+        index.texts = {"a": text}
+        assert [q.speaker for q in extract_quotes("a", text, make_resolver(art, index))] == [expected], text

@@ -1152,6 +1152,13 @@ def _entity_context(index) -> tuple[dict[int, set[str]], dict[int, str]]:
     return index._entity_context
 
 
+#: a lower-case descriptor, then a full name closing the phrase ("chief strategist Guy Cecil")
+_NAMED_AFTER_DESCRIPTOR = re.compile(r"\b(?!(?:of|for|at|in|on|the|from|with|to|and|by|a|an|another|one|%s)\b)"
+                                     r"[a-z][\w\-]*\s+([A-Z][\w’'\-]+(?:\s+[A-Z][\w’'.\-]*){0,2}\s+[A-Z][\w’'\-]+)$" % CUE_VERBS)
+#: a full name and what it belongs to ("Meenakshi Ganguly of Human Rights Watch", "Cameron
+#: Easley for Morning Consult")
+_NAME_OF = re.compile(r"((?:[A-Z][\w’'.\-]*\s+){1,3}[A-Z][\w’'\-]+)\s+(?:of|for|at|from)\s+(?:the\s+)?"
+                      r"[A-Z][\w’'.\-]*(?:\s+(?:[A-Z][\w’'.\-]*|of|and|for|the|&))*$")
 #: an age for a person: "the 54-year-old", "the 30-year-old actor"
 _AGED = re.compile(r"(?i)the\s+\d{1,3}-year-old(?:\s+[a-z]+)?")
 
@@ -1228,6 +1235,13 @@ def make_resolver(article: Article, index) -> Callable[[str, int, str], Optional
             return titled(pos, [w for w in words[owner + 1:] if w.casefold() not in {"top", "new"}])
         if lw and lw[0] in {"the", "this", "that"} and lw[-1] in ROLE_NOUNS:
             return recent(pos, [w for w in words[1:] if w.casefold() not in {"top", "new"}])
+        named = _NAME_OF.match(surface) or _NAMED_AFTER_DESCRIPTOR.search(surface)
+        if named:
+            # the person the phrase names is its head: "Priorities USA chief strategist Guy
+            # Cecil" is not Priorities USA, "David French of the National Retail Federation" is
+            # David French
+            name = named.group(1)
+            return index.resolve(name, article.id, pos + named.start(1)) or name
         return index.resolve(surface, article.id, pos)
 
     return resolve
