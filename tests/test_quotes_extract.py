@@ -590,8 +590,21 @@ def test_a_statement_introduced_after_an_opening_phrase_names_its_speaker():
         "At the summit, Velt's first questioners were hostile: “Is it time for your plan to change?”": None,
         # a heading before the comma is no opening phrase (read on Multi-News: "President")
         "FIRST LOOK: PORT HEARING - Ana Velt, President and CEO, at today's hearing: “The port "
-        "has outstanding debts.”": None,
+        "has outstanding debts.”": "Ana Velt",
     })
+
+
+def test_a_newsletter_item_quotes_the_name_after_its_headings_dash():
+    """"POLLSTERS AGREE - Carl Bialik: “…”" was given to "Pollsters", the heading's first word,
+    and "TODAY - Per a White House official: “…”" to nobody (or, by continuation, to the item
+    before): the name between the heading's dash and the colon is quoted."""
+    _speaker_texts_are({
+        "POLLSTERS AGREE - Ola Brekke: “One lesson was simple: keep calling voters late.”": "Ola Brekke",
+        "Media shares blame in poll hype - Varn Pollster: “Pollsters are taking a lot of heat.”": "Varn Pollster",
+        "TODAY: JOBS BILL - Per a council official: “The mayor will travel to Varn on Monday.”": "a council official",
+    })
+    # a dash inside a sentence is no heading: the subject still speaks
+    _speaker_texts_are({"The mayor said it was over - for now: “We will see next year.”": "The mayor"})
 
 
 def test_sentence_openers_and_platforms_do_not_speak():
@@ -628,5 +641,17 @@ def test_a_person_the_model_missed_is_still_the_head_of_the_speaker_phrase():
         art = Article(id="a", text=text)
         at = text.index(org)
         index = EntityIndex([Mention("a", at, at + len(org), org, "ORG", False)])
+        index.texts = {"a": text}
+        assert [q.speaker for q in extract_quotes("a", text, make_resolver(art, index))] == [expected], text
+    # a person tagged as the phrase's modifier is not its head ("Sanders campaign manager Jeff
+    # Weaver"); a person tagged as its head is kept ("Majority Whip Ola Brekke of Norland")
+    cases = {
+        "“We will win,” Velt campaign manager Ola Brekke said.": ("Velt", "Ola Brekke"),
+        "“It will pass,” said Majority Whip Ola Brekke of Norland.": ("Ola Brekke", "Ola Brekke"),
+    }
+    for text, (person, expected) in cases.items():
+        art = Article(id="a", text=text)
+        at = text.index(person)
+        index = EntityIndex([Mention("a", at, at + len(person), person, "PERSON", False)])
         index.texts = {"a": text}
         assert [q.speaker for q in extract_quotes("a", text, make_resolver(art, index))] == [expected], text

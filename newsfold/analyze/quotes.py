@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Optional, Sequence
 
-from newsfold.analyze.entities import HONORIFICS, PLATFORMS
+from newsfold.analyze.entities import HONORIFICS, ORG_WORDS, PLATFORMS
 from newsfold.analyze.sentences import paragraphs
 from newsfold.model import Article, Quote
 
@@ -860,6 +860,21 @@ def _subject(text: str, start: int, end: int) -> Optional[tuple[int, int]]:
 
 
 #: an opening phrase before the subject ("At the time, "), not a heading ("FIRST LOOK: X - ")
+#: a newsletter item: a heading, a dash, who is quoted and a colon ("POLLSTERS AGREE - Carl
+#: Bialik: “…”", "FIRST LOOK: PORT HEARING - Ana Velt, President and CEO, at the hearing: “…”",
+#: "TODAY - Per a White House official: “…”")
+_HEADING_DASH_NAME = re.compile(r"\s(?:-{1,2}|[—–])\s+(?:[Pp]er\s+)?((?:a|an|the)\s+[\w’'.\-]+(?:\s+[\w’'.\-]+){0,4}"
+                                r"|[A-Z][\w’'.\-]*(?:\s+(?:[A-Z][\w’'.\-]*|and|of|&)){0,5})(?:,[^:]*)?:$")
+
+
+def _after_heading_dash(text: str, start: int, end: int) -> Optional[tuple[int, int]]:
+    """The quoted name after a heading's dash, before the colon that opens the quotation."""
+    m = _HEADING_DASH_NAME.search(text, start, end)
+    if m is None:
+        return None
+    return clean_speaker(text, (m.start(1), m.end(1)))
+
+
 _OPENING_PHRASE = re.compile(r"(?:(?!\s-\s)[^,:;“”\"—–]){3,80},\s*")
 
 
@@ -1074,7 +1089,8 @@ def extract_quotes(article_id: str, text: str,
         sp, cue = find_speaker(text, qs, qe, ps, pe_last, ss, max(se, qe))
         sp = clean_speaker(text, sp)
         if sp is None and pre.endswith(":") and len(pre.split()) <= 25:
-            sp = _colon_speaker(text, clean_speaker(text, _main_subject(text, ss, qs)))
+            sp = _after_heading_dash(text, ss, ss + len(pre)) or \
+                _colon_speaker(text, clean_speaker(text, _main_subject(text, ss, qs)))
             cue = ":" if sp else None  # "She then addressed the crowd: “…”"
         if sp is None and not pre and para is not None and para.para > 0:
             # 'X released the following statement:' / 'Stated Stone:' then the quote paragraph
@@ -1159,6 +1175,17 @@ _NAMED_AFTER_DESCRIPTOR = re.compile(r"\b(?!(?:of|for|at|in|on|the|from|with|to|
 #: Easley for Morning Consult")
 _NAME_OF = re.compile(r"((?:[A-Z][\w’'.\-]*\s+){1,3}[A-Z][\w’'\-]+)\s+(?:of|for|at|from)\s+(?:the\s+)?"
                       r"[A-Z][\w’'.\-]*(?:\s+(?:[A-Z][\w’'.\-]*|of|and|for|the|&))*$")
+def _full_name(phrase: str) -> bool:
+    """Whether a phrase can be a person's full name (a title before it is kept: "Chairman John
+    Podesta"): not "The National Academy", "President's Chief", "Brand Manager", "House
+    Republican" or "Health Department" (ending in a role, a party or an organisation's word, or
+    holding a possessive)."""
+    words = phrase.split()
+    lw = [w.casefold().strip(".,") for w in words]
+    return not (lw[0] in {"the", "a", "an"} or lw[-1] in _HEAD_NOUNS or lw[-1] in ORG_WORDS
+                or any(re.search(r"['’]s$", w) for w in words[:-1]))
+
+
 #: an age for a person: "the 54-year-old", "the 30-year-old actor"
 _AGED = re.compile(r"(?i)the\s+\d{1,3}-year-old(?:\s+[a-z]+)?")
 
@@ -1220,6 +1247,15 @@ def make_resolver(article: Article, index) -> Callable[[str, int, str], Optional
         good = [m for m in persons if m.end <= pos and all(k in context.get(m.entity, ()) for k in keys)]
         return index.entity_name(good[-1].entity) if good else None
 
+    named_persons: dict = {}
+
+    def person_names() -> set:
+        """The story's person entities' names (computed on first use)."""
+        if "names" not in named_persons:
+            named_persons["names"] = {index.entity_name(i) for i in range(len(index.entities))
+                                      if index.entity_type(i) == "PERSON"}
+        return named_persons["names"]
+
     def resolve(surface: str, pos: int, kind: str) -> Optional[str]:
         words = surface.split()
         lw = [w.casefold().strip(".,") for w in words]
@@ -1235,14 +1271,17 @@ def make_resolver(article: Article, index) -> Callable[[str, int, str], Optional
             return titled(pos, [w for w in words[owner + 1:] if w.casefold() not in {"top", "new"}])
         if lw and lw[0] in {"the", "this", "that"} and lw[-1] in ROLE_NOUNS:
             return recent(pos, [w for w in words[1:] if w.casefold() not in {"top", "new"}])
+        found = index.resolve(surface, article.id, pos)
         named = _NAME_OF.match(surface) or _NAMED_AFTER_DESCRIPTOR.search(surface)
-        if named:
-            # the person the phrase names is its head: "Priorities USA chief strategist Guy
-            # Cecil" is not Priorities USA, "David French of the National Retail Federation" is
-            # David French
-            name = named.group(1)
-            return index.resolve(name, article.id, pos + named.start(1)) or name
-        return index.resolve(surface, article.id, pos)
+        if named and _full_name(named.group(1)) and not (
+                found in person_names() and found.split()[-1] == named.group(1).split()[-1]):
+            # the person the phrase names is its head (unless the story's entity for it was
+            # found): "Priorities USA chief strategist Guy Cecil" is not Priorities USA,
+            # "Sanders campaign manager Jeff Weaver" not Sanders, "David French of the National
+            # Retail Federation" is David French (looked up by name alone: the organisation
+            # tagged over the phrase, "Ford" in "GOP strategist Ford O'Connell", is no person)
+            return index.resolve(named.group(1)) or named.group(1)
+        return found
 
     return resolve
 
