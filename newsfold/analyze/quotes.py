@@ -859,7 +859,6 @@ def _subject(text: str, start: int, end: int) -> Optional[tuple[int, int]]:
     return s, s + len(m.group(1).rstrip())
 
 
-#: an opening phrase before the subject ("At the time, "), not a heading ("FIRST LOOK: X - ")
 #: a newsletter item: a heading, a dash, who is quoted and a colon ("POLLSTERS AGREE - Carl
 #: Bialik: “…”", "FIRST LOOK: PORT HEARING - Ana Velt, President and CEO, at the hearing: “…”",
 #: "TODAY - Per a White House official: “…”")
@@ -875,6 +874,7 @@ def _after_heading_dash(text: str, start: int, end: int) -> Optional[tuple[int, 
     return clean_speaker(text, (m.start(1), m.end(1)))
 
 
+#: an opening phrase before the subject ("At the time, "), not a heading ("FIRST LOOK: X - ")
 _OPENING_PHRASE = re.compile(r"(?:(?!\s-\s)[^,:;“”\"—–]){3,80},\s*")
 
 
@@ -1175,6 +1175,8 @@ _NAMED_AFTER_DESCRIPTOR = re.compile(r"\b(?!(?:of|for|at|in|on|the|from|with|to|
 #: Easley for Morning Consult")
 _NAME_OF = re.compile(r"((?:[A-Z][\w’'.\-]*\s+){1,3}[A-Z][\w’'\-]+)\s+(?:of|for|at|from)\s+(?:the\s+)?"
                       r"[A-Z][\w’'.\-]*(?:\s+(?:[A-Z][\w’'.\-]*|of|and|for|the|&))*$")
+
+
 def _full_name(phrase: str) -> bool:
     """Whether a phrase can be a person's full name (a title before it is kept: "Chairman John
     Podesta"): not "The National Academy", "President's Chief", "Brand Manager", "House

@@ -43,16 +43,13 @@ class Dateline:
 _NOT_IN_PLACES = {"USING", "FOR", "WITH", "HOW", "WHY", "WHAT", "WHEN", "WHO", "IS", "ARE", "WAS", "WERE",
                   "TO", "AND", "OR", "BUT", "NOT", "THIS", "THAT", "THESE", "YOUR", "OUR", "WE", "YOU",
                   "MORE", "MOST", "BEST", "TOP", "INTO", "FROM", "ABOUT", "AFTER", "BEFORE"}
+WEEKDAYS = {"MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY"}
 #: capitalised openers that are not places
 _NOT_PLACES = {
     "FILE", "UPDATE", "UPDATED", "BREAKING", "EXCLUSIVE", "WATCH", "VIDEO", "PHOTOS", "PHOTO",
     "ANALYSIS", "OPINION", "EDITORIAL", "COMMENTARY", "CORRECTION", "NOTE", "EDITOR'S NOTE",
-    "MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY", "TODAY",
-    "LIVE", "URGENT", "FLASH", "ALERT", "REVIEW", "INTERVIEW", "TRANSCRIPT", "Q&A",
-}
-
-
-WEEKDAYS = {"MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY"}
+    "TODAY", "LIVE", "URGENT", "FLASH", "ALERT", "REVIEW", "INTERVIEW", "TRANSCRIPT", "Q&A",
+} | WEEKDAYS
 
 
 def find_dateline(first_paragraph: str) -> Optional[Dateline]:
