@@ -252,3 +252,23 @@ def test_rule_entities_place_a_name_by_its_demonym_its_list_and_its_head_word():
     assert names.get("Strait of Orin") == "PLACE" and names.get("Tazir") == "PLACE", names
     assert names.get("Department of Justice") == "ORG", names
     assert names.get("Donald Trump") == "PERSON", names
+
+
+def test_a_mention_over_a_spaced_dash_is_split_into_its_sides():
+    """Read on Multi-News: spaCy tagged "CFPB HEARING - Doug Fecher", "Graphic Designer - Tony
+    Wiley" and "Illinois - Chicago" as one name each (a newsletter heading, a credits list, a
+    table). Each side is a mention of its own; a heading in capitals or a lower-case side is
+    none."""
+    from newsfold.analyze.entities import Mention, split_at_dashes
+
+    text = "PORT HEARING - Ana Velt spoke. Graphic Designer - Tor Holm. Ostmark - Varn City"
+    def parts(phrase, etype="ORG"):
+        at = text.index(phrase)
+        got = split_at_dashes(Mention("a", at, at + len(phrase), phrase, etype))
+        assert all(text[m.start:m.end] == m.text and m.type == etype for m in got)
+        return [m.text for m in got]
+
+    assert parts("PORT HEARING - Ana Velt") == ["Ana Velt"]
+    assert parts("Graphic Designer - Tor Holm", "PERSON") == ["Graphic Designer", "Tor Holm"]
+    assert parts("Ostmark - Varn City", "PLACE") == ["Ostmark", "Varn City"]
+    assert parts("Ana Velt") == ["Ana Velt"]

@@ -917,6 +917,27 @@ def _parts(name: str) -> list[str]:
     return [p.casefold().strip(".,’'") for p in re.split(r"[\s\-‑‐]+", name) if p.strip(".,’'")]
 
 
+_SPACED_DASH = re.compile(r"\s+[-–—]{1,2}\s+")
+
+
+def split_at_dashes(m: Mention) -> list[Mention]:
+    """A mention that runs over a spaced dash is two phrases a heading or a credits list set
+    side by side ("CFPB HEARING - Doug Fecher", "Graphic Designer - Tony Wiley", "Illinois -
+    Chicago"): each side is a mention of its own, and a side in capitals of several words (a
+    heading) or opening in lower case ("aka") is none."""
+    if not _SPACED_DASH.search(m.text):
+        return [m]
+    out, at = [], 0
+    for piece in _SPACED_DASH.split(m.text):
+        i = m.text.index(piece, at)
+        at = i + len(piece)
+        words = piece.split()
+        if not words or not piece[:1].isupper() or (len(words) > 1 and piece.isupper()):
+            continue
+        out.append(Mention(m.article, m.start + i, m.start + at, piece, m.type, m.titled))
+    return out
+
+
 def _noise(m: Mention, text: str, lower_words: set[str]) -> bool:
     toks = m.text.split()
     parts = _parts(m.text)
@@ -1192,6 +1213,7 @@ def extract_mentions(articles: Sequence[Article], config=None) -> list[Mention]:
                     if rm.type == "PERSON" and rm.titled and not any(
                             s < rm.end and rm.start < e for s, e in taken):
                         ms.append(rm)
+            ms = [part for m in ms for part in split_at_dashes(m)]
             # a person needs a plausible name (both extractors): "Affairs", "Maldives Tour",
             # "Florida Gov", "Hampshire Monday" are dropped
             ms = [m for m in ms if not _noise(m, a.text, lower_words)
