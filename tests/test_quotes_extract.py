@@ -649,3 +649,17 @@ def test_a_person_the_model_missed_is_still_the_head_of_the_speaker_phrase():
         index.texts = {"a": text}
         assert [q.speaker for q in extract_quotes("a", text, make_resolver(art, index))] == [expected], text
 
+
+
+def test_a_quotation_after_an_attributed_partial_one_continues_its_speaker():
+    """'The summit accomplished "too little," he added on Twitter. "Without changing policies …"'
+    and '… are "not meeting the demand," says Paul Rieckhoff, founder of X. "We often compare
+    it …"' had no speaker: only a direct quotation's speaker was continued. A partial one that a
+    speech verb attributes is continued too, over a short gap; a newsletter's next item (a
+    heading in capitals, a "[Source.]" tag) continues nobody."""
+    text = ("The summit accomplished “too little,” Ana Velt added on Twitter. “Without changing "
+            "course on the port, the region risks a lot.”")
+    assert [q.speaker_text for q in extract_quotes("a", text)] == ["Ana Velt", "Ana Velt"]
+    text = ("Port talks stall - Ana Velt: the plan is “too little,” she said. [Ledger.]\n\n"
+            "PORT WORKERS STRIKE AGAIN “It is about pay and nothing else this time.” [Tribune.]")
+    assert [q.speaker_text for q in extract_quotes("a", text)] == ["she", None]

@@ -941,10 +941,16 @@ def _named_attribution_after(text: str, qe: int, end: int) -> bool:
 _GAP_SENTENCE_END = re.compile(r"(?<![A-Z])" + _NOT_AFTER_TITLE + r"[.!?]\s+(?=\S)")
 
 
+#: a heading in capitals (three words or more) or a source tag ("[HuffPost.]") between quotations
+_HEADING_IN_GAP = re.compile(r"\b[A-Z][A-Z’'\-]+(?:[ ,:]+[A-Z][A-Z’'\-]+){2,}\b|\[[A-Z][\w .]{1,30}\]")
+
+
 def _only_attribution_between(text: str, a: int, b: int) -> bool:
     """Only the previous quote's attribution tail (', he said.') or narrative that reports
     no one else between two quotes: the later quote continues the same speaker."""
     gap = text[a:b]
+    if _HEADING_IN_GAP.search(gap):
+        return False  # a newsletter's next item: "[HuffPost.] EBOLA SURVIVORS, THROUGH THE LENS"
     # (a title's or an initial's full stop ends no sentence: '…," Rep. John Mica (R-Fla.) said.')
     m = _GAP_SENTENCE_END.search(gap)
     if m is None:
@@ -1103,7 +1109,8 @@ def extract_quotes(article_id: str, text: str,
                     sp = clean_speaker(text, _main_subject(text, s2, pp.end))
                     cue = ":" if sp else None
         if sp is None and kind == "direct" and prev_direct is not None and \
-                prev_direct.speaker_text and qs - prev_direct.end < 600 and \
+                prev_direct.speaker_text and qs - prev_direct.end < (
+                    600 if prev_direct.kind == "direct" else 200) and \
                 not _named_attribution_after(text, qe, max(se, qe)) and \
                 _only_attribution_between(text, prev_direct.end, qs):
             # quote-only paragraph continuing the previous speaker
@@ -1123,7 +1130,9 @@ def extract_quotes(article_id: str, text: str,
             if fq.speaker is None and fq.speaker_text.casefold() not in PRONOUNS:
                 fq.speaker = fq.speaker_text
         found.append(fq)
-        if kind == "direct":
+        if kind == "direct" or (fq.speaker_text and fq.cue and _CUE.fullmatch(fq.cue)):
+            # a partial quotation that a speech verb attributes ('The summit did "too little,"
+            # he added on Twitter.') is continued by a quotation after it as a direct one is
             prev_direct = fq
     return found
 
