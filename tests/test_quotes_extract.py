@@ -663,3 +663,24 @@ def test_a_quotation_after_an_attributed_partial_one_continues_its_speaker():
     text = ("Port talks stall - Ana Velt: the plan is “too little,” she said. [Ledger.]\n\n"
             "PORT WORKERS STRIKE AGAIN “It is about pay and nothing else this time.” [Tribune.]")
     assert [q.speaker_text for q in extract_quotes("a", text)] == ["she", None]
+
+
+def test_a_gendered_role_before_a_name_tells_which_person_a_pronoun_is():
+    """'… the foundation he runs with his wife, Priscilla Chan. "…," he said.' gave the quotation
+    to Priscilla Chan: pronouns knew a person's gender only from an honorific. A role or kin
+    noun written just before the name ("his wife,", "spokeswoman", "actress") says it too;
+    "spokesman" does not (it is written of women: "Trump spokesman Hope Hicks")."""
+    from newsfold.analyze.entities import build_entities
+    from newsfold.analyze.quotes import make_resolver
+    from newsfold.config import Config
+    from newsfold.model import Article
+
+    def speakers(text):
+        art = Article(id="a", text=text)
+        index = build_entities([art], Config(ner_model="none"))
+        return [q.speaker for q in extract_quotes("a", text, make_resolver(art, index))]
+
+    assert speakers("The gala was held by the foundation that Tomas Ruland runs with his wife, Ana "
+                    "Velt.\n\n“Being a good citizen is really important,” he said.") == ["Tomas Ruland"]
+    assert speakers("Campaign spokesman Ana Velt said the group was independent of Tomas Ruland.\n\n"
+                    "“They are not affiliated with the campaign,” she said.") == ["Ana Velt"]

@@ -1144,6 +1144,17 @@ def _quoted_ranges(text: str) -> list[tuple[int, int]]:
 _GENDERED = "|".join(h for h, g in HONORIFICS.items() if g)
 #: a gendered honorific just before a name ("Mr. Comey"), or opening it (a rule mention's text)
 _HONORIFIC_BEFORE = re.compile(rf"\b({_GENDERED})\.?[ \t\xa0]+$")
+#: role and kin nouns that say a person's gender, written just before the name
+_GENDERED_ROLES = {
+    **dict.fromkeys(("spokeswoman", "actress", "congresswoman", "businesswoman", "chairwoman",
+                     "wife", "mother", "daughter", "sister", "grandmother", "aunt", "niece",
+                     "queen", "princess", "widow", "girlfriend", "waitress"), "f"),
+    # ("spokesman" and "actor" are written of women too: "Trump spokesman Hope Hicks")
+    **dict.fromkeys(("congressman", "businessman", "husband", "father",
+                     "son", "brother", "grandfather", "uncle", "nephew", "king", "prince",
+                     "widower", "boyfriend"), "m"),
+}
+_GENDERED_ROLE_BEFORE = re.compile(r"\b(%s),?[ \t\xa0]+$" % "|".join(_GENDERED_ROLES), re.I)
 _HONORIFIC_OPENING = re.compile(rf"({_GENDERED})\b")
 
 
@@ -1169,6 +1180,9 @@ def _entity_context(index) -> tuple[dict[int, set[str]], dict[int, str]]:
         h = _HONORIFIC_BEFORE.search(before) or _HONORIFIC_OPENING.match(m.text)
         if h:
             honorifics.setdefault(m.entity, set()).add(HONORIFICS[h.group(1)])
+        r = _GENDERED_ROLE_BEFORE.search(before)
+        if r:  # "spokeswoman Hope Hicks", "actress Jamie Lee Curtis", "his wife, Melania"
+            honorifics.setdefault(m.entity, set()).add(_GENDERED_ROLES[r.group(1).casefold()])
         before = re.split(r"[.!?;\n]", before)[-1]
         words = {w.casefold()[:5] for w in re.findall(r"[A-Za-z]+", before)}
         context.setdefault(m.entity, set()).update(words)
