@@ -73,6 +73,7 @@ _PARTICIPLE_CUE = re.compile(r"\b(?:stating|saying|adding|noting|emphasizing|emp
 PRONOUNS = {"he", "she", "they", "him", "her", "i", "we", "it"}
 PERSON_PRONOUNS = {"he", "she", "him", "her"}
 _SUBJECT_PRONOUNS = {"he", "she", "they", "i", "we"}
+_SUBJECT_PRONOUN = re.compile(r"\s*(%s)\b" % "|".join(sorted(_SUBJECT_PRONOUNS)), re.I)
 ROLE_NOUNS = {
     "minister", "president", "official", "diplomat", "spokesman", "spokeswoman", "spokesperson",
     "senator", "candidate", "nominee", "businessman", "businesswoman", "governor", "mayor",
@@ -92,6 +93,8 @@ _KIN = {"sister", "brother", "aunt", "uncle", "cousin", "niece", "nephew", "gran
         "spouse", "stepfather", "stepmother", "colleague"}
 
 _NP_TOKEN = re.compile(r"[\w’'.\-]+")
+#: a word that names an owner ("Clinton's", "Obama’s")
+_OWNER = re.compile(r"['’]s$")
 
 
 @dataclass
@@ -773,8 +776,8 @@ def _coordinated_subject(text: str, start: int, cue: int) -> Optional[tuple[int,
     else:
         opening = _CLAUSE_OPENING.match(seg)
         at = start + (opening.end() if opening else 0)
-    pronoun = re.match(r"\s*(he|she|they|we|i)\b", text[at:cue], re.I)  # "…, he supported X and said"
-    sp = (at + pronoun.start(1), at + pronoun.end(1)) if pronoun else clean_speaker(text, _subject(text, at, cue))
+    pronoun = _SUBJECT_PRONOUN.match(text, at, cue)  # "…, he supported X and said"
+    sp = pronoun.span(1) if pronoun else clean_speaker(text, _subject(text, at, cue))
     if sp is None or text[sp[0]:sp[1]].split()[-1].casefold() in {"lot", "number", "couple", "few"}:
         return None  # "A lot of people have come up to me and said"
     if not re.search(r"\b(?!(?:and|or)\b)[a-z]", text[sp[1]:start + conj.start()]):
@@ -887,7 +890,7 @@ def _main_subject(text: str, start: int, end: int) -> Optional[tuple[int, int]]:
         sp = _subject(text, opening.end(), end) if opening else None
         # not the rest of a place ("In Birmingham, Alabama, …", "Calif., a familiar voice")
         # or an owner ("At the summit, Obama's first questioners were hostile:")
-        if sp and (text[sp[1]:sp[1] + 1] == "." or re.search(r"['’]s$", text[sp[0]:sp[1]]) or (
+        if sp and (text[sp[1]:sp[1] + 1] == "." or _OWNER.search(text[sp[0]:sp[1]]) or (
                 text[sp[1]:sp[1] + 1] == "," and re.search(r"\b[A-Z][\w.]*,\s*$", text[start:opening.end()]))):
             sp = None
     return sp
@@ -921,7 +924,7 @@ def _previous_subject(text: str, para_start: int, qs: int) -> Optional[tuple[int
         return None
     words = text[sp[0]:sp[1]].split()
     if not words or not (_namey(words[-1]) or words[-1].casefold() in PERSON_PRONOUNS
-                         or words[-1].casefold() in ROLE_NOUNS) or re.search(r"[’']s$", words[-1]):
+                         or words[-1].casefold() in ROLE_NOUNS) or _OWNER.search(words[-1]):
         return None  # ("Clinton's plan": an owner, not a subject)
     return sp
 
@@ -1161,14 +1164,15 @@ _HONORIFIC_OPENING = re.compile(rf"({_GENDERED})\b")
 def _entity_context(index) -> tuple[dict[int, set[str]], dict[int, str]]:
     """Per entity, the (5-letter prefixes of the) words just before its mentions in the story
     ("Syria's Minister of Foreign Affairs X"), and per person "m" or "f" where the story writes
-    one kind of honorific before it ("Mr. Comey", "Mrs. Clinton"). Computed once per index:
+    one kind of honorific or gendered role before it ("Mr. Comey", "Mrs. Clinton", "his wife,
+    X"). Computed once per index:
     every article's resolver reads it (it was recomputed per article, over every mention of
     the story: a 1,500-article story spent ~500 s there)."""
     cached = getattr(index, "_entity_context", None)
     if cached is not None:
         return cached
     context: dict[int, set[str]] = {}
-    honorifics: dict[int, set[str]] = {}
+    seen: dict[int, set[str]] = {}  # per person, the genders its honorifics and roles say
     texts = getattr(index, "texts", {})
     for m in index.mentions:
         if m.entity is None:
@@ -1179,14 +1183,14 @@ def _entity_context(index) -> tuple[dict[int, set[str]], dict[int, str]]:
         before = t[max(0, m.start - 60):m.start]
         h = _HONORIFIC_BEFORE.search(before) or _HONORIFIC_OPENING.match(m.text)
         if h:
-            honorifics.setdefault(m.entity, set()).add(HONORIFICS[h.group(1)])
+            seen.setdefault(m.entity, set()).add(HONORIFICS[h.group(1)])
         r = _GENDERED_ROLE_BEFORE.search(before)
         if r:  # "spokeswoman Hope Hicks", "actress Jamie Lee Curtis", "his wife, Melania"
-            honorifics.setdefault(m.entity, set()).add(_GENDERED_ROLES[r.group(1).casefold()])
+            seen.setdefault(m.entity, set()).add(_GENDERED_ROLES[r.group(1).casefold()])
         before = re.split(r"[.!?;\n]", before)[-1]
         words = {w.casefold()[:5] for w in re.findall(r"[A-Za-z]+", before)}
         context.setdefault(m.entity, set()).update(words)
-    genders = {e: g.pop() for e, g in honorifics.items() if len(g) == 1}
+    genders = {e: g.pop() for e, g in seen.items() if len(g) == 1}
     index._entity_context = (context, genders)
     return index._entity_context
 
@@ -1208,7 +1212,7 @@ def _full_name(phrase: str) -> bool:
     words = phrase.split()
     lw = [w.casefold().strip(".,") for w in words]
     return not (lw[0] in {"the", "a", "an"} or lw[-1] in _HEAD_NOUNS or lw[-1] in ORG_WORDS
-                or any(re.search(r"['’]s$", w) for w in words[:-1]))
+                or any(_OWNER.search(w) for w in words[:-1]))
 
 
 #: an age for a person: "the 54-year-old", "the 30-year-old actor"

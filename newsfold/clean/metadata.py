@@ -64,7 +64,7 @@ def find_dateline(first_paragraph: str) -> Optional[Dateline]:
                                 credit=gd["credit"].strip())
             if opener in _NOT_PLACES:
                 return None
-            if set(re.split(r"[ -]", gd["place"].split(",")[0].upper())) & _NOT_IN_PLACES:
+            if set(re.split(r"[ -]", opener)) & _NOT_IN_PLACES:
                 return None  # a subheading in capitals ("USING SMARTPHONES FOR PLANNING:")
             credit = gd.get("credit")
             if rx is _DATELINE_CREDIT and not canonical_wire(credit or ""):
