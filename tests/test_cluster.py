@@ -830,3 +830,97 @@ def test_a_shared_number_counts_by_how_rare_it_is_in_the_window():
     X = W.pair_features(w, i, j, np.array([1, 1]), np.array([1, 1]))
     num = W.WINDOW_FEATURES.index("num_shared@short")
     assert X[1, num] < 0.05 < X[0, num]  # "2018" in all 20 articles: ~nothing; "317" in two
+
+
+def _rescues(fixtures_dir):
+    arts, problems = read_jsonl(fixtures_dir / "cluster" / "two_rescues.jsonl")
+    assert not problems
+    return arts
+
+
+def _one_story_edges(arts, cross: float, within: float = 0.8):
+    """Every pair scored: ``within`` inside each rescue, ``cross`` between the two (as a window
+    model scores two events of one kind that share their topic words)."""
+    ev = [a.id.rsplit("-", 1)[0] for a in arts]
+    return {(i, j): within if ev[i] == ev[j] else cross
+            for i in range(len(arts)) for j in range(i + 1, len(arts))}
+
+
+def _split(arts, edges, must=()):
+    from newsfold.cluster import window as W
+    from newsfold.cluster.stream import _average_link
+
+    w = W.build(arts)
+    labels = _average_link(len(arts), edges, 0.3, must)
+    assert len(set(labels)) == 1  # average link alone makes one story of them
+    return W.split_events(labels, w, edges, must, arts)
+
+
+def test_two_events_of_one_kind_are_split_by_the_names_each_keeps_repeating(fixtures_dir):
+    """Two coastguard rescues told by the same four outlets: a cutter, a trawler, a captain and
+    a place that every report of one rescue names and no report of the other does."""
+    arts = _rescues(fixtures_dir)
+    labels = _split(arts, _one_story_edges(arts, cross=0.4))
+    by_event: dict = {}
+    for a, lab in zip(arts, labels):
+        by_event.setdefault(a.id.rsplit("-", 1)[0], set()).add(lab)
+    assert all(len(v) == 1 for v in by_event.values())
+    assert by_event["rescue-marenna"] != by_event["rescue-tovald"]
+    # labels stay the earliest article of each story
+    assert set(labels) == {0, 4}
+
+
+def test_a_story_is_not_split_when_its_halves_are_strongly_linked_or_told_by_too_few(fixtures_dir):
+    import dataclasses
+
+    arts = _rescues(fixtures_dir)
+    # the halves' own link is strong: one event, whatever names each half repeats
+    assert len(set(_split(arts, _one_story_edges(arts, cross=0.7)))) == 1
+    # one rescue printed by one outlet only: one report is too few to tell an event apart
+    few = [dataclasses.replace(a, source="harbourpost.example")
+           if a.id.startswith("rescue-tovald") else a for a in arts]
+    assert len(set(_split(few, _one_story_edges(few, cross=0.4)))) == 1
+    # ... or one report reprinted by four outlets (one copy family, found by a fold of the story)
+    reprints = [dataclasses.replace(arts[4], id=f"rescue-tovald-{k}", source=a.source)
+                if a.id.startswith("rescue-tovald") else a for k, a in enumerate(arts)]
+    assert len(set(_split(reprints, _one_story_edges(reprints, cross=0.4)))) == 1
+    assert len(set(_split(arts, _one_story_edges(arts, cross=0.4)))) == 2
+
+
+def test_a_story_is_not_split_when_a_copy_of_one_report_sits_on_both_sides(fixtures_dir):
+    """A report reprinted by another outlet (a copy family) that falls on the other side of the
+    cut joins the two halves: one event told twice, not two events."""
+    import dataclasses
+
+    arts = _rescues(fixtures_dir)
+    reprint = dataclasses.replace(arts[0], id="rescue-tovald-reprint", source="bayledger.example")
+    arts = arts + [reprint]
+    edges = _one_story_edges(arts, cross=0.4)
+    # the reprint scores with the second rescue's reports, so average link puts it there
+    for i in range(len(arts) - 1):
+        edges[(i, len(arts) - 1)] = 0.8 if arts[i].id.startswith("rescue-tovald") else 0.4
+    assert len(set(_split(arts, edges))) == 1
+
+
+def test_one_rescue_in_two_halves_is_not_split_without_names_of_their_own(fixtures_dir):
+    """The second half retold with the first rescue's names: no name the other half lacks. (Each
+    article is its own copy family, as dedup leaves independent reports: here the names alone
+    keep the story whole.)"""
+    import dataclasses
+
+    arts = _rescues(fixtures_dir)
+    swap = {"Tovald": "Marenna", "Lise Varga": "Idris Falk", "Silver Ember": "Gull of Brise",
+            "Skerrin Point": "Port Calloway", "Skerrin": "Port Calloway", "Nine": "Fourteen",
+            "nine": "fourteen", "9": "14", "her crew": "his crew"}
+
+    def retell(text):
+        for a, b in swap.items():
+            text = text.replace(a, b)
+        return text
+
+    one = [dataclasses.replace(a, title=retell(a.title), text=retell(a.text), family=a.id)
+           if a.id.startswith("rescue-tovald") else dataclasses.replace(a, family=a.id) for a in arts]
+    assert len(set(_split(one, _one_story_edges(one, cross=0.4)))) == 1
+    # the same articles with their own names are two events
+    two = [dataclasses.replace(a, family=a.id) for a in arts]
+    assert len(set(_split(two, _one_story_edges(two, cross=0.4)))) == 2

@@ -103,6 +103,9 @@ class ClusterConfig:
     dense_model: Optional[str] = None  # weights directory (default: installed all-MiniLM-L6-v2)
     dense_cache: Optional[str] = None  # .npz file caching embeddings by text between runs
     model: Optional[dict] = None  # override the committed model (calibration, tests)
+    #: batch and window passes cut a story that reads as two events of one kind (two
+    #: earthquakes, two navy actions): newsfold.cluster.window.split_events
+    split_events: bool = True
 
 
 def load_model(path: Path = MODEL_PATH) -> dict:
@@ -656,7 +659,7 @@ class StreamClusterer:
         cc = self.cc
         labels, _ = W.cluster_window(arts, wmodel, neighbours=cc.batch_neighbours,
                                      threshold=cc.threshold, window_days=cc.window_days,
-                                     must=family_links(arts), encoder=enc)
+                                     must=family_links(arts), encoder=enc, split=cc.split_events)
         return arts, list(labels)
 
     def apply_recluster(self, arts: Sequence[Article], labels: Sequence[int]) -> list[dict]:
@@ -854,13 +857,13 @@ class StreamClusterer:
 
 
 def _average_link(n: int, edges: dict[tuple[int, int], float], threshold: float,
-                  must: Iterable[tuple[int, int]] = ()) -> list[int]:
+                  must: Iterable[tuple[int, int]] = (), min_clusters: int = 1) -> list[int]:
     """Agglomerative average-link over a sparse graph of pair probabilities.
 
     The link between two clusters is the mean probability over their *scored* pairs (pairs
     never proposed by the index are unknown, not zero); clusters merge best-first while that
-    mean reaches ``threshold``. ``must`` pairs (copies) are merged first. Returns a cluster
-    label (a representative index) per item.
+    mean reaches ``threshold`` and more than ``min_clusters`` clusters are left. ``must`` pairs
+    (copies) are merged first. Returns a cluster label (a representative index) per item.
     """
     uf = UnionFind(n)
     find, parent = uf.find, uf.parent
@@ -879,7 +882,7 @@ def _average_link(n: int, edges: dict[tuple[int, int], float], threshold: float,
     heap = [(-v[0] / v[1], a, b) for a, d in nb.items() for b, v in d.items() if a < b]
     heapq.heapify(heap)
     alive = {find(i) for i in range(n)}
-    while heap:
+    while heap and len(alive) > min_clusters:
         negp, a, b = heapq.heappop(heap)
         if -negp < threshold:
             break
@@ -1039,7 +1042,7 @@ def cluster_chunked(articles: Sequence[Article], *, config: Any = None,
         labels, w = W.cluster_window(win, wmodel, neighbours=cc.batch_neighbours,
                                      threshold=cc.threshold, window_days=cc.window_days,
                                      must=family_links(win), storyline_days=cc.storyline_days,
-                                     encoder=enc, parsed=parsed)
+                                     encoder=enc, parsed=parsed, split=cc.split_events)
         del parsed
         groups: dict[int, list[int]] = {}
         for i, lab in enumerate(labels):
@@ -1128,7 +1131,8 @@ def cluster_batch(articles: Sequence[Article], *, config: Any = None,
     must = family_links(ordered)
     labels, w = W.cluster_window(ordered, wmodel, neighbours=cc.batch_neighbours,
                                  threshold=cc.threshold, window_days=cc.window_days,
-                                 must=must, storyline_days=cc.storyline_days, encoder=enc)
+                                 must=must, storyline_days=cc.storyline_days, encoder=enc,
+                                 split=cc.split_events)
     lines = W.storylines(labels, w, min_p=cc.storyline_p, min_ent=cc.storyline_ent)
     groups: dict[int, list[int]] = {}
     for i, lab in enumerate(labels):

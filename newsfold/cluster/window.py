@@ -13,7 +13,9 @@ have to score with the stream's progressive IDF and truncated member vectors:
   in the stream), fitted by ``python -m newsfold.cluster.calibrate`` and stored in
   ``model.json`` under ``"window"``;
 * agglomerative average link over the candidate graph (:func:`_average_link` of the stream
-  module), copies merged first.
+  module), copies merged first;
+* a story that reads as two events of one kind (each half keeps naming its own names and
+  numbers, which the other half never states) is cut in two (:func:`split_events`).
 
 Everything is general text processing: nothing here knows a data set.
 """
@@ -72,6 +74,7 @@ class Window:
     ent: Any
     ent_idf_bin: Any  # entity presence weighted by IDF (shared-entity mass)
     ent_bin: Any  # entity presence (0/1)
+    lead_ent: Any  # presence (0/1) of the entities that the headline or lead names
     num_rare: Any  # number presence weighted by its rarity in the window (see build)
     year_bin: Any  # year presence (0/1)
     has_years: Any  # bool per row
@@ -136,7 +139,7 @@ def build(articles: Sequence[Article], encoder: Any = None, parsed: Optional[lis
     dfs = F.DocFreq()
     for p in parsed:
         F.observe(dfs, p)
-    full, title, lead, ent, ent_w, ent_b, num_b, year_b = [], [], [], [], [], [], [], []
+    full, title, lead, ent, ent_w, ent_b, num_b, year_b, lead_b = [], [], [], [], [], [], [], [], []
     span = math.log(dfs.n + 1) or 1.0
     for p in parsed:
         e = F.entities(p, dfs)
@@ -146,6 +149,7 @@ def build(articles: Sequence[Article], encoder: Any = None, parsed: Optional[lis
         ent.append(F.weigh(e, dfs) if e else {})
         ent_w.append({k: dfs.idf(k) for k in e})
         ent_b.append({k: 1.0 for k in e})
+        lead_b.append({k: 1.0 for k in e if k in p.lead})
         # a shared number counts by its rarity: sqrt((idf - 1) / log(n + 1)) on each side,
         # so a row product sums (idf - 1) / log(n + 1) over the shared numbers: ~1 for a
         # number two articles alone state, ~0 for one in most of the window. Counted
@@ -161,6 +165,7 @@ def build(articles: Sequence[Article], encoder: Any = None, parsed: Optional[lis
         ent=_matrix(ent, ev),
         ent_idf_bin=_matrix(ent_w, ev),
         ent_bin=_matrix(ent_b, ev),
+        lead_ent=_matrix(lead_b, ev),
         num_rare=_matrix(num_b, ev),
         year_bin=_matrix(year_b, yv),
         has_years=np.asarray([bool(y) for y in year_b]),
@@ -316,13 +321,15 @@ def cluster_window(articles: Sequence[Article], model: dict, *, neighbours: int 
                    window_days: Optional[int] = 21, threshold: Optional[float] = None,
                    must: Sequence[tuple[int, int]] = (),
                    storyline_days: Optional[int] = None,
-                   encoder: Any = None, parsed: Optional[list] = None) -> tuple[list[int], Optional[Window]]:
+                   encoder: Any = None, parsed: Optional[list] = None,
+                   split: bool = True) -> tuple[list[int], Optional[Window]]:
     """Cluster labels (a representative index per article) for one window, and the window's
     features. Pairs dated more than ``window_days`` apart are never linked (undated pairs
     are: no time evidence); pairs up to ``storyline_days`` apart are still scored (kept in
     ``Window.pairs`` for :func:`storylines`). A model that reads the dense channel
     (:func:`uses_dense`) needs the ``encoder``. Near copies past the first ``MAX_COPIES``
-    of an origin are scored as that origin and take its label."""
+    of an origin are scored as that origin and take its label. ``split``: cut stories made of
+    two events of one kind (:func:`split_events`)."""
     n = len(articles)
     if n == 0:
         return [], None
@@ -347,17 +354,17 @@ def cluster_window(articles: Sequence[Article], model: dict, *, neighbours: int 
         sub_labels, w = _cluster_all(
             [articles[k] for k in keep], model, neighbours=neighbours, window_days=window_days,
             threshold=threshold, must=sub_must, storyline_days=storyline_days, encoder=encoder,
-            parsed=None if parsed is None else [parsed[k] for k in keep])
+            parsed=None if parsed is None else [parsed[k] for k in keep], split=split)
         return [keep[sub_labels[r]] for r in row], _expand(w, row, keep, articles)
     return _cluster_all(articles, model, neighbours=neighbours, window_days=window_days,
                         threshold=threshold, must=must, storyline_days=storyline_days,
-                        encoder=encoder, parsed=parsed)
+                        encoder=encoder, parsed=parsed, split=split)
 
 
 def _cluster_all(articles: Sequence[Article], model: dict, *, neighbours: int,
                  window_days: Optional[int], threshold: Optional[float],
                  must: Sequence[tuple[int, int]], storyline_days: Optional[int],
-                 encoder: Any, parsed: Optional[list]) -> tuple[list[int], Optional[Window]]:
+                 encoder: Any, parsed: Optional[list], split: bool = True) -> tuple[list[int], Optional[Window]]:
     """``cluster_window`` over every one of ``articles``."""
     import numpy as np
 
@@ -384,7 +391,151 @@ def _cluster_all(articles: Sequence[Article], model: dict, *, neighbours: int,
     w.pairs = (i, j, p, ent_cos, linked)
     edges = {(int(a), int(b)): float(q) for a, b, q, ok in zip(i, j, p, linked) if ok}
     thr = float(model["threshold"] if threshold is None else threshold)
-    return _average_link(n, edges, thr, must), w
+    labels = _average_link(n, edges, thr, must)
+    if split:
+        labels = split_events(labels, w, edges, must, articles)
+    return labels, w
+
+
+#: :func:`split_events`: a story is cut in two only where its two halves were joined by a mean
+#: pair probability below ``SPLIT_MAX_LINK`` (the window threshold plus the merge pass's
+#: margin) and each half names at least ``SPLIT_MIN_NAMES`` names or numbers in its headlines
+#: and leads that at least ``SPLIT_MIN_REPORTS`` independent reports and ``SPLIT_NAME_SHARE``
+#: of its reports state and no article of the other half does. Reports are independent unless
+#: one outlet printed both or they are one copy family. Chosen on the clustering model's
+#: fitting windows (docs/clustering.md, "Two events of one kind").
+SPLIT_MIN_REPORTS = 2
+SPLIT_MAX_LINK = 0.6
+SPLIT_MIN_NAMES = 2
+SPLIT_NAME_SHARE = 0.5
+
+
+def split_events(labels: Sequence[int], w: Window, edges: dict, must: Sequence[tuple[int, int]],
+                 articles: Sequence[Article]) -> list[int]:
+    """Cut stories that average link made of two events of one kind.
+
+    Two earthquakes, two navy actions against pirates or two players put on injured reserve
+    share their topic words, so their reports score as one story pair by pair. What tells
+    them apart is their own names and figures: each event's reports keep naming its ship,
+    its player, its count ("INS Mysore", "23 pirates"), which the other event's reports never
+    state. Each story of at least twice ``SPLIT_MIN_REPORTS`` articles is split at its
+    weakest average-link merge (the last merge of average link within the story, copies kept
+    together); the cut is kept when :func:`_distinct_events` holds, and its two halves are
+    checked again. Labels stay the lowest index of each story (its earliest article)."""
+    from newsfold.cluster.stream import _average_link
+
+    out = list(labels)
+    groups: dict[int, list[int]] = {}
+    for k, lab in enumerate(labels):
+        groups.setdefault(lab, []).append(k)
+    big = {lab for lab, idx in groups.items() if len(idx) >= 2 * SPLIT_MIN_REPORTS}
+    if not big:
+        return out
+    inside: dict[int, list] = {lab: [] for lab in big}  # each story's own scored pairs
+    for (a, b), q in edges.items():
+        if labels[a] == labels[b] and labels[a] in big:
+            inside[labels[a]].append((a, b, q))
+    todo = [(groups[lab], inside[lab]) for lab in big]
+    ent = w.lead_ent.tocsr()
+    partners: dict[int, list[int]] = {}
+    for a, b in must:
+        partners.setdefault(a, []).append(b)
+        partners.setdefault(b, []).append(a)
+    outlets: dict[int, Optional[str]] = {}
+    while todo:
+        idx, pairs = todo.pop()
+        at = {k: x for x, k in enumerate(idx)}
+        sub = {(at[a], at[b]): q for a, b, q in pairs}
+        sub_must = [(at[a], at[b]) for a in idx for b in partners.get(a, ()) if b in at and a < b]
+        lab = _average_link(len(idx), sub, -1.0, sub_must, min_clusters=2)
+        roots = sorted(set(lab))
+        if len(roots) != 2:
+            continue
+        side = {k: lab[x] == roots[0] for x, k in enumerate(idx)}
+        A = [k for k in idx if side[k]]
+        B = [k for k in idx if not side[k]]
+        cross = [q for a, b, q in pairs if side[a] != side[b]]
+        if not cross or sum(cross) / len(cross) >= SPLIT_MAX_LINK:
+            continue
+        for k in idx:
+            if k not in outlets:
+                outlets[k] = _outlet(articles[k])
+        if not _distinct_events(A, B, ent, partners, outlets, articles):
+            continue
+        for half, mine in ((A, True), (B, False)):
+            for k in half:
+                out[k] = half[0]
+            if len(half) >= 2 * SPLIT_MIN_REPORTS:
+                todo.append((half, [(a, b, q) for a, b, q in pairs if side[a] == mine and side[b] == mine]))
+    return out
+
+
+def _outlet(a: Article) -> Optional[str]:
+    from newsfold.dedup.families import outlet_of
+
+    o = outlet_of(a)
+    return o.casefold() if o else None
+
+
+def _distinct_events(A: list[int], B: list[int], ent, partners: dict, outlets: dict,
+                     articles: Sequence[Article]) -> bool:
+    """Whether halves ``A`` and ``B`` of a story read as two events (see :data:`SPLIT_MIN_REPORTS`).
+    Reports are counted twice: first cheaply (an outlet's articles, and copies already known,
+    are one report), then, if the halves still look apart, also by copy family
+    (:func:`_families`)."""
+    if not _names_apart(A, B, ent, lambda k: (("outlet", outlets[k] or k),), partners):
+        return False
+    fam = _families(A + B, articles)
+    return _names_apart(A, B, ent, lambda k: (("outlet", outlets[k] or k), ("family", fam[k])), partners)
+
+
+def _families(idx: list[int], articles: Sequence[Article]) -> dict[int, str]:
+    """Copy family per article of ``idx``: the one dedup gave it, else from a fold of copies
+    of these articles (the articles themselves are not changed)."""
+    if all(articles[k].family for k in idx):
+        return {k: articles[k].family for k in idx}
+    from newsfold.dedup.families import DedupConfig, fold_detect
+
+    copies = [Article(id=str(x), text=articles[k].text or "", title=articles[k].title,
+                      source=articles[k].source, url=articles[k].url,
+                      published=articles[k].published) for x, k in enumerate(idx)]
+    # in process: a window pass may run in a background thread, which must not fork
+    fold_detect(copies, config=DedupConfig(workers=1))
+    return {k: articles[k].family or f"#{c.family}" for k, c in zip(idx, copies)}
+
+
+def _names_apart(A: list[int], B: list[int], ent, report_of, partners: dict) -> bool:
+    """Each half naming ``SPLIT_MIN_NAMES`` names or numbers in its headlines and leads that at
+    least ``SPLIT_MIN_REPORTS`` and ``SPLIT_NAME_SHARE`` of its reports state and no article of
+    the other half does (``report_of``: keys per article; articles sharing a key, and known
+    copies, are one report)."""
+    names, reports = [], []
+    for half in (A, B):
+        uf = UnionFind(len(half))
+        at = {k: x for x, k in enumerate(half)}
+        first: dict = {}
+        for x, k in enumerate(half):
+            for key in report_of(k):
+                uf.union(x, first.setdefault(key, x))
+            for o in partners.get(k, ()):
+                if o in at:
+                    uf.union(x, at[o])
+        report = [uf.find(x) for x in range(len(half))]
+        n = len(set(report))
+        if n < SPLIT_MIN_REPORTS:
+            return False  # (no name could reach SPLIT_MIN_REPORTS reports)
+        told: dict[int, set] = {}
+        for x, k in enumerate(half):
+            for e in ent.indices[ent.indptr[k]:ent.indptr[k + 1]].tolist():
+                told.setdefault(e, set()).add(report[x])
+        names.append(told)
+        reports.append(n)
+    for mine, theirs, n in ((names[0], names[1], reports[0]), (names[1], names[0], reports[1])):
+        own = sum(1 for e, r in mine.items()
+                  if e not in theirs and len(r) >= max(SPLIT_MIN_REPORTS, SPLIT_NAME_SHARE * n))
+        if own < SPLIT_MIN_NAMES:
+            return False
+    return True
 
 
 #: near copies of one origin a window keeps as articles of their own; the rest are scored
