@@ -851,9 +851,10 @@ def _split(arts, edges, must=()):
     from newsfold.cluster.stream import _average_link
 
     w = W.build(arts)
-    labels = _average_link(len(arts), edges, 0.3, must)
+    merges: list = []
+    labels = _average_link(len(arts), edges, 0.3, must, merges=merges)
     assert len(set(labels)) == 1  # average link alone makes one story of them
-    return W.split_events(labels, w, edges, must, arts)
+    return W.split_events(labels, merges, w, must, arts)
 
 
 def test_two_events_of_one_kind_are_split_by_the_names_each_keeps_repeating(fixtures_dir):

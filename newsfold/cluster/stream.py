@@ -857,13 +857,15 @@ class StreamClusterer:
 
 
 def _average_link(n: int, edges: dict[tuple[int, int], float], threshold: float,
-                  must: Iterable[tuple[int, int]] = (), min_clusters: int = 1) -> list[int]:
+                  must: Iterable[tuple[int, int]] = (), merges: Optional[list] = None) -> list[int]:
     """Agglomerative average-link over a sparse graph of pair probabilities.
 
     The link between two clusters is the mean probability over their *scored* pairs (pairs
     never proposed by the index are unknown, not zero); clusters merge best-first while that
-    mean reaches ``threshold`` and more than ``min_clusters`` clusters are left. ``must`` pairs
-    (copies) are merged first. Returns a cluster label (a representative index) per item.
+    mean reaches ``threshold``. ``must`` pairs (copies) are merged first. Returns a cluster
+    label (a representative index) per item. ``merges``, when given, receives the merges in
+    order as ``(a, b, link)``: the cluster labelled ``b`` joined the one labelled ``a`` (a <
+    b, which keeps its label) at mean probability ``link`` (the dendrogram).
     """
     uf = UnionFind(n)
     find, parent = uf.find, uf.parent
@@ -882,7 +884,7 @@ def _average_link(n: int, edges: dict[tuple[int, int], float], threshold: float,
     heap = [(-v[0] / v[1], a, b) for a, d in nb.items() for b, v in d.items() if a < b]
     heapq.heapify(heap)
     alive = {find(i) for i in range(n)}
-    while heap and len(alive) > min_clusters:
+    while heap:
         negp, a, b = heapq.heappop(heap)
         if -negp < threshold:
             break
@@ -893,6 +895,8 @@ def _average_link(n: int, edges: dict[tuple[int, int], float], threshold: float,
             continue  # stale entry
         # merge b into a (keep the lower index)
         parent[b] = a
+        if merges is not None:
+            merges.append((a, b, -negp))
         alive.discard(b)
         da, db = nb.setdefault(a, {}), nb.pop(b, {})
         da.pop(b, None)

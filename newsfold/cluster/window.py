@@ -391,9 +391,10 @@ def _cluster_all(articles: Sequence[Article], model: dict, *, neighbours: int,
     w.pairs = (i, j, p, ent_cos, linked)
     edges = {(int(a), int(b)): float(q) for a, b, q, ok in zip(i, j, p, linked) if ok}
     thr = float(model["threshold"] if threshold is None else threshold)
-    labels = _average_link(n, edges, thr, must)
+    merges: list = []
+    labels = _average_link(n, edges, thr, must, merges=merges)
     if split:
-        labels = split_events(labels, w, edges, must, articles)
+        labels = split_events(labels, merges, w, must, articles)
     return labels, w
 
 
@@ -410,63 +411,93 @@ SPLIT_MIN_NAMES = 2
 SPLIT_NAME_SHARE = 0.5
 
 
-def split_events(labels: Sequence[int], w: Window, edges: dict, must: Sequence[tuple[int, int]],
-                 articles: Sequence[Article]) -> list[int]:
+def split_events(labels: Sequence[int], merges: Sequence[tuple[int, int, float]], w: Window,
+                 must: Sequence[tuple[int, int]], articles: Sequence[Article]) -> list[int]:
     """Cut stories that average link made of two events of one kind.
 
     Two earthquakes, two navy actions against pirates or two players put on injured reserve
     share their topic words, so their reports score as one story pair by pair. What tells
     them apart is their own names and figures: each event's reports keep naming its ship,
     its player, its count ("INS Mysore", "23 pirates"), which the other event's reports never
-    state. Each story of at least twice ``SPLIT_MIN_REPORTS`` articles is split at its
-    weakest average-link merge (the last merge of average link within the story, copies kept
-    together); the cut is kept when :func:`_distinct_events` holds, and its two halves are
-    checked again. Labels stay the lowest index of each story (its earliest article)."""
-    from newsfold.cluster.stream import _average_link
-
+    state. Each story of at least twice ``SPLIT_MIN_REPORTS`` articles is cut at its last
+    merge (``merges``: average link's dendrogram, from :func:`_average_link`; copies were
+    merged before it and stay together); the cut is kept when the merge's link is below
+    ``SPLIT_MAX_LINK`` and each half names its own names (:func:`_names_apart`), with reports
+    counted first by outlet (cheap), then by outlet and copy family (:func:`_families`). The
+    two halves are then cut at their own last merges in turn. Labels stay the lowest index of
+    each story (its earliest article)."""
     out = list(labels)
-    groups: dict[int, list[int]] = {}
-    for k, lab in enumerate(labels):
-        groups.setdefault(lab, []).append(k)
-    big = {lab for lab, idx in groups.items() if len(idx) >= 2 * SPLIT_MIN_REPORTS}
-    if not big:
+    # the dendrogram: a node is a merge (left, right, link); a leaf (-1 - r) is the group
+    # of articles that copies had joined to article r before any merge
+    tree: list[tuple[int, int, float]] = []
+    top: dict[int, int] = {}
+    for a, b, link in merges:
+        tree.append((top.get(a, -1 - a), top.get(b, -1 - b), link))
+        top[a] = len(tree) - 1
+    uf = UnionFind(len(labels))
+    for a, b in must:
+        uf.union(a, b)
+    leaf: dict[int, list[int]] = {}
+    for k in range(len(labels)):
+        leaf.setdefault(uf.find(k), []).append(k)
+    size = {lab: 0 for lab in top}
+    for lab in labels:
+        if lab in size:
+            size[lab] += 1
+    todo = [top[lab] for lab, n in size.items() if n >= 2 * SPLIT_MIN_REPORTS]
+    if not todo:
         return out
-    inside: dict[int, list] = {lab: [] for lab in big}  # each story's own scored pairs
-    for (a, b), q in edges.items():
-        if labels[a] == labels[b] and labels[a] in big:
-            inside[labels[a]].append((a, b, q))
-    todo = [(groups[lab], inside[lab]) for lab in big]
+
+    def members(node: int) -> list[int]:
+        got, stack = [], [node]
+        while stack:
+            x = stack.pop()
+            if x < 0:
+                got.extend(leaf[-1 - x])
+            else:
+                stack.extend(tree[x][:2])
+        return sorted(got)
+
     ent = w.lead_ent.tocsr()
     partners: dict[int, list[int]] = {}
     for a, b in must:
         partners.setdefault(a, []).append(b)
         partners.setdefault(b, []).append(a)
     outlets: dict[int, Optional[str]] = {}
+    fam: dict[int, str] = {}
+
+    def by_outlet(k):
+        return (("outlet", outlets[k] or k),)
+
+    def by_outlet_and_family(k):
+        return (("outlet", outlets[k] or k), ("family", fam[k]))
+
     while todo:
-        idx, pairs = todo.pop()
-        at = {k: x for x, k in enumerate(idx)}
-        sub = {(at[a], at[b]): q for a, b, q in pairs}
-        sub_must = [(at[a], at[b]) for a in idx for b in partners.get(a, ()) if b in at and a < b]
-        lab = _average_link(len(idx), sub, -1.0, sub_must, min_clusters=2)
-        roots = sorted(set(lab))
-        if len(roots) != 2:
-            continue
-        side = {k: lab[x] == roots[0] for x, k in enumerate(idx)}
-        A = [k for k in idx if side[k]]
-        B = [k for k in idx if not side[k]]
-        cross = [q for a, b, q in pairs if side[a] != side[b]]
-        if not cross or sum(cross) / len(cross) >= SPLIT_MAX_LINK:
-            continue
-        for k in idx:
-            if k not in outlets:
-                outlets[k] = _outlet(articles[k])
-        if not _distinct_events(A, B, ent, partners, outlets, articles):
-            continue
-        for half, mine in ((A, True), (B, False)):
-            for k in half:
-                out[k] = half[0]
-            if len(half) >= 2 * SPLIT_MIN_REPORTS:
-                todo.append((half, [(a, b, q) for a, b, q in pairs if side[a] == mine and side[b] == mine]))
+        # a round: every cut that its outlets let through (cheap) waits for the copy families
+        # of its articles, found in one fold for the whole round (a fold has a fixed cost)
+        ready = []
+        for node in todo:
+            left, right, link = tree[node]
+            if link >= SPLIT_MAX_LINK:
+                continue
+            A, B = members(left), members(right)
+            for k in A + B:
+                if k not in outlets:
+                    outlets[k] = _outlet(articles[k])
+            if _names_apart(A, B, ent, by_outlet, partners):
+                ready.append((left, right, A, B))
+        need = sorted({k for _, _, A, B in ready for k in A + B if k not in fam})
+        if need:
+            fam.update(_families(need, articles))
+        todo = []
+        for left, right, A, B in ready:
+            if not _names_apart(A, B, ent, by_outlet_and_family, partners):
+                continue
+            for node, half in ((left, A), (right, B)):
+                for k in half:
+                    out[k] = half[0]
+                if node >= 0 and len(half) >= 2 * SPLIT_MIN_REPORTS:
+                    todo.append(node)
     return out
 
 
@@ -477,21 +508,10 @@ def _outlet(a: Article) -> Optional[str]:
     return o.casefold() if o else None
 
 
-def _distinct_events(A: list[int], B: list[int], ent, partners: dict, outlets: dict,
-                     articles: Sequence[Article]) -> bool:
-    """Whether halves ``A`` and ``B`` of a story read as two events (see :data:`SPLIT_MIN_REPORTS`).
-    Reports are counted twice: first cheaply (an outlet's articles, and copies already known,
-    are one report), then, if the halves still look apart, also by copy family
-    (:func:`_families`)."""
-    if not _names_apart(A, B, ent, lambda k: (("outlet", outlets[k] or k),), partners):
-        return False
-    fam = _families(A + B, articles)
-    return _names_apart(A, B, ent, lambda k: (("outlet", outlets[k] or k), ("family", fam[k])), partners)
-
-
 def _families(idx: list[int], articles: Sequence[Article]) -> dict[int, str]:
-    """Copy family per article of ``idx``: the one dedup gave it, else from a fold of copies
-    of these articles (the articles themselves are not changed)."""
+    """Copy family per article of ``idx``: the one dedup gave it when every one has one (as
+    in ``newsfold run``), else from one fold of copies of these articles (the articles
+    themselves are not changed)."""
     if all(articles[k].family for k in idx):
         return {k: articles[k].family for k in idx}
     from newsfold.dedup.families import DedupConfig, fold_detect
