@@ -23,6 +23,7 @@ Everything is general text processing: nothing here knows a data set.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Optional, Sequence
 
@@ -437,14 +438,11 @@ def split_events(labels: Sequence[int], merges: Sequence[tuple[int, int, float]]
     uf = UnionFind(len(labels))
     for a, b in must:
         uf.union(a, b)
+    copies = uf.labels()  # per article, its leaf: a copy counts as the report it copies
     leaf: dict[int, list[int]] = {}
-    for k in range(len(labels)):
-        leaf.setdefault(uf.find(k), []).append(k)
-    size = {lab: 0 for lab in top}
-    for lab in labels:
-        if lab in size:
-            size[lab] += 1
-    todo = [top[lab] for lab, n in size.items() if n >= 2 * SPLIT_MIN_REPORTS]
+    for k, r in enumerate(copies):
+        leaf.setdefault(r, []).append(k)
+    todo = [top[lab] for lab, n in Counter(labels).items() if lab in top and n >= 2 * SPLIT_MIN_REPORTS]
     if not todo:
         return out
 
@@ -459,18 +457,14 @@ def split_events(labels: Sequence[int], merges: Sequence[tuple[int, int, float]]
         return sorted(got)
 
     ent = w.lead_ent.tocsr()
-    partners: dict[int, list[int]] = {}
-    for a, b in must:
-        partners.setdefault(a, []).append(b)
-        partners.setdefault(b, []).append(a)
     outlets: dict[int, Optional[str]] = {}
     fam: dict[int, str] = {}
 
     def by_outlet(k):
-        return (("outlet", outlets[k] or k),)
+        return (("outlet", outlets[k] or k), ("copies", copies[k]))
 
     def by_outlet_and_family(k):
-        return (("outlet", outlets[k] or k), ("family", fam[k]))
+        return (("outlet", outlets[k] or k), ("copies", copies[k]), ("family", fam[k]))
 
     while todo:
         # a round: every cut that its outlets let through (cheap) waits for the copy families
@@ -484,14 +478,14 @@ def split_events(labels: Sequence[int], merges: Sequence[tuple[int, int, float]]
             for k in A + B:
                 if k not in outlets:
                     outlets[k] = _outlet(articles[k])
-            if _names_apart(A, B, ent, by_outlet, partners):
+            if _names_apart(A, B, ent, by_outlet):
                 ready.append((left, right, A, B))
         need = sorted({k for _, _, A, B in ready for k in A + B if k not in fam})
         if need:
             fam.update(_families(need, articles))
         todo = []
         for left, right, A, B in ready:
-            if not _names_apart(A, B, ent, by_outlet_and_family, partners):
+            if not _names_apart(A, B, ent, by_outlet_and_family):
                 continue
             for node, half in ((left, A), (right, B)):
                 for k in half:
@@ -524,22 +518,18 @@ def _families(idx: list[int], articles: Sequence[Article]) -> dict[int, str]:
     return {k: articles[k].family or f"#{c.family}" for k, c in zip(idx, copies)}
 
 
-def _names_apart(A: list[int], B: list[int], ent, report_of, partners: dict) -> bool:
+def _names_apart(A: list[int], B: list[int], ent, report_of) -> bool:
     """Each half naming ``SPLIT_MIN_NAMES`` names or numbers in its headlines and leads that at
     least ``SPLIT_MIN_REPORTS`` and ``SPLIT_NAME_SHARE`` of its reports state and no article of
-    the other half does (``report_of``: keys per article; articles sharing a key, and known
-    copies, are one report)."""
+    the other half does (``report_of``: keys per article; articles sharing a key are one
+    report)."""
     names, reports = [], []
     for half in (A, B):
         uf = UnionFind(len(half))
-        at = {k: x for x, k in enumerate(half)}
         first: dict = {}
         for x, k in enumerate(half):
             for key in report_of(k):
                 uf.union(x, first.setdefault(key, x))
-            for o in partners.get(k, ()):
-                if o in at:
-                    uf.union(x, at[o])
         report = [uf.find(x) for x in range(len(half))]
         n = len(set(report))
         if n < SPLIT_MIN_REPORTS:
