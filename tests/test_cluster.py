@@ -925,3 +925,22 @@ def test_one_rescue_in_two_halves_is_not_split_without_names_of_their_own(fixtur
     # the same articles with their own names are two events
     two = [dataclasses.replace(a, family=a.id) for a in arts]
     assert len(set(_split(two, _one_story_edges(two, cross=0.4)))) == 2
+
+
+@pytest.mark.slow
+def test_ecbplus_two_navy_actions_are_cut_apart_and_the_cut_can_be_turned_off(data_dir):
+    """ECB+ topic 12: two Indian Navy actions against pirates, three years apart (INS Mysore and
+    23 pirates; INS Sukanya and 26). Average link over the whole file joins them; the cut parts
+    them, and ``ClusterConfig.split_events=False`` leaves them joined."""
+    from newsfold.cluster.stream import ClusterConfig
+
+    rows = [json.loads(l) for l in open(data_dir / "clustering" / "ecbplus-dev.jsonl")]
+    stories = {}
+    for split in (True, False):
+        arts = [article_from_row(r, i) for i, r in enumerate(rows, 1)]
+        cluster_batch(arts, cluster_config=ClusterConfig(split_events=split))
+        by_id = {a.id: a.story for a in arts}
+        stories[split] = {ev: {by_id[r["id"]] for r in rows if r["cluster"] == ev}
+                          for ev in ("12_ecb", "12_ecbplus")}
+    assert stories[False]["12_ecb"] & stories[False]["12_ecbplus"]
+    assert not stories[True]["12_ecb"] & stories[True]["12_ecbplus"]
