@@ -889,8 +889,9 @@ def test_a_story_is_not_split_when_its_halves_are_strongly_linked_or_told_by_too
 
 
 def test_a_story_is_not_split_when_a_copy_of_one_report_sits_on_both_sides(fixtures_dir):
-    """A report reprinted by another outlet (a copy family) that falls on the other side of the
-    cut joins the two halves: one event told twice, not two events."""
+    """A report reprinted by another outlet that falls on the other side of the cut brings its
+    names there: the first rescue's names are no longer its own, so the story stays whole (one
+    event told twice, not two events)."""
     import dataclasses
 
     arts = _rescues(fixtures_dir)
