@@ -871,6 +871,22 @@ def test_two_events_of_one_kind_are_split_by_the_names_each_keeps_repeating(fixt
     assert set(labels) == {0, 4}
 
 
+def test_two_stages_of_one_affair_are_split_by_the_words_each_keeps_using(fixtures_dir):
+    """A trial's opening and its verdict, each told by the same four outlets: every lead names
+    the same defendant, lawyer, trust, town and sum, so no name tells the stages apart; the
+    words do ("opening statements" in one half, "guilty" and "verdict" in the other)."""
+    arts, problems = read_jsonl(fixtures_dir / "cluster" / "two_stages.jsonl")
+    assert not problems
+    ev = [a.id.rsplit("-", 1)[0] for a in arts]
+    edges = {(i, j): 0.8 if ev[i] == ev[j] else 0.4 for i in range(len(arts)) for j in range(i + 1, len(arts))}
+    labels = _split(arts, edges)
+    assert {lab for lab, e in zip(labels, ev) if e == "trial-opens"} == {0}
+    assert {lab for lab, e in zip(labels, ev) if e == "trial-verdict"} == {4}
+    # the stages strongly linked: one story
+    strong = {k: max(v, 0.7) for k, v in edges.items()}
+    assert len(set(_split(arts, strong))) == 1
+
+
 def test_a_story_is_not_split_when_its_halves_are_strongly_linked_or_told_by_too_few(fixtures_dir):
     import dataclasses
 
@@ -904,9 +920,9 @@ def test_a_story_is_not_split_when_a_copy_of_one_report_sits_on_both_sides(fixtu
     assert len(set(_split(arts, edges))) == 1
 
 
-def test_one_rescue_in_two_halves_is_not_split_without_names_of_their_own(fixtures_dir):
-    """The second half retold with the first rescue's names: no name the other half lacks. (Each
-    article is its own copy family, as dedup leaves independent reports: here the names alone
+def test_one_rescue_in_two_halves_is_not_split_without_terms_of_their_own(fixtures_dir):
+    """The second half retold with the first rescue's names: no term the other half lacks. (Each
+    article is its own copy family, as dedup leaves independent reports: here the terms alone
     keep the story whole.)"""
     import dataclasses
 

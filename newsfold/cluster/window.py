@@ -14,8 +14,9 @@ have to score with the stream's progressive IDF and truncated member vectors:
   ``model.json`` under ``"window"``;
 * agglomerative average link over the candidate graph (:func:`_average_link` of the stream
   module), copies merged first;
-* a story that reads as two events of one kind (each half keeps naming its own names and
-  numbers, which the other half never states) is cut in two (:func:`split_events`).
+* a story that reads as two events of one kind, or two stages of one affair (the headlines
+  and leads of each half keep using their own words, names and numbers, which the other
+  half never uses), is cut in two (:func:`split_events`).
 
 Everything is general text processing: nothing here knows a data set.
 """
@@ -75,7 +76,6 @@ class Window:
     ent: Any
     ent_idf_bin: Any  # entity presence weighted by IDF (shared-entity mass)
     ent_bin: Any  # entity presence (0/1)
-    lead_ent: Any  # presence (0/1) of the entities that the headline or lead names
     num_rare: Any  # number presence weighted by its rarity in the window (see build)
     year_bin: Any  # year presence (0/1)
     has_years: Any  # bool per row
@@ -140,7 +140,7 @@ def build(articles: Sequence[Article], encoder: Any = None, parsed: Optional[lis
     dfs = F.DocFreq()
     for p in parsed:
         F.observe(dfs, p)
-    full, title, lead, ent, ent_w, ent_b, num_b, year_b, lead_b = [], [], [], [], [], [], [], [], []
+    full, title, lead, ent, ent_w, ent_b, num_b, year_b = [], [], [], [], [], [], [], []
     span = math.log(dfs.n + 1) or 1.0
     for p in parsed:
         e = F.entities(p, dfs)
@@ -150,7 +150,6 @@ def build(articles: Sequence[Article], encoder: Any = None, parsed: Optional[lis
         ent.append(F.weigh(e, dfs) if e else {})
         ent_w.append({k: dfs.idf(k) for k in e})
         ent_b.append({k: 1.0 for k in e})
-        lead_b.append({k: 1.0 for k in e if k in p.lead})
         # a shared number counts by its rarity: sqrt((idf - 1) / log(n + 1)) on each side,
         # so a row product sums (idf - 1) / log(n + 1) over the shared numbers: ~1 for a
         # number two articles alone state, ~0 for one in most of the window. Counted
@@ -166,7 +165,6 @@ def build(articles: Sequence[Article], encoder: Any = None, parsed: Optional[lis
         ent=_matrix(ent, ev),
         ent_idf_bin=_matrix(ent_w, ev),
         ent_bin=_matrix(ent_b, ev),
-        lead_ent=_matrix(lead_b, ev),
         num_rare=_matrix(num_b, ev),
         year_bin=_matrix(year_b, yv),
         has_years=np.asarray([bool(y) for y in year_b]),
@@ -401,15 +399,15 @@ def _cluster_all(articles: Sequence[Article], model: dict, *, neighbours: int,
 
 #: :func:`split_events`: a story is cut in two only where its two halves were joined by a mean
 #: pair probability below ``SPLIT_MAX_LINK`` (the window threshold plus the merge pass's
-#: margin) and each half names at least ``SPLIT_MIN_NAMES`` names or numbers in its headlines
-#: and leads that at least ``SPLIT_MIN_REPORTS`` independent reports and ``SPLIT_NAME_SHARE``
-#: of its reports state and no article of the other half does. Reports are independent unless
-#: one outlet printed both or they are one copy family. Chosen on the clustering model's
-#: fitting windows (docs/clustering.md, "Two events of one kind").
+#: margin) and each half uses at least ``SPLIT_MIN_TERMS`` terms (words, names, numbers) in
+#: its headlines and leads that at least ``SPLIT_MIN_REPORTS`` independent reports and
+#: ``SPLIT_TERM_SHARE`` of its reports use and no article of the other half does. Reports are
+#: independent unless one outlet printed both or they are one copy family. Chosen on the
+#: clustering model's fitting windows (docs/clustering.md, "Two events of one kind").
 SPLIT_MIN_REPORTS = 2
 SPLIT_MAX_LINK = 0.6
-SPLIT_MIN_NAMES = 2
-SPLIT_NAME_SHARE = 0.5
+SPLIT_MIN_TERMS = 2
+SPLIT_TERM_SHARE = 0.6
 
 
 def split_events(labels: Sequence[int], merges: Sequence[tuple[int, int, float]], w: Window,
@@ -417,13 +415,15 @@ def split_events(labels: Sequence[int], merges: Sequence[tuple[int, int, float]]
     """Cut stories that average link made of two events of one kind.
 
     Two earthquakes, two navy actions against pirates or two players put on injured reserve
-    share their topic words, so their reports score as one story pair by pair. What tells
-    them apart is their own names and figures: each event's reports keep naming its ship,
-    its player, its count ("INS Mysore", "23 pirates"), which the other event's reports never
-    state. Each story of at least twice ``SPLIT_MIN_REPORTS`` articles is cut at its last
-    merge (``merges``: average link's dendrogram, from :func:`_average_link`; copies were
-    merged before it and stay together); the cut is kept when the merge's link is below
-    ``SPLIT_MAX_LINK`` and each half names its own names (:func:`_names_apart`), with reports
+    share their topic words, so their reports score as one story pair by pair; so do two
+    stages of one affair (a trial opens, a verdict). What tells them apart is the words their
+    headlines and leads keep using: each event's reports keep naming its ship, its player,
+    its count ("INS Mysore", "23 pirates"), each stage its own act ("guilty", "sentenced"),
+    which the other's reports never use. Each story of at least twice ``SPLIT_MIN_REPORTS``
+    articles is cut at its last merge (``merges``: average link's dendrogram, from
+    :func:`_average_link`; copies were merged before it and stay together); the cut is kept
+    when the merge's link is below ``SPLIT_MAX_LINK`` and each half has terms of its own
+    (:func:`_terms_apart`), with reports
     counted first by outlet (cheap), then by outlet and copy family (:func:`_families`). The
     two halves are then cut at their own last merges in turn. Labels stay the lowest index of
     each story (its earliest article)."""
@@ -456,7 +456,7 @@ def split_events(labels: Sequence[int], merges: Sequence[tuple[int, int, float]]
                 stack.extend(tree[x][:2])
         return sorted(got)
 
-    ent = w.lead_ent.tocsr()
+    lead = w.lead.tocsr()  # the terms of each headline and lead (only which, not weights)
     outlets: dict[int, Optional[str]] = {}
     fam: dict[int, str] = {}
 
@@ -478,14 +478,14 @@ def split_events(labels: Sequence[int], merges: Sequence[tuple[int, int, float]]
             for k in A + B:
                 if k not in outlets:
                     outlets[k] = _outlet(articles[k])
-            if _names_apart(A, B, ent, by_outlet):
+            if _terms_apart(A, B, lead, by_outlet):
                 ready.append((left, right, A, B))
         need = sorted({k for _, _, A, B in ready for k in A + B if k not in fam})
         if need:
             fam.update(_families(need, articles))
         todo = []
         for left, right, A, B in ready:
-            if not _names_apart(A, B, ent, by_outlet_and_family):
+            if not _terms_apart(A, B, lead, by_outlet_and_family):
                 continue
             for node, half in ((left, A), (right, B)):
                 for k in half:
@@ -518,12 +518,12 @@ def _families(idx: list[int], articles: Sequence[Article]) -> dict[int, str]:
     return {k: articles[k].family or f"#{c.family}" for k, c in zip(idx, copies)}
 
 
-def _names_apart(A: list[int], B: list[int], ent, report_of) -> bool:
-    """Each half naming ``SPLIT_MIN_NAMES`` names or numbers in its headlines and leads that at
-    least ``SPLIT_MIN_REPORTS`` and ``SPLIT_NAME_SHARE`` of its reports state and no article of
-    the other half does (``report_of``: keys per article; articles sharing a key are one
-    report)."""
-    names, reports = [], []
+def _terms_apart(A: list[int], B: list[int], lead, report_of) -> bool:
+    """Each half using ``SPLIT_MIN_TERMS`` terms in its headlines and leads (``lead``: rows
+    of the articles' terms) that at least ``SPLIT_MIN_REPORTS`` and ``SPLIT_TERM_SHARE`` of
+    its reports use and no article of the other half does (``report_of``: keys per article;
+    articles sharing a key are one report)."""
+    terms, reports = [], []
     for half in (A, B):
         uf = UnionFind(len(half))
         first: dict = {}
@@ -533,17 +533,17 @@ def _names_apart(A: list[int], B: list[int], ent, report_of) -> bool:
         report = [uf.find(x) for x in range(len(half))]
         n = len(set(report))
         if n < SPLIT_MIN_REPORTS:
-            return False  # (no name could reach SPLIT_MIN_REPORTS reports)
+            return False  # (no term could reach SPLIT_MIN_REPORTS reports)
         told: dict[int, set] = {}
         for x, k in enumerate(half):
-            for e in ent.indices[ent.indptr[k]:ent.indptr[k + 1]].tolist():
-                told.setdefault(e, set()).add(report[x])
-        names.append(told)
+            for t in lead.indices[lead.indptr[k]:lead.indptr[k + 1]].tolist():
+                told.setdefault(t, set()).add(report[x])
+        terms.append(told)
         reports.append(n)
-    for mine, theirs, n in ((names[0], names[1], reports[0]), (names[1], names[0], reports[1])):
-        own = sum(1 for e, r in mine.items()
-                  if e not in theirs and len(r) >= max(SPLIT_MIN_REPORTS, SPLIT_NAME_SHARE * n))
-        if own < SPLIT_MIN_NAMES:
+    for mine, theirs, n in ((terms[0], terms[1], reports[0]), (terms[1], terms[0], reports[1])):
+        own = sum(1 for t, r in mine.items()
+                  if t not in theirs and len(r) >= max(SPLIT_MIN_REPORTS, SPLIT_TERM_SHARE * n))
+        if own < SPLIT_MIN_TERMS:
             return False
     return True
 
