@@ -832,6 +832,30 @@ def test_a_shared_number_counts_by_how_rare_it_is_in_the_window():
     assert X[1, num] < 0.05 < X[0, num]  # "2018" in all 20 articles: ~nothing; "317" in two
 
 
+def test_the_year_an_article_was_published_is_a_year_it_states():
+    """A feed's cleaning moves a "May 2, 2013" line out of the text into ``published``. The
+    year must still count: a report published in 2013 and one that states only 2008 are of
+    different years, as two texts stating those years are."""
+    import numpy as np
+
+    from newsfold.cluster import window as W
+    from newsfold.model import Article
+
+    body = "The player was arrested on a drunk driving charge after a traffic stop, police said."
+    arts = [Article(id="a", text=body, published="2013-05-02"),
+            Article(id="b", text=body + " He was first arrested in 2008."),
+            Article(id="c", text=body + " The team said in 2013 it would wait."),
+            Article(id="d", text=body),
+            Article(id="e", text=body, published="2014-01-02")]
+    w = W.build(arts)
+    i, j = np.array([0, 0, 3, 0]), np.array([1, 2, 1, 4])
+    X = W.pair_features(w, i, j, np.ones(4), np.ones(4))
+    year = W.WINDOW_FEATURES.index("year_conflict@short")
+    # published 2013 vs states 2008: a conflict; vs states 2013: none; undated, no year: none;
+    # two dated reports are compared by their date gap (a story may cross a new year), not here
+    assert X[:, year].tolist() == [1.0, 0.0, 0.0, 0.0]
+
+
 def _rescues(fixtures_dir):
     arts, problems = read_jsonl(fixtures_dir / "cluster" / "two_rescues.jsonl")
     assert not problems

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from datetime import date
 from dataclasses import dataclass
 from typing import Any, Optional, Sequence
 
@@ -79,6 +80,8 @@ class Window:
     num_rare: Any  # number presence weighted by its rarity in the window (see build)
     year_bin: Any  # year presence (0/1)
     has_years: Any  # bool per row
+    year_pub: Any  # year presence (0/1), with the year of publication when dated
+    has_year_pub: Any  # bool per row
     day: Any  # float day ordinal per row (nan when undated)
     body: Any  # bool per row
     titles: list
@@ -140,7 +143,7 @@ def build(articles: Sequence[Article], encoder: Any = None, parsed: Optional[lis
     dfs = F.DocFreq()
     for p in parsed:
         F.observe(dfs, p)
-    full, title, lead, ent, ent_w, ent_b, num_b, year_b = [], [], [], [], [], [], [], []
+    full, title, lead, ent, ent_w, ent_b, num_b, year_b, year_p = [], [], [], [], [], [], [], [], []
     span = math.log(dfs.n + 1) or 1.0
     for p in parsed:
         e = F.entities(p, dfs)
@@ -156,6 +159,10 @@ def build(articles: Sequence[Article], encoder: Any = None, parsed: Optional[lis
         # alike, a "10" or "2018" that long unrelated texts all hold joined their stories
         num_b.append({k: math.sqrt(max(0.0, dfs.idf(k) - 1.0) / span) for k in e if k[0] == "#"})
         year_b.append({k: 1.0 for k in e if _is_year(k)})
+        # with the year it was published in: the year of its news, which a feed's cleaning
+        # may have moved out of the text ("May 2, 2013" -> ``published``)
+        pub = {f"#{date.fromordinal(p.day).year}": 1.0} if p.day is not None else {}
+        year_p.append({**year_b[-1], **pub})
     ev: dict = {}
     yv: dict = {}
     return Window(
@@ -168,6 +175,8 @@ def build(articles: Sequence[Article], encoder: Any = None, parsed: Optional[lis
         num_rare=_matrix(num_b, ev),
         year_bin=_matrix(year_b, yv),
         has_years=np.asarray([bool(y) for y in year_b]),
+        year_pub=_matrix(year_p, yv),
+        has_year_pub=np.asarray([bool(y) for y in year_p]),
         day=np.asarray([np.nan if p.day is None else float(p.day) for p in parsed]),
         body=np.asarray([p.has_body for p in parsed]),
         titles=[F.display_title(a.title, a.text) for a in articles],
@@ -289,7 +298,14 @@ def pair_features(w: Window, i, j, r_ij, r_ji, dense: bool = False):
     ent_shared = np.log1p(_rowdot(w.ent_idf_bin, i, j, w.ent_bin))
     num_shared = np.log1p(_rowdot(w.num_rare, i, j))
     years_shared = _rowdot(w.year_bin, i, j)
-    year_conflict = (w.has_years[i] & w.has_years[j] & (years_shared == 0)).astype(float)
+    year_conflict = w.has_years[i] & w.has_years[j] & (years_shared == 0)
+    # one side dated, the other not: the dated side's year of publication counts as a year it
+    # states (two dated sides are compared by their date gap)
+    one = np.isnan(w.day[i]) ^ np.isnan(w.day[j])
+    if one.any():
+        a, b = i[one], j[one]
+        year_conflict[one] = w.has_year_pub[a] & w.has_year_pub[b] & (_rowdot(w.year_pub, a, b) == 0)
+    year_conflict = year_conflict.astype(float)
     gap = np.abs(w.day[i] - w.day[j])
     gap = np.where(np.isnan(gap), 0.0, gap)
     cols = [cos_full, cos_title, cos_lead, ent_cos, ent_shared, num_shared,
