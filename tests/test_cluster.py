@@ -909,6 +909,10 @@ def test_two_stages_of_one_affair_are_split_by_the_words_each_keeps_using(fixtur
     # the stages strongly linked: one story
     strong = {k: max(v, 0.7) for k, v in edges.items()}
     assert len(set(_split(arts, strong))) == 1
+    # clustered by the window model itself: two stories of one storyline (one affair)
+    stories = cluster_batch(arts)
+    assert sorted(len(s.articles) for s in stories) == [4, 4]
+    assert stories[0].storyline is not None and stories[0].storyline == stories[1].storyline
 
 
 def test_a_story_is_not_split_when_its_halves_are_strongly_linked_or_told_by_too_few(fixtures_dir):
