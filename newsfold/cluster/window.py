@@ -439,10 +439,9 @@ def split_events(labels: Sequence[int], merges: Sequence[tuple[int, int, float]]
     articles is cut at its last merge (``merges``: average link's dendrogram, from
     :func:`_average_link`; copies were merged before it and stay together); the cut is kept
     when the merge's link is below ``SPLIT_MAX_LINK`` and each half has terms of its own
-    (:func:`_terms_apart`), with reports
-    counted first by outlet (cheap), then by outlet and copy family (:func:`_families`). The
-    two halves are then cut at their own last merges in turn. Labels stay the lowest index of
-    each story (its earliest article)."""
+    (:func:`_terms_apart`), with reports counted first by outlet (cheap), then by outlet and
+    copy family (:func:`_families`). The two halves are then cut at their own last merges in
+    turn. Labels stay the lowest index of each story (its earliest article)."""
     out = list(labels)
     # the dendrogram: a node is a merge (left, right, link); a leaf (-1 - r) is the group
     # of articles that copies had joined to article r before any merge
