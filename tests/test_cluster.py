@@ -949,9 +949,9 @@ def test_a_story_is_not_split_when_a_copy_of_one_report_sits_on_both_sides(fixtu
 
 
 def test_one_rescue_in_two_halves_is_not_split_without_terms_of_their_own(fixtures_dir):
-    """The second half retold with the first rescue's names: no term the other half lacks. (Each
-    article is its own copy family, as dedup leaves independent reports: here the terms alone
-    keep the story whole.)"""
+    """The second half retold with the first rescue's names: no term of its own that its reports
+    keep using. (Each article is its own copy family, as dedup leaves independent reports: here
+    the terms alone keep the story whole.)"""
     import dataclasses
 
     arts = _rescues(fixtures_dir)
