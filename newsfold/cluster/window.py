@@ -471,6 +471,8 @@ def split_events(labels: Sequence[int], merges: Sequence[tuple[int, int, float]]
                 stack.extend(tree[x][:2])
         return sorted(got)
 
+    from newsfold.dedup.families import outlet_key
+
     lead = w.lead.tocsr()  # the terms of each headline and lead (only which, not weights)
     outlets: dict[int, Optional[str]] = {}
     fam: dict[int, str] = {}
@@ -492,7 +494,7 @@ def split_events(labels: Sequence[int], merges: Sequence[tuple[int, int, float]]
             A, B = members(left), members(right)
             for k in A + B:
                 if k not in outlets:
-                    outlets[k] = _outlet(articles[k])
+                    outlets[k] = outlet_key(articles[k])
             if _terms_apart(A, B, lead, by_outlet):
                 ready.append((left, right, A, B))
         need = sorted({k for _, _, A, B in ready for k in A + B if k not in fam})
@@ -508,13 +510,6 @@ def split_events(labels: Sequence[int], merges: Sequence[tuple[int, int, float]]
                 if node >= 0 and len(half) >= 2 * SPLIT_MIN_REPORTS:
                     todo.append(node)
     return out
-
-
-def _outlet(a: Article) -> Optional[str]:
-    from newsfold.dedup.families import outlet_of
-
-    o = outlet_of(a)
-    return o.casefold() if o else None
 
 
 def _families(idx: list[int], articles: Sequence[Article]) -> dict[int, str]:

@@ -108,6 +108,12 @@ def outlet_of(a) -> Optional[str]:
     return domain(getattr(a, "url", None))
 
 
+def outlet_key(a) -> Optional[str]:
+    """:func:`outlet_of`, case-folded: the key under which two articles are one outlet's."""
+    o = outlet_of(a)
+    return o.casefold() if o else None
+
+
 # --------------------------------------------------------------------------- worker processes
 
 def _n_workers(dc: DedupConfig, n: int) -> int:
@@ -1099,7 +1105,7 @@ def find_links(texts, flat, offsets, dc: DedupConfig, boiler=None, arts=None, wo
         new = ~np.isin(extra[:, 0] * n + extra[:, 1], cands[:, 0] * n + cands[:, 1])
         # an outlet's own words (header, footer, bylines) are rare in the batch yet shared by
         # all its articles: rare-word pairs within one outlet are left to banding
-        src = [(outlet_of(a) or "").casefold() for a in arts]
+        src = [outlet_key(a) for a in arts]
         new &= np.fromiter((not src[a] or src[a] != src[b] for a, b in extra.tolist()), dtype=bool, count=len(extra))
         if new.any():
             cands = np.concatenate((cands, extra[new]))
