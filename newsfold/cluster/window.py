@@ -540,7 +540,7 @@ def _terms_apart(A: list[int], B: list[int], lead, report_of) -> bool:
         for x, k in enumerate(half):
             for key in report_of(k):
                 uf.union(x, first.setdefault(key, x))
-        report = [uf.find(x) for x in range(len(half))]
+        report = uf.labels()
         n = len(set(report))
         if n < SPLIT_MIN_REPORTS:
             return False  # (no term could reach SPLIT_MIN_REPORTS reports)
